@@ -1,0 +1,305 @@
+"""The program file: its schema, and validation that names file, item and field.
+
+A program file is checked completely before anything is written, so a typo in one
+talk can never leave half a program in the database. Every problem becomes one line
+that a person can act on, e.g.::
+
+    config/program.yaml: schedule[2] (id 'kraska-talk'): end: ends before it starts
+
+The schema is strict (unknown keys are errors) because a misspelt optional key would
+otherwise be silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.timezones import TimezoneError, parse_timezone
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SessionKind = Literal["talk", "keynote", "remarks", "break", "panel", "poster", "social", "other"]
+
+
+class ProgramError(Exception):
+    """A program file that cannot be used; ``lines`` holds one message per problem."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id (lowercase letters, digits and '-', e.g. 'compilergym')"
+        )
+    return value
+
+
+def _zone(value: str) -> str:
+    try:
+        parse_timezone(value)
+    except TimezoneError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def _distinct(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise ValueError(f"{name!r} is listed twice")
+        seen.add(name.casefold())
+    return names
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{value.isoformat()} has no UTC offset; write it like 2021-12-13T09:00:00-08:00"
+        )
+    return value
+
+
+Slug = Annotated[StrictStr, AfterValidator(_slug)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+Zone = Annotated[StrictStr, AfterValidator(_zone)]
+Instant = Annotated[datetime, AfterValidator(_aware)]
+Names = Annotated[list[Name], AfterValidator(_distinct)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class WorkshopSpec(_Strict):
+    id: Slug
+    name: Name
+    venue: StrictStr | None = None
+    date: date
+    end_date: date | None = None
+    timezone: Zone
+    url: StrictStr | None = None
+    summary: StrictStr | None = None
+    organizers: Names = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> WorkshopSpec:
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError("end_date is before date")
+        return self
+
+
+class PersonSpec(_Strict):
+    name: Name
+    affiliation: StrictStr | None = None
+    discord_id: Annotated[StrictStr, Field(pattern=r"^[0-9]{15,21}$")] | None = None
+    slack_id: Annotated[StrictStr, Field(pattern=r"^[UW][A-Z0-9]{2,}$")] | None = None
+
+
+class PlatformChannels(_Strict):
+    """Channel ids on one platform, by purpose."""
+
+    announcements: StrictStr | None = None
+    qa: StrictStr | None = None
+
+
+class ChannelsSpec(_Strict):
+    discord: PlatformChannels | None = None
+    slack: PlatformChannels | None = None
+
+
+class SessionSpec(_Strict):
+    """Anything with a place on the timetable: a talk, remarks, a break, a poster session."""
+
+    id: Slug
+    kind: SessionKind = "talk"
+    title: Name
+    start: Instant
+    end: Instant
+    room: Name = "main"
+    speakers: Names = Field(default_factory=list)
+    summary: StrictStr | None = None
+    keywords: list[Name] = Field(default_factory=list)
+    url: StrictStr | None = None
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: datetime, info: Any) -> datetime:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise ValueError(
+                f"ends before it starts (start {start.isoformat()}, end {end.isoformat()})"
+            )
+        return end
+
+    @model_validator(mode="after")
+    def _talks_have_speakers(self) -> SessionSpec:
+        if self.kind in ("talk", "keynote") and not self.speakers:
+            raise ValueError(f"a {self.kind} needs at least one speaker (field 'speakers')")
+        return self
+
+
+class PaperSpec(_Strict):
+    """An accepted paper; ``session`` places it in a poster or oral session, if any."""
+
+    id: Slug
+    title: Name
+    authors: Annotated[Names, Field(min_length=1)]
+    summary: StrictStr | None = None
+    keywords: list[Name] = Field(default_factory=list)
+    session: Slug | None = None
+    url: StrictStr | None = None
+
+
+class ProgramSpec(_Strict):
+    version: Literal[1] = 1
+    workshop: WorkshopSpec
+    people: list[PersonSpec] = Field(default_factory=list)
+    channels: ChannelsSpec = Field(default_factory=ChannelsSpec)
+    schedule: list[SessionSpec] = Field(default_factory=list)
+    papers: list[PaperSpec] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedProgram:
+    """A validated program and where it came from."""
+
+    spec: ProgramSpec
+    source: Path
+
+
+def load_program_file(path: Path) -> LoadedProgram:
+    """Read and validate ``path``; raise :class:`ProgramError` listing every problem."""
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProgramError([f"{label}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgramError([f"{label}: cannot read the file ({exc})"]) from None
+    return LoadedProgram(spec=parse_program(text, label), source=path)
+
+
+def parse_program(text: str, label: str = "<program>") -> ProgramSpec:
+    """Validate program text; ``label`` names the file in error messages."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ProgramError([f"{label}: {where}not valid YAML ({problem})"]) from None
+    if not isinstance(raw, dict):
+        raise ProgramError(
+            [f"{label}: the file must be a mapping with 'workshop', 'schedule' and 'papers'"]
+        )
+    try:
+        spec = ProgramSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise ProgramError(list(_describe_errors(label, raw, exc.errors()))) from None
+    problems = list(_cross_checks(label, spec))
+    if problems:
+        raise ProgramError(problems)
+    return spec
+
+
+def _where(label: str, raw: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
+    """Split a pydantic location into "file: item" and the field path."""
+    if len(loc) >= 2 and loc[0] in ("schedule", "papers", "people") and isinstance(loc[1], int):
+        section, index = loc[0], loc[1]
+        entries = raw.get(section)
+        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        ident = None
+        if isinstance(entry, dict):
+            ident = entry.get("id") if section != "people" else entry.get("name")
+        item = f"{section}[{index}]" + (f" ({'name' if section == 'people' else 'id'} "
+                                        f"{ident!r})" if isinstance(ident, str) else "")
+        field = ".".join(str(p) for p in loc[2:]) or "(entry)"
+        return f"{label}: {item}", field
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    return label, field
+
+
+def _describe_errors(
+    label: str, raw: dict[str, Any], errors: Iterable[Any]
+) -> Iterable[str]:
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        where, field = _where(label, raw, loc)
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see README, 'The program file')"
+        elif err["type"] == "missing":
+            message = "missing (this field is required)"
+        elif err["type"] == "too_short":
+            message = "needs at least one entry"
+        elif err["type"] == "string_type":
+            message = f"must be text, not {type(err.get('input')).__name__} {err.get('input')!r}"
+        yield f"{where}: {field}: {message}"
+
+
+def _cross_checks(label: str, spec: ProgramSpec) -> Iterable[str]:
+    """Rules that span items: unique ids, rooms without overlaps, known session refs."""
+    seen: dict[str, str] = {}
+    entries: list[tuple[str, int, str]] = [
+        ("schedule", i, s.id) for i, s in enumerate(spec.schedule)
+    ] + [("papers", i, p.id) for i, p in enumerate(spec.papers)]
+    for section, index, ident in entries:
+        if ident in seen:
+            yield (f"{label}: {section}[{index}] (id {ident!r}): id: duplicate id, "
+                   f"also used by {seen[ident]}")
+        else:
+            seen[ident] = f"{section}[{index}]"
+
+    names: dict[str, int] = {}
+    for index, person in enumerate(spec.people):
+        key = person.name.casefold()
+        if key in names:
+            yield (f"{label}: people[{index}] (name {person.name!r}): name: listed twice, "
+                   f"also people[{names[key]}]")
+        names.setdefault(key, index)
+
+    by_room: dict[str, list[tuple[int, SessionSpec]]] = {}
+    for index, session in enumerate(spec.schedule):
+        by_room.setdefault(session.room, []).append((index, session))
+    for room, sessions in by_room.items():
+        ordered = sorted(sessions, key=lambda pair: (pair[1].start, pair[0]))
+        for (_, before), (index, after) in pairwise(ordered):
+            if after.start < before.end:
+                yield (f"{label}: schedule[{index}] (id {after.id!r}): start: overlaps "
+                       f"{before.id!r} ({before.start.isoformat()} to {before.end.isoformat()}) "
+                       f"in room {room!r}")
+
+    session_ids = {s.id for s in spec.schedule}
+    for index, paper in enumerate(spec.papers):
+        if paper.session is not None and paper.session not in session_ids:
+            yield (f"{label}: papers[{index}] (id {paper.id!r}): session: no schedule entry "
+                   f"has id {paper.session!r}")
+
+    zone = parse_timezone(spec.workshop.timezone)
+    first, last = spec.workshop.date, spec.workshop.end_date or spec.workshop.date
+    for index, session in enumerate(spec.schedule):
+        day = session.start.astimezone(zone).date()
+        if not first <= day <= last:
+            span = first.isoformat() if first == last else f"{first} to {last}"
+            yield (f"{label}: schedule[{index}] (id {session.id!r}): start: falls on {day} in "
+                   f"{spec.workshop.timezone}, outside the workshop's dates ({span})")
