@@ -1,0 +1,189 @@
+"""The program as the bot answers from it: an immutable snapshot read from the database.
+
+Answers must be fast (thousands per second), so questions are answered from this
+in-memory snapshot, never with a query per question. The snapshot is rebuilt from the
+database whenever the program is (re)loaded, so the database stays the source of truth.
+All instants are timezone-aware UTC; comparisons are between instants, never dates.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+TBD_TITLES = frozenset({"tbd", "tba", "to be announced", "to be determined"})
+KIND_LABELS = {
+    "talk": "Talk",
+    "keynote": "Keynote",
+    "remarks": "Remarks",
+    "break": "Break",
+    "panel": "Panel",
+    "poster": "Poster session",
+    "social": "Social",
+    "other": "Session",
+    "paper": "Paper",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    affiliation: str | None = None
+    discord_id: str | None = None
+    slack_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A talk, a break, remarks or a paper. Papers have a time only through a session."""
+
+    id: int
+    slug: str
+    kind: str
+    title: str
+    summary: str | None
+    keywords: tuple[str, ...]
+    start: datetime | None
+    end: datetime | None
+    room: str | None
+    people: tuple[Person, ...]
+    url: str | None = None
+    session_slug: str | None = None
+
+    @property
+    def is_paper(self) -> bool:
+        return self.kind == "paper"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.start is not None and self.end is not None
+
+    @property
+    def title_is_tbd(self) -> bool:
+        return self.title.strip().casefold() in TBD_TITLES
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.capitalize())
+
+    @property
+    def people_label(self) -> str:
+        if self.is_paper:
+            return "Author" if len(self.people) == 1 else "Authors"
+        return "Speaker" if len(self.people) == 1 else "Speakers"
+
+    @property
+    def display_title(self) -> str:
+        """The title, or "Talk by Tim Kraska (title TBD)" when the title is not known yet."""
+        if self.title_is_tbd and self.people:
+            names = ", ".join(p.name for p in self.people)
+            return f"{self.kind_label} by {names} (title TBD)"
+        return self.title
+
+    def is_on_at(self, instant: datetime) -> bool:
+        return self.is_scheduled and self.start <= instant < self.end  # type: ignore[operator]
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    slug: str
+    name: str
+    venue: str | None
+    start_date: date
+    end_date: date
+    timezone: ZoneInfo
+    url: str | None
+    summary: str | None
+    channels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name} ({self.venue})" if self.venue else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One thing a person does: ``kind`` is speaker, author or organizer."""
+
+    kind: str
+    item: Item | None
+
+
+class Program:
+    """A workshop's items and people, with the time queries every answer needs."""
+
+    def __init__(
+        self,
+        workshop: Workshop,
+        items: Iterable[Item],
+        people: Iterable[Person],
+        organizers: Iterable[Person],
+    ) -> None:
+        self.workshop = workshop
+        self.items: tuple[Item, ...] = tuple(items)
+        self.people: tuple[Person, ...] = tuple(people)
+        self.organizers: tuple[Person, ...] = tuple(organizers)
+        self.by_slug = {item.slug: item for item in self.items}
+        self.scheduled: tuple[Item, ...] = tuple(
+            sorted(
+                (i for i in self.items if i.is_scheduled and not i.is_paper),
+                key=lambda i: (i.start, i.end, i.slug),
+            )
+        )
+        self.papers: tuple[Item, ...] = tuple(i for i in self.items if i.is_paper)
+        self._starts = [item.start for item in self.scheduled]
+        credits: dict[int, list[Credit]] = {p.id: [] for p in self.people}
+        for person in self.organizers:
+            credits.setdefault(person.id, []).append(Credit("organizer", None))
+        for item in self.items:
+            for person in item.people:
+                kind = "author" if item.is_paper else "speaker"
+                credits.setdefault(person.id, []).append(Credit(kind, item))
+        self._credits = credits
+
+    @property
+    def first_start(self) -> datetime | None:
+        return self.scheduled[0].start if self.scheduled else None
+
+    @property
+    def last_end(self) -> datetime | None:
+        return max((i.end for i in self.scheduled if i.end), default=None)
+
+    def on_at(self, instant: datetime) -> list[Item]:
+        """Everything happening at ``instant`` (start inclusive, end exclusive)."""
+        upto = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
+        return [item for item in self.scheduled[:upto] if item.is_on_at(instant)]
+
+    def next_after(self, instant: datetime) -> list[Item]:
+        """The items that start soonest strictly after ``instant`` (several if parallel)."""
+        index = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
+        if index >= len(self.scheduled):
+            return []
+        first = self.scheduled[index].start
+        return [item for item in self.scheduled[index:] if item.start == first]
+
+    def last_before(self, instant: datetime) -> Item | None:
+        """The item that most recently ended at or before ``instant``."""
+        ended = [i for i in self.scheduled if i.end is not None and i.end <= instant]
+        return max(ended, key=lambda i: i.end, default=None)  # type: ignore[arg-type,return-value]
+
+    def credits_of(self, person: Person) -> list[Credit]:
+        return list(self._credits.get(person.id, ()))
+
+    def items_of(self, person: Person, kind: str | None = None) -> list[Item]:
+        return [
+            c.item for c in self._credits.get(person.id, ())
+            if c.item is not None and (kind is None or c.kind == kind)
+        ]
+
+    def program_days(self) -> list[date]:
+        """The workshop's days, as dates in the workshop's own timezone."""
+        zone = self.workshop.timezone
+        return sorted({item.start.astimezone(zone).date() for item in self.scheduled})  # type: ignore[union-attr]
+
+    def day_of(self, item: Item) -> date | None:
+        return item.start.astimezone(self.workshop.timezone).date() if item.start else None

@@ -1,0 +1,35 @@
+"""Reading and writing a chat user's saved preferences (their timezone)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.store.database import Database
+from bot.store.tables import UserPreference
+
+
+async def get_timezone(db: Database, platform: str, user_id: str) -> str | None:
+    async with db.session() as session:
+        row = await session.get(UserPreference, (platform, user_id))
+        return row.timezone if row else None
+
+
+async def set_timezone(
+    db: Database, platform: str, user_id: str, zone: str | None, now: datetime
+) -> None:
+    """Upsert in one statement, so two processes saving at once cannot collide."""
+    insert = pg_insert if db.backend == "postgresql" else sqlite_insert
+    statement = insert(UserPreference).values(
+        platform=platform, user_id=user_id, timezone=zone, updated_at=now
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "user_id"],
+        set_={"timezone": zone, "updated_at": now},
+    )
+    async with db.session() as session:
+        await session.exec(statement)  # type: ignore[call-overload]
+        await session.commit()
+

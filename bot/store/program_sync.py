@@ -1,0 +1,278 @@
+"""Writing a validated program into the database, and reading the snapshot back.
+
+Loading is idempotent: the same file twice changes nothing, and an edited file updates
+rows in place, keeping their ids (later features hang reminders and questions off them).
+An item removed from the file is marked inactive rather than deleted, so its history
+(questions, sent reminders) survives. Everything happens in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import program as model
+from bot.program_file import ProgramSpec
+from bot.store.database import Database
+from bot.store.tables import Item, Person, Role, Workshop
+from bot.timezones import parse_timezone
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What loading a program changed, for a one-line log and for change notices."""
+
+    workshop: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    other_changes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.retired or self.other_changes)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "unchanged"
+        parts = [
+            f"{len(self.created)} added" if self.created else "",
+            f"{len(self.updated)} updated" if self.updated else "",
+            f"{len(self.retired)} removed" if self.retired else "",
+            f"{self.other_changes} other changes" if self.other_changes else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+
+def _apply(row: Any, values: dict[str, Any]) -> bool:
+    """Set ``values`` on ``row``; True if anything differed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+async def save_program(db: Database, spec: ProgramSpec) -> SyncReport:
+    """Make the database hold exactly ``spec`` for its workshop."""
+    async with db.session() as session:
+        report = await _sync(session, spec)
+        await session.commit()
+    return report
+
+
+async def _sync(session: AsyncSession, spec: ProgramSpec) -> SyncReport:
+    ws = spec.workshop
+    report = SyncReport(workshop=ws.id)
+    channels = json.dumps(spec.channels.model_dump(exclude_none=True), sort_keys=True)
+    values = {
+        "name": ws.name, "venue": ws.venue, "start_date": ws.date,
+        "end_date": ws.end_date or ws.date, "timezone": ws.timezone, "url": ws.url,
+        "summary": ws.summary, "channels_json": channels,
+    }
+    workshop = (await session.exec(select(Workshop).where(Workshop.slug == ws.id))).first()
+    if workshop is None:
+        workshop = Workshop(slug=ws.id, **values)
+        session.add(workshop)
+        report.other_changes += 1
+    elif _apply(workshop, values):
+        report.other_changes += 1
+    await session.flush()
+    wid = workshop.id
+    assert wid is not None
+
+    people = await _sync_people(session, wid, spec, report)
+    items = await _sync_items(session, wid, spec, report)
+    await _sync_roles(session, wid, spec, people, items, report)
+    await _drop_orphans(session, wid, people, report)
+    return report
+
+
+async def _sync_people(
+    session: AsyncSession, wid: int, spec: ProgramSpec, report: SyncReport
+) -> dict[str, Person]:
+    details = {p.name.casefold(): p for p in spec.people}
+    names: dict[str, str] = {}
+    for name in [
+        *spec.workshop.organizers,
+        *(n for s in spec.schedule for n in s.speakers),
+        *(n for p in spec.papers for n in p.authors),
+        *(p.name for p in spec.people),
+    ]:
+        names.setdefault(name.casefold(), name)
+    existing = {
+        p.key: p for p in (await session.exec(select(Person).where(Person.workshop_id == wid)))
+    }
+    out: dict[str, Person] = {}
+    for key, name in names.items():
+        extra = details.get(key)
+        values = {
+            "name": extra.name if extra else name,
+            "affiliation": extra.affiliation if extra else None,
+            "discord_id": extra.discord_id if extra else None,
+            "slack_id": extra.slack_id if extra else None,
+        }
+        row = existing.get(key)
+        if row is None:
+            row = Person(workshop_id=wid, key=key, **values)
+            session.add(row)
+            report.other_changes += 1
+        elif _apply(row, values):
+            report.other_changes += 1
+        out[key] = row
+    await session.flush()
+    return out
+
+
+async def _sync_items(
+    session: AsyncSession, wid: int, spec: ProgramSpec, report: SyncReport
+) -> dict[str, Item]:
+    wanted: list[tuple[str, dict[str, Any]]] = []
+    for s in spec.schedule:
+        wanted.append((s.id, {
+            "kind": s.kind, "title": s.title, "summary": s.summary,
+            "keywords": "\n".join(s.keywords), "start": s.start, "end": s.end,
+            "room": s.room, "url": s.url, "session_slug": None,
+        }))
+    for p in spec.papers:
+        wanted.append((p.id, {
+            "kind": "paper", "title": p.title, "summary": p.summary,
+            "keywords": "\n".join(p.keywords), "start": None, "end": None, "room": None,
+            "url": p.url, "session_slug": p.session,
+        }))
+    existing = {
+        i.slug: i for i in (await session.exec(select(Item).where(Item.workshop_id == wid)))
+    }
+    out: dict[str, Item] = {}
+    for position, (slug, values) in enumerate(wanted):
+        row = existing.pop(slug, None)
+        if row is None:
+            row = Item(workshop_id=wid, slug=slug, position=position, **values)
+            session.add(row)
+            report.created.append(slug)
+        else:
+            row.position = position  # order alone is not a change worth announcing
+            if not row.active:
+                row.active = True
+                _apply(row, values)
+                report.created.append(slug)
+            elif _apply(row, values):
+                report.updated.append(slug)
+        out[slug] = row
+    for slug, row in existing.items():
+        if row.active:
+            row.active = False
+            report.retired.append(slug)
+    await session.flush()
+    return out
+
+
+async def _sync_roles(
+    session: AsyncSession,
+    wid: int,
+    spec: ProgramSpec,
+    people: dict[str, Person],
+    items: dict[str, Item],
+    report: SyncReport,
+) -> None:
+    wanted: set[tuple[int, int | None, str, int]] = set()
+    for pos, name in enumerate(spec.workshop.organizers):
+        wanted.add((_id(people[name.casefold()]), None, "organizer", pos))
+    for s in spec.schedule:
+        for pos, name in enumerate(s.speakers):
+            wanted.add((_id(people[name.casefold()]), _id(items[s.id]), "speaker", pos))
+    for p in spec.papers:
+        for pos, name in enumerate(p.authors):
+            wanted.add((_id(people[name.casefold()]), _id(items[p.id]), "author", pos))
+    rows = (await session.exec(select(Role).where(Role.workshop_id == wid))).all()
+    have = {(r.person_id, r.item_id, r.kind, r.position): r for r in rows}
+    for key, row in have.items():
+        if key not in wanted:
+            await session.delete(row)
+            _mark_item_updated(report, items, key[1])
+    for key in wanted - have.keys():
+        person_id, item_id, kind, position = key
+        session.add(Role(workshop_id=wid, person_id=person_id, item_id=item_id, kind=kind,
+                         position=position))
+        _mark_item_updated(report, items, item_id)
+    await session.flush()
+
+
+def _mark_item_updated(report: SyncReport, items: dict[str, Item], item_id: int | None) -> None:
+    if item_id is None:
+        report.other_changes += 1
+        return
+    slug = next((s for s, i in items.items() if i.id == item_id), None)
+    if slug is None or slug in report.created or slug in report.updated:
+        return
+    report.updated.append(slug)
+
+
+async def _drop_orphans(
+    session: AsyncSession, wid: int, people: dict[str, Person], report: SyncReport
+) -> None:
+    """People no longer in the file and with no remaining roles are removed."""
+    keep = {p.id for p in people.values()}
+    rows = (await session.exec(select(Person).where(Person.workshop_id == wid))).all()
+    for row in rows:
+        if row.id not in keep:
+            await session.delete(row)
+            report.other_changes += 1
+
+
+def _id(row: Person | Item) -> int:
+    assert row.id is not None
+    return row.id
+
+
+async def load_program(db: Database, workshop_slug: str) -> model.Program:
+    """Build the in-memory snapshot of one workshop from the database."""
+    async with db.session() as session:
+        ws = (await session.exec(select(Workshop).where(Workshop.slug == workshop_slug))).first()
+        if ws is None:
+            raise LookupError(f"no workshop {workshop_slug!r} in the database")
+        people_rows = (await session.exec(select(Person).where(Person.workshop_id == ws.id)))
+        item_rows = (await session.exec(
+            select(Item).where(Item.workshop_id == ws.id, col(Item.active).is_(True))
+            .order_by(col(Item.position))
+        )).all()
+        role_rows = (await session.exec(
+            select(Role).where(Role.workshop_id == ws.id).order_by(col(Role.position))
+        )).all()
+        people = {
+            p.id: model.Person(id=_id(p), name=p.name, affiliation=p.affiliation,
+                               discord_id=p.discord_id, slack_id=p.slack_id)
+            for p in people_rows
+        }
+    by_item: dict[int, list[model.Person]] = {}
+    organizers: list[model.Person] = []
+    for role in role_rows:
+        if role.item_id is None:
+            organizers.append(people[role.person_id])
+        else:
+            by_item.setdefault(role.item_id, []).append(people[role.person_id])
+    sessions = {i.slug: i for i in item_rows if i.kind != "paper"}
+    items = []
+    for row in item_rows:
+        start, end = row.start, row.end
+        host = sessions.get(row.session_slug or "")
+        if row.kind == "paper" and host is not None:
+            start, end = host.start, host.end
+        items.append(model.Item(
+            id=_id(row), slug=row.slug, kind=row.kind, title=row.title, summary=row.summary,
+            keywords=tuple(k for k in row.keywords.split("\n") if k), start=start, end=end,
+            room=row.room if row.kind != "paper" else (host.room if host else None),
+            people=tuple(by_item.get(_id(row), ())), url=row.url,
+            session_slug=row.session_slug,
+        ))
+    workshop = model.Workshop(
+        slug=ws.slug, name=ws.name, venue=ws.venue, start_date=ws.start_date,
+        end_date=ws.end_date, timezone=parse_timezone(ws.timezone), url=ws.url,
+        summary=ws.summary, channels=json.loads(ws.channels_json or "{}"),
+    )
+    return model.Program(workshop, items, people.values(), organizers)
