@@ -1,0 +1,98 @@
+"""What every answer needs: the program, the asker's timezone and "now", and helpers that
+turn program items into reply cards the same way everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.matching import ProgramIndex, Resolution
+from bot.messages import Card, Line, Moment, Quote, Reply
+from bot.program import Item, Program
+from bot.render_text import fit
+
+SUMMARY_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """One question's circumstances."""
+
+    program: Program
+    index: ProgramIndex
+    now: datetime
+    zone: ZoneInfo
+    zone_is_saved: bool = False
+
+    def reply(self, *lines: Line, **fields: Any) -> Reply:
+        return fit(Reply(lines=tuple(lines), zone=self.zone, now=self.now, **fields))
+
+    def card(
+        self, item: Item, *, detail: bool = True, relative: bool = False, mark_papers: bool = True
+    ) -> Card:
+        """``detail`` adds the summary; ``mark_papers`` tags papers in mixed lists."""
+        when = Moment(item.start, item.end, relative=relative) if item.is_scheduled else None  # type: ignore[arg-type]
+        note = None
+        if item.is_paper and when is None and (detail or mark_papers):
+            note = "paper, no time slot on the program" if detail else "paper"
+        summary = item.summary if detail else None
+        if summary and len(summary) > SUMMARY_CHARS:
+            summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
+        return Card(
+            slug=item.slug,
+            kind_label=item.kind_label,
+            title=item.display_title,
+            people_label=item.people_label,
+            people=tuple(p.name for p in item.people),
+            summary=summary,
+            when=when,
+            room=item.room if detail and _many_rooms(self.program) else None,
+            url=item.url if detail else None,
+            note=note,
+        )
+
+    def not_found(self, query: str, resolution: Resolution | None = None, what: str = "") -> Reply:
+        suggestions = resolution.suggestions if resolution else ()
+        lines: list[Line] = [(f"Nothing {what}matches ", Quote(query), ".")]
+        if suggestions:
+            lines.append(("Did you mean: " + "; ".join(suggestions) + "?",))
+        else:
+            lines.append(("Try “search <words>” or “agenda” to browse the program.",))
+        return self.reply(*lines, kind="not_found")
+
+    def ambiguous(self, query: str, resolution: Resolution) -> Reply:
+        cards = []
+        for match in resolution.matches:
+            if match.entry.item is not None:
+                cards.append(self.card(match.entry.item, detail=False))
+            elif match.entry.person is not None:
+                roles = describe_roles(self.program, match.entry.person)
+                cards.append(Card(slug="", kind_label="Person", title=match.entry.person.name,
+                                  note=roles or None))
+        return self.reply(
+            ("Several things match ", Quote(query), ":"),
+            cards=tuple(cards),
+            layout="list",
+            after=(("Ask again with the full name or title.",),),
+        )
+
+
+def _many_rooms(program: Program) -> bool:
+    return len({item.room for item in program.scheduled}) > 1
+
+
+def describe_roles(program: Program, person: Any) -> str:
+    """ "organizer; speaker (1 talk); author (2 papers)". """
+    credits = program.credits_of(person)
+    parts = []
+    if any(c.kind == "organizer" for c in credits):
+        parts.append("organizer")
+    talks = sum(1 for c in credits if c.kind == "speaker")
+    papers = sum(1 for c in credits if c.kind == "author")
+    if talks:
+        parts.append(f"speaker ({talks} {'session' if talks == 1 else 'sessions'})")
+    if papers:
+        parts.append(f"author ({papers} {'paper' if papers == 1 else 'papers'})")
+    return "; ".join(parts)

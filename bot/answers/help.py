@@ -1,0 +1,54 @@
+"""Help, greetings, and the short help that answers anything the bot did not understand."""
+
+from __future__ import annotations
+
+from bot.answers.context import Ask
+from bot.messages import Quote, Reply
+
+EXAMPLES = (
+    "what's on now? · what's next? · agenda · when is Tim Kraska's talk? · "
+    "tell me about CompilerGym · help"
+)
+
+COMMAND_HELP = (
+    ("now", "what is on right now"),
+    ("next", "what starts next"),
+    ("agenda [all]", "the day's program (all: every day)"),
+    ("papers", "every accepted paper"),
+    ("when <talk, paper or person>", "when it is on, in your timezone"),
+    ("who at <time>", "who is speaking at a time, e.g. “who is speaking at 10:15?”"),
+    ("about <talk or paper>", "title, speakers or authors, summary and time"),
+    ("who is <person>", "everything a person does here"),
+    ("papers by <person>", "a person's papers"),
+    ("search <words>", "search titles and summaries, e.g. “search quantization”"),
+    ("tz <zone>", "show times in your zone, e.g. “tz Europe/Berlin” (“tz reset” to undo)"),
+)
+
+
+def help_text(ask: Ask, _arg: str = "") -> Reply:
+    workshop = ask.program.workshop
+    lines = [(f"I answer questions about {workshop.full_name}. Ask in plain words or use a "
+              "command:",)]
+    lines += [(f"• {usage}: {what}",) for usage, what in COMMAND_HELP]
+    lines.append((f"Times are shown in {ask.zone.key}.",))
+    return ask.reply(*lines, kind="help")
+
+
+def greeting(ask: Ask, _arg: str = "") -> Reply:
+    return ask.reply(
+        (f"Hi! I answer questions about {ask.program.workshop.full_name}.",),
+        (f"Try: {EXAMPLES}",),
+        kind="help",
+    )
+
+
+def thanks(ask: Ask, _arg: str = "") -> Reply:
+    return ask.reply(("You're welcome!",), kind="help")
+
+
+def not_understood(ask: Ask, text: str) -> Reply:
+    return ask.reply(
+        ("Sorry, I did not understand ", Quote(text), "."),
+        (f"Try: {EXAMPLES}",),
+        kind="help",
+    )

@@ -1,0 +1,153 @@
+"""Questions about a talk, a paper or a person: when, about, who, papers by, search."""
+
+from __future__ import annotations
+
+from bot.answers.context import Ask, describe_roles
+from bot.matching import Resolution
+from bot.messages import Card, Line, Quote, Reply
+from bot.program import Item, Person
+
+PEOPLE = frozenset({"person"})
+ANYTHING = frozenset({"person", "item"})
+
+
+def _need(ask: Ask, example: str) -> Reply:
+    return ask.reply((f"Which talk, paper or person? For example: “{example}”.",), kind="help")
+
+
+def _resolve(ask: Ask, query: str, kinds: frozenset[str] = ANYTHING) -> Resolution:
+    return ask.index.resolve(query, kinds)  # type: ignore[arg-type]
+
+
+def when(ask: Ask, query: str) -> Reply:
+    if not query:
+        return _need(ask, "when is Tim Kraska's talk?")
+    resolution = _resolve(ask, query)
+    if not resolution.found:
+        return ask.not_found(query, resolution)
+    entry = resolution.unique
+    if entry is None:
+        return ask.ambiguous(query, resolution)
+    if entry.person is not None:
+        return _when_person(ask, entry.person)
+    assert entry.item is not None
+    return _when_item(ask, entry.item)
+
+
+def _when_item(ask: Ask, item: Item) -> Reply:
+    return ask.reply(cards=(ask.card(item, relative=True),))
+
+
+def _when_person(ask: Ask, person: Person) -> Reply:
+    sessions = [i for i in ask.program.items_of(person) if i.is_scheduled]
+    papers = [i for i in ask.program.items_of(person, "author") if not i.is_scheduled]
+    after: list[Line] = []
+    if papers:
+        titles = "; ".join(p.display_title for p in papers)
+        after.append((f"Also an author of: {titles} (no time slot).",))
+    if not sessions:
+        roles = describe_roles(ask.program, person)
+        return ask.reply(
+            (f"{person.name} has no scheduled session" + (f" ({roles})." if roles else "."),),
+            after=tuple(after),
+        )
+    return ask.reply(
+        (f"{person.name}:",),
+        cards=tuple(ask.card(item, relative=True) for item in sessions),
+        after=tuple(after),
+    )
+
+
+def about(ask: Ask, query: str) -> Reply:
+    if not query:
+        return _need(ask, "tell me about CompilerGym")
+    resolution = _resolve(ask, query)
+    if not resolution.found:
+        return ask.not_found(query, resolution)
+    entry = resolution.unique
+    if entry is None:
+        return ask.ambiguous(query, resolution)
+    if entry.person is not None:
+        return _person_summary(ask, entry.person)
+    assert entry.item is not None
+    return ask.reply(cards=(ask.card(entry.item, relative=True),))
+
+
+def person(ask: Ask, query: str) -> Reply:
+    """Everything a person does at the workshop; falls back to items ("who is NIC?")."""
+    if not query:
+        return _need(ask, "who is Martin Maas?")
+    resolution = _resolve(ask, query, PEOPLE)
+    if not resolution.found:
+        return about(ask, query)
+    entry = resolution.unique
+    if entry is None or entry.person is None:
+        return ask.ambiguous(query, resolution)
+    return _person_summary(ask, entry.person)
+
+
+def _person_summary(ask: Ask, who: Person) -> Reply:
+    program = ask.program
+    credits = program.credits_of(who)
+    name = who.name + (f" ({who.affiliation})" if who.affiliation else "")
+    lines: list[Line] = [(f"{name}:",)]
+    if any(c.kind == "organizer" for c in credits):
+        lines.append((f"Organizer of {program.workshop.full_name}.",))
+    items = [c.item for c in credits if c.item is not None]
+    sessions = sorted((i for i in items if i.is_scheduled), key=lambda i: i.start)  # type: ignore[arg-type,return-value]
+    papers = [i for i in items if not i.is_scheduled]
+    cards: list[Card] = [ask.card(i, detail=False) for i in sessions + papers]
+    if not cards and len(lines) == 1:
+        lines.append(("No role on the program.",))
+    return ask.reply(*lines, cards=tuple(cards), layout="list")
+
+
+def by_author(ask: Ask, query: str) -> Reply:
+    if not query:
+        return _need(ask, "papers by Milad Hashemi")
+    resolution = _resolve(ask, query, PEOPLE)
+    if not resolution.found:
+        return ask.not_found(query, resolution, what="among the authors ")
+    entry = resolution.unique
+    if entry is None or entry.person is None:
+        return ask.ambiguous(query, resolution)
+    found = ask.program.items_of(entry.person, "author")
+    if not found:
+        roles = describe_roles(ask.program, entry.person)
+        return ask.reply((f"{entry.person.name} has no papers here" +
+                          (f" ({roles})." if roles else "."),))
+    noun = "paper" if len(found) == 1 else "papers"
+    return ask.reply(
+        (f"{len(found)} {noun} by {entry.person.name}:",),
+        cards=tuple(ask.card(item, detail=False, mark_papers=False) for item in found),
+        layout="list",
+    )
+
+
+def search(ask: Ask, words: str) -> Reply:
+    if not words:
+        return _need(ask, "search quantization")
+    matches = ask.index.search(words)
+    if not matches:
+        return ask.not_found(words, Resolution(words, (), ask.index.suggest(words, ANYTHING)))  # type: ignore[arg-type]
+    items = [m.entry.item for m in matches if m.entry.item is not None]
+    noun = "result" if len(items) == 1 else "results"
+    return ask.reply(
+        (f"{len(items)} {noun} for ", Quote(words), ":"),
+        cards=tuple(ask.card(item, detail=False) for item in items),
+        layout="list",
+        after=(("Say “about <title>” for details.",),),
+    )
+
+
+def guess(ask: Ask, text: str) -> Reply | None:
+    """A bare name or title ("CompilerGym", "kraska"): answer about it, if it is one."""
+    resolution = _resolve(ask, text)
+    entry = resolution.unique
+    if entry is None:
+        return ask.ambiguous(text, resolution) if resolution.found else None
+    if entry.person is not None:
+        return _person_summary(ask, entry.person)
+    assert entry.item is not None
+    return ask.reply(cards=(ask.card(entry.item, relative=True),))
+

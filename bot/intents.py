@@ -1,0 +1,208 @@
+"""Understanding what a message asks: commands ("/when kraska") and plain sentences
+("when does kraska speak?") both become a :class:`Request` with an intent and its
+argument. Patterns are tried in a fixed order, most specific first; anything left over
+is kept whole so the router can still try it as the name of a talk or a person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    NOW = "now"
+    NEXT = "next"
+    AGENDA = "agenda"
+    PAPERS = "papers"
+    WHEN = "when"
+    WHO_AT = "who_at"
+    ABOUT = "about"
+    PERSON = "person"
+    BY = "by"
+    SEARCH = "search"
+    TIMEZONE = "tz"
+    HELP = "help"
+    GREETING = "greeting"
+    THANKS = "thanks"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    intent: Intent
+    arg: str = ""
+
+
+# Command words, as typed after "/" or alone ("next", "/when kraska").
+COMMANDS: dict[str, Intent] = {
+    "now": Intent.NOW,
+    "next": Intent.NEXT,
+    "agenda": Intent.AGENDA,
+    "schedule": Intent.AGENDA,
+    "program": Intent.AGENDA,
+    "programme": Intent.AGENDA,
+    "timetable": Intent.AGENDA,
+    "papers": Intent.PAPERS,
+    "when": Intent.WHEN,
+    "who": Intent.WHO_AT,
+    "whoat": Intent.WHO_AT,
+    "at": Intent.WHO_AT,
+    "about": Intent.ABOUT,
+    "info": Intent.ABOUT,
+    "person": Intent.PERSON,
+    "whois": Intent.PERSON,
+    "by": Intent.BY,
+    "author": Intent.BY,
+    "search": Intent.SEARCH,
+    "find": Intent.SEARCH,
+    "tz": Intent.TIMEZONE,
+    "timezone": Intent.TIMEZONE,
+    "help": Intent.HELP,
+    "commands": Intent.HELP,
+    "start": Intent.HELP,
+}
+
+TIME = (
+    r"(?P<x>(?:\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
+    r"(?:\s+\S+/\S+)?)"
+)
+WHO_AT_TAIL = re.compile(rf"^(?:at|around|@)?\s*{TIME}$")
+
+# (intent, pattern): the first pattern that matches decides. ``x`` is the argument.
+PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
+    (Intent.HELP, re.compile(r"^(?:help|\?+|commands|usage|what can you do|how does this work"
+                             r"|what do you do|how do i use (?:you|this)|menu)\b")),
+    (Intent.THANKS,
+     re.compile(r"^(?:thanks|thank you|thx|ty|cheers|great|cool|ok|okay)\b.{0,20}$")),
+    (Intent.GREETING, re.compile(r"^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)"
+                                 r"|howdy|greetings)\b.{0,20}$")),
+    (Intent.TIMEZONE, re.compile(
+        r"^(?:set (?:my )?|change (?:my )?|use )?(?:tz|timezone|time ?zone)"
+        r"(?:\s+(?:to|is|=|:))?(?:\s+(?P<x>.+))?$")),
+    (Intent.TIMEZONE, re.compile(r"^my (?:tz|timezone|time ?zone) is\s+(?P<x>.+)$")),
+    (Intent.TIMEZONE, re.compile(r"^(?:i'?m|i am) in\s+(?P<x>[\w/+-]+(?:[ _][\w/+-]+)?)$")),
+    (Intent.TIMEZONE, re.compile(r"^(?:what(?:'s| is)|show) my (?:tz|timezone|time ?zone)$")),
+    (Intent.WHO_AT, re.compile(
+        r"^(?:who(?:'s| is| will be)?|what(?:'s| is| will be)?|whats)\b.*?\b(?:at|around)\s+"
+        + TIME + "$")),
+    (Intent.NOW, re.compile(
+        r"^(?:what(?:'s| is)|whats|who(?:'s| is))\s+(?:on|happening|going on|running|live|"
+        r"speaking|talking|presenting|up)(?:\s+(?:right\s+)?now)?$")),
+    (Intent.NOW, re.compile(r"\b(?:right now|on now|happening now|currently|at the moment)\b")),
+    (Intent.NOW, re.compile(r"^(?:current|now)(?:\s+(?:talk|session|speaker))?$")),
+    (Intent.NEXT, re.compile(r"\b(?:next|up next|coming up)\b")),
+    (Intent.BY, re.compile(
+        r"^(?:(?:show |list |all )?(?:the )?(?:papers?|posters?|work|publications?)\s+"
+        r"(?:by|from|of|written by|authored by)|by|authored by)\s+(?P<x>.+)$")),
+    (Intent.BY,
+     re.compile(r"^what (?:did|has|have) (?P<x>.+?) (?:write|written|publish|published)$")),
+    (Intent.SEARCH, re.compile(r"^(?:search|find|look ?up|lookup|grep)(?:\s+for)?\s+(?P<x>.+)$")),
+    (Intent.SEARCH, re.compile(
+        r"^(?:(?:are there|is there|any|anything|show me|list)\s+)?(?:the\s+)?"
+        r"(?:papers?|talks?|sessions?|posters?|anything|something|work)\s+"
+        r"(?:about|on|regarding|related to|mentioning|with)\s+(?P<x>.+)$")),
+    (Intent.PAPERS, re.compile(r"^(?:(?:list|show)(?: me)?(?: all)?(?: the)? )?"
+                               r"(?:all )?(?:accepted )?(?:papers|posters)$")),
+    (Intent.AGENDA, re.compile(
+        r"\b(?:agenda|schedule|program(?:me)?|timetable|line-?up|what(?:'s| is) on today)\b")),
+    (Intent.PERSON, re.compile(r"^(?:who(?:'s| is)|whois)\s+(?P<x>.+)$")),
+    (Intent.PERSON, re.compile(
+        r"^what (?:is|does|will) (?P<x>.+?) (?:doing|do|presenting|present)"
+        r"(?: at the workshop| here| today)?$")),
+    (Intent.PERSON, re.compile(r"^(?:everything|all)\s+(?:about|by|from|of|for)\s+(?P<x>.+)$")),
+    (Intent.WHEN, re.compile(
+        r"^(?:when|what time|at what time)"
+        r"(?:\s+(?:is|are|does|do|will|was|did|'s|s|'re|can i see))?\s+(?P<x>.+)$")),
+    (Intent.ABOUT, re.compile(
+        r"^(?:tell me (?:more )?about|more about|about|info(?:rmation)?(?: on| about)?|"
+        r"details (?:on|of|for|about)|describe|explain|summary of|summari[sz]e|"
+        r"what(?:'s| is| are)|whats|show(?: me)?)\s+(?P<x>.+)$")),
+]
+
+# Words that end a WHEN argument without naming anything: "when does kraska *speak*".
+WHEN_TAIL = re.compile(
+    r"(?:\s+|^)(?:talk|talking|speak|speaking|present|presenting|presentation|give|giving|"
+    r"on|up|start|starting|starts|begin|beginning|begins|happen|happening|scheduled|"
+    r"session|keynote|lecture|slot|paper|poster|be|today|tomorrow|again)$"
+)
+LEADING_ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+")
+POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+
+
+def normalize_text(text: str) -> str:
+    """Straight quotes, single spaces, no trailing punctuation or leading bot names."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = " ".join(text.split())
+    text = re.sub(r"^(?:@?workshop[ -]?bot|bot)[,:]?\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:please|pls|plz|hey|ok|so)[,]?\s+(?=\w)", "", text, flags=re.IGNORECASE)
+    return text.strip().rstrip("?!.,;: ").strip()
+
+
+def clean_subject(arg: str) -> str:
+    """ "Tim Kraska's talk" -> "Tim Kraska"; "the XLA autotuner talk" -> "XLA autotuner"."""
+    previous = None
+    text = arg.strip().strip("\"'")
+    while text != previous:
+        previous = text
+        text = WHEN_TAIL.sub("", text).strip()
+        text = POSSESSIVE.sub("", text).strip()
+        text = LEADING_ARTICLE.sub("", text).strip()
+    return text or arg.strip()
+
+
+def from_command(command: str, arg: str = "") -> Request:
+    """A command the platform already parsed (a Discord or console slash command)."""
+    intent = COMMANDS.get(command.strip().lstrip("/!").casefold(), Intent.UNKNOWN)
+    arg = normalize_text(arg)
+    if intent is Intent.WHO_AT:
+        match = WHO_AT_TAIL.match(arg.casefold())
+        if match is None:
+            return Request(Intent.PERSON, clean_subject(arg)) if arg else Request(Intent.NOW)
+        return Request(Intent.WHO_AT, match.group("x"))
+    if intent is Intent.UNKNOWN:
+        return parse(f"{command.strip().lstrip('/!')} {arg}".strip())
+    if intent is Intent.AGENDA:
+        arg = agenda_scope(arg)
+    elif intent in (Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.BY):
+        arg = clean_subject(arg) if arg else ""
+    return Request(intent, arg)
+
+
+def parse(text: str) -> Request:
+    """Free text (a DM, a mention, a console line) into a request."""
+    cleaned = normalize_text(text)
+    if not cleaned:
+        return Request(Intent.HELP)
+    first, _, rest = cleaned.partition(" ")
+    if first.startswith(("/", "!")) and first.lstrip("/!").casefold() in COMMANDS:
+        return from_command(first, rest)
+    cleaned = cleaned.lstrip("/!").strip() or cleaned
+    lowered = cleaned.casefold()
+    if lowered in COMMANDS and lowered not in ("who", "at", "by", "start"):
+        return Request(COMMANDS[lowered])
+    for intent, pattern in PATTERNS:
+        match = pattern.search(lowered)
+        if match is None:
+            continue
+        arg = ""
+        if "x" in pattern.groupindex and match.group("x") is not None:
+            start, end = match.span("x")
+            arg = cleaned[start:end].strip()  # keep the user's capitalisation
+        if intent is Intent.AGENDA:
+            arg = agenda_scope(lowered)
+        elif intent in (Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.BY):
+            arg = clean_subject(arg)
+        return Request(intent, arg)
+    return Request(Intent.UNKNOWN, cleaned)
+
+
+def agenda_scope(text: str) -> str:
+    """ "full schedule" -> "all"; "tomorrow's agenda" -> "tomorrow"; else "today"."""
+    lowered = text.casefold()
+    if re.search(r"\b(?:all|full|whole|entire|complete|every|everything)\b", lowered):
+        return "all"
+    if "tomorrow" in lowered:
+        return "tomorrow"
+    return "today"

@@ -1,0 +1,226 @@
+"""Finding the talk, paper or person a question means, forgiving typos and partial names.
+
+People write "kraska", "anima anankumar", "the XLA autotuner talk" or "compiler gym".
+Every item and person becomes a bag of weighted tokens (names and titles weigh most,
+summaries least); each query token is matched against the whole vocabulary with
+RapidFuzz in one C call, and an entry's score is the mean of its best token matches.
+An entry that matches only some of the query's words is scaled by the square root of
+the share it matched, and words that match nothing in the whole program ("please") are
+dropped with a small penalty, so an extra word does not hide a good match.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.program import Item, Person, Program
+
+ACCEPT = 80.0  # a match this good is an answer
+MARGIN = 4.0  # entries within this many points of the best are equally likely
+TOKEN_CUTOFF = 80.0  # a query token must be this similar to a vocabulary token to count
+NOISE_PENALTY = 0.95  # per query token that matches nothing in the program
+
+STOPWORDS = frozenset(
+    {
+        "a", "about", "an", "and", "any", "anything", "are", "at", "be", "by", "can",
+        "did", "do", "does", "for", "from", "give", "giving", "he", "her", "his", "i",
+        "in", "is", "it", "its", "keynote", "lecture", "me", "my", "of", "on", "or",
+        "paper", "papers", "please", "poster", "present", "presentation", "presenting",
+        "s", "session", "sessions", "she", "show", "speak", "speaker", "speaking",
+        "talk", "talking", "talks", "tell", "that", "the", "their", "there", "they",
+        "this", "time", "to", "was", "what", "when", "where", "which", "who", "will",
+        "with", "work", "workshop", "you", "your",
+    }
+)
+
+EntryKind = Literal["person", "item"]
+
+
+def normalize(text: str) -> str:
+    """Lowercase, strip accents and punctuation: "Anandkumar's" -> "anandkumar s"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.casefold()).split())
+
+
+def query_tokens(text: str) -> list[str]:
+    return [t for t in normalize(text).replace("'s ", " ").split() if t not in STOPWORDS]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: EntryKind
+    person: Person | None = None
+    item: Item | None = None
+
+    @property
+    def label(self) -> str:
+        if self.person is not None:
+            return self.person.name
+        assert self.item is not None
+        return self.item.display_title
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The entries a query most likely means: one (found), several (ambiguous) or none."""
+
+    query: str
+    matches: tuple[Match, ...]
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.matches)
+
+    @property
+    def unique(self) -> Entry | None:
+        return self.matches[0].entry if len(self.matches) == 1 else None
+
+
+PREFIX_SCORE = 90.0  # "phot" for Phothilimtha
+
+
+def _token_similarity(query: str, token: str, score: float) -> float:
+    if query == token:
+        return 100.0
+    if len(query) <= 3 or len(token) <= 3:
+        return 0.0  # "xu" vs "xla": short words only count when equal
+    return score
+
+
+class ProgramIndex:
+    """Fuzzy lookup over one program's people and items."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.entries: list[Entry] = []
+        postings: dict[str, dict[int, float]] = {}
+        self._compact: list[tuple[str, int]] = []
+
+        def add(entry_index: int, tokens: Iterable[str], weight: float) -> None:
+            for token in tokens:
+                slot = postings.setdefault(token, {})
+                slot[entry_index] = max(slot.get(entry_index, 0.0), weight)
+
+        for person in program.people:
+            index = len(self.entries)
+            self.entries.append(Entry("person", person=person))
+            name = normalize(person.name)
+            add(index, name.split(), 1.0)
+            self._compact.append((name.replace(" ", ""), index))
+        for item in program.items:
+            index = len(self.entries)
+            self.entries.append(Entry("item", item=item))
+            title = item.title if not item.title_is_tbd else ""
+            add(index, normalize(title).split(), 1.0)
+            add(index, (normalize(k).replace(" ", "") for k in item.keywords), 1.0)
+            add(index, (t for k in item.keywords for t in normalize(k).split()), 1.0)
+            add(index, [item.slug.replace("-", "")], 1.0)
+            add(index, item.slug.split("-"), 0.85)
+            add(index, (t for p in item.people for t in normalize(p.name).split()), 0.9)
+            add(index, normalize(item.summary or "").split(), 0.8)
+            add(index, normalize(item.kind_label).split(), 0.8)
+            self._compact.append((item.slug.replace("-", ""), index))
+            system = normalize(item.title.split(":", 1)[0]).replace(" ", "")
+            if ":" in item.title and system:
+                self._compact.append((system, index))
+        self._vocab = list(postings)
+        self._postings = [postings[token] for token in self._vocab]
+        self._labels = [entry.label for entry in self.entries]
+        self.resolve = functools.lru_cache(maxsize=4096)(self._resolve)  # type: ignore[method-assign]
+
+    def _scores(self, tokens: list[str], kinds: frozenset[EntryKind]) -> dict[int, float]:
+        known: list[dict[int, float]] = []
+        dropped = 0
+        for token in tokens:
+            best: dict[int, float] = {}
+            found = process.extract(
+                token, self._vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+            )
+            if len(token) >= 4:
+                found += [(v, PREFIX_SCORE, i) for i, v in enumerate(self._vocab)
+                          if v.startswith(token) and v != token]
+            for vocab_token, raw, position in found:
+                similarity = _token_similarity(token, vocab_token, raw)
+                if similarity < TOKEN_CUTOFF:
+                    continue
+                for entry_index, weight in self._postings[position].items():
+                    value = similarity * weight
+                    if value > best.get(entry_index, 0.0):
+                        best[entry_index] = value
+            if best:
+                known.append(best)
+            else:
+                dropped += 1
+        scores: dict[int, float] = {}
+        if known:
+            candidates = set().union(*known)
+            for entry_index in candidates:
+                if self.entries[entry_index].kind not in kinds:
+                    continue
+                hits = [best[entry_index] for best in known if entry_index in best]
+                coverage = (len(hits) / len(known)) ** 0.5
+                scores[entry_index] = sum(hits) / len(hits) * coverage * NOISE_PENALTY**dropped
+        joined = "".join(tokens)
+        if len(joined) >= 4:
+            for compact, entry_index in self._compact:
+                if self.entries[entry_index].kind in kinds:
+                    similarity = fuzz.ratio(joined, compact)
+                    if similarity > scores.get(entry_index, 0.0):
+                        scores[entry_index] = similarity
+        return scores
+
+    def _resolve(
+        self, query: str, kinds: frozenset[EntryKind] = frozenset({"person", "item"})
+    ) -> Resolution:
+        tokens = query_tokens(query)
+        if not tokens:
+            return Resolution(query, ())
+        scores = self._scores(tokens, kinds)
+        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+        if not ranked or ranked[0][1] < ACCEPT:
+            return Resolution(query, (), self.suggest(query, kinds))
+        top = ranked[0][1]
+        floor = top if top >= 100.0 else max(ACCEPT, top - MARGIN)
+        close = [Match(self.entries[i], s) for i, s in ranked if s >= floor]
+        return Resolution(query, tuple(_collapse(close)))
+
+    def suggest(self, query: str, kinds: frozenset[EntryKind], limit: int = 3) -> tuple[str, ...]:
+        """The closest names and titles, for "nothing matches X; did you mean ...?"."""
+        choices = {i: label for i, label in enumerate(self._labels)
+                   if self.entries[i].kind in kinds}
+        found = process.extract(normalize(query), choices, scorer=fuzz.WRatio,
+                                processor=normalize, limit=limit)
+        return tuple(label for label, score, _ in found if score >= 60)
+
+    def search(self, words: str, limit: int = 50) -> list[Match]:
+        """Items about ``words``, best first (keyword search over titles and summaries)."""
+        tokens = query_tokens(words) or normalize(words).split()
+        if not tokens:
+            return []
+        scores = self._scores(tokens, frozenset({"item"}))
+        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], self.entries[pair[0]].label))
+        return [Match(self.entries[i], s) for i, s in ranked if s >= TOKEN_CUTOFF][:limit]
+
+
+def _collapse(matches: list[Match]) -> list[Match]:
+    """Drop items whose person is also a match: "kraska" means the person, not two answers."""
+    people = {m.entry.person.id for m in matches if m.entry.person is not None}
+    return [
+        m for m in matches
+        if m.entry.item is None or not any(p.id in people for p in m.entry.item.people)
+    ]

@@ -1,0 +1,105 @@
+"""The value types that cross the border between the core and the adapters.
+
+An adapter turns a platform event into an :class:`IncomingMessage`, hands it to the
+core, and turns the :class:`Reply` it gets back into platform calls. Replies are
+structured rather than pre-rendered text because each platform shows times and user
+text differently: a :class:`Moment` becomes ``<!date^...>`` on Slack, ``<t:...>`` on
+Discord and "9:30 AM PST" in the console, and a :class:`Quote` (text a user typed) is
+escaped by each adapter so it can never ping a channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A chat user on one platform."""
+
+    platform: str
+    id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """Something a user said to the bot.
+
+    ``command`` is set when the platform already parsed a command (a Discord slash
+    command ``/when`` with its option in ``text``); otherwise ``text`` is free text.
+    ``zone`` is an explicit timezone for this one message (the CLI's ``--tz``); it wins
+    over the user's saved preference.
+    """
+
+    user: UserRef
+    text: str
+    command: str | None = None
+    channel_id: str | None = None
+    thread_id: str | None = None
+    is_direct: bool = False
+    zone: ZoneInfo | None = None
+
+    @property
+    def platform(self) -> str:
+        return self.user.platform
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """An instant (or a span) each reader should see in their own timezone."""
+
+    start: datetime
+    end: datetime | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Text a user typed, repeated back. Adapters neutralise mentions and markup in it."""
+
+    text: str
+
+
+Segment = str | Moment | Quote
+Line = tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One program item in an answer."""
+
+    slug: str
+    kind_label: str
+    title: str
+    people_label: str = ""
+    people: tuple[str, ...] = ()
+    summary: str | None = None
+    when: Moment | None = None
+    room: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An answer: lines of text, then cards, then closing lines.
+
+    ``layout`` "list" shows each card on one line (an agenda); "detail" shows each card
+    in full (one talk). ``more`` counts cards left out for length. ``private`` asks for
+    an ephemeral answer where the platform has them (None: the adapter's default).
+    ``zone`` and ``now`` are what the text fallback is rendered with.
+    """
+
+    lines: tuple[Line, ...]
+    zone: ZoneInfo
+    now: datetime
+    cards: tuple[Card, ...] = ()
+    layout: Literal["list", "detail"] = "detail"
+    more: int = 0
+    after: tuple[Line, ...] = ()
+    private: bool | None = None
+    kind: Literal["answer", "help", "not_found", "error"] = "answer"

@@ -1,0 +1,87 @@
+"""Plain-text rendering of a :class:`Reply`: the console's output and every platform's
+fallback text. It also enforces the length limit (Discord's 2,000 characters), cutting
+cards from the end and saying "…and N more" rather than failing or truncating mid-line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot import timefmt
+from bot.messages import Card, Line, Moment, Quote, Reply
+
+MAX_CHARS = 2000
+QUOTE_CHARS = 80
+
+
+def moment_text(moment: Moment, reply: Reply) -> str:
+    if moment.end is not None:
+        text = timefmt.span(moment.start, moment.end, reply.zone, reply.now)
+    else:
+        text = timefmt.instant(moment.start, reply.zone, reply.now)
+    if moment.relative:
+        text += f" ({timefmt.relative(moment.start, moment.end, reply.now)})"
+    return text
+
+
+def quote_text(quote: Quote, limit: int = QUOTE_CHARS) -> str:
+    """User text, shortened; quoted so it reads as theirs."""
+    text = " ".join(quote.text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"“{text}”"
+
+
+def line_text(line: Line, reply: Reply) -> str:
+    parts = []
+    for segment in line:
+        if isinstance(segment, Moment):
+            parts.append(moment_text(segment, reply))
+        elif isinstance(segment, Quote):
+            parts.append(quote_text(segment))
+        else:
+            parts.append(segment)
+    return "".join(parts)
+
+
+def card_text(card: Card, reply: Reply) -> str:
+    if reply.layout == "list":
+        when = f"{moment_text(card.when, reply)} · " if card.when else ""
+        text = f"• {when}{card.title}"
+        if card.people and not card.title.endswith("(title TBD)"):
+            text += f" — {', '.join(card.people)}"
+        return text + (f" ({card.note})" if card.note else "")
+    lines = [f"• {card.title}"]
+    if card.when is not None:
+        lines.append(f"  {moment_text(card.when, reply)}")
+    if card.people:
+        lines.append(f"  {card.people_label}: {', '.join(card.people)}")
+    if card.summary:
+        lines.append(f"  {card.summary}")
+    if card.note:
+        lines.append(f"  {card.note}")
+    if card.url:
+        lines.append(f"  {card.url}")
+    return "\n".join(lines)
+
+
+def more_text(count: int) -> str:
+    return f"…and {count} more."
+
+
+def render(reply: Reply, limit: int = MAX_CHARS) -> str:
+    """The whole reply as text; :func:`fit` has already made it short enough."""
+    body = [line_text(line, reply) for line in reply.lines]
+    body += [card_text(card, reply) for card in reply.cards]
+    if reply.more:
+        body.append(more_text(reply.more))
+    body += [line_text(line, reply) for line in reply.after]
+    text = "\n".join(body).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
+    """The reply with as many cards as fit ``limit`` characters; the rest are counted."""
+    while reply.cards and len(render(reply, limit=10**9)) > limit:
+        reply = replace(reply, cards=reply.cards[:-1], more=reply.more + 1)
+    return reply

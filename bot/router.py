@@ -1,0 +1,79 @@
+"""The one place that decides every answer: message in, reply out.
+
+Adapters hand over an :class:`IncomingMessage`; the router reads the intent, works out
+the asker's timezone and "now", and calls the handler for that intent. Nothing here
+knows which platform the message came from.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from bot.answers import help as helps
+from bot.answers import lookup, schedule
+from bot.answers.context import Ask
+from bot.answers.timezone import timezone
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.intents import Intent, Request, from_command, parse
+from bot.messages import IncomingMessage, Reply
+from bot.preferences import Preferences
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_CHARS = 1000
+
+Handler = Callable[[Ask, str], Reply]
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.NOW: schedule.on_now,
+    Intent.NEXT: schedule.up_next,
+    Intent.AGENDA: schedule.agenda,
+    Intent.PAPERS: schedule.papers,
+    Intent.WHO_AT: schedule.who_at,
+    Intent.WHEN: lookup.when,
+    Intent.ABOUT: lookup.about,
+    Intent.PERSON: lookup.person,
+    Intent.BY: lookup.by_author,
+    Intent.SEARCH: lookup.search,
+    Intent.HELP: helps.help_text,
+    Intent.GREETING: helps.greeting,
+    Intent.THANKS: helps.thanks,
+}
+
+
+class Router:
+    def __init__(
+        self,
+        catalog: Catalog,
+        preferences: Preferences,
+        clock: Clock,
+        default_zone: ZoneInfo | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.preferences = preferences
+        self.clock = clock
+        self.default_zone = default_zone
+
+    def understand(self, message: IncomingMessage) -> Request:
+        text = message.text[:MAX_INPUT_CHARS]
+        if message.command:
+            return from_command(message.command, text)
+        return parse(text)
+
+    async def handle(self, message: IncomingMessage) -> Reply:
+        request = self.understand(message)
+        snapshot = self.catalog.current
+        saved = await self.preferences.timezone(message.user)
+        zone = message.zone or saved or self.default_zone or snapshot.program.workshop.timezone
+        ask = Ask(snapshot.program, snapshot.index, self.clock.now(), zone,
+                  zone_is_saved=saved is not None and message.zone is None)
+        log.debug("%s/%s asked %r -> %s", message.platform, message.user.id, message.text[:80],
+                  request.intent)
+        if request.intent is Intent.TIMEZONE:
+            return await timezone(ask, request.arg, message.user, self.preferences)
+        if request.intent is Intent.UNKNOWN:
+            return lookup.guess(ask, request.arg) or helps.not_understood(ask, request.arg)
+        return HANDLERS[request.intent](ask, request.arg)

@@ -1,0 +1,96 @@
+"""Rendering instants for a reader in their own timezone.
+
+The rule: show the clock time with the zone's abbreviation, and add the weekday and
+date whenever the instant falls on another local day than the reader's "now" (Luis
+Ceze at 3:50 PM in Los Angeles is "Tue 14 Dec, 00:50 CET" for a reader in Berlin on the
+13th). Zones in the Americas read 12-hour clocks, the rest 24-hour.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+TWELVE_HOUR_PREFIXES = (
+    "America/", "US/", "Canada/", "Pacific/Honolulu", "Australia/", "Asia/Kolkata"
+)
+
+
+def uses_12h(zone: ZoneInfo) -> bool:
+    return zone.key.startswith(TWELVE_HOUR_PREFIXES)
+
+
+def clock(local: datetime, twelve: bool) -> str:
+    """9:30 AM or 09:30."""
+    if twelve:
+        hour = local.hour % 12 or 12
+        return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def short_date(day: date, with_year: bool = False) -> str:
+    """Tue 14 Dec (2021)."""
+    text = f"{day:%a} {day.day} {day:%b}"
+    return f"{text} {day.year}" if with_year else text
+
+
+def long_date(day: date) -> str:
+    """Monday 13 December 2021."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _day_prefix(local: datetime, today: date) -> str:
+    if local.date() == today:
+        return ""
+    return short_date(local.date(), with_year=local.year != today.year) + ", "
+
+
+def instant(at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """"9:30 AM PST" on the reader's today, else "Tue 14 Dec, 00:50 CET"."""
+    local = at.astimezone(zone)
+    today = now.astimezone(zone).date()
+    return f"{_day_prefix(local, today)}{clock(local, uses_12h(zone))} {local:%Z}"
+
+
+def span(start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """"9:30 AM – 10:05 AM PST", with dates where a side is not on the reader's today."""
+    twelve = uses_12h(zone)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    today = now.astimezone(zone).date()
+    left = _day_prefix(first, today) + clock(first, twelve)
+    right = clock(last, twelve)
+    if last.date() != first.date():
+        right = _day_prefix(last, first.date()) + right
+    if first.strftime("%Z") != last.strftime("%Z"):
+        return f"{left} {first:%Z} – {right} {last:%Z}"
+    return f"{left} – {right} {last:%Z}"
+
+
+def duration(delta: timedelta) -> str:
+    """A rounded, readable length: "25 min", "1 h 5 min", "3 days", "4 years"."""
+    seconds = abs(delta.total_seconds())
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "less than a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 24 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days = round(seconds / 86400)
+    if days < 60:
+        return f"{days} day" if days == 1 else f"{days} days"
+    if days < 730:
+        return f"{round(days / 30.4)} months"
+    return f"{round(days / 365.25)} years"
+
+
+def relative(start: datetime, end: datetime | None, now: datetime) -> str:
+    """Where an item stands from ``now``: "in 25 min", "now, ends in 10 min", "ended 2 h ago"."""
+    if now < start:
+        return f"in {duration(start - now)}"
+    if end is not None and now < end:
+        return f"now, ends in {duration(end - now)}"
+    if end is None:
+        return f"{duration(now - start)} ago"
+    return f"ended {duration(now - end)} ago"

@@ -1,0 +1,48 @@
+"""Helpers shared by the tests: a clock the test moves by hand, and a conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.core import Core
+from bot.messages import IncomingMessage, Reply, UserRef
+from bot.render_text import render
+
+
+class ManualClock:
+    """A clock that shows whatever instant the test sets."""
+
+    simulated = True
+    speed = 0.0
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, iso: str) -> None:
+        self.at = datetime.fromisoformat(iso)
+
+
+class Conversation:
+    """Talk to the core like a user would: send a line, read the answer."""
+
+    def __init__(self, core: Core, clock: ManualClock) -> None:
+        self.core = core
+        self.clock = clock
+
+    async def reply(
+        self, text: str, *, at: str | None = None, tz: str | None = None,
+        user: str = "alice", platform: str = "test", command: str | None = None,
+    ) -> Reply:
+        if at is not None:
+            self.clock.set(at)
+        message = IncomingMessage(
+            UserRef(platform, user), text, command=command, zone=ZoneInfo(tz) if tz else None
+        )
+        return await self.core.router.handle(message)
+
+    async def ask(self, text: str, **options: str) -> str:
+        return render(await self.reply(text, **options))
