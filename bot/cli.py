@@ -1,0 +1,167 @@
+"""The ``workshop-bot`` command: ``run`` the bot, ``ask`` one question, ``check`` a program.
+
+Exit status: 0 on success, 2 for bad input (a program file, a setting, an option), 1 when
+the bot could not run (e.g. the database is unreachable). Errors are one line each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bot.app import StartupError, choose_adapters, open_core, serve
+from bot.clock import SimulatedClock
+from bot.messages import IncomingMessage, UserRef
+from bot.program_file import ProgramError, load_program_file
+from bot.render_text import render
+from bot.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.timezones import TimezoneError, parse_timezone
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad command-line value."""
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time; write e.g. 2021-12-13T10:15:00-08:00"
+        ) from None
+    if value.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no UTC offset; write e.g. 2021-12-13T10:15:00-08:00"
+        )
+    return value
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 100_000:
+        raise argparse.ArgumentTypeError("the speed must be above 0 and at most 100000")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workshop-bot",
+        description="A community bot for academic workshops: schedule answers, reminders "
+        "and Q&A on Discord, Slack and a console.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    program = argparse.ArgumentParser(add_help=False)
+    program.add_argument("--program", type=Path, metavar="FILE",
+                         help="program file (default: $BOT_PROGRAM or the bundled program)")
+    clock = argparse.ArgumentParser(add_help=False)
+    clock.add_argument("--at", type=_instant, metavar="ISO",
+                       help="pretend it is this instant, e.g. 2021-12-13T08:45-08:00 ($BOT_NOW)")
+
+    run = commands.add_parser(
+        "run", parents=[program, clock],
+        help="run the bot: Discord and Slack when configured, else a console chat",
+        description="Run the bot. Discord and Slack start when their tokens are set; with "
+        "none, an interactive console chat starts on the program.",
+    )
+    run.add_argument("--speed", type=_speed, metavar="N",
+                     help="run the clock N times faster from --at ($BOT_SPEED)")
+    run.add_argument("--console", action="store_true", default=None,
+                     help="start the console chat beside the platforms ($BOT_CONSOLE)")
+
+    ask = commands.add_parser(
+        "ask", parents=[program, clock], help="answer one question and print the answer",
+        description="Answer one question, as the bot would in a chat, and print it.",
+    )
+    ask.add_argument("text", metavar="TEXT", help="the question, e.g. \"what's next?\"")
+    ask.add_argument("--tz", metavar="ZONE", help="the asker's timezone, e.g. Europe/Berlin")
+
+    commands.add_parser(
+        "check", parents=[program], help="validate a program file and write nothing",
+        description="Validate a program file: every problem is printed on its own line.",
+    )
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        bot_program=getattr(args, "program", None),
+        bot_now=getattr(args, "at", None),
+        bot_speed=getattr(args, "speed", None),
+        bot_console=getattr(args, "console", None),
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    loaded = load_program_file(settings.bot_program)
+    spec = loaded.spec
+    print(f"{loaded.source}: OK: {spec.workshop.name}, {len(spec.schedule)} sessions, "
+          f"{len(spec.papers)} papers")
+    return EXIT_OK
+
+
+async def _ask(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    zone = None
+    if args.tz:
+        try:
+            zone = parse_timezone(args.tz)
+        except TimezoneError as exc:
+            raise UsageError(f"--tz: {exc}") from None
+    clock = SimulatedClock(settings.bot_now, speed=0) if settings.bot_now else None
+    async with open_core(settings, clock) as core:
+        user = UserRef("cli", getpass.getuser())
+        reply = await core.router.handle(IncomingMessage(user, args.text, zone=zone))
+        print(render(reply))
+    return EXIT_OK
+
+
+async def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    async with open_core(settings) as core:
+        return await serve(choose_adapters(core))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        quiet = args.command in ("ask", "check") and "LOG_LEVEL" not in _env_keys()
+        configure_logging("WARNING" if quiet else settings.log_level)
+        if args.command == "check":
+            return _check(args)
+        runner = _ask if args.command == "ask" else _run
+        return asyncio.run(runner(args))
+    except (ProgramError, SettingsError) as exc:
+        for line in exc.lines:
+            print(f"workshop-bot: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"workshop-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StartupError as exc:
+        print(f"workshop-bot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _env_keys() -> set[str]:
+    import os
+
+    return {key.upper() for key in os.environ}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The core services, built once by the composition root and handed to every adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.preferences import Preferences
+from bot.router import Router
+from bot.settings import Settings
+from bot.store.database import Database
+
+
+@dataclass(slots=True)
+class Core:
+    """What an adapter may use: the router to answer, the catalog for names, the clock."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    catalog: Catalog
+    preferences: Preferences
+    router: Router

@@ -1,0 +1,107 @@
+"""Settings from the environment and an optional ``.env`` file (see config/example.env).
+
+Read once by the composition root and passed down; nothing else reads the environment.
+A bad value is reported as one line naming the variable, and the command exits with 2.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.store.database import DatabaseURLError, async_url
+from bot.timezones import TimezoneError, parse_timezone
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_PROGRAM = PROJECT_ROOT / "config" / "program.yaml"
+DEFAULT_DATABASE_URL = "sqlite:///data/workshop-bot.db"
+
+
+class SettingsError(Exception):
+    """Unusable settings; one line per problem, naming the environment variable."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+        validate_default=True,
+    )
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLite file or PostgreSQL URL")
+    bot_program: Path = Field(BUNDLED_PROGRAM, description="the program file to serve")
+    bot_timezone: str | None = Field(None, description="display zone instead of the program's")
+    bot_now: datetime | None = Field(None, description="simulated start time, ISO 8601 + offset")
+    bot_speed: float = Field(1.0, ge=0, le=100_000, description="simulated clock speed")
+    bot_console: bool = Field(False, description="start the console even beside platforms")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            async_url(value)
+        except DatabaseURLError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_timezone(value).key
+        except TimezoneError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("bot_now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError(
+                f"{value.isoformat()} has no UTC offset; write e.g. 2021-12-13T08:45:00-08:00"
+            )
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError(f"{value!r} is not a log level; use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with command-line ``overrides`` (None = not given)."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise SettingsError(lines) from None
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+        force=True,
+    )
