@@ -207,6 +207,34 @@ class ProgramIndex:
                                 processor=normalize, limit=limit)
         return tuple(label for label, score, _ in found if score >= 60)
 
+    def complete(
+        self, text: str, kinds: frozenset[EntryKind] = frozenset({"person", "item"}),
+        limit: int = 25,
+    ) -> list[str]:
+        """Names and titles for autocomplete as someone types: prefixes first, then fuzzy."""
+        wanted = normalize(text)
+        labels = [(i, label) for i, label in enumerate(self._labels)
+                  if self.entries[i].kind in kinds]
+        if not wanted:
+            scheduled = [label for i, label in labels if self.entries[i].item is not None
+                         and self.entries[i].item.is_scheduled]  # type: ignore[union-attr]
+            rest = [label for _, label in labels if label not in scheduled]
+            return (scheduled + rest)[:limit]
+        scores: dict[int, float] = {}
+        for i, label in labels:
+            plain = normalize(label)
+            if plain.startswith(wanted):
+                scores[i] = 200.0
+            elif any(word.startswith(wanted) for word in plain.split()):
+                scores[i] = 150.0
+        tokens = query_tokens(text)
+        if tokens:
+            for i, score in self._scores(tokens, kinds).items():
+                if score >= TOKEN_CUTOFF and i not in scores:
+                    scores[i] = score
+        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], self._labels[pair[0]]))
+        return [self._labels[i] for i, _ in ranked[:limit]]
+
     def search(self, words: str, limit: int = 50) -> list[Match]:
         """Items about ``words``, best first (keyword search over titles and summaries)."""
         tokens = query_tokens(words) or normalize(words).split()

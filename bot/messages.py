@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+APOLOGY = "Sorry, I could not answer that just now. Please try again in a moment."
+
 
 @dataclass(frozen=True, slots=True)
 class UserRef:

@@ -7,11 +7,13 @@ A bad value is reported as one line naming the variable, and the command exits w
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.store.database import DatabaseURLError, async_url
@@ -20,6 +22,9 @@ from bot.timezones import TimezoneError, parse_timezone
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PROGRAM = PROJECT_ROOT / "config" / "program.yaml"
 DEFAULT_DATABASE_URL = "sqlite:///data/workshop-bot.db"
+SLACK_API_URL = "https://slack.com/api/"
+DISCORD_API_URL = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 
 
 class SettingsError(Exception):
@@ -46,6 +51,38 @@ class Settings(BaseSettings):
     bot_speed: float = Field(1.0, ge=0, le=100_000, description="simulated clock speed")
     bot_console: bool = Field(False, description="start the console even beside platforms")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+
+    # Slack: started when SLACK_BOT_TOKEN is set; Socket Mode with SLACK_APP_TOKEN,
+    # otherwise HTTP mode on BOT_HTTP_HOST:BOT_HTTP_PORT, verified with the signing secret.
+    slack_bot_token: SecretStr | None = Field(None, description="xoxb-... bot token")
+    slack_app_token: SecretStr | None = Field(None, description="xapp-... (Socket Mode)")
+    slack_signing_secret: SecretStr | None = Field(None, description="HTTP mode request signing")
+    slack_api_url: str = Field(SLACK_API_URL, description="Slack Web API base URL")
+    slack_command: str = Field("/workshop", description="the slash command's name")
+    bot_http_host: str = Field("0.0.0.0", description="HTTP listen address (Slack HTTP mode)")
+    bot_http_port: int = Field(3000, ge=0, le=65535, description="HTTP listen port")
+
+    # Discord: started when DISCORD_TOKEN is set.
+    discord_token: SecretStr | None = Field(None, description="the bot token")
+    discord_guild_id: int | None = Field(None, ge=1, description="sync commands to one server")
+    discord_api_url: str = Field(DISCORD_API_URL, description="Discord REST base URL")
+    discord_gateway_url: str = Field(DISCORD_GATEWAY_URL, description="Discord gateway URL")
+
+    @field_validator("slack_api_url", "discord_api_url", "discord_gateway_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
+            raise ValueError(f"{value!r} is not an http(s):// or ws(s):// URL")
+        return value.strip()
+
+    @field_validator("slack_command")
+    @classmethod
+    def _command(cls, value: str) -> str:
+        name = value.strip()
+        if not re.fullmatch(r"/[a-z0-9_-]{1,31}", name):
+            raise ValueError(f"{value!r} is not a slash command name like /workshop")
+        return name
 
     @field_validator("database_url")
     @classmethod

@@ -23,6 +23,14 @@ ABBREVIATIONS = {
 }
 
 
+# Shown first when someone has typed nothing yet.
+POPULAR = (
+    "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York",
+    "America/Sao_Paulo", "Europe/London", "Europe/Paris", "Europe/Berlin", "Africa/Lagos",
+    "Asia/Kolkata", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "UTC",
+)
+
+
 class TimezoneError(ValueError):
     """An unknown timezone name; the message suggests close matches."""
 
@@ -67,3 +75,14 @@ def parse_timezone(text: str) -> ZoneInfo:
     shown = cleaned if len(cleaned) <= 60 else cleaned[:57] + "..."
     hint = ", ".join(suggest_timezones(cleaned)) if cleaned else "Europe/Berlin"
     raise TimezoneError(f"unknown timezone {shown!r}; did you mean {hint}?")
+
+
+def complete_timezones(text: str, limit: int = 25) -> list[str]:
+    """IANA names for autocomplete: names containing what was typed, shortest first."""
+    wanted = text.strip().casefold().replace(" ", "_")
+    names = sorted({name for name in _zones().values()})
+    if not wanted:
+        return [n for n in POPULAR if n in names][:limit]
+    hits = [n for n in names if wanted in n.casefold()]
+    hits.sort(key=lambda n: (not n.casefold().rsplit("/", 1)[-1].startswith(wanted), len(n), n))
+    return hits[:limit] or suggest_timezones(text, limit)
