@@ -18,7 +18,8 @@ from typing import TextIO
 
 from bot import timefmt
 from bot.core import Core
-from bot.messages import IncomingMessage, UserRef
+from bot.messages import IncomingMessage, Outgoing, UserRef
+from bot.program import examples
 from bot.render_text import render
 
 QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", "bye", ":q"})
@@ -26,8 +27,14 @@ PLATFORM = "console"
 
 
 class ConsoleAdapter:
+    """The terminal chat, and (as a messenger) the place rehearsals show every reminder:
+    channel announcements and speakers' DMs appear here with their simulated time."""
+
     name = "console"
     fallback = True
+    platform = PLATFORM
+    rehearsal = True  # show every announcement and speaker reminder here
+    send_rate = float("inf")
 
     def __init__(
         self,
@@ -43,6 +50,8 @@ class ConsoleAdapter:
         self.interactive = self.stdin is sys.stdin and self.stdin.isatty()
         name = user or _login_name()
         self.user = UserRef(PLATFORM, name, name)
+        self._prompt_shown = ""
+        self._sent = 0
 
     def say(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
@@ -74,9 +83,36 @@ class ConsoleAdapter:
             zone = await self._zone()
             now = timefmt.instant(self.core.clock.now(), zone, self.core.clock.now())
             lines.append(f"Simulated time: {now}, running {self.core.clock.speed:g}× real time.")
-        lines.append("Ask anything (“what's on now?”, “when is Tim Kraska's talk?”); "
+        speaker = examples(program).speaker
+        lines.append(f"Ask anything (“what's on now?”, “when is {speaker}'s talk?”); "
                      "“help” lists commands, “quit” leaves.")
         return "\n".join(lines)
+
+    async def deliver(self, message: Outgoing) -> str | None:
+        """Print a reminder or notice, stamped with the (simulated) time it fired."""
+        zone = await self._zone()
+        now = self.core.clock.now()
+        local = now.astimezone(zone)
+        stamp = (f"{timefmt.short_date(local.date(), with_year=True)} "
+                 f"{timefmt.clock(local, timefmt.uses_12h(zone))} {local:%Z}")
+        if message.direct:
+            to = "you" if message.target == self.user.id else message.label or message.target
+            where = f"DM to {to}"
+        else:
+            where = f"#{message.target}"
+        text = render(message.reply)
+        for button in message.buttons:
+            text += f"\n  [{button.label}: say “{button.command} {button.value}”]"
+        prefix = "\n" if self._prompt_shown else ""
+        self.say(f"{prefix}── {stamp} · {where} ──\n{text}")
+        if self._prompt_shown:
+            print(self._prompt_shown, end="", file=self.stdout, flush=True)
+        self._sent += 1
+        return f"console-{self._sent}"
+
+    async def find_delivered(self, message: Outgoing) -> str | None:
+        """The console keeps no history: after a crash a reminder may print again."""
+        return None
 
     async def run(self) -> None:
         self.say(await self._banner())
@@ -88,8 +124,11 @@ class ConsoleAdapter:
         )
         reader.start()
         while True:
-            requests.put(await self._prompt())
+            prompt = await self._prompt()
+            self._prompt_shown = prompt if self.interactive else ""
+            requests.put(prompt)
             line = await lines.get()
+            self._prompt_shown = ""
             if line is None:
                 self.say("Bye!")
                 return

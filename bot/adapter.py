@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from bot.messages import Outgoing
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -25,6 +27,32 @@ class Adapter(Protocol):
 
     async def run(self) -> None:
         """Serve until cancelled; returning asks the whole bot to stop."""
+
+
+class DeliveryError(Exception):
+    """A platform refused a message. ``permanent`` (DMs closed, user gone) means trying
+    again cannot help; otherwise the failure was transient and was already retried."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+@runtime_checkable
+class Messenger(Protocol):
+    """An adapter that can send messages on its own (reminders, notices)."""
+
+    platform: str
+
+    async def deliver(self, message: Outgoing) -> str | None:
+        """Send ``message``; return the platform's id for it. Raise DeliveryError."""
+
+    async def find_delivered(self, message: Outgoing) -> str | None:
+        """After a crash: the id of ``message`` if the platform already has it, else None.
+
+        Platforms that refuse duplicates themselves (Discord's enforce_nonce) may return
+        None and rely on :meth:`deliver` being idempotent for the same key.
+        """
 
 
 AdapterFactory = Callable[["Core"], "Adapter | None"]

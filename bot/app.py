@@ -10,22 +10,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.adapter import Adapter, AdapterFactory, installed_factories
+from bot.adapter import Adapter, AdapterFactory, Messenger, installed_factories
 from bot.catalog import Catalog
-from bot.clock import Clock, build_clock
+from bot.clock import Clock, SystemClock, build_clock
 from bot.core import Core
 from bot.preferences import Preferences
 from bot.program_file import load_program_file
+from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
 from bot.settings import Settings
 from bot.store.database import Database
-from bot.store.program_sync import load_program, save_program
+from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.timezones import parse_timezone
 
 log = logging.getLogger(__name__)
@@ -44,7 +51,7 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
     try:
         try:
             await db.create_schema()
-            report = await save_program(db, loaded.spec)
+            report = await save_program(db, loaded.spec, clock.now())
             program = await load_program(db, loaded.spec.workshop.id)
         except (OSError, OperationalError, DBAPIError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
@@ -57,10 +64,51 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
         default_zone = parse_timezone(settings.bot_timezone) if settings.bot_timezone else None
         catalog = Catalog(program)
         preferences = Preferences(db)
-        router = Router(catalog, preferences, clock, default_zone)
-        yield Core(settings, clock, db, catalog, preferences, router)
+        reminders = ReminderService(
+            db, catalog, clock, SystemClock(), preferences, reminder_config(settings),
+            default_zone,
+        )
+        router = Router(catalog, preferences, clock, reminders, default_zone)
+        yield Core(settings, clock, db, catalog, preferences, reminders, router)
     finally:
         await db.dispose()
+
+
+async def reload_program(settings: Settings, clock: Clock | None = None) -> SyncReport:
+    """Validate the program file and write it to the database (``workshop-bot reload``).
+
+    Running bots notice the new revision within BOT_RELOAD_POLL seconds, reschedule, and
+    send the change notices (once, whichever instance gets there first).
+    """
+    loaded = load_program_file(settings.bot_program)
+    clock = clock or build_clock(settings.bot_now, settings.bot_speed)
+    db = Database(settings.database_url)
+    try:
+        await db.create_schema()
+        return await save_program(db, loaded.spec, clock.now())
+    except (OSError, OperationalError, DBAPIError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StartupError(f"cannot use the database {db.describe()}: {reason}") from None
+    finally:
+        await db.dispose()
+
+
+def reminder_config(settings: Settings) -> ReminderConfig:
+    """This process's reminder settings. Its ledger name is unique per run; a rehearsal
+    (a simulated clock) records its sends apart from the live day, under its start time,
+    so rehearsing never uses up a real reminder and a restarted rehearsal carries on."""
+    instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    namespace = ""
+    if settings.bot_now is not None:
+        namespace = f"rehearsal@{settings.bot_now.isoformat()}|"
+    elif settings.bot_speed != 1.0:
+        namespace = f"rehearsal x{settings.bot_speed:g}|"
+    return ReminderConfig(
+        grace=timedelta(seconds=settings.bot_reminder_grace),
+        lease=timedelta(seconds=settings.bot_claim_lease),
+        instance=instance,
+        namespace=namespace,
+    )
 
 
 def choose_adapters(
@@ -75,15 +123,30 @@ def choose_adapters(
     return built
 
 
-async def serve(adapters: list[Adapter]) -> int:
-    """Run the adapters side by side until one asks to stop, a signal arrives, or all fail."""
+async def serve(core: Core, adapters: list[Adapter]) -> int:
+    """Run the adapters side by side with the reminder scheduler until one adapter asks to
+    stop, a signal arrives, or all fail. SIGHUP reloads the program file."""
     if not adapters:
         raise StartupError("no adapter is installed; reinstall the package (pip install -e .)")
+    for adapter in adapters:
+        if isinstance(adapter, Messenger):
+            core.reminders.attach(adapter)
+    real_clock = SystemClock()
+    scheduler = ReminderScheduler(core.reminders, core.clock, real_clock)
+    watcher = ProgramWatcher(core, scheduler, core.settings.bot_program)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    background: set[asyncio.Task[object]] = set()
+
+    def reload_on_signal() -> None:
+        task = asyncio.create_task(watcher.reload_file(), name="reload")
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+    handlers = {signal.SIGINT: stop.set, signal.SIGTERM: stop.set, signal.SIGHUP: reload_on_signal}
+    for sig, handler in handlers.items():
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, handler)
     tasks = {asyncio.create_task(a.run(), name=f"adapter:{a.name}"): a for a in adapters}
     for adapter in adapters:
         log.info("%s adapter starting", adapter.name)
@@ -91,6 +154,12 @@ async def serve(adapters: list[Adapter]) -> int:
     failures = 0
     pending = set(tasks)
     try:
+        await scheduler.start()
+        await core.reminders.process_changes(since=core.clock.now() - NOTICE_WINDOW)
+        scheduler.scheduler.add_job(
+            watcher.refresh, "interval", seconds=core.settings.bot_reload_poll,
+            id="maintenance:program", replace_existing=True,
+        )
         while pending:
             done, _ = await asyncio.wait(pending | {stopper}, return_when=asyncio.FIRST_COMPLETED)
             if stopper in done:
@@ -109,11 +178,12 @@ async def serve(adapters: list[Adapter]) -> int:
                     pending.clear()
                     break
     finally:
+        scheduler.shutdown()
         stopper.cancel()
-        for task in tasks:
+        for task in [*tasks, *background]:
             task.cancel()
-        await asyncio.gather(*tasks, stopper, return_exceptions=True)
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        await asyncio.gather(*tasks, *background, stopper, return_exceptions=True)
+        for sig in handlers:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
     return 1 if failures == len(adapters) else 0

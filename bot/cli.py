@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.app import StartupError, choose_adapters, open_core, serve
+from bot.app import StartupError, choose_adapters, open_core, reload_program, serve
 from bot.clock import SimulatedClock
 from bot.messages import IncomingMessage, UserRef
 from bot.program_file import ProgramError, load_program_file
@@ -87,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--tz", metavar="ZONE", help="the asker's timezone, e.g. Europe/Berlin")
 
     commands.add_parser(
+        "reload", parents=[program],
+        help="load an edited program file; running bots reschedule and tell people",
+        description="Validate the program file and write it to the database. Running bots "
+        "follow within BOT_RELOAD_POLL seconds (or at once on SIGHUP): moved sessions are "
+        "rescheduled and their subscribers told, removed ones cancelled. A bad file changes "
+        "nothing.",
+    )
+
+    commands.add_parser(
         "check", parents=[program], help="validate a program file and write nothing",
         description="Validate a program file: every problem is printed on its own line.",
     )
@@ -121,16 +130,38 @@ async def _ask(args: argparse.Namespace) -> int:
             raise UsageError(f"--tz: {exc}") from None
     clock = SimulatedClock(settings.bot_now, speed=0) if settings.bot_now else None
     async with open_core(settings, clock) as core:
-        user = UserRef("cli", getpass.getuser())
+        user = UserRef("console", getpass.getuser())  # the same person as in the console
         reply = await core.router.handle(IncomingMessage(user, args.text, zone=zone))
         print(render(reply))
+    return EXIT_OK
+
+
+async def _reload(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    report = await reload_program(settings)
+    if not report.changed:
+        print(f"{settings.bot_program}: unchanged (revision {report.revision}); nothing to do")
+        return EXIT_OK
+    print(f"{settings.bot_program}: reloaded as revision {report.revision}: {report.summary()}")
+    zone = parse_timezone(report.timezone)
+
+    def local(instant: datetime) -> str:
+        return f"{instant.astimezone(zone):%a %d %b %H:%M %Z}"
+
+    for change in report.sessions:
+        if change.change == "moved" and change.old_start and change.new_start:
+            print(f"  moved:   {change.slug}: {local(change.old_start)} -> "
+                  f"{local(change.new_start)}")
+        elif (start := change.new_start or change.old_start) is not None:
+            print(f"  {change.change + ':':8} {change.slug}: {local(start)}")
+    print(f"Running bots follow within {settings.bot_reload_poll:g} s and tell subscribers once.")
     return EXIT_OK
 
 
 async def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     async with open_core(settings) as core:
-        return await serve(choose_adapters(core))
+        return await serve(core, choose_adapters(core))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging("WARNING" if quiet else settings.log_level)
         if args.command == "check":
             return _check(args)
-        runner = _ask if args.command == "ask" else _run
+        runner = {"ask": _ask, "run": _run, "reload": _reload}[args.command]
         return asyncio.run(runner(args))
     except (ProgramError, SettingsError) as exc:
         for line in exc.lines:

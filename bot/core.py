@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.preferences import Preferences
+from bot.reminders.service import ReminderService
 from bot.router import Router
 from bot.settings import Settings
 from bot.store.database import Database
@@ -21,4 +22,5 @@ class Core:
     db: Database
     catalog: Catalog
     preferences: Preferences
+    reminders: ReminderService
     router: Router

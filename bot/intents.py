@@ -23,6 +23,9 @@ class Intent(StrEnum):
     BY = "by"
     SEARCH = "search"
     TIMEZONE = "tz"
+    REMIND = "remind"
+    REMIND_LIST = "remind_list"
+    REMIND_CANCEL = "remind_cancel"
     HELP = "help"
     GREETING = "greeting"
     THANKS = "thanks"
@@ -57,6 +60,8 @@ COMMANDS: dict[str, Intent] = {
     "author": Intent.BY,
     "search": Intent.SEARCH,
     "find": Intent.SEARCH,
+    "remind": Intent.REMIND,
+    "reminders": Intent.REMIND_LIST,
     "tz": Intent.TIMEZONE,
     "timezone": Intent.TIMEZONE,
     "help": Intent.HELP,
@@ -84,6 +89,15 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.TIMEZONE, re.compile(r"^my (?:tz|timezone|time ?zone) is\s+(?P<x>.+)$")),
     (Intent.TIMEZONE, re.compile(r"^(?:i'?m|i am) in\s+(?P<x>[\w/+-]+(?:[ _][\w/+-]+)?)$")),
     (Intent.TIMEZONE, re.compile(r"^(?:what(?:'s| is)|show) my (?:tz|timezone|time ?zone)$")),
+    (Intent.REMIND_LIST, re.compile(
+        r"^(?:remind(?:ers?)? list|list (?:my )?reminders|(?:show |what are )?my reminders"
+        r"|reminders)$")),
+    (Intent.REMIND_CANCEL, re.compile(
+        r"^(?:remind(?:ers?)? cancel|cancel (?:all )?(?:my )?reminders?"
+        r"(?: (?:for|about|of|to))?|unremind|stop reminding me(?: (?:about|of|for))?"
+        r"|don'?t remind me(?: (?:about|of))?)(?:\s+(?P<x>.+))?$")),
+    (Intent.REMIND, re.compile(
+        r"^remind(?: me)?(?: (?:about|of|for|before|when))?\s+(?P<x>.+)$")),
     (Intent.WHO_AT, re.compile(
         r"^(?:who(?:'s| is| will be)?|what(?:'s| is| will be)?|whats)\b.*?\b(?:at|around)\s+"
         + TIME + "$")),
@@ -163,6 +177,12 @@ def from_command(command: str, arg: str = "") -> Request:
         return Request(Intent.WHO_AT, match.group("x"))
     if intent is Intent.UNKNOWN:
         return parse(f"{command.strip().lstrip('/!')} {arg}".strip())
+    if intent is Intent.REMIND:
+        first, _, rest = arg.partition(" ")
+        if first.casefold() == "list" or not arg:
+            return Request(Intent.REMIND_LIST)
+        if first.casefold() == "cancel":
+            return Request(Intent.REMIND_CANCEL, rest.strip())
     if intent is Intent.AGENDA:
         arg = agenda_scope(arg)
     elif intent in (Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.BY):

@@ -105,3 +105,31 @@ class Reply:
     after: tuple[Line, ...] = ()
     private: bool | None = None
     kind: Literal["answer", "help", "not_found", "error"] = "answer"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button under a message; pressing it sends ``command`` with ``value`` as its text
+    (the "Remind me" button sends ``remind`` with the item's id)."""
+
+    label: str
+    command: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message the bot sends on its own: a reminder, an announcement, a change notice.
+
+    ``key`` is its ledger key: the same key is the same message, which platforms use to
+    refuse a duplicate (Discord's nonce) or to find it again after a crash (Slack's
+    message metadata). ``direct`` means ``target`` is a user to DM, else a channel id.
+    """
+
+    key: str
+    platform: str
+    target: str
+    direct: bool
+    reply: Reply
+    buttons: tuple[Button, ...] = ()
+    label: str = ""  # who or what it is for, in words, for logs and the console

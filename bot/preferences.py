@@ -27,15 +27,18 @@ class Preferences:
         key = (user.platform, user.id)
         if key in self._zones:
             return self._zones[key]
-        name = await store.get_timezone(self._db, user.platform, user.id)
-        zone = None
-        if name:
-            try:
-                zone = parse_timezone(name)
-            except TimezoneError:
-                zone = None  # a zone removed from tzdata; fall back to the default
+        zone = _zone(await store.get_timezone(self._db, user.platform, user.id))
         self._remember(key, zone)
         return zone
+
+    async def timezones(self, platform: str, user_ids: list[str]) -> dict[str, ZoneInfo | None]:
+        """Many users' zones at once: one query for those not cached yet."""
+        missing = [u for u in dict.fromkeys(user_ids) if (platform, u) not in self._zones]
+        if missing:
+            names = await store.get_timezones(self._db, platform, missing)
+            for user_id in missing:
+                self._remember((platform, user_id), _zone(names.get(user_id)))
+        return {u: self._zones.get((platform, u)) for u in user_ids}
 
     async def set_timezone(self, user: UserRef, zone: ZoneInfo | None, now: datetime) -> None:
         await store.set_timezone(self._db, user.platform, user.id, zone.key if zone else None, now)
@@ -45,3 +48,12 @@ class Preferences:
         if len(self._zones) >= CACHE_LIMIT:
             self._zones.clear()
         self._zones[key] = zone
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return parse_timezone(name)
+    except TimezoneError:
+        return None  # a zone removed from tzdata: fall back to the default

@@ -36,6 +36,10 @@ class Person:
     discord_id: str | None = None
     slack_id: str | None = None
 
+    def account(self, platform: str) -> str | None:
+        """This person's user id on ``platform``, when the program file maps it."""
+        return {"discord": self.discord_id, "slack": self.slack_id}.get(platform)
+
 
 @dataclass(frozen=True, slots=True)
 class Item:
@@ -89,6 +93,15 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderOffsets:
+    """Minutes before a session: channel announcements, speaker DMs, attendees' default."""
+
+    announce: tuple[int, ...] = (10, 0)
+    speakers: tuple[int, ...] = (60, 10)
+    subscriber_default: int = 10
+
+
+@dataclass(frozen=True, slots=True)
 class Workshop:
     slug: str
     name: str
@@ -99,6 +112,8 @@ class Workshop:
     url: str | None
     summary: str | None
     channels: dict[str, dict[str, str]] = field(default_factory=dict)
+    reminders: ReminderOffsets = field(default_factory=ReminderOffsets)
+    revision: int = 0
 
     @property
     def full_name(self) -> str:
@@ -187,3 +202,30 @@ class Program:
 
     def day_of(self, item: Item) -> date | None:
         return item.start.astimezone(self.workshop.timezone).date() if item.start else None
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """Names from this program for help texts, so examples always fit the workshop."""
+
+    speaker: str
+    last_name: str
+    item: str
+    author: str
+    person: str
+
+
+def examples(program: Program) -> Examples:
+    talks = [i for i in program.scheduled if i.people and i.kind in ("talk", "keynote")]
+    first = talks[0] if talks else next((i for i in program.scheduled if i.people), None)
+    speaker = first.people[0].name if first else "the first speaker"
+    paper = program.papers[0] if program.papers else None
+    if paper is not None and ":" in paper.title:
+        item = paper.title.split(":", 1)[0].strip()
+    elif paper is not None:
+        item = paper.title
+    else:
+        item = program.scheduled[0].display_title if program.scheduled else "the first talk"
+    author = paper.people[0].name if paper and paper.people else speaker
+    person = program.organizers[0].name if program.organizers else speaker
+    return Examples(speaker, speaker.split()[-1].casefold(), item, author, person)

@@ -127,6 +127,25 @@ class ChannelsSpec(_Strict):
     slack: PlatformChannels | None = None
 
 
+def _offsets(values: list[int]) -> list[int]:
+    if len(set(values)) != len(values):
+        raise ValueError("an offset is listed twice")
+    return sorted(values, reverse=True)
+
+
+Offsets = Annotated[
+    list[Annotated[int, Field(ge=0, le=10080, strict=True)]], AfterValidator(_offsets)
+]
+
+
+class RemindersSpec(_Strict):
+    """Minutes before a session at which the bot reminds people (0 = as it starts)."""
+
+    announce: Offsets = Field(default_factory=lambda: [10, 0])
+    speakers: Offsets = Field(default_factory=lambda: [60, 10])
+    subscriber_default: Annotated[int, Field(ge=0, le=10080, strict=True)] = 10
+
+
 class SessionSpec(_Strict):
     """Anything with a place on the timetable: a talk, remarks, a break, a poster session."""
 
@@ -175,6 +194,7 @@ class ProgramSpec(_Strict):
     workshop: WorkshopSpec
     people: list[PersonSpec] = Field(default_factory=list)
     channels: ChannelsSpec = Field(default_factory=ChannelsSpec)
+    reminders: RemindersSpec = Field(default_factory=RemindersSpec)
     schedule: list[SessionSpec] = Field(default_factory=list)
     papers: list[PaperSpec] = Field(default_factory=list)
 

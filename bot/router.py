@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import help as helps
 from bot.answers import lookup, schedule
+from bot.answers import reminders as remind
 from bot.answers.context import Ask
 from bot.answers.timezone import timezone
 from bot.catalog import Catalog
@@ -20,6 +21,7 @@ from bot.clock import Clock
 from bot.intents import Intent, Request, from_command, parse
 from bot.messages import IncomingMessage, Reply
 from bot.preferences import Preferences
+from bot.reminders.service import ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,13 @@ class Router:
         catalog: Catalog,
         preferences: Preferences,
         clock: Clock,
+        reminders: ReminderService,
         default_zone: ZoneInfo | None = None,
     ) -> None:
         self.catalog = catalog
         self.preferences = preferences
         self.clock = clock
+        self.reminders = reminders
         self.default_zone = default_zone
 
     def understand(self, message: IncomingMessage) -> Request:
@@ -74,6 +78,12 @@ class Router:
                   request.intent)
         if request.intent is Intent.TIMEZONE:
             return await timezone(ask, request.arg, message.user, self.preferences)
+        if request.intent is Intent.REMIND:
+            return await remind.remind(ask, request.arg, message.user, self.reminders)
+        if request.intent is Intent.REMIND_LIST:
+            return await remind.remind_list(ask, message.user, self.reminders)
+        if request.intent is Intent.REMIND_CANCEL:
+            return await remind.remind_cancel(ask, request.arg, message.user, self.reminders)
         if request.intent is Intent.UNKNOWN:
             return lookup.guess(ask, request.arg) or helps.not_understood(ask, request.arg)
         return HANDLERS[request.intent](ask, request.arg)

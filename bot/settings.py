@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     bot_speed: float = Field(1.0, ge=0, le=100_000, description="simulated clock speed")
     bot_console: bool = Field(False, description="start the console even beside platforms")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    bot_reminder_grace: float = Field(
+        300, ge=0, le=86400, description="seconds a missed reminder may still be sent late")
+    bot_claim_lease: float = Field(
+        30, gt=0, le=3600, description="seconds before another process takes over a send")
+    bot_reload_poll: float = Field(
+        15, gt=0, le=3600, description="seconds between checks for a reloaded program")
 
     # Slack: started when SLACK_BOT_TOKEN is set; Socket Mode with SLACK_APP_TOKEN,
     # otherwise HTTP mode on BOT_HTTP_HOST:BOT_HTTP_PORT, verified with the signing secret.
@@ -142,3 +148,6 @@ def configure_logging(level: str) -> None:
         datefmt="%H:%M:%S",
         force=True,
     )
+    # APScheduler narrates every job at INFO; our own log lines already say what happened.
+    quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    logging.getLogger("apscheduler").setLevel(quiet)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -46,3 +48,10 @@ class Conversation:
 
     async def ask(self, text: str, **options: str) -> str:
         return render(await self.reply(text, **options))
+
+
+async def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Poll ``condition`` until it holds; fail after ``seconds``."""
+    async with asyncio.timeout(seconds):
+        while not condition():  # noqa: ASYNC110  (the condition has no event to wait on)
+            await asyncio.sleep(0.02)

@@ -45,10 +45,10 @@ async def test_loading_twice_changes_nothing(database_url: str) -> None:
     db = Database(database_url)
     await db.create_schema()
     spec = load_program_file(BUNDLED_PROGRAM).spec
-    first = await save_program(db, spec)
+    first = await save_program(db, spec, NOW)
     assert len(first.created) == 22
     counts, ids = await _counts(db), await _ids(db)
-    second = await save_program(db, spec)
+    second = await save_program(db, spec, NOW)
     assert not second.changed and second.summary() == "unchanged"
     assert await _counts(db) == counts
     assert await _ids(db) == ids
@@ -59,7 +59,7 @@ async def test_loading_twice_changes_nothing(database_url: str) -> None:
 async def test_an_edited_program_updates_rows_in_place(database_url: str) -> None:
     db = Database(database_url)
     await db.create_schema()
-    await save_program(db, load_program_file(BUNDLED_PROGRAM).spec)
+    await save_program(db, load_program_file(BUNDLED_PROGRAM).spec, NOW)
     ids = await _ids(db)
 
     data = _bundled()
@@ -68,7 +68,7 @@ async def test_an_edited_program_updates_rows_in_place(database_url: str) -> Non
     kraska["start"], kraska["end"] = "2021-12-13T11:25:00-08:00", "2021-12-13T12:00:00-08:00"
     data["papers"] = [p for p in data["papers"] if p["id"] != "nic"]
     data["papers"][0]["authors"].append("Grace Hopper")
-    report = await save_program(db, parse_program(yaml.safe_dump(data)))
+    report = await save_program(db, parse_program(yaml.safe_dump(data)), NOW)
     assert sorted(report.updated) == ["aquarius", "kraska-talk"]
     assert report.retired == ["nic"] and report.created == []
     assert await _ids(db) == ids  # same ids, nothing deleted
@@ -81,7 +81,7 @@ async def test_an_edited_program_updates_rows_in_place(database_url: str) -> Non
     assert [p.name for p in program.by_slug["aquarius"].people][-1] == "Grace Hopper"
 
     # Putting the paper back revives the same row.
-    revived = await save_program(db, load_program_file(BUNDLED_PROGRAM).spec)
+    revived = await save_program(db, load_program_file(BUNDLED_PROGRAM).spec, NOW)
     assert "nic" in revived.created
     assert (await _ids(db))["nic"] == ids["nic"]
     await db.dispose()
@@ -90,7 +90,7 @@ async def test_an_edited_program_updates_rows_in_place(database_url: str) -> Non
 async def test_instants_come_back_as_utc(database_url: str) -> None:
     db = Database(database_url)
     await db.create_schema()
-    await save_program(db, load_program_file(BUNDLED_PROGRAM).spec)
+    await save_program(db, load_program_file(BUNDLED_PROGRAM).spec, NOW)
     async with db.session() as session:
         lunch = (await session.exec(select(Item).where(col(Item.slug) == "lunch"))).one()
     assert lunch.start == datetime(2021, 12, 13, 20, 5, tzinfo=UTC)

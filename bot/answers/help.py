@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from bot.answers.context import Ask
 from bot.messages import Quote, Reply
+from bot.program import Program, examples
 
-EXAMPLES = (
-    "what's on now? · what's next? · agenda · when is Tim Kraska's talk? · "
-    "tell me about CompilerGym · help"
-)
+
+def example_questions(program: Program) -> str:
+    """ "what's on now? · … · when is Tim Kraska's talk? · tell me about CompilerGym"."""
+    names = examples(program)
+    return (f"what's on now? · what's next? · agenda · when is {names.speaker}'s talk? · "
+            f"tell me about {names.item} · help")
 
 COMMAND_HELP = (
     ("now", "what is on right now"),
@@ -37,7 +40,7 @@ def help_text(ask: Ask, _arg: str = "") -> Reply:
 def greeting(ask: Ask, _arg: str = "") -> Reply:
     return ask.reply(
         (f"Hi! I answer questions about {ask.program.workshop.full_name}.",),
-        (f"Try: {EXAMPLES}",),
+        (f"Try: {example_questions(ask.program)}",),
         kind="help",
     )
 
@@ -49,6 +52,6 @@ def thanks(ask: Ask, _arg: str = "") -> Reply:
 def not_understood(ask: Ask, text: str) -> Reply:
     return ask.reply(
         ("Sorry, I did not understand ", Quote(text), "."),
-        (f"Try: {EXAMPLES}",),
+        (f"Try: {example_questions(ask.program)}",),
         kind="help",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.answers.context import Ask, describe_roles
 from bot.matching import Resolution
 from bot.messages import Card, Line, Quote, Reply
-from bot.program import Item, Person
+from bot.program import Item, Person, examples
 
 PEOPLE = frozenset({"person"})
 ANYTHING = frozenset({"person", "item"})
@@ -21,7 +21,7 @@ def _resolve(ask: Ask, query: str, kinds: frozenset[str] = ANYTHING) -> Resoluti
 
 def when(ask: Ask, query: str) -> Reply:
     if not query:
-        return _need(ask, "when is Tim Kraska's talk?")
+        return _need(ask, f"when is {examples(ask.program).speaker}'s talk?")
     resolution = _resolve(ask, query)
     if not resolution.found:
         return ask.not_found(query, resolution)
@@ -60,7 +60,7 @@ def _when_person(ask: Ask, person: Person) -> Reply:
 
 def about(ask: Ask, query: str) -> Reply:
     if not query:
-        return _need(ask, "tell me about CompilerGym")
+        return _need(ask, f"tell me about {examples(ask.program).item}")
     resolution = _resolve(ask, query)
     if not resolution.found:
         return ask.not_found(query, resolution)
@@ -76,7 +76,7 @@ def about(ask: Ask, query: str) -> Reply:
 def person(ask: Ask, query: str) -> Reply:
     """Everything a person does at the workshop; falls back to items ("who is NIC?")."""
     if not query:
-        return _need(ask, "who is Martin Maas?")
+        return _need(ask, f"who is {examples(ask.program).person}?")
     resolution = _resolve(ask, query, PEOPLE)
     if not resolution.found:
         return about(ask, query)
@@ -104,7 +104,7 @@ def _person_summary(ask: Ask, who: Person) -> Reply:
 
 def by_author(ask: Ask, query: str) -> Reply:
     if not query:
-        return _need(ask, "papers by Milad Hashemi")
+        return _need(ask, f"papers by {examples(ask.program).author}")
     resolution = _resolve(ask, query, PEOPLE)
     if not resolution.found:
         return ask.not_found(query, resolution, what="among the authors ")

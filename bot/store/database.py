@@ -7,19 +7,22 @@ no database call blocks the event loop.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import bot.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+log = logging.getLogger(__name__)
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
@@ -51,6 +54,38 @@ def async_url(url: str) -> URL:
             "e.g. sqlite:///data/workshop-bot.db"
         )
     return parsed.set(drivername=ASYNC_DRIVERS[backend])
+
+
+def _add_missing_columns(conn: Connection) -> list[tuple[str, str]]:
+    """Additive upgrades: a column a newer version defines but the database lacks.
+
+    Every column added after a release has a default, so ``ADD COLUMN`` is all an
+    upgrade needs; tables themselves are created by ``create_all``.
+    """
+    inspector = inspect(conn)
+    added = []
+    for table in SQLModel.metadata.sorted_tables:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=conn.dialect)
+            default = column.server_default.arg if column.server_default is not None else None
+            if default is None and column.default is not None and column.default.is_scalar:
+                default = column.default.arg
+            clause = f" DEFAULT {_literal(default)}" if default is not None else ""
+            conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" '
+                              f"{kind}{clause}"))
+            added.append((table.name, column.name))
+    return added
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -89,8 +124,12 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
     async def create_schema(self) -> None:
+        """Create missing tables, then add columns that newer versions introduced."""
         async with self.engine.begin() as conn:
             await conn.run_sync(SQLModel.metadata.create_all)
+            added = await conn.run_sync(_add_missing_columns)
+        for table, column in added:
+            log.info("Upgraded the database: added column %s.%s", table, column)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
 
 from bot.store.database import Database
 from bot.store.tables import UserPreference
@@ -33,3 +34,19 @@ async def set_timezone(
         await session.exec(statement)  # type: ignore[call-overload]
         await session.commit()
 
+
+
+async def get_timezones(db: Database, platform: str, user_ids: list[str]) -> dict[str, str | None]:
+    """Saved zones of many users in one query per 500 (for a fan-out's recipients)."""
+    out: dict[str, str | None] = {}
+    async with db.session() as session:
+        for start in range(0, len(user_ids), 500):
+            chunk = user_ids[start:start + 500]
+            rows = await session.exec(
+                select(UserPreference.user_id, UserPreference.timezone).where(
+                    col(UserPreference.platform) == platform,
+                    col(UserPreference.user_id).in_(chunk),
+                )
+            )
+            out.update(dict(rows.all()))
+    return out

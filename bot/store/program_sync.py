@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
@@ -18,8 +19,37 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import program as model
 from bot.program_file import ProgramSpec
 from bot.store.database import Database
-from bot.store.tables import Item, Person, Role, Workshop
+from bot.store.tables import Item, Person, ProgramChange, Role, Workshop
 from bot.timezones import parse_timezone
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChange:
+    """A scheduled session that moved, disappeared or appeared: subscribers hear of it."""
+
+    slug: str
+    title: str
+    change: str  # moved, removed or added
+    item_id: int | None = None
+    old_start: datetime | None = None
+    old_end: datetime | None = None
+    new_start: datetime | None = None
+    new_end: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"slug": self.slug, "title": self.title, "change": self.change,
+                               "item_id": self.item_id}
+        for name in ("old_start", "old_end", "new_start", "new_end"):
+            value = getattr(self, name)
+            out[name] = value.isoformat() if value else None
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SessionChange:
+        times = {name: datetime.fromisoformat(data[name]) if data.get(name) else None
+                 for name in ("old_start", "old_end", "new_start", "new_end")}
+        return cls(slug=data["slug"], title=data["title"], change=data["change"],
+                   item_id=data.get("item_id"), **times)
 
 
 @dataclass(slots=True)
@@ -31,6 +61,9 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     other_changes: int = 0
+    sessions: list[SessionChange] = field(default_factory=list)
+    revision: int = 0
+    timezone: str = "UTC"
 
     @property
     def changed(self) -> bool:
@@ -58,24 +91,41 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-async def save_program(db: Database, spec: ProgramSpec) -> SyncReport:
-    """Make the database hold exactly ``spec`` for its workshop."""
+async def save_program(db: Database, spec: ProgramSpec, now: datetime) -> SyncReport:
+    """Make the database hold exactly ``spec`` for its workshop.
+
+    Any change bumps the workshop's revision (running bots poll it to reload); moved,
+    removed and added sessions of an existing workshop are recorded as a
+    :class:`ProgramChange` so that subscribers and channels can be told, once.
+    """
     async with db.session() as session:
         report = await _sync(session, spec)
+        workshop = (await session.exec(select(Workshop).where(Workshop.slug == spec.workshop.id))
+                    ).one()
+        if report.changed:
+            workshop.revision += 1
+            if report.sessions:
+                session.add(ProgramChange(
+                    workshop_id=_id(workshop), revision=workshop.revision, created_at=now,
+                    changes_json=json.dumps([c.to_json() for c in report.sessions]),
+                ))
+        report.revision = workshop.revision
         await session.commit()
     return report
 
 
 async def _sync(session: AsyncSession, spec: ProgramSpec) -> SyncReport:
     ws = spec.workshop
-    report = SyncReport(workshop=ws.id)
+    report = SyncReport(workshop=ws.id, timezone=ws.timezone)
     channels = json.dumps(spec.channels.model_dump(exclude_none=True), sort_keys=True)
+    reminders = json.dumps(spec.reminders.model_dump(), sort_keys=True)
     values = {
         "name": ws.name, "venue": ws.venue, "start_date": ws.date,
         "end_date": ws.end_date or ws.date, "timezone": ws.timezone, "url": ws.url,
-        "summary": ws.summary, "channels_json": channels,
+        "summary": ws.summary, "channels_json": channels, "reminders_json": reminders,
     }
     workshop = (await session.exec(select(Workshop).where(Workshop.slug == ws.id))).first()
+    existed = workshop is not None
     if workshop is None:
         workshop = Workshop(slug=ws.id, **values)
         session.add(workshop)
@@ -88,6 +138,8 @@ async def _sync(session: AsyncSession, spec: ProgramSpec) -> SyncReport:
 
     people = await _sync_people(session, wid, spec, report)
     items = await _sync_items(session, wid, spec, report)
+    if not existed:
+        report.sessions.clear()  # a first load is not news to anyone
     await _sync_roles(session, wid, spec, people, items, report)
     await _drop_orphans(session, wid, people, report)
     return report
@@ -155,21 +207,51 @@ async def _sync_items(
             row = Item(workshop_id=wid, slug=slug, position=position, **values)
             session.add(row)
             report.created.append(slug)
+            _note_session(report, slug, None, values)
         else:
             row.position = position  # order alone is not a change worth announcing
+            before = row.model_dump()
             if not row.active:
                 row.active = True
                 _apply(row, values)
                 report.created.append(slug)
+                _note_session(report, slug, None, values)
             elif _apply(row, values):
                 report.updated.append(slug)
+                _note_session(report, slug, before, values)
         out[slug] = row
     for slug, row in existing.items():
         if row.active:
             row.active = False
             report.retired.append(slug)
+            _note_session(report, slug, row.model_dump(), None)
     await session.flush()
     return out
+
+
+def _note_session(
+    report: SyncReport, slug: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
+    """Record a scheduled session's move, removal or appearance (papers have no times)."""
+    old_start = before.get("start") if before else None
+    new_start = after.get("start") if after else None
+    title = (after or before or {}).get("title", slug)
+    item_id = before.get("id") if before else None
+    if before is None and new_start is not None:
+        report.sessions.append(SessionChange(slug, title, "added", new_start=new_start,
+                                             new_end=after["end"] if after else None))
+    elif after is None and old_start is not None:
+        report.sessions.append(SessionChange(slug, title, "removed", item_id=item_id,
+                                             old_start=old_start,
+                                             old_end=before["end"] if before else None))
+    elif before is not None and after is not None and (
+        old_start != new_start or before.get("end") != after.get("end")
+    ):
+        report.sessions.append(SessionChange(
+            slug, title, "moved" if new_start is not None else "removed", item_id=item_id,
+            old_start=old_start, old_end=before.get("end"),
+            new_start=new_start, new_end=after.get("end"),
+        ))
 
 
 async def _sync_roles(
@@ -274,5 +356,38 @@ async def load_program(db: Database, workshop_slug: str) -> model.Program:
         slug=ws.slug, name=ws.name, venue=ws.venue, start_date=ws.start_date,
         end_date=ws.end_date, timezone=parse_timezone(ws.timezone), url=ws.url,
         summary=ws.summary, channels=json.loads(ws.channels_json or "{}"),
+        reminders=_reminders(ws.reminders_json), revision=ws.revision,
     )
     return model.Program(workshop, items, people.values(), organizers)
+
+
+def _reminders(text: str | None) -> model.ReminderOffsets:
+    data = json.loads(text or "{}")
+    defaults = model.ReminderOffsets()
+    return model.ReminderOffsets(
+        announce=tuple(data.get("announce", defaults.announce)),
+        speakers=tuple(data.get("speakers", defaults.speakers)),
+        subscriber_default=int(data.get("subscriber_default", defaults.subscriber_default)),
+    )
+
+
+async def current_revision(db: Database, workshop_slug: str) -> int:
+    """The workshop's revision, which every program change bumps (cheap to poll)."""
+    async with db.session() as session:
+        row = (await session.exec(
+            select(Workshop.revision).where(Workshop.slug == workshop_slug))).first()
+    return int(row or 0)
+
+
+async def changes_since(db: Database, workshop_slug: str, revision: int) -> list[
+    tuple[int, list[SessionChange], datetime]
+]:
+    """Session changes recorded after ``revision``, oldest first, with when they were made."""
+    async with db.session() as session:
+        rows = (await session.exec(
+            select(ProgramChange).join(Workshop, col(Workshop.id) == col(ProgramChange.workshop_id))
+            .where(Workshop.slug == workshop_slug, col(ProgramChange.revision) > revision)
+            .order_by(col(ProgramChange.revision))
+        )).all()
+    return [(r.revision, [SessionChange.from_json(c) for c in json.loads(r.changes_json)],
+             r.created_at) for r in rows]

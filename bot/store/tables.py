@@ -27,6 +27,10 @@ class Workshop(SQLModel, table=True):
     summary: str | None = Field(default=None, sa_column=Column(Text))
     # Platform channel ids by purpose, as JSON text: {"discord": {"announcements": "..."}}.
     channels_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # Reminder offsets in minutes, as JSON text: {"announce": [10, 0], ...}.
+    reminders_json: str = Field(default="{}", sa_column=Column(Text, nullable=False,
+                                                               server_default="{}"))
+    revision: int = Field(default=0, description="bumped by every change to the program")
 
 
 class Person(SQLModel, table=True):
@@ -85,3 +89,58 @@ class UserPreference(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=64)
     timezone: str | None = None
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Subscription(SQLModel, table=True):
+    """An attendee asked to be reminded ``offset_minutes`` before an item starts."""
+
+    __table_args__ = (UniqueConstraint("item_id", "platform", "user_id", "offset_minutes"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    platform: str = Field(max_length=32)
+    user_id: str = Field(max_length=64)
+    offset_minutes: int
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """The ledger of reminders: one row per decision, keyed so nothing is sent twice.
+
+    A row is inserted (claimed) before the platform is called and marked sent after it
+    accepts; ``claimed_at`` is real time, so a claim left by a crashed process can be
+    recognised as stale and recovered.
+    """
+
+    key: str = Field(primary_key=True, max_length=400)
+    kind: str = Field(max_length=32)
+    item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    offset_minutes: int | None = None
+    revision: int | None = Field(default=None, description="for change notices")
+    platform: str = Field(max_length=32)
+    target: str = Field(max_length=128)
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    status: str = Field(max_length=16, index=True, description="claimed, sent, failed, dropped")
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    message_ref: str | None = Field(default=None, max_length=128)
+    error: str | None = Field(default=None, max_length=500)
+
+
+class DirectChannel(SQLModel, table=True):
+    """The DM channel a platform uses for a user, remembered to save a request per DM."""
+
+    platform: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
+    channel_id: str = Field(max_length=64)
+
+
+class ProgramChange(SQLModel, table=True):
+    """What one reload changed (sessions moved, removed, added), for change notices."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    revision: int
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    changes_json: str = Field(sa_column=Column(Text, nullable=False))

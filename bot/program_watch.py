@@ -1,0 +1,48 @@
+"""Keeping a running bot on the current program: SIGHUP reloads the file, and a poll of
+the database's revision picks up reloads made elsewhere (``workshop-bot reload``, or
+another instance), so every instance reschedules and the change notices go out once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from bot.core import Core
+from bot.program_file import ProgramError, load_program_file
+from bot.reminders.scheduler import ReminderScheduler
+from bot.store.program_sync import SyncReport, current_revision, load_program, save_program
+
+log = logging.getLogger(__name__)
+NOTICE_WINDOW = timedelta(days=1)  # changes older than this are not announced any more
+
+
+class ProgramWatcher:
+    def __init__(self, core: Core, scheduler: ReminderScheduler, path: Path) -> None:
+        self.core = core
+        self.scheduler = scheduler
+        self.path = path
+
+    async def reload_file(self) -> SyncReport | None:
+        """Validate and save the program file; a bad file changes nothing and says why."""
+        try:
+            loaded = load_program_file(self.path)
+        except ProgramError as exc:
+            for line in exc.lines:
+                log.error("Reload refused: %s", line)
+            return None
+        report = await save_program(self.core.db, loaded.spec, self.core.clock.now())
+        log.info("Reloaded %s: %s (revision %d)", self.path, report.summary(), report.revision)
+        await self.refresh()
+        return report
+
+    async def refresh(self) -> bool:
+        """Follow the database if the program's revision moved on; True if it did."""
+        program = self.core.catalog.current.program
+        revision = await current_revision(self.core.db, program.workshop.slug)
+        if revision == program.workshop.revision:
+            return False
+        self.core.catalog.replace(await load_program(self.core.db, program.workshop.slug))
+        await self.scheduler.sync()
+        await self.core.reminders.process_changes(since=self.core.clock.now() - NOTICE_WINDOW)
+        return True

@@ -1,0 +1,88 @@
+"""APScheduler jobs derived from the database: one date job per reminder moment.
+
+The scheduler holds nothing that cannot be rebuilt: :meth:`ReminderScheduler.sync` derives
+the jobs from the sessions and subscriptions, with stable ids and ``replace_existing``,
+at start-up and after every change. Due times are simulated instants; they are mapped to
+real time through the clock's speed, so a rehearsal at 60x fires a 10:00 reminder one
+minute of real time after a 9:59 start. Whether a reminder is still worth sending (the
+grace window) is decided when it fires, by the service, not by APScheduler's misfire
+logic, so the same rule applies after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.reminders.service import ReminderService
+
+log = logging.getLogger(__name__)
+
+PREFIX = "reminder:"
+
+
+class ReminderScheduler:
+    def __init__(
+        self, service: ReminderService, clock: Clock, real_clock: Clock,
+        recover_every: timedelta = timedelta(seconds=10),
+    ) -> None:
+        self.service = service
+        self.clock = clock
+        self.real_clock = real_clock
+        self.recover_every = recover_every
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        service.on_subscriptions_changed = self.sync
+
+    async def start(self) -> None:
+        """Catch up on what was missed, then schedule the rest and the recovery sweep."""
+        self.scheduler.start()
+        await self.service.recover()
+        await self.service.catch_up()
+        await self.sync()
+        self.scheduler.add_job(
+            self.service.recover, "interval", seconds=self.recover_every.total_seconds(),
+            id="maintenance:recover", replace_existing=True,
+        )
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def sync(self) -> None:
+        """Make the jobs match the program and subscriptions as they are now."""
+        if self.clock.speed == 0:
+            log.warning("The clock is frozen (speed 0): reminders cannot come due")
+            return
+        now = self.clock.now()
+        real_now = self.real_clock.now()
+        wanted: set[str] = set()
+        for slot in await self.service.slots():
+            if slot.due <= now:
+                continue
+            wanted.add(slot.job_id)
+            real_at = real_now + (slot.due - now) / self.clock.speed
+            job = self.scheduler.get_job(slot.job_id)
+            if job is not None and job.next_run_time is not None and abs(
+                (job.next_run_time - real_at).total_seconds()
+            ) < 0.5:
+                continue  # unchanged: keep the job as it is
+            self.scheduler.add_job(
+                self.service.fire, "date", run_date=real_at, id=slot.job_id,
+                args=(slot.kind, slot.item.slug, slot.offset), replace_existing=True,
+                name=f"{slot.kind} {slot.item.slug} T-{slot.offset}",
+            )
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(PREFIX) and job.id not in wanted:
+                job.remove()
+        log.debug("%d reminder jobs scheduled", len(wanted))
+
+    def jobs(self) -> dict[str, object]:
+        """Reminder job ids and their real run times (for tests and diagnostics)."""
+        return {job.id: job.next_run_time for job in self.scheduler.get_jobs()
+                if job.id.startswith(PREFIX)}

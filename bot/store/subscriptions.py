@@ -1,0 +1,107 @@
+"""Attendees' reminder subscriptions and the DM channels platforms gave us for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+
+from bot.store.database import Database
+from bot.store.tables import DirectChannel, Subscription
+
+
+async def subscribe(
+    db: Database, item_id: int, platform: str, user_id: str, offset: int, now: datetime
+) -> bool:
+    """Add a subscription; False when the user already had exactly this one."""
+    insert = pg_insert if db.backend == "postgresql" else sqlite_insert
+    statement = (
+        insert(Subscription)
+        .values(item_id=item_id, platform=platform, user_id=user_id, offset_minutes=offset,
+                created_at=now)
+        .on_conflict_do_nothing(index_elements=["item_id", "platform", "user_id",
+                                                "offset_minutes"])
+        .returning(Subscription.id)  # type: ignore[attr-defined]
+    )
+    async with db.session() as session:
+        created = (await session.exec(statement)).first()  # type: ignore[call-overload]
+        await session.commit()
+    return created is not None
+
+
+async def unsubscribe(db: Database, platform: str, user_id: str, item_id: int | None) -> int:
+    """Remove a user's subscriptions to one item (or all with None); returns how many."""
+    statement = delete(Subscription).where(
+        col(Subscription.platform) == platform, col(Subscription.user_id) == user_id
+    )
+    if item_id is not None:
+        statement = statement.where(col(Subscription.item_id) == item_id)
+    async with db.session() as session:
+        result = await session.exec(statement)  # type: ignore[call-overload]
+        await session.commit()
+    return int(result.rowcount or 0)
+
+
+async def of_user(db: Database, platform: str, user_id: str) -> list[Subscription]:
+    async with db.session() as session:
+        rows = await session.exec(
+            select(Subscription)
+            .where(col(Subscription.platform) == platform, col(Subscription.user_id) == user_id)
+            .order_by(col(Subscription.item_id), col(Subscription.offset_minutes).desc())
+        )
+        return list(rows.all())
+
+
+async def for_item(
+    db: Database, item_id: int, offset: int | None = None, platforms: Iterable[str] = ()
+) -> list[Subscription]:
+    """Subscribers of an item (at one offset, or all), oldest subscription first."""
+    query = select(Subscription).where(col(Subscription.item_id) == item_id)
+    if offset is not None:
+        query = query.where(col(Subscription.offset_minutes) == offset)
+    wanted = list(platforms)
+    if wanted:
+        query = query.where(col(Subscription.platform).in_(wanted))
+    async with db.session() as session:
+        rows = await session.exec(query.order_by(col(Subscription.created_at),
+                                                 col(Subscription.id)))
+        return list(rows.all())
+
+
+async def offsets_by_item(db: Database, item_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Which offsets anyone subscribed to, per item: one scheduler job each."""
+    wanted = list(item_ids)
+    if not wanted:
+        return {}
+    async with db.session() as session:
+        rows = await session.exec(
+            select(Subscription.item_id, Subscription.offset_minutes)
+            .where(col(Subscription.item_id).in_(wanted)).distinct()
+        )
+        out: dict[int, set[int]] = {}
+        for item_id, offset in rows.all():
+            out.setdefault(item_id, set()).add(offset)
+        return out
+
+
+async def direct_channel(db: Database, platform: str, user_id: str) -> str | None:
+    async with db.session() as session:
+        row = await session.get(DirectChannel, (platform, user_id))
+        return row.channel_id if row else None
+
+
+async def remember_direct_channel(
+    db: Database, platform: str, user_id: str, channel_id: str
+) -> None:
+    insert = pg_insert if db.backend == "postgresql" else sqlite_insert
+    statement = insert(DirectChannel).values(
+        platform=platform, user_id=user_id, channel_id=channel_id
+    ).on_conflict_do_update(index_elements=["platform", "user_id"],
+                            set_={"channel_id": channel_id})
+    async with db.session() as session:
+        await session.exec(statement)  # type: ignore[call-overload]
+        await session.commit()
