@@ -7,6 +7,7 @@ no database call blocks the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,6 +26,7 @@ import bot.store.tables  # noqa: F401  (registers the tables on SQLModel.metadat
 log = logging.getLogger(__name__)
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+SCHEMA_LOCK = 0x5742_5343  # "WBSC": the advisory lock that serialises schema creation
 
 
 class DatabaseURLError(ValueError):
@@ -124,10 +126,25 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
     async def create_schema(self) -> None:
-        """Create missing tables, then add columns that newer versions introduced."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
-            added = await conn.run_sync(_add_missing_columns)
+        """Create missing tables, then add columns that newer versions introduced.
+
+        Several processes may start at once on one database: on PostgreSQL an advisory
+        lock makes them take turns; on SQLite the loser of a race sees "already exists"
+        and simply looks again.
+        """
+        for attempt in range(5):
+            try:
+                async with self.engine.begin() as conn:
+                    if self.backend == "postgresql":
+                        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                           {"key": SCHEMA_LOCK})
+                    await conn.run_sync(SQLModel.metadata.create_all)
+                    added = await conn.run_sync(_add_missing_columns)
+                break
+            except DBAPIError as exc:
+                if attempt == 4 or not any(w in str(exc).lower() for w in ("exist", "duplicate")):
+                    raise
+                await asyncio.sleep(0.1 * (attempt + 1))
         for table, column in added:
             log.info("Upgraded the database: added column %s.%s", table, column)
 

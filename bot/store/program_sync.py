@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -98,6 +99,18 @@ async def save_program(db: Database, spec: ProgramSpec, now: datetime) -> SyncRe
     removed and added sessions of an existing workshop are recorded as a
     :class:`ProgramChange` so that subscribers and channels can be told, once.
     """
+    for attempt in range(3):
+        try:
+            return await _save(db, spec, now)
+        except IntegrityError:
+            # Another process loaded the same program at the same moment and won the
+            # insert; its rows are there now, so a second pass only compares them.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _save(db: Database, spec: ProgramSpec, now: datetime) -> SyncReport:
     async with db.session() as session:
         report = await _sync(session, spec)
         workshop = (await session.exec(select(Workshop).where(Workshop.slug == spec.workshop.id))
