@@ -261,15 +261,14 @@ class ReminderService:
                                                      item, questions)
                     add(platform, account, True, reply, f"speaker {person.name}")
             elif kind == SUBSCRIBER:
-                rows = await subs.for_item(self.db, item.id, offset, [platform])
-                zones = await self._zones(platform, [r.user_id for r in rows])
-                for row in rows:
-                    zone = zones.get(row.user_id)
+                users = await subs.for_item(self.db, item.id, offset, [platform])
+                zones = await self._zones(platform, users)
+                for user in users:
+                    zone = zones.get(user)
                     if (platform, zone) not in replies:
                         replies[(platform, zone)] = notices.subscriber_reminder(
                             self._ask(program, zone), item)
-                    add(platform, row.user_id, True, replies[(platform, zone)],
-                        f"subscriber {row.user_id}")
+                    add(platform, user, True, replies[(platform, zone)], f"subscriber {user}")
         planned.sort(key=lambda p: 0 if not p.message.direct else 1)  # channels first
         return planned
 
@@ -306,8 +305,8 @@ class ReminderService:
             for change in changes:
                 if change.change == "added" or change.item_id is None:
                     continue
-                rows = await subs.for_item(self.db, change.item_id, None, [platform])
-                users = list(dict.fromkeys(r.user_id for r in rows))
+                users = list(dict.fromkeys(
+                    await subs.for_item(self.db, change.item_id, None, [platform])))
                 zones = await self._zones(platform, users)
                 for user in users:
                     reply = notices.change_for_subscriber(self._ask(program, zones.get(user)),

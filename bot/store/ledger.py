@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -92,18 +92,19 @@ async def finish(
 async def finish_many(
     db: Database, results: Sequence[tuple[str, bool, str | None, str | None]], now: datetime
 ) -> None:
-    """Record several outcomes (key, sent, ref, error) in one transaction."""
+    """Record several outcomes (key, sent, ref, error) in one executemany statement."""
     if not results:
         return
-    async with db.session() as session:
-        for key, sent, ref, error in results:
-            await session.exec(  # type: ignore[call-overload]
-                update(Delivery).where(col(Delivery.key) == key).values(
-                    status=SENT if sent else FAILED, done_at=now, message_ref=ref,
-                    error=(error or "")[:500] or None,
-                )
-            )
-        await session.commit()
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table).where(table.c.key == bindparam("b_key"))
+        .values(status=bindparam("b_status"), done_at=now, message_ref=bindparam("b_ref"),
+                error=bindparam("b_error"))
+    )
+    rows = [{"b_key": key, "b_status": SENT if sent else FAILED, "b_ref": ref,
+             "b_error": (error or "")[:500] or None} for key, sent, ref, error in results]
+    async with db.engine.begin() as conn:
+        await conn.execute(statement, rows)
 
 
 async def stale_claims(db: Database, older_than: datetime) -> list[Delivery]:

@@ -58,9 +58,13 @@ async def of_user(db: Database, platform: str, user_id: str) -> list[Subscriptio
 
 async def for_item(
     db: Database, item_id: int, offset: int | None = None, platforms: Iterable[str] = ()
-) -> list[Subscription]:
-    """Subscribers of an item (at one offset, or all), oldest subscription first."""
-    query = select(Subscription).where(col(Subscription.item_id) == item_id)
+) -> list[str]:
+    """User ids subscribed to an item (at one offset, or any), oldest subscription first.
+
+    Only the ids are loaded: a fan-out to ten thousand people should not build ten
+    thousand ORM objects.
+    """
+    query = select(Subscription.user_id).where(col(Subscription.item_id) == item_id)
     if offset is not None:
         query = query.where(col(Subscription.offset_minutes) == offset)
     wanted = list(platforms)
