@@ -1,0 +1,109 @@
+"""Slack payloads -> the core's :class:`IncomingMessage`, and where the answer goes.
+
+Pure functions over the JSON Slack sends, kept apart from the transport so they read
+(and are tested) without a running app. Only platform syntax is handled here: the bot's
+own ``<@U…>`` mention is removed from a mention's text, Slack's link markup is reduced
+to what the user typed, the three HTML entities Slack encodes (``&amp; &lt; &gt;``) are
+decoded, and the slash command's ``public`` word is read. Every other word goes to the
+core untouched; other mentions (``<@U123>``, ``<!channel>``) stay as they are, and the
+reply escapes them when it repeats them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.messages import IncomingMessage, UserRef
+
+PLATFORM = "slack"
+PUBLIC_WORD = "public"
+
+# <http://example.org|example.org>, <mailto:a@b.org|a@b.org> or a bare <https://…>
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>")
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" is "&lt;"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A message for the core, and the place its answer goes."""
+
+    message: IncomingMessage
+    channel: str
+    thread_ts: str | None  # None: answer in the channel itself
+
+
+def typed_text(text: str, bot_user_id: str | None = None) -> str:
+    """What the user typed, from a message's ``text`` in Slack's markup."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return " ".join(text.split())
+
+
+def is_from_a_bot(event: Mapping[str, Any]) -> bool:
+    """Messages by bots (this one or others) are never answered: bots must not loop."""
+    return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
+
+
+def from_mention(event: Mapping[str, Any], bot_user_id: str | None) -> Question | None:
+    """An ``app_mention``: answered where it was asked (in the thread, if in one)."""
+    if is_from_a_bot(event) or not event.get("user") or not event.get("channel"):
+        return None
+    thread_ts = event.get("thread_ts")
+    message = IncomingMessage(
+        user=UserRef(PLATFORM, event["user"]),
+        text=typed_text(event.get("text", ""), bot_user_id),
+        channel_id=event["channel"],
+        thread_id=thread_ts,
+        is_direct=False,
+    )
+    return Question(message, event["channel"], thread_ts)
+
+
+def from_direct_message(event: Mapping[str, Any], bot_user_id: str | None) -> Question | None:
+    """A ``message`` event: only a person's new message in a DM with the bot counts.
+
+    Edits, deletions, joins and other subtypes are not questions; channel messages reach
+    the bot as ``app_mention`` instead.
+    """
+    if event.get("channel_type") != "im" or event.get("subtype") or is_from_a_bot(event):
+        return None
+    if not event.get("user") or not event.get("channel"):
+        return None
+    thread_ts = event.get("thread_ts")
+    message = IncomingMessage(
+        user=UserRef(PLATFORM, event["user"]),
+        text=typed_text(event.get("text", ""), bot_user_id),
+        channel_id=event["channel"],
+        thread_id=thread_ts,
+        is_direct=True,
+    )
+    return Question(message, event["channel"], thread_ts)
+
+
+def split_public(text: str) -> tuple[str, bool]:
+    """``public`` as the first or last word of a slash command asks for a visible answer."""
+    words = text.split()
+    if words and words[0].casefold() == PUBLIC_WORD:
+        return " ".join(words[1:]), True
+    if words and words[-1].casefold() == PUBLIC_WORD:
+        return " ".join(words[:-1]), True
+    return " ".join(words), False
+
+
+def from_command(command: Mapping[str, Any]) -> tuple[IncomingMessage, bool]:
+    """A slash command's fields -> the question, and whether to answer in public."""
+    text, public = split_public(typed_text(command.get("text", "")))
+    channel = command.get("channel_id") or None
+    message = IncomingMessage(
+        user=UserRef(PLATFORM, command.get("user_id", ""), command.get("user_name")),
+        text=text,
+        channel_id=channel,
+        is_direct=bool(channel and channel.startswith("D")),
+    )
+    return message, public

@@ -1,0 +1,192 @@
+"""Translation without transport: Slack payloads -> the core's messages, and the core's
+replies (from the real router) -> Block Kit, escaped, with live date tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from adapters.slack import blocks, events
+from bot.messages import Card, Moment, Quote, Reply
+from tests.support import Conversation
+
+KRASKA = (int(datetime(2021, 12, 13, 17, 30, tzinfo=UTC).timestamp()),
+          int(datetime(2021, 12, 13, 18, 5, tzinfo=UTC).timestamp()))
+DATE = "{date_short_pretty} {time}"
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+# ------------------------------------------------------------------------------ Block Kit
+
+
+async def test_a_detail_answer_is_a_section_per_item(chat: Conversation):
+    message = blocks.to_message(await chat.reply("when is kraska"))
+    start, end = KRASKA
+    assert message.blocks == [
+        section("Tim Kraska:"),
+        section("*Talk by Tim Kraska (title TBD)*\n"
+                f"<!date^{start}^{DATE}|9:30 AM PST> – <!date^{end}^{{time}}|10:05 AM PST>"
+                " (ended 10 min ago)\n"
+                "Speaker: Tim Kraska\n"
+                "Invited talk by Tim Kraska; the title has not been announced."),
+    ]
+    assert message.text == ("Tim Kraska:\n• Talk by Tim Kraska (title TBD)\n"
+                            "  9:30 AM – 10:05 AM PST (ended 10 min ago)\n"
+                            "  Speaker: Tim Kraska\n"
+                            "  Invited talk by Tim Kraska; the title has not been announced.")
+
+
+async def test_an_agenda_is_a_section_per_item_and_a_closing_context(chat: Conversation):
+    message = blocks.to_message(await chat.reply("agenda"))
+    start, end = KRASKA
+    assert message.blocks[0] == section(
+        "ML for Systems (NeurIPS 2021), Monday 13 December 2021. Times in America/Los_Angeles:")
+    assert len(message.blocks) == 1 + 9 + 1
+    assert message.blocks[2] == section(
+        f"• <!date^{start}^{DATE}|9:30 AM PST> – <!date^{end}^{{time}}|10:05 AM PST>"
+        " · *Talk by Tim Kraska (title TBD)*")
+    assert message.blocks[-2]["text"]["text"].endswith(
+        "· *Closing Remarks* — Jonathan Raiman, Mimee Xu, Martin Maas, Anna Goldie, "
+        "Azade Nazi, Benoit Steiner")
+    assert message.blocks[-1] == {"type": "context", "elements": [{
+        "type": "mrkdwn",
+        "text": "Plus 13 papers without a time slot: say “papers” to list them.",
+    }]}
+    assert message.text.startswith("ML for Systems (NeurIPS 2021), Monday 13 December 2021.")
+
+
+async def test_the_fallbacks_are_in_the_askers_zone(chat: Conversation):
+    message = blocks.to_message(await chat.reply("when is kraska", tz="Asia/Tokyo"))
+    start, end = KRASKA
+    assert (f"<!date^{start}^{DATE}|02:30 JST> – <!date^{end}^{{time}}|03:05 JST>"
+            in message.blocks[1]["text"]["text"])
+    assert "02:30 – 03:05 JST (ended 10 min ago)" in message.text
+
+
+async def test_the_help_text_keeps_its_angle_brackets(chat: Conversation):
+    message = blocks.to_message(await chat.reply("help"))
+    assert "when &lt;talk, paper or person&gt;: when it is on" in message.blocks[0]["text"]["text"]
+    assert "<talk" not in message.text
+
+
+def _reply(cards: int, **fields: object) -> Reply:
+    now = datetime(2021, 12, 13, 18, 15, tzinfo=UTC)
+    items = tuple(
+        Card(slug=f"s{n}", kind_label="Talk", title=f"Talk number {n} " + "x" * 40,
+             people=("Ada Lovelace",), when=Moment(now + timedelta(minutes=n)))
+        for n in range(cards)
+    )
+    return Reply(lines=(("Many:",),), zone=ZoneInfo("UTC"), now=now, cards=items,
+                 layout="list", **fields)  # type: ignore[arg-type]
+
+
+def test_a_long_list_shares_sections_within_slacks_limits():
+    message = blocks.to_message(_reply(120, more=7, after=(("The end.",),)))
+    assert len(message.blocks) <= blocks.MAX_BLOCKS
+    texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    assert all(len(text) <= blocks.SECTION_CHARS for text in texts)
+    listed = "\n".join(texts)
+    assert all(f"Talk number {n} " in listed for n in range(120))
+    assert message.blocks[-2:] == [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "…and 7 more."}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "The end."}]},
+    ]
+
+
+def test_a_short_list_keeps_a_section_per_item():
+    message = blocks.to_message(_reply(5))
+    assert [b["type"] for b in message.blocks] == ["section"] * 6
+
+
+def test_a_span_over_days_names_both_days():
+    start = datetime(2021, 12, 13, 17, 0, tzinfo=UTC)
+    reply = Reply(lines=(), zone=ZoneInfo("UTC"), now=start)
+    text = blocks.moment_mrkdwn(Moment(start, start + timedelta(days=2)), reply)
+    assert text == (f"<!date^{int(start.timestamp())}^{DATE}|17:00 UTC> – "
+                    f"<!date^{int(start.timestamp()) + 172800}^{DATE}|Wed 15 Dec, 17:00 UTC>")
+
+
+# ------------------------------------------------------------------------------ escaping
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("<!channel>", "&lt;!channel&gt;"),
+    ("<!here|here>", "&lt;!here|here&gt;"),
+    ("<@U123> and <#C999|general>", "&lt;@U123&gt; and &lt;#C999|general&gt;"),
+    ("A & B <b>", "A &amp; B &lt;b&gt;"),
+    ("&lt;!everyone&gt;", "&amp;lt;!everyone&amp;gt;"),
+    ("hi @channel @Here @everyone!", "hi @\u2060channel @\u2060Here @\u2060everyone!"),
+    ("mail me@channels.org", "mail me@channels.org"),
+])
+def test_escape(typed: str, shown: str):
+    assert blocks.escape(typed) == shown
+
+
+def test_quotes_are_escaped_and_shortened():
+    reply = Reply(lines=(), zone=ZoneInfo("UTC"), now=datetime(2021, 12, 13, tzinfo=UTC))
+    line = ("Nothing matches ", Quote("<!channel> " + "z" * 100), ".")
+    assert blocks.line_mrkdwn(line, reply) == (
+        "Nothing matches “&lt;!channel&gt; " + "z" * 68 + "…”.")
+
+
+# ------------------------------------------------------------------------------ payloads
+
+
+@pytest.mark.parametrize(("text", "typed"), [
+    ("<@U0BOT> what's next?", "what's next?"),
+    ("<@U0BOT|workshop-bot>   when is   kraska", "when is kraska"),
+    ("hey <@U0BOT>, agenda", "hey , agenda"),
+    ("search <!channel> <@U123>", "search <!channel> <@U123>"),  # others' mentions stay
+    ("about <https://compilergym.ai|compilergym.ai>", "about compilergym.ai"),
+    ("about <https://compilergym.ai>", "about https://compilergym.ai"),
+    ("search a &amp; b &lt;c&gt;", "search a & b <c>"),
+])
+def test_typed_text(text: str, typed: str):
+    assert events.typed_text(text, "U0BOT") == typed
+
+
+@pytest.mark.parametrize(("text", "question", "public"), [
+    ("what's next?", "what's next?", False),
+    ("public what's next?", "what's next?", True),
+    ("when is kraska Public", "when is kraska", True),
+    ("search public speaking", "search public speaking", False),
+    ("", "", False),
+])
+def test_the_public_word(text: str, question: str, public: bool):
+    assert events.split_public(text) == (question, public)
+
+
+def test_a_mention_becomes_a_question_for_the_core():
+    event = {"type": "app_mention", "user": "U0ALICE", "channel": "C1", "ts": "2.000001",
+             "thread_ts": "1.000001", "text": "<@U0BOT> when is kraska"}
+    question = events.from_mention(event, "U0BOT")
+    assert question is not None
+    assert (question.channel, question.thread_ts) == ("C1", "1.000001")
+    message = question.message
+    assert (message.user.platform, message.user.id, message.text) == (
+        "slack", "U0ALICE", "when is kraska")
+    assert (message.channel_id, message.thread_id, message.is_direct) == (
+        "C1", "1.000001", False)
+
+
+def test_only_a_persons_new_dm_is_a_question():
+    dm = {"type": "message", "channel_type": "im", "user": "U0ALICE", "channel": "D1",
+          "ts": "1.1", "text": "agenda"}
+    assert events.from_direct_message(dm, "U0BOT") is not None
+    for changed in ({"channel_type": "channel"}, {"subtype": "message_changed"},
+                    {"bot_id": "B0OTHER"}, {"subtype": "bot_message"}, {"user": None}):
+        assert events.from_direct_message({**dm, **changed}, "U0BOT") is None
+
+
+def test_a_slash_command_becomes_a_question_for_the_core():
+    message, public = events.from_command({
+        "user_id": "U0ALICE", "user_name": "alice", "channel_id": "D0ALICE",
+        "text": "tz Europe/Berlin public"})
+    assert public is True
+    assert (message.user.id, message.user.name, message.text, message.is_direct) == (
+        "U0ALICE", "alice", "tz Europe/Berlin", True)
