@@ -167,11 +167,16 @@ async def test_subscriptions_that_cannot_be_kept_are_refused_clearly(core: Core)
                            "already past, so I set no reminder.")
     started = await chat.ask("remind keynote", at="2024-05-06T10:05:00+02:00")
     assert started.startswith("“Engines” has already started")
+    soon = await chat.ask("remind keynote", at="2024-05-06T09:52:00+02:00")
+    assert "I'll remind you 5 min before “Engines”, at 09:55 CEST" in soon  # 15 is past
+    last_minute = await chat.ask("remind turing", at="2024-05-06T10:42:00+02:00")
+    assert "I'll remind you when “Machines” starts, at 10:45 CEST" in last_minute
     paper = await chat.ask("remind notes", at="2024-05-06T09:30:00+02:00")
     assert "has no time slot on the program" in paper
     unknown = await chat.ask("remind quantum stuff")
     assert unknown.startswith("Nothing matches")
-    assert await core.reminders.subscriptions(UserRef("test", "alice")) == []
+    kept = await core.reminders.subscriptions(UserRef("test", "alice"))
+    assert [(item.slug, offset) for item, offset in kept] == [("keynote", 5), ("turing", 0)]
 
 
 async def test_missed_reminders_inside_the_grace_window_are_sent_at_start(

@@ -37,8 +37,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.delivery import SlackDelivery
 from adapters.slack.listeners import Listeners
+from bot.adapter import DeliveryError
 from bot.core import Core
+from bot.messages import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ EVENTS_PATH = "/slack/events"
 RATE_LIMIT_RETRIES = 5  # each waits Retry-After (+ up to 1 s); slack-sdk's default is 1
 SHUTDOWN_SECONDS = 3.0  # how long the HTTP server lets running requests finish
 FORM = "application/x-www-form-urlencoded"
+READY_WAIT = 30.0  # seconds a reminder waits for the connection at start-up
 
 
 class SlackStartupError(Exception):
@@ -99,9 +103,10 @@ def repair_form_body(request: AsyncBoltRequest) -> None:
 
 
 class SlackAdapter:
-    """Serves one Slack workspace until cancelled."""
+    """Serves one Slack workspace until cancelled, and sends reminders into it."""
 
     name = "slack"
+    platform = "slack"
     fallback = False
 
     def __init__(self, core: Core) -> None:
@@ -109,11 +114,29 @@ class SlackAdapter:
         self.socket_mode = core.settings.slack_app_token is not None
         self.ready = asyncio.Event()  # set once Slack can reach the bot
         self.url: str | None = None  # the HTTP endpoint, in HTTP mode
+        self.send_rate = core.settings.slack_send_rate
+        self._delivery: SlackDelivery | None = None
+
+    async def _connected(self) -> SlackDelivery:
+        """Reminders wait (briefly) for the adapter to be connected."""
+        try:
+            await asyncio.wait_for(self.ready.wait(), READY_WAIT)
+        except TimeoutError:
+            raise DeliveryError("Slack is not connected", permanent=False) from None
+        assert self._delivery is not None
+        return self._delivery
+
+    async def deliver(self, message: Outgoing) -> str | None:
+        return await (await self._connected()).deliver(message)
+
+    async def find_delivered(self, message: Outgoing) -> str | None:
+        return await (await self._connected()).find_delivered(message)
 
     async def run(self) -> None:
         async with aiohttp.ClientSession() as session:
             client = build_client(self.core, session)
             identity = await self._check_token(client)
+            self._delivery = SlackDelivery(client)
             app = build_app(self.core, client)
             if self.socket_mode:
                 await self._serve_socket_mode(app, client, identity)

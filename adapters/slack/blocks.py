@@ -18,12 +18,13 @@ the core's plain-text rendering, escaped: the same words the console prints.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot import render_text, timefmt
-from bot.messages import Card, Line, Moment, Quote, Reply
+from bot.messages import Button, Card, Line, Moment, Quote, Reply
 
 SECTION_CHARS = 3000  # Slack's limit for a section's text
 MAX_BLOCKS = 50  # Slack's limit per message
@@ -151,8 +152,23 @@ def to_blocks(reply: Reply) -> list[Block]:
     return head + [_section(text) for text in cards[:room]] + tail
 
 
-def to_message(reply: Reply) -> SlackMessage:
-    return SlackMessage(text=escape(render_text.render(reply)), blocks=to_blocks(reply))
+ACTION_PREFIX = "workshop:"  # action_id of our buttons: workshop:<command>
+
+
+def actions(buttons: Sequence[Button]) -> Block:
+    """Buttons such as "Remind me"; pressing one sends its command back to the core."""
+    return {"type": "actions", "elements": [
+        {"type": "button", "text": {"type": "plain_text", "text": b.label[:75]},
+         "action_id": f"{ACTION_PREFIX}{b.command}:{n}", "value": b.value[:2000]}
+        for n, b in enumerate(buttons[:25])
+    ]}
+
+
+def to_message(reply: Reply, buttons: Sequence[Button] = ()) -> SlackMessage:
+    found = to_blocks(reply)
+    if buttons:
+        found = [*found[: MAX_BLOCKS - 1], actions(buttons)]
+    return SlackMessage(text=escape(render_text.render(reply)), blocks=found)
 
 
 def plain(text: str) -> SlackMessage:

@@ -107,3 +107,16 @@ def from_command(command: Mapping[str, Any]) -> tuple[IncomingMessage, bool]:
         is_direct=bool(channel and channel.startswith("D")),
     )
     return message, public
+
+
+def from_action(body: Mapping[str, Any], action: Mapping[str, Any]) -> IncomingMessage | None:
+    """A press of one of our buttons (action_id ``workshop:<command>:<n>``)."""
+    user = (body.get("user") or {}).get("id")
+    parts = str(action.get("action_id", "")).split(":")
+    if not user or len(parts) < 2 or not parts[1]:
+        return None
+    channel = (body.get("channel") or {}).get("id")
+    return IncomingMessage(
+        user=UserRef(PLATFORM, user), text=str(action.get("value") or ""), command=parts[1],
+        channel_id=channel, is_direct=str(channel or "").startswith("D"),
+    )

@@ -19,6 +19,7 @@ here is delivery:
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -73,6 +74,7 @@ class Listeners:
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)  # every subtype: edits and joins end here
         app.command(command)(self.on_command)
+        app.action(re.compile("^" + re.escape(blocks.ACTION_PREFIX)))(self.on_action)
 
     # ---------------------------------------------------------------- listeners
 
@@ -107,6 +109,20 @@ class Listeners:
         )
         if not delivered:
             await self.respond(respond, blocks.plain(APOLOGY), "ephemeral")
+
+    async def on_action(
+        self, ack: AsyncAck, body: Mapping[str, Any], action: Mapping[str, Any],
+        respond: AsyncRespond,
+    ) -> None:
+        """A button of ours ("Remind me"): its command goes to the core; only the presser
+        sees the answer, and the message with the button stays as it was."""
+        await ack()
+        message = events.from_action(body, action)
+        if message is None:
+            return
+        reply = await self.ask(message)
+        answer = blocks.to_message(reply) if reply is not None else blocks.plain(APOLOGY)
+        await self.respond(respond, answer, "ephemeral", replace_original=False)
 
     # ---------------------------------------------------------------- answering
 
@@ -159,11 +175,13 @@ class Listeners:
         if not question.message.is_direct:
             await self.post(client, question.message.user.id, None, apology)
 
-    async def respond(self, respond: AsyncRespond, message: SlackMessage, kind: str) -> bool:
-        """Post to the slash command's response_url; respond() does not raise on HTTP errors."""
+    async def respond(
+        self, respond: AsyncRespond, message: SlackMessage, kind: str, **options: Any
+    ) -> bool:
+        """Post to the response_url; respond() does not raise on HTTP errors."""
         try:
             response = await respond(
-                text=message.text, blocks=message.blocks or None, response_type=kind
+                text=message.text, blocks=message.blocks or None, response_type=kind, **options
             )
         except NETWORK_ERRORS as exc:
             log.error("Slack respond() failed: %s: %s", type(exc).__name__, exc)

@@ -69,6 +69,17 @@ def _session(ask: Ask, query: str) -> Item | Reply:
     return item
 
 
+def _default_offset(ask: Ask, item: Item) -> int:
+    """The program's default, or less when the session is too close for it ("Remind me"
+    pressed on a "starts in 10 minutes" announcement): 5-minute steps, else at the start."""
+    assert item.start is not None
+    default = ask.program.workshop.reminders.subscriber_default
+    left = (item.start - ask.now).total_seconds() / 60
+    if left > default:
+        return default
+    return max(0, int((left - 1) // 5) * 5)
+
+
 async def remind(ask: Ask, arg: str, user: UserRef, reminders: ReminderService) -> Reply:
     query, offset = parse_offset(arg)
     if not query:
@@ -81,7 +92,7 @@ async def remind(ask: Ask, arg: str, user: UserRef, reminders: ReminderService) 
     item = found
     assert item.start is not None and item.end is not None
     if offset is None:
-        offset = ask.program.workshop.reminders.subscriber_default
+        offset = _default_offset(ask, item)
     if offset > MAX_OFFSET:
         return ask.reply(("I can remind you at most a week ahead.",), kind="error")
     due = item.start - timedelta(minutes=offset)
@@ -95,16 +106,17 @@ async def remind(ask: Ask, arg: str, user: UserRef, reminders: ReminderService) 
         return ask.reply(
             (f"“{item.display_title}” starts at ", Moment(item.start, relative=True),
              f": {describe_offset(offset)} that is already past, so I set no reminder.",),
-            ("Try a shorter time, e.g. “remind ", Quote(query), " 5m”."),
+            ("Try a shorter time, e.g. remind ", Quote(query), " 5m."),
             kind="error",
         )
     created = await reminders.subscribe(user, item, offset)
     if not created:
         return ask.reply((f"You already have that reminder: {describe_offset(offset)} "
                           f"“{item.display_title}”.",))
+    what = (f"when “{item.display_title}” starts" if offset == 0
+            else f"{describe_offset(offset)} “{item.display_title}”")
     return ask.reply(
-        (f"⏰ Done: I'll remind you {describe_offset(offset)} “{item.display_title}”, at ",
-         Moment(due, relative=True), "."),
+        (f"⏰ Done: I'll remind you {what}, at ", Moment(due, relative=True), "."),
         ("Say “remind list” to see your reminders.",),
     )
 

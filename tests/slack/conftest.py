@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -25,6 +26,7 @@ from adapters.slack import create
 from adapters.slack.app import SlackAdapter
 from bot.app import open_core
 from bot.core import Core
+from bot.settings import BUNDLED_PROGRAM
 from tests.conftest import WORKSHOP_MORNING, make_settings
 from tests.fakes.slack_server import FakeSlack, SignedPoster
 from tests.support import ManualClock
@@ -112,14 +114,17 @@ async def start_bot(fake: FakeSlack, sqlite_url: str) -> AsyncIterator[StartBot]
     async with contextlib.AsyncExitStack() as stack:
         session = await stack.enter_async_context(aiohttp.ClientSession())
 
-        async def start(*, socket_mode: bool = False, **settings: Any) -> RunningBot:
+        async def start(
+            *, socket_mode: bool = False, program: Path = BUNDLED_PROGRAM,
+            at: str = WORKSHOP_MORNING, **settings: Any,
+        ) -> RunningBot:
             mode = {"slack_app_token": APP_TOKEN} if socket_mode else {
                 "slack_signing_secret": SECRET}
             config = make_settings(
-                sqlite_url, slack_bot_token=BOT_TOKEN, slack_api_url=fake.api_url,
+                sqlite_url, program, slack_bot_token=BOT_TOKEN, slack_api_url=fake.api_url,
                 bot_http_host="127.0.0.1", bot_http_port=0, **{**mode, **settings},
             )
-            clock = ManualClock(datetime.fromisoformat(WORKSHOP_MORNING))
+            clock = ManualClock(datetime.fromisoformat(at))
             core = await stack.enter_async_context(open_core(config, clock))
             adapter = create(core)
             assert isinstance(adapter, SlackAdapter)

@@ -16,7 +16,10 @@ def test_the_manifest_matches_the_adapter():
     # the adapter listens to exactly these events (adapters/slack/listeners.py)
     assert settings["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
-        "app_mentions:read", "chat:write", "commands", "im:history"]
+        "app_mentions:read", "channels:history", "chat:write", "commands", "groups:history",
+        "im:history", "im:write"]
+    # the "Remind me" button (adapters/slack/listeners.py on_action)
+    assert settings["interactivity"]["is_enabled"] is True
     commands = manifest["features"]["slash_commands"]
     assert [c["command"] for c in commands] == [Settings.model_fields["slack_command"].default]
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # DMs allowed
