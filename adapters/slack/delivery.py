@@ -79,7 +79,7 @@ class SlackDelivery:
             metadata = found.get("metadata") or {}
             if (metadata.get("event_type") == EVENT_TYPE
                     and metadata.get("event_payload", {}).get("key") == message.key):
-                log.info("Slack already had %s (ts %s); not posting it again", message.key,
-                         found.get("ts"))
+                log.debug("Slack already had %s (ts %s); not posting it again", message.key,
+                          found.get("ts"))
                 return f"{channel}:{found.get('ts')}"
         return None

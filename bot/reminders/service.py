@@ -71,6 +71,7 @@ class FanoutReport:
     sent: int = 0
     failed: int = 0
     skipped: int = 0  # decided before: sent by another process, or earlier
+    found: int = 0  # resumed after a crash and found already on the platform
     dropped: int = 0  # too late to send
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -172,9 +173,10 @@ class ReminderService:
             return FanoutReport(planned=len(planned), dropped=len(dropped))
         report = await self._send(planned, slot.item, resume=resume)
         log.info(
-            "%s reminders for %s (T-%d min): %d sent, %d failed, %d already decided, in %.1f s",
+            "%s reminders for %s (T-%d min): %d sent, %d failed, %d already decided, in %.1f s%s",
             kind.capitalize(), slug, offset, report.sent, report.failed, report.skipped,
             report.seconds,
+            f" ({report.found} of the sent had arrived before a crash)" if report.found else "",
         )
         return report
 
@@ -382,6 +384,8 @@ class ReminderService:
             ref = await messenger.find_delivered(plan.message) if resumed else None
             if ref is None:
                 ref = await messenger.deliver(plan.message)
+            else:
+                report.found += 1
             results.append((plan.entry.key, True, ref, None))
             report.sent += 1
         except DeliveryError as exc:
