@@ -58,13 +58,18 @@ async def test_two_processes_send_each_reminder_once(database_url: str, tmp_path
     program.write_text(PROGRAM)
     await _subscribe_many(database_url, program)
     bots = [_start(tmp_path, database_url, program, n) for n in range(2)]
-    # 09:35 -> 10:50 simulated is 7.5 s of real time at 600x.
-    await asyncio.sleep(12)
-    outputs = []
-    for n, bot in enumerate(bots):
-        _, err = await asyncio.to_thread(bot.communicate, "quit\n", 60)
-        assert bot.returncode == 0, err
-        outputs.append((tmp_path / f"out-{n}.txt").read_text())
+    try:
+        # 09:35 -> 10:50 simulated is 7.5 s of real time at 600x.
+        await asyncio.sleep(12)
+        outputs = []
+        for n, bot in enumerate(bots):
+            _, err = await asyncio.to_thread(bot.communicate, "quit\n", 60)
+            assert bot.returncode == 0, err
+            outputs.append((tmp_path / f"out-{n}.txt").read_text())
+    finally:
+        for bot in bots:
+            if bot.poll() is None:
+                bot.kill()
     seen = collections.Counter()
     for out in outputs:
         current = None
