@@ -167,7 +167,11 @@ def test_reload_command_and_sighup(tmp_path: Path) -> None:
             assert line and time.monotonic() < deadline, "no change notice in the console"
             shown.append(line)
     finally:
-        out, err = bot.communicate("quit\n", timeout=30)
+        try:
+            out, err = bot.communicate("quit\n", timeout=30)
+        finally:
+            if bot.poll() is None:
+                bot.kill()
     assert bot.returncode == 0, err
     printed = "".join(shown)
     assert "📅 Program update:" in printed
