@@ -3,12 +3,15 @@ core's real answers and on replies larger than any the bundled program produces.
 
 from __future__ import annotations
 
+import random
+import string
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
+from discord.utils import escape_markdown
 
-from adapters.discord.embeds import MAX_CONTENT, MAX_DESCRIPTION, Formatter
+from adapters.discord.embeds import MAX_CONTENT, MAX_DESCRIPTION, Formatter, plain
 from bot.messages import Card, Moment, Quote, Reply
 from tests.support import Conversation
 
@@ -129,3 +132,12 @@ def test_program_text_and_user_text_are_escaped() -> None:
     embed = rendered.embeds[0]
     assert embed.title == r"learned\_cost \*models\*"
     assert embed.fields[1].value == r"\_\_init\_\_"
+
+
+def test_the_fast_path_escapes_exactly_like_discord_py() -> None:
+    """``plain`` skips escape_markdown when nothing needs escaping; it must never differ."""
+    rng = random.Random(13)
+    alphabet = string.ascii_letters + " \n_\\~|*`[]()>#-:/.<@!"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24)))
+        assert plain(text) == escape_markdown(text), repr(text)

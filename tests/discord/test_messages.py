@@ -100,6 +100,15 @@ async def test_the_bots_mention_is_stripped_and_other_mentions_become_names(
     assert reply.json["content"] == "Tim Kraska:"
 
 
+async def test_a_mention_in_a_thread_is_answered_in_the_thread(bot: RunningBot) -> None:
+    fake = bot.fake
+    thread_id = await fake.open_thread("questions about the talks")
+    question = await fake.send_guild_message("when is kraska", channel_id=thread_id)
+    reply = await answer_to(fake, question)
+    assert reply.path == f"/channels/{thread_id}/messages"
+    assert reply.json["content"] == "Tim Kraska:"
+
+
 async def test_a_bare_mention_gets_help(bot: RunningBot) -> None:
     question = await bot.fake.send_guild_message("")
     reply = await answer_to(bot.fake, question)

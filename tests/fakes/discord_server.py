@@ -285,6 +285,16 @@ class FakeDiscord:
         self.channels[int(channel["id"])] = channel
         return int(channel["id"])
 
+    async def open_thread(self, name: str, *, parent_id: int | None = None,
+                          owner: Json | None = None) -> int:
+        """A public thread someone started in a text channel (THREAD_CREATE is sent)."""
+        parent_id = parent_id or self.channel_id
+        created = self._new_thread(parent_id, self.ids.next(), {"name": name},
+                                   p.PUBLIC_THREAD)
+        created["owner_id"] = (owner or self.user)["id"]
+        await self.dispatch("THREAD_CREATE", dict(created, newly_created=True))
+        return int(created["id"])
+
     def dm_channel_for(self, recipient: Json) -> Json:
         user_id = int(recipient["id"])
         channel = self.dm_channels.get(user_id)
