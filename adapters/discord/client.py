@@ -88,7 +88,7 @@ class WorkshopClient(discord.Client):
                 where = "every server (global)"
         except discord.HTTPException as exc:
             delivery.log_http_error("slash command sync", exc)
-            if exc.status == 403:
+            if exc.status == 403 and self.guild_id is not None:
                 log.error("Discord: is the bot in server %s, invited with the "
                           "applications.commands scope?", self.guild_id)
             return

@@ -61,7 +61,7 @@ class WorkshopTree(app_commands.CommandTree["WorkshopClient"]):
 
     async def on_error(self, interaction: discord.Interaction[WorkshopClient],
                        error: app_commands.AppCommandError, /) -> None:
-        name = interaction.command.name if interaction.command else "?"
+        name = delivery.command_name(interaction)
         if isinstance(error, app_commands.CommandInvokeError):
             log.error("Discord /%s failed", name, exc_info=error.original)
         else:

@@ -98,11 +98,11 @@ async def respond(interaction: discord.Interaction, rendered: Rendered, *, ephem
                                                 ephemeral=ephemeral)
         return True
     except discord.HTTPException as exc:
-        log_http_error(f"/{_command_name(interaction)} response", exc)
+        log_http_error(f"/{command_name(interaction)} response", exc)
         if not worth_apologising(exc) or interaction.response.is_done():
             return False
     except TRANSPORT_ERRORS as exc:
-        log_transport_error(f"/{_command_name(interaction)} response", exc)
+        log_transport_error(f"/{command_name(interaction)} response", exc)
         return False
     return await apologise(interaction)
 
@@ -115,9 +115,9 @@ async def apologise(interaction: discord.Interaction) -> bool:
         await interaction.response.send_message(APOLOGY, ephemeral=True)
         return True
     except discord.HTTPException as exc:
-        log_http_error(f"/{_command_name(interaction)} apology", exc)
+        log_http_error(f"/{command_name(interaction)} apology", exc)
     except TRANSPORT_ERRORS as exc:
-        log_transport_error(f"/{_command_name(interaction)} apology", exc)
+        log_transport_error(f"/{command_name(interaction)} apology", exc)
     return False
 
 
@@ -128,11 +128,11 @@ async def suggest(interaction: discord.Interaction,
     try:
         await interaction.response.autocomplete(list(choices))
     except discord.HTTPException as exc:
-        log_http_error(f"/{_command_name(interaction)} autocomplete", exc)
+        log_http_error(f"/{command_name(interaction)} autocomplete", exc)
     except TRANSPORT_ERRORS as exc:
-        log_transport_error(f"/{_command_name(interaction)} autocomplete", exc)
+        log_transport_error(f"/{command_name(interaction)} autocomplete", exc)
 
 
-def _command_name(interaction: discord.Interaction) -> str:
+def command_name(interaction: discord.Interaction) -> str:
     data = interaction.data or {}
     return str(data.get("name", "?"))

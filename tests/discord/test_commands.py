@@ -188,3 +188,16 @@ async def test_a_rejected_response_is_logged_and_apologised_for(
     asked = await fake.send_slash_command("now")  # and the bot goes on answering
     answer = await fake.wait_for_request("POST", fake.interaction_callback_path(asked))
     assert answer.json["data"]["content"] == "On now:"
+
+
+async def test_an_unknown_command_is_logged_and_apologised_for(
+        bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+    """A command Discord still shows but this version no longer has (a stale sync)."""
+    fake = bot.fake
+    with caplog.at_level(logging.ERROR, logger="adapters.discord"):
+        asked = await fake.send_slash_command("schedule")
+        answer = await fake.wait_for_request("POST", fake.interaction_callback_path(asked))
+    assert answer.json["data"]["content"] == APOLOGY
+    assert answer.json["data"]["flags"] & EPHEMERAL
+    [line] = [r.getMessage() for r in caplog.records if r.name.startswith("adapters.discord")]
+    assert line.startswith("Discord /schedule failed: CommandNotFound: ")
