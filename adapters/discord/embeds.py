@@ -28,7 +28,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions, format_dt
 
 from bot import timefmt
-from bot.messages import Card, Line, Moment, Quote, Reply
+from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
 from bot.render_text import more_text, quote_text
 
 MAX_CONTENT = 2000
@@ -119,6 +119,8 @@ class Formatter:
                 parts.append(self.moment(segment, reply))
             elif isinstance(segment, Quote):
                 parts.append(quoted(segment))
+            elif isinstance(segment, ZoneNote):
+                continue  # Discord shows every time in the reader's own zone
             else:
                 parts.append(plain(segment))
         return "".join(parts)

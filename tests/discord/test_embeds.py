@@ -141,3 +141,13 @@ def test_the_fast_path_escapes_exactly_like_discord_py() -> None:
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24)))
         assert plain(text) == escape_markdown(text), repr(text)
+
+
+async def test_the_agenda_heading_names_no_zone_since_each_reader_sees_their_own(
+    chat: Conversation,
+) -> None:
+    rendered = Formatter(live=False).render(await chat.reply("agenda", tz="Europe/Berlin"))
+    assert rendered.content is not None
+    assert rendered.content.startswith(
+        "ML for Systems (NeurIPS 2021), Monday 13 December 2021 to Tuesday 14 December 2021:")
+    assert "times in" not in rendered.content
