@@ -6,6 +6,7 @@ is kept whole so the router can still try it as the name of a talk or a person.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -190,8 +191,10 @@ def from_command(command: str, arg: str = "") -> Request:
     return Request(intent, arg)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(text: str) -> Request:
-    """Free text (a DM, a mention, a console line) into a request."""
+    """Free text (a DM, a mention, a console line) into a request (memoised: people ask
+    the same few questions all day, and a request is an immutable value)."""
     cleaned = normalize_text(text)
     if not cleaned:
         return Request(Intent.HELP)

@@ -66,7 +66,13 @@ class Quote:
     text: str
 
 
-Segment = str | Moment | Quote
+@dataclass(frozen=True, slots=True)
+class ZoneNote:
+    """Says which timezone the plain text's times are in, " (times in Europe/Berlin)".
+    Platforms that show every time in each reader's own zone leave it out."""
+
+
+Segment = str | Moment | Quote | ZoneNote
 Line = tuple[Segment, ...]
 
 
@@ -93,7 +99,8 @@ class Reply:
     ``layout`` "list" shows each card on one line (an agenda); "detail" shows each card
     in full (one talk). ``more`` counts cards left out for length. ``private`` asks for
     an ephemeral answer where the platform has them (None: the adapter's default).
-    ``zone`` and ``now`` are what the text fallback is rendered with.
+    ``zone`` and ``now`` are what the text fallback is rendered with; ``text`` is that
+    fallback, filled in once by :func:`bot.render_text.fit` so no adapter renders it again.
     """
 
     lines: tuple[Line, ...]
@@ -105,6 +112,7 @@ class Reply:
     after: tuple[Line, ...] = ()
     private: bool | None = None
     kind: Literal["answer", "help", "not_found", "error"] = "answer"
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

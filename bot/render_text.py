@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot import timefmt
-from bot.messages import Card, Line, Moment, Quote, Reply
+from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
 
 MAX_CHARS = 2000
 QUOTE_CHARS = 80
@@ -39,6 +39,8 @@ def line_text(line: Line, reply: Reply) -> str:
             parts.append(moment_text(segment, reply))
         elif isinstance(segment, Quote):
             parts.append(quote_text(segment))
+        elif isinstance(segment, ZoneNote):
+            parts.append(f" (times in {reply.zone.key})")
         else:
             parts.append(segment)
     return "".join(parts)
@@ -70,7 +72,10 @@ def more_text(count: int) -> str:
 
 
 def render(reply: Reply, limit: int = MAX_CHARS) -> str:
-    """The whole reply as text; :func:`fit` has already made it short enough."""
+    """The whole reply as text; :func:`fit` has already made it short enough (and kept
+    the text it measured, which is returned as it is)."""
+    if reply.text:
+        return reply.text
     body = [line_text(line, reply) for line in reply.lines]
     body += [card_text(card, reply) for card in reply.cards]
     if reply.more:
@@ -81,7 +86,11 @@ def render(reply: Reply, limit: int = MAX_CHARS) -> str:
 
 
 def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
-    """The reply with as many cards as fit ``limit`` characters; the rest are counted."""
-    while reply.cards and len(render(reply, limit=10**9)) > limit:
+    """The reply with as many cards as fit ``limit`` characters (the rest are counted in
+    ``more``), carrying its plain text so nobody renders it twice."""
+    reply = replace(reply, text="")
+    text = render(reply, limit=10**9)
+    while reply.cards and len(text) > limit:
         reply = replace(reply, cards=reply.cards[:-1], more=reply.more + 1)
-    return reply
+        text = render(reply, limit=10**9)
+    return replace(reply, text=text if len(text) <= limit else text[: limit - 1] + "…")

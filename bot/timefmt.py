@@ -8,6 +8,7 @@ Ceze at 3:50 PM in Los Angeles is "Tue 14 Dec, 00:50 CET" for a reader in Berlin
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,16 +48,26 @@ def _day_prefix(local: datetime, today: date) -> str:
 
 def instant(at: datetime, zone: ZoneInfo, now: datetime) -> str:
     """"9:30 AM PST" on the reader's today, else "Tue 14 Dec, 00:50 CET"."""
-    local = at.astimezone(zone)
-    today = now.astimezone(zone).date()
-    return f"{_day_prefix(local, today)}{clock(local, uses_12h(zone))} {local:%Z}"
+    return _instant(at, zone, now.astimezone(zone).date())
 
 
 def span(start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> str:
     """"9:30 AM – 10:05 AM PST", with dates where a side is not on the reader's today."""
+    return _span(start, end, zone, now.astimezone(zone).date())
+
+
+# Every answer renders a few instants and the same ones recur all day (the program has a
+# few dozen), so the formatted text is memoised per instant, zone and reader's date.
+@functools.lru_cache(maxsize=8192)
+def _instant(at: datetime, zone: ZoneInfo, today: date) -> str:
+    local = at.astimezone(zone)
+    return f"{_day_prefix(local, today)}{clock(local, uses_12h(zone))} {local:%Z}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _span(start: datetime, end: datetime, zone: ZoneInfo, today: date) -> str:
     twelve = uses_12h(zone)
     first, last = start.astimezone(zone), end.astimezone(zone)
-    today = now.astimezone(zone).date()
     left = _day_prefix(first, today) + clock(first, twelve)
     right = clock(last, twelve)
     if last.date() != first.date():

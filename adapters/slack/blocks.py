@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import render_text, timefmt
-from bot.messages import Button, Card, Line, Moment, Quote, Reply
+from bot.messages import Button, Card, Line, Moment, Quote, Reply, ZoneNote
 
 SECTION_CHARS = 3000  # Slack's limit for a section's text
 MAX_BLOCKS = 50  # Slack's limit per message
@@ -79,6 +79,8 @@ def line_mrkdwn(line: Line, reply: Reply) -> str:
             parts.append(moment_mrkdwn(segment, reply))
         elif isinstance(segment, Quote):
             parts.append(escape(render_text.quote_text(segment)))
+        elif isinstance(segment, ZoneNote):
+            continue  # Slack shows every time in the reader's own zone
         else:
             parts.append(escape(segment))
     return "".join(parts)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot import timefmt
 from bot.answers.context import Ask
-from bot.messages import Line, Moment, Quote, Reply
+from bot.messages import Line, Moment, Quote, Reply, ZoneNote
 from bot.program import Item
 from bot.timezones import TimezoneError, parse_timezone
 
@@ -96,7 +96,7 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     if scope != "all" and len(program.program_days()) > 1:
         after.append(("Say “agenda all” for every day.",))
     return ask.reply(
-        (f"{program.workshop.full_name}, {when}. Times in {ask.zone.key}:",),
+        (f"{program.workshop.full_name}, {when}", ZoneNote(), ":"),
         cards=tuple(ask.card(item, detail=False) for item in items),
         layout="list",
         after=tuple(after),

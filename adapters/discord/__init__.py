@@ -1,0 +1,46 @@
+"""The Discord adapter: slash commands, mentions and DMs through the real discord.py.
+
+Only :func:`create` lives here, and it imports discord.py lazily: the entry point is
+loaded on every start (and by ``ask``/``check``), and importing discord.py costs time
+and memory that a bot without ``DISCORD_TOKEN`` should not pay.
+
+Modules: ``service`` (start-up, shutdown, the process-global patch points),
+``client`` (the discord.Client: events in, replies out), ``commands`` (the slash
+commands and their autocomplete), ``inbound`` (Discord message -> IncomingMessage),
+``embeds`` (Reply -> content and embeds), ``delivery`` (sending, and logging failures).
+Every module here imports the discord.py library with absolute imports; this package
+is ``adapters.discord`` and never shadows it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.settings import SettingsError
+
+if TYPE_CHECKING:
+    from adapters.discord.service import DiscordAdapter
+    from bot.core import Core
+
+GUILD_READY_TIMEOUT = 2.0  # discord.py's default wait for GUILD_CREATEs after READY
+
+
+def create(core: Core, *, guild_ready_timeout: float = GUILD_READY_TIMEOUT
+           ) -> DiscordAdapter | None:
+    """Entry point: the Discord adapter when ``DISCORD_TOKEN`` is set, else None.
+
+    ``guild_ready_timeout`` is how long discord.py waits after the last GUILD_CREATE
+    before it calls the bot ready; tests shorten it.
+    """
+    secret = core.settings.discord_token
+    if secret is None:
+        return None
+    token = secret.get_secret_value().strip()
+    if not token or any(ch.isspace() for ch in token):
+        raise SettingsError([
+            "DISCORD_TOKEN: must be the bot token alone (no spaces, no 'Bot ' prefix); "
+            "copy it from the Developer Portal's Bot page",
+        ])
+    from adapters.discord.service import DiscordAdapter
+
+    return DiscordAdapter(core, token, guild_ready_timeout=guild_ready_timeout)

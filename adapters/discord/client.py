@@ -1,0 +1,136 @@
+"""The discord.py client: Discord events in, the core's answers out.
+
+Intents: discord.py's defaults without the privileged message-content intent (Discord
+still sends the content of DMs and of messages that mention the bot, the only ones the
+bot answers) and without typing events (one per keystroke in every channel, unused).
+``AllowedMentions.none()`` is the client default, so every message, interaction
+response and follow-up goes out with ``allowed_mentions: {"parse": []}``: repeated user
+text can never ping @everyone, @here, a role or a user. There is no message cache
+(``max_messages=None``): the bot never looks back at earlier messages, and keeping the
+last 1,000 only gives the garbage collector more to scan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord import delivery, inbound
+from adapters.discord.commands import build_tree
+from adapters.discord.embeds import Formatter, Rendered, text_only
+from bot.core import Core
+from bot.messages import APOLOGY, IncomingMessage
+
+log = logging.getLogger(__name__)
+
+# What the bot needs in a server, and why: see README "Run on Discord".
+PERMISSIONS = discord.Permissions(
+    view_channel=True,  # see the channels it is mentioned in
+    send_messages=True,  # answer mentions
+    send_messages_in_threads=True,  # ... also inside threads
+    embed_links=True,  # answers are embeds
+    read_message_history=True,  # answers are replies to the question
+)
+SCOPES = ("bot", "applications.commands")
+
+
+def intents() -> discord.Intents:
+    chosen = discord.Intents.default()
+    chosen.message_content = False
+    chosen.typing = False
+    return chosen
+
+
+class WorkshopClient(discord.Client):
+    """Answers slash commands, mentions and DMs with the core's replies."""
+
+    def __init__(self, core: Core, *, guild_id: int | None, guild_ready_timeout: float) -> None:
+        # The bot has no voice features: the start-up warnings that voice libraries are
+        # missing would only alarm operators. (discord.py clears these flags itself
+        # once it has warned.)
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none(),
+                         guild_ready_timeout=guild_ready_timeout, max_messages=None)
+        self.core = core
+        self.guild_id = guild_id
+        self.formatter = Formatter(live=not core.clock.simulated)
+        self.tree = build_tree(self)
+        self.ready_once = asyncio.Event()  # set on the first READY; tests wait for it
+
+    # ------------------------------------------------------------------ start-up
+
+    async def setup_hook(self) -> None:
+        """After login, before the gateway: make Discord show the current commands."""
+        await self.sync_commands()
+        if self.application_id is not None:
+            url = discord.utils.oauth_url(self.application_id, permissions=PERMISSIONS,
+                                          scopes=SCOPES)
+            log.info("Discord: invite the bot with %s", url)
+
+    async def sync_commands(self) -> None:
+        """Guild sync (DISCORD_GUILD_ID) shows commands at once; global sync everywhere.
+
+        A failed sync is logged and the bot runs on: mentions and DMs still work, and the
+        commands from an earlier sync stay.
+        """
+        try:
+            if self.guild_id is not None:
+                guild = discord.Object(id=self.guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                where = f"server {self.guild_id}"
+            else:
+                synced = await self.tree.sync()
+                where = "every server (global)"
+        except discord.HTTPException as exc:
+            delivery.log_http_error("slash command sync", exc)
+            if exc.status == 403 and self.guild_id is not None:
+                log.error("Discord: is the bot in server %s, invited with the "
+                          "applications.commands scope?", self.guild_id)
+            return
+        log.info("Discord: %d slash commands synced to %s", len(synced), where)
+
+    async def on_ready(self) -> None:
+        me = self.user
+        log.info("Discord: connected as %s (id %s); servers: %d", me, me.id if me else "?",
+                 len(self.guilds))
+        self.ready_once.set()
+
+    # ------------------------------------------------------------------ answering
+
+    async def answer(self, message: IncomingMessage) -> Rendered:
+        """The core's reply for Discord; the apology if the core failed."""
+        try:
+            reply = await self.core.router.handle(message)
+        except Exception:
+            log.exception("Answering %s/%s failed", message.platform, message.user.id)
+            return text_only(APOLOGY)
+        return self.formatter.render(reply)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.user is None:
+            return
+        incoming = inbound.from_message(message, self.user)
+        if incoming is None:
+            return
+        await delivery.send_reply(message, await self.answer(incoming))
+
+    async def answer_command(self, interaction: discord.Interaction, command: str, text: str,
+                             *, public: bool) -> None:
+        incoming = inbound.from_interaction(interaction, command, text)
+        try:
+            reply = await self.core.router.handle(incoming)
+        except Exception:
+            log.exception("Answering /%s for %s failed", command, incoming.user.id)
+            await delivery.apologise(interaction)
+            return
+        ephemeral = True if reply.private else not public
+        await delivery.respond(interaction, self.formatter.render(reply), ephemeral=ephemeral)
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """An unexpected error in an event handler: logged; the client keeps running."""
+        log.exception("Discord %s handler failed", event_method)

@@ -1,0 +1,156 @@
+"""The slash commands: what Discord shows people, and how each one reaches the core.
+
+Every command is thin: its options become ``IncomingMessage(command=..., text=...)`` and
+the core answers exactly as it answers "/when kraska" typed anywhere else. Answers are
+ephemeral (only the asker sees them) unless they set ``public``, so a channel is not
+filled with everyone's lookups. Autocomplete comes from the core's own index of names
+and titles, and from its list of timezone names.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+
+from adapters.discord import delivery
+
+if TYPE_CHECKING:
+    from adapters.discord.client import WorkshopClient
+
+log = logging.getLogger(__name__)
+
+MAX_CHOICES = 25  # Discord's limits for autocomplete
+MAX_CHOICE_CHARS = 100
+MAX_OPTION_CHARS = 200
+PUBLIC = "Show the answer to everyone in the channel (default: only you see it)"
+ANYTHING = frozenset({"person", "item"})
+ITEMS = frozenset({"item"})
+RESET = "reset"
+
+Text = app_commands.Range[str, 1, MAX_OPTION_CHARS]
+Scope = Literal["today", "tomorrow", "all"]
+
+
+def choices(names: Iterable[str]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices, each within Discord's 100 characters, values unique.
+
+    A long title is shortened with "…" for display; its value is the title's first 100
+    characters, which the core still matches to the title.
+    """
+    out: list[app_commands.Choice[str]] = []
+    seen: set[str] = set()
+    for name in names:
+        value = name[:MAX_CHOICE_CHARS].rstrip()
+        if not value or value in seen:
+            continue
+        seen.add(value)
+        label = name if len(name) <= MAX_CHOICE_CHARS else (
+            name[: MAX_CHOICE_CHARS - 1].rstrip() + "…")
+        out.append(app_commands.Choice(name=label, value=value))
+        if len(out) == MAX_CHOICES:
+            break
+    return out
+
+
+class WorkshopTree(app_commands.CommandTree["WorkshopClient"]):
+    """The command tree, whose errors are logged and answered with the apology."""
+
+    async def on_error(self, interaction: discord.Interaction[WorkshopClient],
+                       error: app_commands.AppCommandError, /) -> None:
+        name = delivery.command_name(interaction)
+        if isinstance(error, app_commands.CommandInvokeError):
+            log.error("Discord /%s failed", name, exc_info=error.original)
+        else:
+            log.error("Discord /%s failed: %s: %s", name, type(error).__name__, error)
+        await delivery.apologise(interaction)
+
+
+def build_tree(client: WorkshopClient) -> WorkshopTree:
+    """Every command, registered on a new tree for ``client``."""
+    tree = WorkshopTree(client)
+
+    async def answer(interaction: discord.Interaction, command: str, text: str,
+                     public: bool) -> None:
+        await client.answer_command(interaction, command, text, public=public)
+
+    def names(kinds: frozenset[str]) -> Callable[..., object]:
+        async def complete(interaction: discord.Interaction, current: str
+                           ) -> list[app_commands.Choice[str]]:
+            index = client.core.catalog.current.index
+            found = index.complete(current, kinds, limit=MAX_CHOICES)  # type: ignore[arg-type]
+            await delivery.suggest(interaction, choices(found))
+            return []  # already answered (a failure is logged in one line, not raised)
+
+        return complete
+
+    async def zones(interaction: discord.Interaction, current: str
+                    ) -> list[app_commands.Choice[str]]:
+        from bot.timezones import complete_timezones
+
+        found = complete_timezones(current, limit=MAX_CHOICES)
+        typed = current.strip().casefold()
+        offer = [app_commands.Choice(name="reset (back to the workshop's timezone)",
+                                     value=RESET)] if typed and RESET.startswith(typed) else []
+        await delivery.suggest(interaction, (offer + choices(found))[:MAX_CHOICES])
+        return []
+
+    @app_commands.command(name="now", description="What is on right now")
+    @app_commands.describe(public=PUBLIC)
+    async def now(interaction: discord.Interaction, public: bool = False) -> None:
+        await answer(interaction, "now", "", public)
+
+    @app_commands.command(name="next", description="What starts next")
+    @app_commands.describe(public=PUBLIC)
+    async def next_(interaction: discord.Interaction, public: bool = False) -> None:
+        await answer(interaction, "next", "", public)
+
+    @app_commands.command(name="agenda", description="The program: today's, tomorrow's or all")
+    @app_commands.describe(scope="Which days (default: today)", public=PUBLIC)
+    async def agenda(interaction: discord.Interaction, scope: Scope = "today",
+                     public: bool = False) -> None:
+        await answer(interaction, "agenda", scope, public)
+
+    @app_commands.command(name="papers", description="Every accepted paper")
+    @app_commands.describe(public=PUBLIC)
+    async def papers(interaction: discord.Interaction, public: bool = False) -> None:
+        await answer(interaction, "papers", "", public)
+
+    @app_commands.command(name="when", description="When a talk, paper or person is on")
+    @app_commands.describe(what="A talk, paper or person, e.g. Tim Kraska", public=PUBLIC)
+    @app_commands.autocomplete(what=names(ANYTHING))  # type: ignore[arg-type]
+    async def when(interaction: discord.Interaction, what: Text, public: bool = False) -> None:
+        await answer(interaction, "when", what, public)
+
+    @app_commands.command(name="about", description="Title, people, summary and time of a "
+                          "talk or paper")
+    @app_commands.describe(what="A talk or paper, e.g. CompilerGym", public=PUBLIC)
+    @app_commands.autocomplete(what=names(ITEMS))  # type: ignore[arg-type]
+    async def about(interaction: discord.Interaction, what: Text, public: bool = False) -> None:
+        await answer(interaction, "about", what, public)
+
+    @app_commands.command(name="search", description="Search titles, summaries and keywords")
+    @app_commands.describe(words="What to look for, e.g. quantization", public=PUBLIC)
+    async def search(interaction: discord.Interaction, words: Text,
+                     public: bool = False) -> None:
+        await answer(interaction, "search", words, public)
+
+    @app_commands.command(name="tz", description="Show or set the timezone your answers use")
+    @app_commands.describe(zone="e.g. Europe/Berlin or Tokyo; 'reset' for the workshop's "
+                           "timezone; empty to show it", public=PUBLIC)
+    @app_commands.autocomplete(zone=zones)
+    async def tz(interaction: discord.Interaction, zone: Text | None = None,
+                 public: bool = False) -> None:
+        await answer(interaction, "tz", zone or "", public)
+
+    @app_commands.command(name="help", description="What the bot can answer")
+    @app_commands.describe(public=PUBLIC)
+    async def help_(interaction: discord.Interaction, public: bool = False) -> None:
+        await answer(interaction, "help", "", public)
+
+    for command in (now, next_, agenda, papers, when, about, search, tz, help_):
+        tree.add_command(command)
+    return tree

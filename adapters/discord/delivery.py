@@ -1,0 +1,138 @@
+"""Sending answers to Discord, and what happens when Discord says no.
+
+discord.py already waits out rate limits (429s) and retries server errors; what reaches
+us is a request that failed for good. It is logged on one line with the route and the
+status (interaction tokens masked: they are credentials for 15 minutes), and the bot
+carries on: a failed reply must never take the client down. When Discord rejected the
+reply itself (a 400: something in our payload), a plain apology is tried instead;
+after a 401/403/404/429 or a 5xx the same channel would refuse that too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from adapters.discord.embeds import Rendered, text_only
+from bot.messages import APOLOGY
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = re.compile(r"^.*?/api/v\d+")
+TOKEN_IN_PATH = re.compile(r"(/(?:interactions|webhooks)/\d+/)[^/]+")
+TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+def route_of(exc: discord.HTTPException) -> str:
+    """ "POST /channels/123/messages": the failed request, relative to the API base."""
+    response = exc.response
+    method = getattr(response, "method", "?")
+    url = getattr(response, "url", None)
+    path = str(getattr(url, "path", "") or "?")
+    path = TOKEN_IN_PATH.sub(r"\1<token>", API_PREFIX.sub("", path))
+    return f"{method} {path}"
+
+
+def log_http_error(what: str, exc: discord.HTTPException) -> None:
+    reason = getattr(exc.response, "reason", "") or ""
+    detail = " ".join(exc.text.split()) if exc.text else ""
+    log.error("Discord %s failed: %s -> %s %s (code %s)%s", what, route_of(exc), exc.status,
+              reason, exc.code, f": {detail}" if detail else "")
+
+
+def log_transport_error(what: str, exc: BaseException) -> None:
+    log.error("Discord %s failed: no answer from Discord: %s: %s", what, type(exc).__name__,
+              exc)
+
+
+def worth_apologising(exc: discord.HTTPException) -> bool:
+    return exc.status == 400
+
+
+async def send_reply(message: discord.Message, rendered: Rendered) -> discord.Message | None:
+    """Answer a user's message in its channel.
+
+    In a guild it is a reply to their message (no ping: the author is not mentioned), so
+    the answer is clearly theirs in a busy channel. The nonce is the question's id:
+    Discord keeps one message per nonce, so the same question delivered twice (a replay)
+    still gets one answer, and discord.py's 429 retry resends the same nonce.
+    """
+    options: dict[str, object] = {"nonce": str(message.id)}
+    if message.guild is not None:
+        options.update(reference=message.to_reference(fail_if_not_exists=False),
+                       mention_author=False)
+    try:
+        return await _send(message.channel, rendered, options)
+    except discord.HTTPException as exc:
+        log_http_error("reply", exc)
+        if not worth_apologising(exc):
+            return None
+    except TRANSPORT_ERRORS as exc:
+        log_transport_error("reply", exc)
+        return None
+    try:
+        return await _send(message.channel, text_only(APOLOGY), options)
+    except discord.HTTPException as exc:
+        log_http_error("apology", exc)
+    except TRANSPORT_ERRORS as exc:
+        log_transport_error("apology", exc)
+    return None
+
+
+async def _send(channel: discord.abc.Messageable, rendered: Rendered,
+                options: dict[str, object]) -> discord.Message:
+    return await channel.send(rendered.content, embeds=rendered.embeds,  # type: ignore[call-overload]
+                              **options)
+
+
+async def respond(interaction: discord.Interaction, rendered: Rendered, *, ephemeral: bool
+                  ) -> bool:
+    """Answer a slash command (within Discord's 3 seconds: the core answers at once)."""
+    try:
+        await interaction.response.send_message(rendered.content, embeds=rendered.embeds,
+                                                ephemeral=ephemeral)
+        return True
+    except discord.HTTPException as exc:
+        log_http_error(f"/{command_name(interaction)} response", exc)
+        if not worth_apologising(exc) or interaction.response.is_done():
+            return False
+    except TRANSPORT_ERRORS as exc:
+        log_transport_error(f"/{command_name(interaction)} response", exc)
+        return False
+    return await apologise(interaction)
+
+
+async def apologise(interaction: discord.Interaction) -> bool:
+    """The apology, privately, if the interaction has not been answered yet."""
+    if interaction.response.is_done():
+        return False
+    try:
+        await interaction.response.send_message(APOLOGY, ephemeral=True)
+        return True
+    except discord.HTTPException as exc:
+        log_http_error(f"/{command_name(interaction)} apology", exc)
+    except TRANSPORT_ERRORS as exc:
+        log_transport_error(f"/{command_name(interaction)} apology", exc)
+    return False
+
+
+async def suggest(interaction: discord.Interaction,
+                  choices: Sequence[app_commands.Choice[str]]) -> None:
+    """Autocomplete choices. Discord drops a suggestion that comes late (the user typed
+    on), which is routine: logged, never raised."""
+    try:
+        await interaction.response.autocomplete(list(choices))
+    except discord.HTTPException as exc:
+        log_http_error(f"/{command_name(interaction)} autocomplete", exc)
+    except TRANSPORT_ERRORS as exc:
+        log_transport_error(f"/{command_name(interaction)} autocomplete", exc)
+
+
+def command_name(interaction: discord.Interaction) -> str:
+    data = interaction.data or {}
+    return str(data.get("name", "?"))

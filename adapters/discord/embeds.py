@@ -1,0 +1,233 @@
+"""A core :class:`Reply` as a Discord message: text lines in ``content``, cards as embeds.
+
+Times become Discord timestamps (``<t:UNIX:F>``), which every reader's own Discord app
+shows in their own timezone and language. Relative times are ``<t:UNIX:R>`` when the bot
+runs on the real clock; on a simulated clock (a rehearsal with ``BOT_NOW``) Discord
+would count from the real "now" and say "4 years ago", so the core's own relative
+wording, counted from the simulated "now", is used instead.
+
+User text (:class:`Quote`) is escaped twice: mentions are broken with a zero-width space
+and markdown is escaped, so it shows as typed. That comes on top of
+``AllowedMentions.none()`` on every send, which is what guarantees nobody is pinged.
+Program text (titles, names, summaries) gets its markdown escaped so an underscore in a
+title does not turn the rest into italics.
+
+Discord's limits are enforced here, not trusted to the core's 2,000-character cap: the
+``<t:...>`` markup is longer than the plain times the core counted, and embeds have
+their own limits (10 per message, 6,000 characters in all, 256 for a title, 4,096 for a
+description, 1,024 for a field). Cards that do not fit are counted in "…and N more."
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import discord
+from discord.utils import escape_markdown, escape_mentions, format_dt
+
+from bot import timefmt
+from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
+from bot.render_text import more_text, quote_text
+
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+MAX_TOTAL = 6000
+MAX_TITLE = 256
+MAX_DESCRIPTION = 4096
+MAX_FIELD_NAME = 256
+MAX_FIELD_VALUE = 1024
+MAX_AUTHOR = 256
+COLOR = discord.Colour(0x5865F2)
+# Anything discord.py's escape_markdown would change: its special characters, a link's
+# "[", and quote, heading and list markers at the start of a line.
+MARKDOWN = re.compile(r"[_\\~|*`\[]|^\s*[>#-]", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What one Discord message carries."""
+
+    content: str | None
+    embeds: list[discord.Embed]
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plain(text: str) -> str:
+    """Program or core text, with Discord markdown escaped (most text has none: the
+    check is cheaper than escaping, which is a fifth of the cost of rendering a reply)."""
+    return escape_markdown(text) if MARKDOWN.search(text) else text
+
+
+def quoted(quote: Quote) -> str:
+    """User text: shortened and quoted (as in every format), mentions and markdown broken."""
+    return escape_markdown(escape_mentions(quote_text(quote)))
+
+
+def _http(url: str | None) -> bool:
+    return bool(url) and url.startswith(("https://", "http://"))  # type: ignore[union-attr]
+
+
+class Formatter:
+    """Renders replies; ``live`` says whether the bot's clock is the real one (see above)."""
+
+    def __init__(self, *, live: bool) -> None:
+        self.live = live
+
+    # ------------------------------------------------------------------ times
+
+    def relative(self, moment: Moment, now: datetime) -> str:
+        """ "in 25 min", "now, ends in 10 min", "ended 2 h ago", as the core words them."""
+        if not self.live:
+            return timefmt.relative(moment.start, moment.end, now)
+        if now < moment.start or moment.end is None:
+            return format_dt(moment.start, "R")
+        if now < moment.end:
+            return f"now, ends {format_dt(moment.end, 'R')}"
+        return f"ended {format_dt(moment.end, 'R')}"
+
+    def moment(self, moment: Moment, reply: Reply) -> str:
+        """A full date and time, then the end (time only when it is the same day)."""
+        text = format_dt(moment.start, "F")
+        if moment.end is not None:
+            same_day = (moment.start.astimezone(reply.zone).date()
+                        == moment.end.astimezone(reply.zone).date())
+            text += " – " + format_dt(moment.end, "t" if same_day else "F")
+        if moment.relative:
+            text += f" ({self.relative(moment, reply.now)})"
+        return text
+
+    def short_moment(self, moment: Moment, reply: Reply, *, with_date: bool) -> str:
+        """For list lines: times only, with the date on the first line of each day."""
+        text = format_dt(moment.start, "f" if with_date else "t")
+        if moment.end is not None:
+            text += "–" + format_dt(moment.end, "t")
+        if moment.relative:
+            text += f" ({self.relative(moment, reply.now)})"
+        return text
+
+    # ------------------------------------------------------------------ text
+
+    def line(self, line: Line, reply: Reply) -> str:
+        parts = []
+        for segment in line:
+            if isinstance(segment, Moment):
+                parts.append(self.moment(segment, reply))
+            elif isinstance(segment, Quote):
+                parts.append(quoted(segment))
+            elif isinstance(segment, ZoneNote):
+                continue  # Discord shows every time in the reader's own zone
+            else:
+                parts.append(plain(segment))
+        return "".join(parts)
+
+    def content(self, lines: list[str]) -> str | None:
+        """Lines joined, cut at a line boundary to Discord's 2,000 characters."""
+        text = "\n".join(lines).strip()
+        if len(text) <= MAX_CONTENT:
+            return text or None
+        kept: list[str] = []
+        size = 0
+        for line in lines:
+            if size + len(line) + 1 > MAX_CONTENT - 2:
+                break
+            kept.append(line)
+            size += len(line) + 1
+        return "\n".join(kept).strip() + "\n…" if kept else clip(text, MAX_CONTENT)
+
+    # ------------------------------------------------------------------ cards
+
+    def card_embed(self, card: Card, reply: Reply) -> discord.Embed:
+        embed = discord.Embed(
+            title=clip(plain(card.title), MAX_TITLE),
+            url=card.url if _http(card.url) else None,
+            description=clip(plain(card.summary), MAX_DESCRIPTION) if card.summary else None,
+            colour=COLOR,
+        )
+        if card.kind_label:
+            embed.set_author(name=clip(card.kind_label, MAX_AUTHOR))
+        if card.when is not None:
+            embed.add_field(name="When", value=self.moment(card.when, reply), inline=False)
+        if card.people:
+            embed.add_field(name=clip(card.people_label or "People", MAX_FIELD_NAME),
+                            value=clip(plain(", ".join(card.people)), MAX_FIELD_VALUE),
+                            inline=False)
+        if card.room:
+            embed.add_field(name="Room", value=clip(plain(card.room), MAX_FIELD_VALUE))
+        if card.note:
+            embed.add_field(name="Note", value=clip(plain(card.note), MAX_FIELD_VALUE))
+        if card.url and not _http(card.url):
+            embed.add_field(name="Link", value=clip(plain(card.url), MAX_FIELD_VALUE))
+        return embed
+
+    def list_line(self, card: Card, reply: Reply, *, with_date: bool) -> str:
+        when = ""
+        if card.when is not None:
+            when = self.short_moment(card.when, reply, with_date=with_date) + " · "
+        text = f"• {when}**{plain(card.title)}**"
+        if card.people and not card.title.endswith("(title TBD)"):
+            text += f" — {plain(', '.join(card.people))}"
+        if card.note:
+            text += f" ({plain(card.note)})"
+        return text
+
+    def _list_lines(self, cards: tuple[Card, ...], reply: Reply) -> list[str]:
+        lines = []
+        previous_day = None
+        for card in cards:
+            day = card.when.start.astimezone(reply.zone).date() if card.when else previous_day
+            lines.append(self.list_line(card, reply, with_date=day != previous_day))
+            previous_day = day
+        return lines
+
+    def _tail(self, reply: Reply, more: int) -> list[str]:
+        """What follows the cards: "…and N more." and the reply's closing lines."""
+        tail = [more_text(more)] if more else []
+        return tail + [self.line(line, reply) for line in reply.after]
+
+    def _list_embeds(self, reply: Reply) -> list[discord.Embed]:
+        """Every card on one line of a single embed (an agenda, a list of matches)."""
+        lines = self._list_lines(reply.cards, reply)
+        more = reply.more
+        while True:
+            tail = self._tail(reply, more)
+            description = "\n".join([*lines, "", *tail] if tail else lines)
+            if len(description) <= MAX_DESCRIPTION or not lines:
+                break
+            lines.pop()
+            more += 1
+        return [discord.Embed(description=clip(description, MAX_DESCRIPTION), colour=COLOR)]
+
+    def _detail_embeds(self, reply: Reply) -> list[discord.Embed]:
+        """An embed per card, and the closing lines in a last one, within Discord's limits."""
+        embeds = [self.card_embed(card, reply) for card in reply.cards]
+        more = reply.more
+        while True:
+            tail = self._tail(reply, more)
+            closing = ([discord.Embed(description=clip("\n".join(tail), MAX_DESCRIPTION),
+                                      colour=COLOR)] if tail else [])
+            every = embeds + closing
+            if not embeds or (len(every) <= MAX_EMBEDS
+                              and sum(len(e) for e in every) <= MAX_TOTAL):
+                return every
+            embeds.pop()
+            more += 1
+
+    # ------------------------------------------------------------------ replies
+
+    def render(self, reply: Reply) -> Rendered:
+        lines = [self.line(line, reply) for line in reply.lines]
+        if not reply.cards:
+            return Rendered(self.content(lines + self._tail(reply, reply.more)), [])
+        listing = reply.layout == "list"
+        embeds = self._list_embeds(reply) if listing else self._detail_embeds(reply)
+        return Rendered(self.content(lines), embeds)
+
+
+def text_only(text: str) -> Rendered:
+    """A plain message (the apology)."""
+    return Rendered(clip(text, MAX_CONTENT), [])

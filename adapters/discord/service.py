@@ -1,0 +1,63 @@
+"""Running the Discord client inside the bot: start-up, shutdown, and where it connects.
+
+discord.py keeps its REST base (``discord.http.Route.BASE``) and its gateway
+(``DiscordWebSocket.DEFAULT_GATEWAY``) in class attributes, process-global. They are
+set from ``DISCORD_API_URL`` and ``DISCORD_GATEWAY_URL`` only while the adapter runs
+and put back when it stops, so a REST proxy in production and a loopback fake in tests
+are plain settings. (After a RECONNECT, Discord's READY names the gateway to resume on.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import discord.gateway
+import discord.http
+import yarl
+
+from adapters.discord.client import WorkshopClient
+from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def discord_endpoints(api_url: str, gateway_url: str) -> Iterator[None]:
+    """Point discord.py at ``api_url`` and ``gateway_url`` for the duration."""
+    route = discord.http.Route
+    websocket = discord.gateway.DiscordWebSocket
+    saved = (route.BASE, websocket.DEFAULT_GATEWAY)
+    route.BASE = api_url.rstrip("/")
+    websocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    try:
+        yield
+    finally:
+        route.BASE, websocket.DEFAULT_GATEWAY = saved
+
+
+class DiscordAdapter:
+    """Serves Discord until cancelled; closing is always clean (see :meth:`run`)."""
+
+    name = "discord"
+    fallback = False
+
+    def __init__(self, core: Core, token: str, *, guild_ready_timeout: float) -> None:
+        self.core = core
+        self._token = token
+        self.client = WorkshopClient(core, guild_id=core.settings.discord_guild_id,
+                                     guild_ready_timeout=guild_ready_timeout)
+
+    async def run(self) -> None:
+        """Log in, sync commands, connect, and answer until cancelled.
+
+        Cancelling (the bot stopping) closes the client: the gateway, the heartbeat
+        thread and the HTTP session. Cancelling ``Client.start`` without closing would
+        leave them running. A bad token or a refused gateway raises, which the bot logs
+        as this adapter failing.
+        """
+        settings = self.core.settings
+        with discord_endpoints(settings.discord_api_url, settings.discord_gateway_url):
+            async with self.client:
+                await self.client.start(self._token)
