@@ -84,7 +84,7 @@ async def test_a_bad_token_fails_the_adapter_in_one_line(
         adapter = create(core, guild_ready_timeout=0.05)
         assert adapter is not None
         with caplog.at_level(logging.INFO, logger="bot.app"):
-            status = await asyncio.wait_for(serve([adapter]), 5)
+            status = await asyncio.wait_for(serve(core, [adapter]), 5)
     assert status == 1
     failed = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
     assert failed[-1] == ("discord adapter failed: LoginFailure: "
