@@ -24,6 +24,7 @@ from bot.adapter import Adapter, AdapterFactory, Messenger, installed_factories
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock, build_clock
 from bot.core import Core
+from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
 from bot.program_file import load_program_file
 from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
@@ -69,7 +70,8 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
             default_zone,
         )
         router = Router(catalog, preferences, clock, reminders, default_zone)
-        yield Core(settings, clock, db, catalog, preferences, reminders, router)
+        yield Core(settings, clock, db, catalog, preferences, reminders, router,
+                   DirectChannels(db))
     finally:
         await db.dispose()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.catalog import Catalog
 from bot.clock import Clock
+from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
 from bot.reminders.service import ReminderService
 from bot.router import Router
@@ -24,3 +25,4 @@ class Core:
     preferences: Preferences
     reminders: ReminderService
     router: Router
+    direct_channels: DirectChannels

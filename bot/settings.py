@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(SLACK_API_URL, description="Slack Web API base URL")
     slack_command: str = Field("/workshop", description="the slash command's name")
     slack_send_rate: float = Field(
-        10, gt=0, le=1000, description="reminder messages per second to Slack")
+        10, gt=0, le=10_000, description="reminder messages per second to Slack")
     bot_http_host: str = Field("0.0.0.0", description="HTTP listen address (Slack HTTP mode)")
     bot_http_port: int = Field(3000, ge=0, le=65535, description="HTTP listen port")
 
@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     discord_api_url: str = Field(DISCORD_API_URL, description="Discord REST base URL")
     discord_gateway_url: str = Field(DISCORD_GATEWAY_URL, description="Discord gateway URL")
     discord_send_rate: float = Field(
-        45, gt=0, le=1000, description="reminder requests per second to Discord (limit: 50)")
+        48, gt=0, le=10_000, description="reminder requests per second to Discord (limit: 50)")
 
     @field_validator("slack_api_url", "discord_api_url", "discord_gateway_url")
     @classmethod

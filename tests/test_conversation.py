@@ -281,7 +281,7 @@ async def test_garbage_gets_a_short_help(chat: Conversation, garbage: str) -> No
 async def test_help_lists_the_commands(chat: Conversation) -> None:
     answer = await chat.ask("help")
     for command in ("now", "next", "agenda", "when <", "who at <time>", "about <",
-                    "papers by <person>", "search <words>", "tz <zone>"):
+                    "papers by <person>", "search <words>", "remind <talk>", "tz <zone>"):
         assert command in answer
     assert "Hi!" in await chat.ask("hello")
 

@@ -19,6 +19,7 @@ from typing import Any
 import discord
 
 from adapters.discord import delivery, inbound
+from adapters.discord.buttons import CoreButton
 from adapters.discord.commands import build_tree
 from adapters.discord.embeds import Formatter, Rendered, text_only
 from bot.core import Core
@@ -64,7 +65,9 @@ class WorkshopClient(discord.Client):
     # ------------------------------------------------------------------ start-up
 
     async def setup_hook(self) -> None:
-        """After login, before the gateway: make Discord show the current commands."""
+        """After login, before the gateway: make Discord show the current commands, and
+        answer the bot's buttons, on old messages too."""
+        self.add_dynamic_items(CoreButton)
         await self.sync_commands()
         if self.application_id is not None:
             url = discord.utils.oauth_url(self.application_id, permissions=PERMISSIONS,
@@ -117,6 +120,10 @@ class WorkshopClient(discord.Client):
         incoming = inbound.from_message(message, self.user)
         if incoming is None:
             return
+        if incoming.is_direct and incoming.channel_id is not None:
+            # A DM's channel is where reminders to this person go: remember it.
+            await self.core.direct_channels.remember(inbound.PLATFORM, incoming.user.id,
+                                                     incoming.channel_id)
         await delivery.send_reply(message, await self.answer(incoming))
 
     async def answer_command(self, interaction: discord.Interaction, command: str, text: str,

@@ -146,11 +146,40 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
                  public: bool = False) -> None:
         await answer(interaction, "tz", zone or "", public)
 
+    def sessions_or_all(include_all: bool) -> Callable[..., object]:
+        async def complete(interaction: discord.Interaction, current: str
+                           ) -> list[app_commands.Choice[str]]:
+            found = client.core.catalog.current.index.complete(current, ITEMS, MAX_CHOICES)
+            offer = ["all"] if include_all and "all".startswith(current.strip().casefold()) \
+                else []
+            await delivery.suggest(interaction, choices(offer + found))
+            return []
+        return complete
+
+    @app_commands.command(name="remind", description="Get a DM before a talk starts")
+    @app_commands.describe(what="The talk or session, e.g. Tim Kraska",
+                           before="How long before, e.g. 30m or 1h (default: the program's)")
+    @app_commands.autocomplete(what=sessions_or_all(False))  # type: ignore[arg-type]
+    async def remind(interaction: discord.Interaction, what: Text,
+                     before: app_commands.Range[str, 1, 20] | None = None) -> None:
+        await answer(interaction, "remind", f"{what} {before or ''}".strip(), False)
+
+    @app_commands.command(name="reminders", description="The reminders you have set")
+    async def reminders(interaction: discord.Interaction) -> None:
+        await answer(interaction, "reminders", "", False)
+
+    @app_commands.command(name="remind-cancel", description="Stop a reminder, or all of them")
+    @app_commands.describe(what="The talk, or 'all'")
+    @app_commands.autocomplete(what=sessions_or_all(True))  # type: ignore[arg-type]
+    async def remind_cancel(interaction: discord.Interaction, what: Text) -> None:
+        await answer(interaction, "remind", f"cancel {what}", False)
+
     @app_commands.command(name="help", description="What the bot can answer")
     @app_commands.describe(public=PUBLIC)
     async def help_(interaction: discord.Interaction, public: bool = False) -> None:
         await answer(interaction, "help", "", public)
 
-    for command in (now, next_, agenda, papers, when, about, search, tz, help_):
+    for command in (now, next_, agenda, papers, when, about, search, tz, remind, reminders,
+                    remind_cancel, help_):
         tree.add_command(command)
     return tree

@@ -18,7 +18,9 @@ import discord.http
 import yarl
 
 from adapters.discord.client import WorkshopClient
+from adapters.discord.outbound import DiscordOutbound
 from bot.core import Core
+from bot.messages import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,11 @@ def discord_endpoints(api_url: str, gateway_url: str) -> Iterator[None]:
 
 
 class DiscordAdapter:
-    """Serves Discord until cancelled; closing is always clean (see :meth:`run`)."""
+    """Serves Discord until cancelled (closing is always clean, see :meth:`run`), and
+    sends reminders into it."""
 
     name = "discord"
+    platform = "discord"
     fallback = False
 
     def __init__(self, core: Core, token: str, *, guild_ready_timeout: float) -> None:
@@ -48,6 +52,14 @@ class DiscordAdapter:
         self._token = token
         self.client = WorkshopClient(core, guild_id=core.settings.discord_guild_id,
                                      guild_ready_timeout=guild_ready_timeout)
+        self.send_rate = core.settings.discord_send_rate
+        self._outbound = DiscordOutbound(self.client)
+
+    async def deliver(self, message: Outgoing) -> str | None:
+        return await self._outbound.deliver(message)
+
+    async def find_delivered(self, message: Outgoing) -> str | None:
+        return await self._outbound.find_delivered(message)
 
     async def run(self) -> None:
         """Log in, sync commands, connect, and answer until cancelled.

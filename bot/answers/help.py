@@ -24,6 +24,7 @@ COMMAND_HELP = (
     ("who is <person>", "everything a person does here"),
     ("papers by <person>", "a person's papers"),
     ("search <words>", "search titles and summaries, e.g. “search quantization”"),
+    ("remind <talk> [30m]", "a DM before a talk starts; “remind list”, “remind cancel all”"),
     ("tz <zone>", "show times in your zone, e.g. “tz Europe/Berlin” (“tz reset” to undo)"),
 )
 

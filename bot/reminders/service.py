@@ -363,8 +363,10 @@ class ReminderService:
             async with asyncio.TaskGroup() as group:
                 for plan in todo:
                     platform = plan.entry.platform
-                    await self._pacers[platform].wait()
+                    # A free slot first, then the pace: sends leave evenly spaced even
+                    # when slow answers made several slots free up at once.
                     await limits[platform].acquire()
+                    await self._pacers[platform].wait()
                     group.create_task(self._deliver(plan, plan.entry.key in resumed, results,
                                                     limits[platform], report))
             await ledger.finish_many(self.db, results, self.real_clock.now())

@@ -16,7 +16,9 @@ from tests.fakes.discord_payloads import EPHEMERAL
 from tests.fakes.discord_server import FakeDiscord
 from tests.support import ManualClock
 
-COMMANDS = {"now", "next", "agenda", "papers", "when", "about", "search", "tz", "help"}
+ANSWERS = {"now", "next", "agenda", "papers", "when", "about", "search", "tz", "help"}
+PERSONAL = {"remind", "reminders", "remind-cancel"}  # about the asker only: never public
+COMMANDS = ANSWERS | PERSONAL
 
 
 def unix(iso: str) -> int:
@@ -33,9 +35,13 @@ async def test_sync_carries_every_command_with_its_options(bot: RunningBot) -> N
     commands = by_name(put.json)
     assert set(commands) == COMMANDS
     assert all(c["description"] and c["type"] == 1 for c in commands.values())
-    for command in commands.values():  # every command answers privately unless asked
-        public = by_name(command["options"])["public"]
+    for name in ANSWERS:  # every answer is private unless asked
+        public = by_name(commands[name]["options"])["public"]
         assert public["type"] == 5 and not public.get("required", False)
+    remind = by_name(commands["remind"]["options"])
+    assert remind["what"]["autocomplete"] is True and remind["what"]["required"] is True
+    assert not remind["before"].get("required", False)
+    assert "options" not in commands["reminders"] or not commands["reminders"]["options"]
     what = by_name(commands["when"]["options"])["what"]
     assert what == {**what, "type": 3, "required": True, "autocomplete": True,
                     "min_length": 1, "max_length": 200}

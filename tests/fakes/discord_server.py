@@ -28,6 +28,7 @@ instead of hanging it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -166,6 +167,7 @@ class FakeDiscord:
         enforce_intents: bool = True,
         interaction_response_deadline: float | None = 3.0,
         ratelimit_headers: bool = False,
+        requests_per_second: float | None = None,
     ) -> None:
         if guild_count < 1:
             raise ValueError("the fake needs at least one guild")
@@ -175,6 +177,11 @@ class FakeDiscord:
         self.enforce_intents = enforce_intents
         self.interaction_response_deadline = interaction_response_deadline
         self.ratelimit_headers = ratelimit_headers
+        # Discord's global limit for a bot (about 50 requests a second): enforced over a
+        # sliding second when set; every request over it gets a real-looking 429.
+        self.requests_per_second = requests_per_second
+        self.rate_limited = 0  # how many requests the enforced limit refused
+        self._recent: collections.deque[float] = collections.deque()
         self.ids = p.Snowflakes()
         self._conn_ids = itertools.count(1)
 
@@ -559,7 +566,25 @@ class FakeDiscord:
         await self._notify()
         return response
 
+    def _over_global_limit(self) -> bool:
+        if self.requests_per_second is None:
+            return False
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.requests_per_second:
+            self.rate_limited += 1
+            return True
+        self._recent.append(now)
+        return False
+
     async def _route(self, request: web.Request, record: RecordedRequest) -> web.Response:
+        if self._over_global_limit():
+            retry = max(0.01, 1.0 - (time.monotonic() - self._recent[0]))
+            return json_response(
+                {"message": "You are being rate limited.", "retry_after": retry, "global": True},
+                status=429, headers={"Via": "1.1 google", "Retry-After": str(math.ceil(retry)),
+                                     "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"})
         if (self.token is not None
                 and not record.path.startswith(("/interactions/", "/webhooks/"))
                 and request.headers.get("Authorization") != f"Bot {self.token}"):

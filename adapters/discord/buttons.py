@@ -1,0 +1,51 @@
+"""Buttons under the bot's messages ("Remind me"), answered by the core.
+
+A button's custom id carries its command and value (``workshop:remind:kraska-talk``).
+It is a discord.py ``DynamicItem``: registered once at start-up, it answers presses on
+messages sent long before, even by an earlier run of the bot.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+if TYPE_CHECKING:
+    from adapters.discord.client import WorkshopClient
+
+PREFIX = "workshop"
+
+
+class CoreButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"{PREFIX}:(?P<command>[a-z]+):(?P<value>[a-z0-9][a-z0-9-]{{0,62}})",
+):
+    def __init__(self, command: str, value: str, label: str = "Remind me") -> None:
+        super().__init__(discord.ui.Button(
+            label=label[:80], style=discord.ButtonStyle.primary,
+            custom_id=f"{PREFIX}:{command}:{value}",
+        ))
+        self.command = command
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any, /
+    ) -> CoreButton:
+        return cls(match["command"], match["value"], item.label or "Remind me")
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        """The presser alone sees the answer; the message with the button stays as it is."""
+        client: WorkshopClient = interaction.client  # type: ignore[assignment]
+        await client.answer_command(interaction, self.command, self.value, public=False)
+
+
+def view_of(buttons: list[tuple[str, str, str]]) -> discord.ui.View | None:
+    """A view holding (label, command, value) buttons, or None for none."""
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for label, command, value in buttons[:25]:
+        view.add_item(CoreButton(command, value, label))
+    return view
