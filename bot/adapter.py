@@ -13,7 +13,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from bot.messages import Outgoing
+from bot.messages import Outgoing, QuestionView, Reply, ThreadRef
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -53,6 +53,32 @@ class Messenger(Protocol):
         Platforms that refuse duplicates themselves (Discord's enforce_nonce) may return
         None and rely on :meth:`deliver` being idempotent for the same key.
         """
+
+
+@runtime_checkable
+class QaPublisher(Protocol):
+    """An adapter that hosts Q&A threads on its platform."""
+
+    platform: str
+
+    async def open_thread(self, channel_id: str, slug: str, title: str, intro: Reply,
+                          existing: ThreadRef | None) -> ThreadRef:
+        """The item's thread in ``channel_id``: ``existing`` if it is still there, else a
+        new one (a forum post, a thread on a starter message, a Slack parent message)."""
+
+    async def publish_question(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply) -> str | None:
+        """Post a question asked elsewhere ("ask <paper> …") into the thread; its id."""
+
+    async def question_changed(self, thread: ThreadRef, question: QuestionView) -> None:
+        """Show a new status (answered, hidden, restored) on the question's message."""
+
+    async def publish_answer(self, thread: ThreadRef, question: QuestionView,
+                             text: Reply) -> None:
+        """Post a speaker's or moderator's answer into the thread."""
+
+    async def votes_on(self, thread: ThreadRef, question: QuestionView) -> set[str] | None:
+        """Who has 👍-reacted to the question's message now (None: cannot tell)."""
 
 
 AdapterFactory = Callable[["Core"], "Adapter | None"]

@@ -14,13 +14,14 @@ import os
 import signal
 import socket
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.adapter import Adapter, AdapterFactory, Messenger, installed_factories
+from bot.adapter import Adapter, AdapterFactory, Messenger, QaPublisher, installed_factories
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock, build_clock
 from bot.core import Core
@@ -28,6 +29,7 @@ from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
 from bot.program_file import load_program_file
 from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
+from bot.qa.service import QaService
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
@@ -37,6 +39,7 @@ from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.timezones import parse_timezone
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class StartupError(Exception):
@@ -69,8 +72,11 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
             db, catalog, clock, SystemClock(), preferences, reminder_config(settings),
             default_zone,
         )
-        router = Router(catalog, preferences, clock, reminders, default_zone)
-        yield Core(settings, clock, db, catalog, preferences, reminders, router,
+        qa = QaService(db, catalog, clock)
+        reminders.questions = qa.top_for_speaker
+        reminders.unanswered = qa.unanswered_texts
+        router = Router(catalog, preferences, clock, reminders, qa, default_zone)
+        yield Core(settings, clock, db, catalog, preferences, reminders, qa, router,
                    DirectChannels(db))
     finally:
         await db.dispose()
@@ -125,14 +131,37 @@ def choose_adapters(
     return built
 
 
+def attach(core: Core, adapters: list[Adapter]) -> None:
+    """Give the core the adapters that can send reminders and host Q&A threads."""
+    for adapter in adapters:
+        if isinstance(adapter, Messenger):
+            core.reminders.attach(adapter)
+        if isinstance(adapter, QaPublisher):
+            core.qa.attach(adapter)
+
+
+async def run_alongside(core: Core, adapters: list[Adapter], work: Awaitable[T]) -> T:
+    """Run the adapters just long enough to do ``work`` (``workshop-bot qa setup``)."""
+    attach(core, adapters)
+    tasks = [asyncio.create_task(a.run(), name=f"adapter:{a.name}") for a in adapters]
+    try:
+        return await work
+    finally:
+        for task in tasks:
+            task.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        for adapter, result in zip(adapters, results, strict=True):
+            if isinstance(result, Exception):
+                log.error("%s adapter failed: %s: %s", adapter.name, type(result).__name__,
+                          result)
+
+
 async def serve(core: Core, adapters: list[Adapter]) -> int:
     """Run the adapters side by side with the reminder scheduler until one adapter asks to
     stop, a signal arrives, or all fail. SIGHUP reloads the program file."""
     if not adapters:
         raise StartupError("no adapter is installed; reinstall the package (pip install -e .)")
-    for adapter in adapters:
-        if isinstance(adapter, Messenger):
-            core.reminders.attach(adapter)
+    attach(core, adapters)
     real_clock = SystemClock()
     scheduler = ReminderScheduler(core.reminders, core.clock, real_clock)
     watcher = ProgramWatcher(core, scheduler, core.settings.bot_program)
@@ -158,6 +187,9 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
     try:
         await scheduler.start()
         await core.reminders.process_changes(since=core.clock.now() - NOTICE_WINDOW)
+        reconcile = asyncio.create_task(core.qa.reconcile_votes(), name="qa-reconcile")
+        background.add(reconcile)  # type: ignore[arg-type]
+        reconcile.add_done_callback(background.discard)  # type: ignore[arg-type]
         scheduler.scheduler.add_job(
             watcher.refresh, "interval", seconds=core.settings.bot_reload_poll,
             id="maintenance:program", replace_existing=True,

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.app import StartupError, choose_adapters, open_core, reload_program, serve
+from bot.app import (
+    StartupError,
+    choose_adapters,
+    open_core,
+    reload_program,
+    run_alongside,
+    serve,
+)
 from bot.clock import SimulatedClock
 from bot.messages import IncomingMessage, UserRef
 from bot.program_file import ProgramError, load_program_file
@@ -95,6 +102,23 @@ def build_parser() -> argparse.ArgumentParser:
         "nothing.",
     )
 
+    qa = commands.add_parser(
+        "qa", parents=[program], help="Q&A: create the threads, or export the questions",
+        description="Q&A from the command line: 'setup' connects to the configured platforms "
+        "and creates one thread per paper and talk (reusing those that exist); 'export' "
+        "writes every question, with votes, status, platform, time and author.",
+    )
+    qa_commands = qa.add_subparsers(dest="qa_command", required=True, metavar="ACTION")
+    qa_commands.add_parser("setup", parents=[program],
+                           help="create the Q&A threads on Discord and Slack")
+    export = qa_commands.add_parser("export", parents=[program],
+                                    help="write the questions as Markdown, CSV or JSON")
+    export.add_argument("what", nargs="?", default="all", metavar="PAPER",
+                        help="a paper or talk (default: all)")
+    export.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    export.add_argument("--output", type=Path, metavar="FILE",
+                        help="where to write (default: standard output)")
+
     commands.add_parser(
         "check", parents=[program], help="validate a program file and write nothing",
         description="Validate a program file: every problem is printed on its own line.",
@@ -158,6 +182,31 @@ async def _reload(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _qa(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    async with open_core(settings) as core:
+        operator = UserRef("cli", getpass.getuser(), getpass.getuser())  # a moderator
+        if args.qa_command == "export":
+            words = f"export {args.what} {args.format}"
+            reply = await core.router.handle(IncomingMessage(operator, words, command="qa"))
+            if reply.attachment is None:
+                raise UsageError(render(reply).splitlines()[0])
+            if args.output is None:
+                sys.stdout.buffer.write(reply.attachment.data)
+            else:
+                args.output.write_bytes(reply.attachment.data)
+                print(f"Wrote {args.output} ({len(reply.attachment.data):,} bytes)")
+            return EXIT_OK
+        adapters = [a for a in choose_adapters(core) if not a.fallback]
+        if not adapters:
+            raise UsageError("no platform is configured: set DISCORD_TOKEN and/or "
+                             "SLACK_BOT_TOKEN (see README)")
+        reply = await run_alongside(core, adapters, core.router.handle(
+            IncomingMessage(operator, "setup", command="qa")))
+        print(render(reply))
+        return EXIT_OK if reply.kind == "answer" else EXIT_FAILED
+
+
 async def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     async with open_core(settings) as core:
@@ -172,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging("WARNING" if quiet else settings.log_level)
         if args.command == "check":
             return _check(args)
-        runner = {"ask": _ask, "run": _run, "reload": _reload}[args.command]
+        runner = {"ask": _ask, "run": _run, "reload": _reload, "qa": _qa}[args.command]
         return asyncio.run(runner(args))
     except (ProgramError, SettingsError) as exc:
         for line in exc.lines:

@@ -8,6 +8,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
+from bot.qa.service import QaService
 from bot.reminders.service import ReminderService
 from bot.router import Router
 from bot.settings import Settings
@@ -24,5 +25,6 @@ class Core:
     catalog: Catalog
     preferences: Preferences
     reminders: ReminderService
+    qa: QaService
     router: Router
     direct_channels: DirectChannels

@@ -27,6 +27,8 @@ class Intent(StrEnum):
     REMIND = "remind"
     REMIND_LIST = "remind_list"
     REMIND_CANCEL = "remind_cancel"
+    QA_ASK = "qa_ask"
+    QA = "qa"
     HELP = "help"
     GREETING = "greeting"
     THANKS = "thanks"
@@ -61,6 +63,8 @@ COMMANDS: dict[str, Intent] = {
     "author": Intent.BY,
     "search": Intent.SEARCH,
     "find": Intent.SEARCH,
+    "ask": Intent.QA_ASK,
+    "qa": Intent.QA,
     "remind": Intent.REMIND,
     "reminders": Intent.REMIND_LIST,
     "tz": Intent.TIMEZONE,
@@ -90,6 +94,9 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.TIMEZONE, re.compile(r"^my (?:tz|timezone|time ?zone) is\s+(?P<x>.+)$")),
     (Intent.TIMEZONE, re.compile(r"^(?:i'?m|i am) in\s+(?P<x>[\w/+-]+(?:[ _][\w/+-]+)?)$")),
     (Intent.TIMEZONE, re.compile(r"^(?:what(?:'s| is)|show) my (?:tz|timezone|time ?zone)$")),
+    (Intent.QA_ASK, re.compile(
+        r"^(?:ask|question (?:for|about|on))\s+(?P<x>.+)$")),
+    (Intent.QA, re.compile(r"^qa(?:\s+(?P<x>.+))?$")),
     (Intent.REMIND_LIST, re.compile(
         r"^(?:remind(?:ers?)? list|list (?:my )?reminders|(?:show |what are )?my reminders"
         r"|reminders)$")),
@@ -136,6 +143,8 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"what(?:'s| is| are)|whats|show(?: me)?)\s+(?P<x>.+)$")),
 ]
 
+KEEP_PUNCTUATION = frozenset({Intent.QA_ASK, Intent.QA})
+
 # Words that end a WHEN argument without naming anything: "when does kraska *speak*".
 WHEN_TAIL = re.compile(
     r"(?:\s+|^)(?:talk|talking|speak|speaking|present|presenting|presentation|give|giving|"
@@ -170,6 +179,8 @@ def clean_subject(arg: str) -> str:
 def from_command(command: str, arg: str = "") -> Request:
     """A command the platform already parsed (a Discord or console slash command)."""
     intent = COMMANDS.get(command.strip().lstrip("/!").casefold(), Intent.UNKNOWN)
+    if intent in KEEP_PUNCTUATION:
+        return Request(intent, " ".join(arg.split()))  # a question keeps its question mark
     arg = normalize_text(arg)
     if intent is Intent.WHO_AT:
         match = WHO_AT_TAIL.match(arg.casefold())
@@ -217,6 +228,9 @@ def parse(text: str) -> Request:
             arg = agenda_scope(lowered)
         elif intent in (Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.BY):
             arg = clean_subject(arg)
+        elif intent in KEEP_PUNCTUATION:
+            raw = " ".join(text.split())
+            arg += raw[len(raw.rstrip("?!.,;: ")):]  # a question keeps its question mark
         return Request(intent, arg)
     return Request(Intent.UNKNOWN, cleaned)
 

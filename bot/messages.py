@@ -34,7 +34,9 @@ class IncomingMessage:
     ``command`` is set when the platform already parsed a command (a Discord slash
     command ``/when`` with its option in ``text``); otherwise ``text`` is free text.
     ``zone`` is an explicit timezone for this one message (the CLI's ``--tz``); it wins
-    over the user's saved preference.
+    over the user's saved preference. ``roles`` and ``permissions`` are what the platform
+    knows of the asker (Discord role ids and names, Slack user groups; "manage_messages"),
+    for the core to decide who moderates.
     """
 
     user: UserRef
@@ -44,6 +46,8 @@ class IncomingMessage:
     thread_id: str | None = None
     is_direct: bool = False
     zone: ZoneInfo | None = None
+    roles: tuple[str, ...] = ()
+    permissions: frozenset[str] = frozenset()
 
     @property
     def platform(self) -> str:
@@ -61,9 +65,11 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """Text a user typed, repeated back. Adapters neutralise mentions and markup in it."""
+    """Text a user typed, repeated back. Adapters neutralise mentions and markup in it;
+    it is shortened to ``limit`` characters (a search term briefly, a question whole)."""
 
     text: str
+    limit: int = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,15 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a reply (a Q&A export)."""
+
+    filename: str
+    data: bytes
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """An answer: lines of text, then cards, then closing lines.
 
@@ -113,6 +128,7 @@ class Reply:
     private: bool | None = None
     kind: Literal["answer", "help", "not_found", "error"] = "answer"
     text: str = ""
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +157,31 @@ class Outgoing:
     reply: Reply
     buttons: tuple[Button, ...] = ()
     label: str = ""  # who or what it is for, in words, for logs and the console
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRef:
+    """Where one item's Q&A lives on one platform."""
+
+    platform: str
+    channel_id: str
+    thread_id: str
+    starter_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    """A question as a platform shows it (anonymous ones without their author)."""
+
+    id: int
+    item_slug: str
+    item_title: str
+    text: str
+    asked_by: str  # a display name, or "anonymous"
+    status: str
+    votes: int
+    platform: str
+    message_ref: str | None = None
+    answer: str | None = None
+    answered_by: str | None = None
+    reason: str | None = None

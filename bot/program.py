@@ -63,6 +63,11 @@ class Item:
         return self.kind == "paper"
 
     @property
+    def has_qa(self) -> bool:
+        """Papers and talks get a Q&A thread; breaks and remarks do not."""
+        return self.kind in ("paper", "talk", "keynote", "panel", "poster")
+
+    @property
     def is_scheduled(self) -> bool:
         return self.start is not None and self.end is not None
 
@@ -102,6 +107,17 @@ class ReminderOffsets:
 
 
 @dataclass(frozen=True, slots=True)
+class QaSettings:
+    """Q&A rules from the program file: pre-moderation and who moderates."""
+
+    premoderation: bool = False
+    discord_roles: tuple[str, ...] = ()
+    discord_manage_messages: bool = True
+    slack_users: tuple[str, ...] = ()
+    slack_usergroups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Workshop:
     slug: str
     name: str
@@ -114,6 +130,7 @@ class Workshop:
     channels: dict[str, dict[str, str]] = field(default_factory=dict)
     reminders: ReminderOffsets = field(default_factory=ReminderOffsets)
     revision: int = 0
+    qa: QaSettings = field(default_factory=QaSettings)
 
     @property
     def full_name(self) -> str:

@@ -146,6 +146,25 @@ class RemindersSpec(_Strict):
     subscriber_default: Annotated[int, Field(ge=0, le=10080, strict=True)] = 10
 
 
+class ModeratorsSpec(_Strict):
+    """Who may curate questions. A person counts as a moderator on a platform when any
+    rule for that platform matches them; the console (the operator's terminal) always
+    does."""
+
+    discord_roles: list[Name] = Field(default_factory=list)  # role ids or names
+    discord_manage_messages: bool = True  # anyone with Manage Messages in the server
+    slack_users: list[Annotated[StrictStr, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]] = Field(
+        default_factory=list)
+    slack_usergroups: list[Annotated[StrictStr, Field(pattern=r"^S[A-Z0-9]{2,}$")]] = Field(
+        default_factory=list)
+
+
+class QaSpec(_Strict):
+    """Q&A settings: with ``premoderation`` new questions wait for a moderator's approval."""
+
+    premoderation: bool = False
+
+
 class SessionSpec(_Strict):
     """Anything with a place on the timetable: a talk, remarks, a break, a poster session."""
 
@@ -195,6 +214,8 @@ class ProgramSpec(_Strict):
     people: list[PersonSpec] = Field(default_factory=list)
     channels: ChannelsSpec = Field(default_factory=ChannelsSpec)
     reminders: RemindersSpec = Field(default_factory=RemindersSpec)
+    moderators: ModeratorsSpec = Field(default_factory=ModeratorsSpec)
+    qa: QaSpec = Field(default_factory=QaSpec)
     schedule: list[SessionSpec] = Field(default_factory=list)
     papers: list[PaperSpec] = Field(default_factory=list)
 

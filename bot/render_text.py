@@ -11,7 +11,6 @@ from bot import timefmt
 from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
 
 MAX_CHARS = 2000
-QUOTE_CHARS = 80
 
 
 def moment_text(moment: Moment, reply: Reply) -> str:
@@ -24,8 +23,9 @@ def moment_text(moment: Moment, reply: Reply) -> str:
     return text
 
 
-def quote_text(quote: Quote, limit: int = QUOTE_CHARS) -> str:
+def quote_text(quote: Quote, limit: int | None = None) -> str:
     """User text, shortened; quoted so it reads as theirs."""
+    limit = limit or quote.limit
     text = " ".join(quote.text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"

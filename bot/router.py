@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import help as helps
 from bot.answers import lookup, schedule
+from bot.answers import qa as questions
 from bot.answers import reminders as remind
 from bot.answers.context import Ask
 from bot.answers.timezone import timezone
@@ -21,11 +22,12 @@ from bot.clock import Clock
 from bot.intents import Intent, Request, from_command, parse
 from bot.messages import IncomingMessage, Reply
 from bot.preferences import Preferences
+from bot.qa.service import QaService
 from bot.reminders.service import ReminderService
 
 log = logging.getLogger(__name__)
 
-MAX_INPUT_CHARS = 1000
+MAX_INPUT_CHARS = 4000  # well above the longest question (1,000 characters)
 
 Handler = Callable[[Ask, str], Reply]
 
@@ -53,12 +55,14 @@ class Router:
         preferences: Preferences,
         clock: Clock,
         reminders: ReminderService,
+        qa: QaService,
         default_zone: ZoneInfo | None = None,
     ) -> None:
         self.catalog = catalog
         self.preferences = preferences
         self.clock = clock
         self.reminders = reminders
+        self.qa = qa
         self.default_zone = default_zone
 
     def understand(self, message: IncomingMessage) -> Request:
@@ -67,17 +71,31 @@ class Router:
             return from_command(message.command, text)
         return parse(text)
 
-    async def handle(self, message: IncomingMessage) -> Reply:
-        request = self.understand(message)
+    async def _context(self, message: IncomingMessage) -> Ask:
         snapshot = self.catalog.current
         saved = await self.preferences.timezone(message.user)
         zone = message.zone or saved or self.default_zone or snapshot.program.workshop.timezone
-        ask = Ask(snapshot.program, snapshot.index, self.clock.now(), zone,
-                  zone_is_saved=saved is not None and message.zone is None)
+        return Ask(snapshot.program, snapshot.index, self.clock.now(), zone,
+                   zone_is_saved=saved is not None and message.zone is None)
+
+    async def handle_thread_message(self, message: IncomingMessage, message_ref: str
+                                    ) -> Reply | None:
+        """A message in a thread: a question when the thread is an item's Q&A thread (the
+        reply acknowledges it), else None and the adapter ignores the message."""
+        return await questions.from_thread(await self._context(message), message,
+                                           message_ref, self.qa)
+
+    async def handle(self, message: IncomingMessage) -> Reply:
+        request = self.understand(message)
+        ask = await self._context(message)
         log.debug("%s/%s asked %r -> %s", message.platform, message.user.id, message.text[:80],
                   request.intent)
         if request.intent is Intent.TIMEZONE:
             return await timezone(ask, request.arg, message.user, self.preferences)
+        if request.intent is Intent.QA_ASK:
+            return await questions.ask_question(ask, request.arg, message, self.qa)
+        if request.intent is Intent.QA:
+            return await questions.qa_command(ask, request.arg, message, self.qa)
         if request.intent is Intent.REMIND:
             return await remind.remind(ask, request.arg, message.user, self.reminders)
         if request.intent is Intent.REMIND_LIST:

@@ -36,6 +36,18 @@ def speaker_reminder(ask: Ask, item: Item, questions: Sequence[str] = ()) -> Rep
     return ask.reply(*lines, cards=(ask.card(item, detail=False),), after=tuple(after))
 
 
+def digest(ask: Ask, item: Item, questions: Sequence[str]) -> Reply:
+    """When a session ends: the questions still open, and how to answer them."""
+    lines: list[Line] = [(f"🗒 “{item.display_title}” has ended. {len(questions)} "
+                          f"question{'s' if len(questions) != 1 else ''} still open:",)]
+    lines += [(f"• {text}",) for text in questions[:20]]
+    if len(questions) > 20:
+        lines.append((f"…and {len(questions) - 20} more: “qa top {item.slug} 50”.",))
+    lines.append(("Answer one with “qa answer <id> <your answer>”; it is posted in the "
+                  "thread.",))
+    return ask.reply(*lines)
+
+
 def subscriber_reminder(ask: Ask, item: Item) -> Reply:
     assert item.start is not None
     return ask.reply(

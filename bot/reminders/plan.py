@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from bot.program import Item, Program
 
 ANNOUNCE, SPEAKER, SUBSCRIBER, CHANGE = "announce", "speaker", "subscriber", "change"
-KINDS = (ANNOUNCE, SPEAKER, SUBSCRIBER)
+DIGEST = "digest"  # speakers' unanswered questions, when their session ends
+KINDS = (ANNOUNCE, SPEAKER, SUBSCRIBER, DIGEST)
 SPEAKING_KINDS = frozenset({"talk", "keynote", "remarks", "panel", "poster", "other"})
 
 
@@ -26,7 +27,9 @@ class Slot:
 
     @property
     def due(self) -> datetime:
-        assert self.item.start is not None
+        assert self.item.start is not None and self.item.end is not None
+        if self.kind == DIGEST:
+            return self.item.end
         return self.item.start - timedelta(minutes=self.offset)
 
     @property
@@ -51,6 +54,8 @@ def slots(program: Program, subscribed: dict[int, set[int]]) -> list[Slot]:
         found += [Slot(ANNOUNCE, item, offset) for offset in offsets.announce]
         if item.people and item.kind in SPEAKING_KINDS:
             found += [Slot(SPEAKER, item, offset) for offset in offsets.speakers]
+            if item.has_qa:
+                found.append(Slot(DIGEST, item, 0))
         found += [Slot(SUBSCRIBER, item, o) for o in sorted(subscribed.get(item.id, ()),
                                                               reverse=True)]
     return sorted(found, key=lambda s: (s.due, KINDS.index(s.kind), s.item.slug))

@@ -30,6 +30,7 @@ from bot.reminders.pacing import Pacer
 from bot.reminders.plan import (
     ANNOUNCE,
     CHANGE,
+    DIGEST,
     SPEAKER,
     SUBSCRIBER,
     Slot,
@@ -98,6 +99,7 @@ class ReminderService:
         self.messengers: dict[str, Messenger] = {}
         self._pacers: dict[str, Pacer] = {}
         self.questions: QuestionSource | None = None  # top open questions, for speakers
+        self.unanswered: Callable[[Item], Awaitable[list[str]]] | None = None  # for digests
         self.on_subscriptions_changed: Callable[[], Awaitable[None]] | None = None
 
     # -- wiring ----------------------------------------------------------------------
@@ -159,7 +161,7 @@ class ReminderService:
         if not planned:
             return FanoutReport()
         late = now - slot.due > self.config.grace
-        ended = slot.item.end is not None and now >= slot.item.end
+        ended = kind != DIGEST and slot.item.end is not None and now >= slot.item.end
         if late or ended:
             dropped = await ledger.drop(self.db, [p.entry for p in planned],
                                         self.real_clock.now())
@@ -253,14 +255,20 @@ class ReminderService:
                     add(platform, channel, False,
                         notices.announcement(self._ask(program, None), item, offset),
                         "announcements", buttons)
-            elif kind == SPEAKER:
+            elif kind in (SPEAKER, DIGEST):
                 accounts = {p.name if rehearsal else p.account(platform): p for p in item.people}
                 accounts.pop(None, None)  # type: ignore[arg-type]
+                if kind == SPEAKER:
+                    questions = await self._questions(item, offset)
+                else:
+                    questions = await self.unanswered(item) if self.unanswered else []
+                    if not questions:
+                        continue  # no digest when every question was answered
                 zones = await self._zones(platform, [a for a in accounts if a])
-                questions = await self._questions(item, offset)
                 for account, person in accounts.items():
-                    reply = notices.speaker_reminder(self._ask(program, zones.get(account)),
-                                                     item, questions)
+                    ask = self._ask(program, zones.get(account))
+                    reply = (notices.speaker_reminder(ask, item, questions) if kind == SPEAKER
+                             else notices.digest(ask, item, questions))
                     add(platform, account, True, reply, f"speaker {person.name}")
             elif kind == SUBSCRIBER:
                 users = await subs.for_item(self.db, item.id, offset, [platform])
@@ -340,6 +348,8 @@ class ReminderService:
 
     async def _send(self, planned: list[Planned], item: Item | None, *, resume: bool
                     ) -> FanoutReport:
+        if planned and planned[0].entry.kind == DIGEST:
+            item = None  # a digest goes out as its session ends: no cut-off at the end
         report = FanoutReport(planned=len(planned))
         began = time.perf_counter()
         limits = {p: asyncio.Semaphore(self.config.concurrency) for p in self.messengers}

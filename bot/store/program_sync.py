@@ -132,10 +132,13 @@ async def _sync(session: AsyncSession, spec: ProgramSpec) -> SyncReport:
     report = SyncReport(workshop=ws.id, timezone=ws.timezone)
     channels = json.dumps(spec.channels.model_dump(exclude_none=True), sort_keys=True)
     reminders = json.dumps(spec.reminders.model_dump(), sort_keys=True)
+    qa = json.dumps({"moderators": spec.moderators.model_dump(), **spec.qa.model_dump()},
+                    sort_keys=True)
     values = {
         "name": ws.name, "venue": ws.venue, "start_date": ws.date,
         "end_date": ws.end_date or ws.date, "timezone": ws.timezone, "url": ws.url,
         "summary": ws.summary, "channels_json": channels, "reminders_json": reminders,
+        "qa_json": qa,
     }
     workshop = (await session.exec(select(Workshop).where(Workshop.slug == ws.id))).first()
     existed = workshop is not None
@@ -370,6 +373,7 @@ async def load_program(db: Database, workshop_slug: str) -> model.Program:
         end_date=ws.end_date, timezone=parse_timezone(ws.timezone), url=ws.url,
         summary=ws.summary, channels=json.loads(ws.channels_json or "{}"),
         reminders=_reminders(ws.reminders_json), revision=ws.revision,
+        qa=_qa(ws.qa_json),
     )
     return model.Program(workshop, items, people.values(), organizers)
 
@@ -381,6 +385,18 @@ def _reminders(text: str | None) -> model.ReminderOffsets:
         announce=tuple(data.get("announce", defaults.announce)),
         speakers=tuple(data.get("speakers", defaults.speakers)),
         subscriber_default=int(data.get("subscriber_default", defaults.subscriber_default)),
+    )
+
+
+def _qa(text: str | None) -> model.QaSettings:
+    data = json.loads(text or "{}")
+    mods = data.get("moderators", {})
+    return model.QaSettings(
+        premoderation=bool(data.get("premoderation", False)),
+        discord_roles=tuple(mods.get("discord_roles", ())),
+        discord_manage_messages=bool(mods.get("discord_manage_messages", True)),
+        slack_users=tuple(mods.get("slack_users", ())),
+        slack_usergroups=tuple(mods.get("slack_usergroups", ())),
     )
 
 

@@ -27,6 +27,9 @@ class Workshop(SQLModel, table=True):
     summary: str | None = Field(default=None, sa_column=Column(Text))
     # Platform channel ids by purpose, as JSON text: {"discord": {"announcements": "..."}}.
     channels_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # Who moderates Q&A and how, as JSON text (the program file's moderators and qa).
+    qa_json: str = Field(default="{}", sa_column=Column(Text, nullable=False,
+                                                        server_default="{}"))
     # Reminder offsets in minutes, as JSON text: {"announce": [10, 0], ...}.
     reminders_json: str = Field(default="{}", sa_column=Column(Text, nullable=False,
                                                                server_default="{}"))
@@ -144,3 +147,51 @@ class ProgramChange(SQLModel, table=True):
     revision: int
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     changes_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class QaThread(SQLModel, table=True):
+    """Where an item's Q&A lives on one platform: a Discord thread or forum post, or a
+    Slack parent message whose thread holds the questions."""
+
+    __table_args__ = (UniqueConstraint("item_id", "platform"),
+                      Index("ix_qathread_platform_thread", "platform", "thread_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id")
+    platform: str = Field(max_length=32)
+    channel_id: str = Field(max_length=64)
+    thread_id: str = Field(max_length=64, description="Discord thread id; Slack parent ts")
+    starter_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Question(SQLModel, table=True):
+    """One question, from any platform: one queue per item across Discord and Slack."""
+
+    __table_args__ = (UniqueConstraint("platform", "message_ref"),
+                      Index("ix_question_item_status", "item_id", "status"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id")
+    platform: str = Field(max_length=32)
+    author_id: str = Field(max_length=64)
+    author_name: str | None = Field(default=None, max_length=200)
+    anonymous: bool = False
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=16, description="pending, open, answered or hidden")
+    reason: str | None = Field(default=None, max_length=500)
+    answer: str | None = Field(default=None, sa_column=Column(Text))
+    answered_by: str | None = Field(default=None, max_length=200)
+    message_ref: str | None = Field(default=None, max_length=128,
+                                    description="the platform's id of the question message")
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Vote(SQLModel, table=True):
+    """One person's upvote of one question: the primary key makes it one vote each."""
+
+    question_id: int = Field(foreign_key="question.id", primary_key=True)
+    platform: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

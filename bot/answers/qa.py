@@ -1,0 +1,254 @@
+"""Q&A in conversation: "ask <paper> <question>", a message in a paper's thread, and the
+"qa …" commands for moderators and speakers (top, pending, approve, answered, answer,
+hide, restore, export, setup)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answers.context import Ask
+from bot.messages import Attachment, IncomingMessage, Line, Quote, Reply
+from bot.program import Item
+from bot.qa import roles
+from bot.qa.export import FORMATS
+from bot.qa.service import ANSWERED, HIDDEN, MAX_CHARS, OPEN, PENDING, QaService, question_line
+
+ANON_WORDS = frozenset({"anonymous", "anonymously", "anon"})
+QUESTION_ID = re.compile(r"^#?(\d{1,9})$")
+HELP: tuple[Line, ...] = (
+    ("Q&A commands:",),
+    ("• ask <paper>: <question> (add “anonymous” first to hide your name)",),
+    ("• qa top <paper> [n]: the open questions, most votes first",),
+    ("• qa export <paper|all> [md|csv|json]: a file of the questions",),
+    ("• qa answer <id> <text>: answer a question (speakers and moderators)",),
+    ("• moderators: qa pending [paper], qa approve <id>, qa answered <id> [answer], "
+     "qa hide <id> <reason>, qa restore <id>, qa setup",),
+)
+
+
+def _qa_item(ask: Ask, query: str) -> Item | Reply:
+    """The paper or talk ``query`` names, for Q&A."""
+    found = ask.program.by_slug.get(query.strip().casefold())
+    if found is not None and found.has_qa:
+        return found
+    resolution = ask.index.resolve(query, frozenset({"item"}))
+    if not resolution.found:
+        return ask.not_found(query, resolution)
+    entry = resolution.unique
+    if entry is None or entry.item is None:
+        return ask.ambiguous(query, resolution)
+    if not entry.item.has_qa:
+        return ask.reply((f"“{entry.item.display_title}” has no Q&A.",), kind="error")
+    return entry.item
+
+
+def split_question(ask: Ask, text: str) -> tuple[Item, str] | Reply:
+    """ "compilergym: how does it scale?" or "compilergym how does it scale?"."""
+    for separator in (":", " | "):
+        head, found, rest = text.partition(separator)
+        if found and head.strip():
+            item = _qa_item(ask, head)
+            return item if isinstance(item, Reply) else (item, rest.strip())
+    words = text.split()
+    best: tuple[Item, str] | None = None
+    for size in range(1, min(6, len(words) - 1) + 1):
+        resolution = ask.index.resolve(" ".join(words[:size]), frozenset({"item"}))
+        entry = resolution.unique
+        if entry is None or entry.item is None or not entry.item.has_qa:
+            continue
+        if resolution.matches[0].score < 90 or (best and best[0] is not entry.item):
+            break
+        best = (entry.item, " ".join(words[size:]))
+    if best is None:
+        return ask.reply(("Which paper or talk is your question for? Write it like "
+                          "“ask compilergym: how does it scale?”.",), kind="help")
+    return best
+
+
+async def ask_question(ask: Ask, arg: str, message: IncomingMessage, qa: QaService) -> Reply:
+    first, _, rest = arg.partition(" ")
+    anonymous = first.casefold() in ANON_WORDS
+    text = rest if anonymous else arg
+    if not text.strip():
+        return ask.reply(("Ask what? For example: “ask compilergym: how does it scale?”.",),
+                         kind="help")
+    found = split_question(ask, text)
+    if isinstance(found, Reply):
+        return found
+    item, question = found
+    asked = await qa.ask(item, message.user, question, anonymous=anonymous)
+    if asked.question is None:
+        return ask.reply((f"Sorry, {asked.error}.",), kind="error")
+    await qa.publish(asked.question, item, ask)
+    return _acknowledge(ask, asked.question.id or 0, asked.question.status, item, anonymous)
+
+
+def _acknowledge(ask: Ask, number: int, status: str, item: Item, anonymous: bool) -> Reply:
+    lines: list[Line] = [(f"Thanks! Your question is #{number} for “{item.display_title}”"
+                          + (", asked anonymously." if anonymous else "."),)]
+    if status == PENDING:
+        lines.append(("A moderator will approve it before it is shown.",))
+    return ask.reply(*lines)
+
+
+async def from_thread(
+    ask: Ask, message: IncomingMessage, message_ref: str, qa: QaService
+) -> Reply | None:
+    """A top-level message in an item's Q&A thread is a question (None: not a Q&A thread)."""
+    if message.thread_id is None:
+        return None
+    item = await qa.item_of_thread(message.platform, message.thread_id)
+    if item is None:
+        return None
+    asked = await qa.ask(item, message.user, message.text, message_ref=message_ref)
+    if asked.question is None:
+        return ask.reply((f"Sorry, {asked.error}; it was not recorded as a question.",),
+                         kind="error")
+    if not asked.created:
+        return None  # seen before (a redelivered event): acknowledged already
+    return _acknowledge(ask, asked.question.id or 0, asked.question.status, item, False)
+
+
+async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService) -> Reply:
+    sub, _, rest = arg.strip().partition(" ")
+    sub = sub.casefold()
+    rest = rest.strip()
+    moderator = roles.is_moderator(ask.program, message)
+    if sub == "top":
+        return await _top(ask, rest, qa)
+    if sub == "export":
+        return await _export(ask, rest, qa, moderator)
+    if sub == "answer":
+        return await _answer(ask, rest, message, qa, moderator)
+    if sub in ("pending", "approve", "answered", "hide", "restore", "setup"):
+        if not moderator:
+            return ask.reply((f"Only moderators can use “qa {sub}”; nothing was changed.",),
+                             kind="error")
+        if sub == "pending":
+            return await _pending(ask, rest, qa)
+        if sub == "setup":
+            return await _setup(ask, qa)
+        return await _moderate(ask, sub, rest, message, qa)
+    return ask.reply(*HELP, kind="help")
+
+
+async def _top(ask: Ask, rest: str, qa: QaService) -> Reply:
+    words = rest.split()
+    limit = 10
+    if words and words[-1].isdigit():
+        limit = max(1, min(50, int(words.pop())))
+    if not words:
+        return ask.reply(("Which paper? For example: “qa top compilergym”.",), kind="help")
+    item = _qa_item(ask, " ".join(words))
+    if isinstance(item, Reply):
+        return item
+    top = await qa.top(item, limit)
+    if not top:
+        return ask.reply((f"No open questions for “{item.display_title}” yet.",))
+    return ask.reply((f"Top questions for “{item.display_title}”:",),
+                     *(question_line(q) for q in top))
+
+
+async def _pending(ask: Ask, rest: str, qa: QaService) -> Reply:
+    item = None
+    if rest:
+        found = _qa_item(ask, rest)
+        if isinstance(found, Reply):
+            return found
+        item = found
+    waiting = await qa.pending(item)
+    if not waiting:
+        return ask.reply(("No questions are waiting for approval.",))
+    lines = [(f"#{q.id} · {q.item_title} · ", Quote(q.text, limit=200)) for q in waiting[:30]]
+    return ask.reply(("Waiting for approval (“qa approve <id>”, “qa hide <id> <reason>”):",),
+                     *lines)
+
+
+async def _moderate(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa: QaService
+                    ) -> Reply:
+    target, _, detail = rest.partition(" ")
+    match = QUESTION_ID.match(target)
+    if match is None:
+        return ask.reply((f"Which question? For example: “qa {sub} 12”.",), kind="help")
+    number = int(match[1])
+    found = await qa.get(number)
+    if found is None:
+        return ask.reply((f"There is no question #{number}.",), kind="not_found")
+    question, item = found
+    by = message.user.name or message.user.id
+    if sub == "hide":
+        if not detail.strip():
+            return ask.reply(("Say why: “qa hide 12 off topic”.",), kind="help")
+        await qa.set_status(number, HIDDEN, reason=detail.strip())
+        return ask.reply((f"Question #{number} is hidden ({detail.strip()}).",))
+    if sub == "restore":
+        await qa.set_status(number, OPEN)
+        return ask.reply((f"Question #{number} is open again.",))
+    if sub == "approve":
+        if question.status != PENDING:
+            return ask.reply((f"Question #{number} is not waiting for approval "
+                              f"(it is {question.status}).",))
+        await qa.set_status(number, OPEN)
+        refreshed = await qa.get(number)
+        if refreshed is not None and refreshed[0].message_ref is None:
+            await qa.publish(refreshed[0], item, ask)
+        return ask.reply((f"Question #{number} is approved and shown.",))
+    shown = await qa.set_status(number, ANSWERED, answer=detail.strip() or None, by=by)
+    if shown is not None and detail.strip():
+        await qa.post_answer(shown, item, _answer_text(ask, shown.id, by, detail.strip()))
+    return ask.reply((f"Question #{number} is marked answered.",))
+
+
+def _answer_text(ask: Ask, number: int, by: str, text: str) -> Reply:
+    return ask.reply((f"✅ Answer to #{number} from {by}: ", Quote(text, limit=MAX_CHARS)))
+
+
+async def _answer(ask: Ask, rest: str, message: IncomingMessage, qa: QaService,
+                  moderator: bool) -> Reply:
+    target, _, text = rest.partition(" ")
+    match = QUESTION_ID.match(target)
+    if match is None or not text.strip():
+        return ask.reply(("Write “qa answer <id> <your answer>”, e.g. “qa answer 12 Yes, "
+                          "it runs on GPUs too.”",), kind="help")
+    number = int(match[1])
+    found = await qa.get(number)
+    if found is None:
+        return ask.reply((f"There is no question #{number}.",), kind="not_found")
+    _question, item = found
+    if not (moderator or roles.is_speaker_of(item, message)):
+        return ask.reply((f"Only the speakers of “{item.display_title}” and moderators can "
+                          "answer its questions; nothing was changed.",), kind="error")
+    by = message.user.name or message.user.id
+    shown = await qa.set_status(number, ANSWERED, answer=text.strip(), by=by)
+    if shown is not None:
+        await qa.post_answer(shown, item, _answer_text(ask, number, by, text.strip()))
+    return ask.reply((f"Your answer to #{number} is posted and the question is marked "
+                      "answered.",))
+
+
+async def _export(ask: Ask, rest: str, qa: QaService, moderator: bool) -> Reply:
+    words = rest.split()
+    fmt = "md"
+    if words and words[-1].casefold() in FORMATS:
+        fmt = words.pop().casefold()
+    target = " ".join(words)
+    item = None
+    if target and target.casefold() != "all":
+        found = _qa_item(ask, target)
+        if isinstance(found, Reply):
+            return found
+        item = found
+    name, data = await qa.export(item, fmt, moderator=moderator)
+    what = f"“{item.display_title}”" if item else "every paper and talk"
+    return ask.reply((f"Questions for {what}, as {fmt.upper()}: {name}",),
+                     attachment=Attachment(name, data, FORMATS[fmt]))
+
+
+async def _setup(ask: Ask, qa: QaService) -> Reply:
+    report = await qa.setup(ask)
+    if not report.platforms:
+        return ask.reply(("No Q&A channel is configured for a connected platform: name one "
+                          "under channels.<platform>.qa in the program file.",), kind="error")
+    return ask.reply((f"Q&A threads on {', '.join(report.platforms)}: {report.created} "
+                      f"created, {report.reused} already there, {report.recreated} recreated"
+                      + (f", {report.failed} failed (see the log)." if report.failed else "."),))

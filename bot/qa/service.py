@@ -1,0 +1,325 @@
+"""The Q&A queue: one per paper and talk, fed by every platform, curated by moderators.
+
+Platforms report what happens in their threads (a message is a question, a 👍 is a vote)
+and the service decides: it numbers and stores questions, counts votes, applies
+moderation, and tells the platforms what to show (a question posted from elsewhere, a
+new status, an answer). The database holds everything, so a restart loses nothing; votes
+cast while the bot was offline are reconciled from the platforms at start.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.adapter import QaPublisher
+from bot.answers.context import Ask
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.messages import Line, QuestionView, Quote, Reply, ThreadRef, UserRef
+from bot.program import Item
+from bot.qa import export
+from bot.store import qa as store
+from bot.store.database import Database
+from bot.store.tables import QaThread, Question
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 1000
+PENDING, OPEN, ANSWERED, HIDDEN = "pending", "open", "answered", "hidden"
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The outcome of asking: the question, or why there is none."""
+
+    question: Question | None
+    error: str | None = None
+    created: bool = True
+
+
+@dataclass(slots=True)
+class SetupReport:
+    created: int = 0
+    reused: int = 0
+    recreated: int = 0
+    failed: int = 0
+    platforms: tuple[str, ...] = ()
+
+
+def view(question: Question, item: Item, votes: int) -> QuestionView:
+    assert question.id is not None
+    return QuestionView(
+        id=question.id, item_slug=item.slug, item_title=item.display_title, text=question.text,
+        asked_by=ANONYMOUS if question.anonymous else (question.author_name or "someone"),
+        status=question.status, votes=votes, platform=question.platform,
+        message_ref=question.message_ref, answer=question.answer,
+        answered_by=question.answered_by, reason=question.reason,
+    )
+
+
+class QaService:
+    def __init__(self, db: Database, catalog: Catalog, clock: Clock) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+        self.publishers: dict[str, QaPublisher] = {}
+        self._threads: dict[tuple[str, str], int] | None = None  # (platform, thread) -> item
+
+    def attach(self, publisher: QaPublisher) -> None:
+        self.publishers[publisher.platform] = publisher
+
+    # -- items and threads ---------------------------------------------------------------
+
+    def items(self) -> list[Item]:
+        return [i for i in self.catalog.current.program.items if i.has_qa]
+
+    def item(self, item_id: int) -> Item | None:
+        return next((i for i in self.catalog.current.program.items if i.id == item_id), None)
+
+    async def thread_of(self, item: Item, platform: str) -> ThreadRef | None:
+        for row in await store.threads(self.db, platform):
+            if row.item_id == item.id:
+                return _ref(row)
+        return None
+
+    async def item_of_thread(self, platform: str, thread_id: str) -> Item | None:
+        if self._threads is None:
+            self._threads = {(t.platform, t.thread_id): t.item_id
+                             for t in await store.threads(self.db)}
+        item_id = self._threads.get((platform, thread_id))
+        return self.item(item_id) if item_id is not None else None
+
+    async def setup(self, ask: Ask) -> SetupReport:
+        """One thread per paper and talk in each platform's Q&A channel; idempotent."""
+        report = SetupReport()
+        channels = self.catalog.current.program.workshop.channels
+        stored = {(t.platform, t.item_id): _ref(t) for t in await store.threads(self.db)}
+        for platform, publisher in self.publishers.items():
+            channel = channels.get(platform, {}).get("qa")
+            if not channel:
+                continue
+            report.platforms += (platform,)
+            for item in self.items():
+                existing = stored.get((platform, item.id))
+                intro = ask.reply(cards=(ask.card(item),),
+                                  after=(("Ask your questions here: one message each. "
+                                          "👍 the ones you want answered.",),))
+                try:
+                    ref = await publisher.open_thread(channel, item.slug, item.display_title,
+                                                      intro, existing)
+                except Exception as exc:  # one item's failure must not stop the rest
+                    report.failed += 1
+                    log.warning("Q&A thread for %s on %s failed: %s: %s", item.slug, platform,
+                                type(exc).__name__, exc)
+                    continue
+                if existing is None:
+                    report.created += 1
+                elif ref.thread_id == existing.thread_id:
+                    report.reused += 1
+                else:
+                    report.recreated += 1
+                if ref != existing:
+                    await store.save_thread(self.db, item.id, platform, ref.channel_id,
+                                            ref.thread_id, ref.starter_id, self.clock.now())
+        self._threads = None
+        log.info("Q&A setup on %s: %d created, %d reused, %d recreated, %d failed",
+                 ", ".join(report.platforms) or "no platform", report.created, report.reused,
+                 report.recreated, report.failed)
+        return report
+
+    # -- asking --------------------------------------------------------------------------
+
+    async def ask(
+        self, item: Item, user: UserRef, text: str, *, anonymous: bool = False,
+        message_ref: str | None = None,
+    ) -> Asked:
+        text = " ".join(text.split())
+        if not text:
+            return Asked(None, "your question is empty")
+        if len(text) > MAX_CHARS:
+            return Asked(None, f"your question has {len(text)} characters; the limit is "
+                               f"{MAX_CHARS}")
+        now = self.clock.now()
+        status = PENDING if self.catalog.current.program.workshop.qa.premoderation else OPEN
+        row = Question(item_id=item.id, platform=user.platform, author_id=user.id,
+                       author_name=user.name, anonymous=anonymous, text=text, status=status,
+                       message_ref=message_ref, created_at=now, updated_at=now)
+        stored, created = await store.add_question(self.db, row)
+        return Asked(stored, created=created)
+
+    async def publish(self, question: Question, item: Item, ask: Ask) -> None:
+        """Post a question asked with "ask <paper> …" into the asker's platform's thread."""
+        publisher = self.publishers.get(question.platform)
+        thread = await self.thread_of(item, question.platform) if publisher else None
+        if publisher is None or thread is None or question.status != OPEN:
+            return
+        shown = view(question, item, 0)
+        text = ask.reply((f"❓ #{shown.id} from {shown.asked_by}: ",
+                          Quote(question.text, limit=MAX_CHARS)))
+        ref = await publisher.publish_question(thread, shown, text)
+        if ref is not None:
+            await store.set_message_ref(self.db, shown.id, ref)
+
+    # -- votes ---------------------------------------------------------------------------
+
+    async def vote(self, question_id: int, user: UserRef, *, add: bool = True) -> str:
+        """ "added", "removed", "unchanged", "own", "closed" or "unknown"."""
+        question = await store.question(self.db, question_id)
+        if question is None:
+            return "unknown"
+        if question.platform == user.platform and question.author_id == user.id:
+            return "own"
+        if question.status not in (OPEN, PENDING):
+            return "closed"
+        now = self.clock.now()
+        if add:
+            changed = await store.add_vote(self.db, question_id, user.platform, user.id, now)
+            return "added" if changed else "unchanged"
+        changed = await store.remove_vote(self.db, question_id, user.platform, user.id)
+        return "removed" if changed else "unchanged"
+
+    async def vote_by_message(self, platform: str, message_ref: str, user_id: str, *,
+                              add: bool) -> str:
+        question = await store.question_by_message(self.db, platform, message_ref)
+        if question is None or question.id is None:
+            log.debug("A reaction on %s message %s, which is no question", platform, message_ref)
+            return "unknown"
+        return await self.vote(question.id, UserRef(platform, user_id), add=add)
+
+    async def reconcile_votes(self) -> int:
+        """Make stored votes match the platforms' 👍 reactions (cast while we were away)."""
+        changed = 0
+        for question, _votes in await store.questions(self.db, None, (OPEN, PENDING)):
+            publisher = self.publishers.get(question.platform)
+            item = self.item(question.item_id)
+            if publisher is None or item is None or question.message_ref is None:
+                continue
+            thread = await self.thread_of(item, question.platform)
+            if thread is None or question.id is None:
+                continue
+            try:
+                users = await publisher.votes_on(thread, view(question, item, 0))
+            except Exception as exc:
+                log.warning("Could not read reactions of question #%s on %s: %s: %s",
+                            question.id, question.platform, type(exc).__name__, exc)
+                continue
+            if users is None:
+                continue
+            users.discard(question.author_id)
+            stored = await store.voters(self.db, question.id, question.platform)
+            now = self.clock.now()
+            for user_id in users - stored:
+                changed += await store.add_vote(self.db, question.id, question.platform,
+                                                user_id, now)
+            for user_id in stored - users:
+                changed += await store.remove_vote(self.db, question.id, question.platform,
+                                                   user_id)
+        if changed:
+            log.info("Reconciled %d vote(s) cast or withdrawn while the bot was offline",
+                     changed)
+        return changed
+
+    # -- reading -------------------------------------------------------------------------
+
+    async def top(self, item: Item, limit: int = 10, statuses: Sequence[str] = (OPEN,)
+                  ) -> list[QuestionView]:
+        """By votes, then by age: the order speakers should take questions in."""
+        rows = await store.questions(self.db, [item.id], list(statuses))
+        rows.sort(key=lambda pair: (-pair[1], pair[0].id))
+        return [view(q, item, n) for q, n in rows[:limit]]
+
+    async def pending(self, item: Item | None) -> list[QuestionView]:
+        items = {i.id: i for i in self.items()}
+        ids = [item.id] if item is not None else list(items)
+        rows = await store.questions(self.db, ids, [PENDING])
+        return [view(q, items[q.item_id], n) for q, n in rows if q.item_id in items]
+
+    async def get(self, question_id: int) -> tuple[Question, Item] | None:
+        question = await store.question(self.db, question_id)
+        if question is None:
+            return None
+        item = self.item(question.item_id)
+        return (question, item) if item is not None else None
+
+    # -- moderation and answers ---------------------------------------------------------
+
+    async def set_status(self, question_id: int, status: str, *, reason: str | None = None,
+                         answer: str | None = None, by: str | None = None) -> QuestionView | None:
+        found = await self.get(question_id)
+        if found is None:
+            return None
+        _old, item = found
+        values: dict[str, object] = {"status": status}
+        if status == HIDDEN:
+            values["reason"] = reason
+        if status == ANSWERED:
+            values.update(answer=answer, answered_by=by)
+        if status == OPEN:
+            values["reason"] = None
+        updated = await store.update_question(self.db, question_id, self.clock.now(), **values)
+        assert updated is not None
+        shown = view(updated, item, await store.vote_count(self.db, question_id))
+        await self._show(item, shown)
+        return shown
+
+    async def _show(self, item: Item, shown: QuestionView) -> None:
+        publisher = self.publishers.get(shown.platform)
+        if publisher is None or shown.message_ref is None:
+            return
+        thread = await self.thread_of(item, shown.platform)
+        if thread is None:
+            return
+        try:
+            await publisher.question_changed(thread, shown)
+        except Exception as exc:
+            log.warning("Could not show the new status of question #%s on %s: %s: %s",
+                        shown.id, shown.platform, type(exc).__name__, exc)
+
+    async def post_answer(self, shown: QuestionView, item: Item, text: Reply) -> None:
+        publisher = self.publishers.get(shown.platform)
+        thread = await self.thread_of(item, shown.platform) if publisher else None
+        if publisher is None or thread is None:
+            return
+        try:
+            await publisher.publish_answer(thread, shown, text)
+        except Exception as exc:
+            log.warning("Could not post the answer to question #%s on %s: %s: %s",
+                        shown.id, shown.platform, type(exc).__name__, exc)
+
+    # -- speakers and exports -------------------------------------------------------------
+
+    async def top_for_speaker(self, item: Item, offset: int) -> list[str]:
+        """The top three open questions, for the speaker reminder closest to the talk."""
+        if offset > 15:
+            return []
+        return [f"#{q.id} ({q.votes} 👍): {q.text}" for q in await self.top(item, 3)]
+
+    async def unanswered_texts(self, item: Item) -> list[str]:
+        """The open questions, for the speakers' digest when the session ends."""
+        return [f"#{q.id} ({q.votes} 👍): {q.text}" for q in await self.top(item, 50)]
+
+    async def export(self, item: Item | None, fmt: str, *, moderator: bool) -> tuple[str, bytes]:
+        items = {i.id: i for i in self.items()}
+        order = {i.id: n for n, i in enumerate(self.catalog.current.program.items)}
+        ids = [item.id] if item is not None else list(items)
+        rows = [export.Row(items[q.item_id], q, n)
+                for q, n in await store.questions(self.db, ids)
+                if q.item_id in items and (moderator or q.status != PENDING)]
+        rows.sort(key=lambda r: (order.get(r.item.id, 0), r.question.id))
+        program = self.catalog.current.program
+        title = item.display_title if item else program.workshop.full_name
+        name = f"questions-{item.slug if item else program.workshop.slug}.{fmt}"
+        return name, export.render(rows, fmt, moderator=moderator, title=title)
+
+
+def _ref(row: QaThread) -> ThreadRef:
+    return ThreadRef(row.platform, row.channel_id, row.thread_id, row.starter_id)
+
+
+def question_line(shown: QuestionView) -> Line:
+    status = "" if shown.status == OPEN else f" [{shown.status}]"
+    return (f"#{shown.id} · {shown.votes} 👍 · {shown.platform}{status} · ", Quote(shown.text))
+

@@ -1,0 +1,171 @@
+"""Questions, votes and Q&A thread references.
+
+Votes are rows with a (question, platform, user) primary key inserted with ``ON CONFLICT
+DO NOTHING``, and counts are ``COUNT(*)``: two hundred people pressing 👍 at once cannot
+lose or double a vote, on SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from bot.store.database import Database
+from bot.store.tables import QaThread, Question, Vote
+
+
+def _insert(db: Database):  # type: ignore[no-untyped-def]
+    return pg_insert if db.backend == "postgresql" else sqlite_insert
+
+
+# -- threads -------------------------------------------------------------------------
+
+
+async def threads(db: Database, platform: str | None = None) -> list[QaThread]:
+    query = select(QaThread)
+    if platform is not None:
+        query = query.where(col(QaThread.platform) == platform)
+    async with db.session() as session:
+        return list((await session.exec(query)).all())
+
+
+async def save_thread(
+    db: Database, item_id: int, platform: str, channel_id: str, thread_id: str,
+    starter_id: str | None, now: datetime,
+) -> None:
+    """Record (or replace, after a recreation) an item's thread on a platform."""
+    statement = _insert(db)(QaThread).values(
+        item_id=item_id, platform=platform, channel_id=channel_id, thread_id=thread_id,
+        starter_id=starter_id, created_at=now,
+    ).on_conflict_do_update(
+        index_elements=["item_id", "platform"],
+        set_={"channel_id": channel_id, "thread_id": thread_id, "starter_id": starter_id,
+              "created_at": now},
+    )
+    async with db.session() as session:
+        await session.exec(statement)  # type: ignore[call-overload]
+        await session.commit()
+
+
+# -- questions -----------------------------------------------------------------------
+
+
+async def add_question(db: Database, question: Question) -> tuple[Question, bool]:
+    """Insert; (the stored question, True) or, for a message already recorded, (it, False).
+
+    A redelivered message is looked up first so it does not use up a question number;
+    the unique constraint still settles a race between two deliveries."""
+    if question.message_ref is not None:
+        known = await question_by_message(db, question.platform, question.message_ref)
+        if known is not None:
+            return known, False
+    async with db.session() as session:
+        session.add(question)
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+        else:
+            await session.refresh(question)
+            return question, True
+    found = await question_by_message(db, question.platform, question.message_ref or "")
+    assert found is not None
+    return found, False
+
+
+async def question(db: Database, question_id: int) -> Question | None:
+    async with db.session() as session:
+        return await session.get(Question, question_id)
+
+
+async def question_by_message(db: Database, platform: str, message_ref: str) -> Question | None:
+    async with db.session() as session:
+        return (await session.exec(
+            select(Question).where(col(Question.platform) == platform,
+                                   col(Question.message_ref) == message_ref)
+        )).first()
+
+
+async def set_message_ref(db: Database, question_id: int, message_ref: str) -> None:
+    async with db.session() as session:
+        await session.exec(update(Question).where(col(Question.id) == question_id)  # type: ignore[call-overload]
+                           .values(message_ref=message_ref))
+        await session.commit()
+
+
+async def update_question(db: Database, question_id: int, now: datetime, **values: object
+                          ) -> Question | None:
+    async with db.session() as session:
+        row = await session.get(Question, question_id)
+        if row is None:
+            return None
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = now
+        session.add(row)
+        await session.commit()
+        await session.refresh(row)
+        return row
+
+
+async def questions(
+    db: Database, item_ids: Iterable[int] | None = None, statuses: Sequence[str] | None = None
+) -> list[tuple[Question, int]]:
+    """Questions with their vote counts, in the order they were asked."""
+    votes = (select(Vote.question_id, func.count().label("n"))
+             .group_by(col(Vote.question_id)).subquery())
+    query = (select(Question, func.coalesce(votes.c.n, 0))
+             .outerjoin(votes, votes.c.question_id == col(Question.id))
+             .order_by(col(Question.id)))
+    if item_ids is not None:
+        query = query.where(col(Question.item_id).in_(list(item_ids)))
+    if statuses is not None:
+        query = query.where(col(Question.status).in_(list(statuses)))
+    async with db.session() as session:
+        return [(row, int(n)) for row, n in (await session.exec(query)).all()]
+
+
+# -- votes ----------------------------------------------------------------------------
+
+
+async def add_vote(db: Database, question_id: int, platform: str, user_id: str,
+                   now: datetime) -> bool:
+    """True if this was a new vote."""
+    statement = (_insert(db)(Vote)
+                 .values(question_id=question_id, platform=platform, user_id=user_id,
+                         created_at=now)
+                 .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
+                 .returning(Vote.user_id))  # type: ignore[attr-defined]
+    async with db.session() as session:
+        added = (await session.exec(statement)).first()  # type: ignore[call-overload]
+        await session.commit()
+    return added is not None
+
+
+async def remove_vote(db: Database, question_id: int, platform: str, user_id: str) -> bool:
+    async with db.session() as session:
+        result = await session.exec(delete(Vote).where(  # type: ignore[call-overload]
+            col(Vote.question_id) == question_id, col(Vote.platform) == platform,
+            col(Vote.user_id) == user_id))
+        await session.commit()
+    return bool(result.rowcount)
+
+
+async def voters(db: Database, question_id: int, platform: str) -> set[str]:
+    async with db.session() as session:
+        rows = await session.exec(select(Vote.user_id).where(
+            col(Vote.question_id) == question_id, col(Vote.platform) == platform))
+        return set(rows.all())
+
+
+async def vote_count(db: Database, question_id: int) -> int:
+    async with db.session() as session:
+        return int((await session.exec(
+            select(func.count()).select_from(Vote).where(col(Vote.question_id) == question_id)
+        )).one())
