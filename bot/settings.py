@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     discord_api_url: str = Field(DISCORD_API_URL, description="Discord REST base URL")
     discord_gateway_url: str = Field(DISCORD_GATEWAY_URL, description="Discord gateway URL")
     discord_send_rate: float = Field(
-        48, gt=0, le=10_000, description="reminder requests per second to Discord (limit: 50)")
+        47, gt=0, le=10_000, description="reminder requests per second to Discord (limit: 50)")
 
     @field_validator("slack_api_url", "discord_api_url", "discord_gateway_url")
     @classmethod
