@@ -160,6 +160,16 @@ async def test_votes_one_per_person_never_your_own(chat: Chat) -> None:
     assert await qa.vote(number, UserRef("discord", "eve"), add=False) == "removed"
     assert await store.vote_count(chat.core.db, number) == 1
     assert await qa.vote(999, UserRef("discord", "eve")) == "unknown"
+    # The Upvote button and typed votes go through the router:
+    assert await chat.ask(f"qa upvote {number}", user="frank") == (
+        f"👍 Counted: you upvoted #{number} (now 2).")
+    assert await chat.ask(f"qa upvote #{number}", user="frank") == (
+        f"You had already voted that way on #{number} (2).")
+    assert await chat.ask(f"qa upvote {number}", user="bob") == (
+        f"You cannot upvote your own question (#{number}).")
+    assert await chat.ask(f"qa unvote {number}", user="frank") == (
+        f"Your vote for #{number} is withdrawn (now 1).")
+    assert await chat.ask("qa upvote 4242") == "There is no question #4242."
 
 
 async def test_two_hundred_concurrent_votes_count_exactly(chat: Chat) -> None:

@@ -20,6 +20,7 @@ HELP: tuple[Line, ...] = (
     ("• ask <paper>: <question> (add “anonymous” first to hide your name)",),
     ("• qa top <paper> [n]: the open questions, most votes first",),
     ("• qa export <paper|all> [md|csv|json]: a file of the questions",),
+    ("• qa upvote <id> / qa unvote <id>: vote for a question (or 👍 it in its thread)",),
     ("• qa answer <id> <text>: answer a question (speakers and moderators)",),
     ("• moderators: qa pending [paper], qa approve <id>, qa answered <id> [answer], "
      "qa hide <id> <reason>, qa restore <id>, qa setup",),
@@ -120,6 +121,8 @@ async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService
         return await _export(ask, rest, qa, moderator)
     if sub == "answer":
         return await _answer(ask, rest, message, qa, moderator)
+    if sub in ("upvote", "unvote"):
+        return await _vote(ask, sub, rest, message, qa)
     if sub in ("pending", "approve", "answered", "hide", "restore", "setup"):
         if not moderator:
             return ask.reply((f"Only moderators can use “qa {sub}”; nothing was changed.",),
@@ -147,6 +150,29 @@ async def _top(ask: Ask, rest: str, qa: QaService) -> Reply:
         return ask.reply((f"No open questions for “{item.display_title}” yet.",))
     return ask.reply((f"Top questions for “{item.display_title}”:",),
                      *(question_line(q) for q in top))
+
+
+VOTE_WORDS = {
+    "added": "👍 Counted: you upvoted #{n} (now {votes}).",
+    "removed": "Your vote for #{n} is withdrawn (now {votes}).",
+    "unchanged": "You had already voted that way on #{n} ({votes}).",
+    "own": "You cannot upvote your own question (#{n}).",
+    "closed": "Question #{n} is no longer open for votes.",
+    "unknown": "There is no question #{n}.",
+}
+
+
+async def _vote(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa: QaService
+                ) -> Reply:
+    """The Upvote button, and "qa upvote 12" typed anywhere."""
+    match = QUESTION_ID.match(rest.split(" ", 1)[0] if rest else "")
+    if match is None:
+        return ask.reply((f"Which question? For example: “qa {sub} 12”.",), kind="help")
+    number = int(match[1])
+    outcome = await qa.vote(number, message.user, add=sub == "upvote")
+    votes = await qa.votes(number) if outcome != "unknown" else 0
+    return ask.reply((VOTE_WORDS[outcome].format(n=number, votes=votes),),
+                     kind="answer" if outcome in ("added", "removed", "unchanged") else "error")
 
 
 async def _pending(ask: Ask, rest: str, qa: QaService) -> Reply:

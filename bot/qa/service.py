@@ -167,6 +167,9 @@ class QaService:
 
     async def vote(self, question_id: int, user: UserRef, *, add: bool = True) -> str:
         """ "added", "removed", "unchanged", "own", "closed" or "unknown"."""
+        if add and await store.cast_vote(self.db, question_id, user.platform, user.id,
+                                         self.clock.now(), (OPEN, PENDING)):
+            return "added"  # one statement in the common case; the rest explains a refusal
         question = await store.question(self.db, question_id)
         if question is None:
             return "unknown"
@@ -180,6 +183,9 @@ class QaService:
             return "added" if changed else "unchanged"
         changed = await store.remove_vote(self.db, question_id, user.platform, user.id)
         return "removed" if changed else "unchanged"
+
+    async def votes(self, question_id: int) -> int:
+        return await store.vote_count(self.db, question_id)
 
     async def vote_by_message(self, platform: str, message_ref: str, user_id: str, *,
                               add: bool) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from bot.store.database import Database
 from bot.store.tables import QaThread, Question, Vote
+from bot.store.types import UTCDateTime
 
 
 def _insert(db: Database):  # type: ignore[no-untyped-def]
@@ -134,6 +135,24 @@ async def questions(
 # -- votes ----------------------------------------------------------------------------
 
 
+async def cast_vote(db: Database, question_id: int, platform: str, user_id: str,
+                    now: datetime, open_statuses: Sequence[str]) -> bool:
+    """One statement for the common case of a vote: inserted only if the question exists,
+    is open for votes and is not the voter's own. False means "see why" (rare)."""
+    table = Question.__table__  # type: ignore[attr-defined]
+    eligible = (
+        select(table.c.id, literal(platform), literal(user_id), literal(now, UTCDateTime()))
+        .where(table.c.id == question_id, table.c.status.in_(list(open_statuses)),
+               ~((table.c.platform == platform) & (table.c.author_id == user_id)))
+    )
+    statement = (_insert(db)(Vote)
+                 .from_select(["question_id", "platform", "user_id", "created_at"], eligible)
+                 .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
+                 .returning(Vote.user_id))  # type: ignore[attr-defined]
+    async with db.writing() as conn:
+        return (await conn.execute(statement)).first() is not None
+
+
 async def add_vote(db: Database, question_id: int, platform: str, user_id: str,
                    now: datetime) -> bool:
     """True if this was a new vote."""
@@ -142,18 +161,15 @@ async def add_vote(db: Database, question_id: int, platform: str, user_id: str,
                          created_at=now)
                  .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
                  .returning(Vote.user_id))  # type: ignore[attr-defined]
-    async with db.session() as session:
-        added = (await session.exec(statement)).first()  # type: ignore[call-overload]
-        await session.commit()
-    return added is not None
+    async with db.writing() as conn:
+        return (await conn.execute(statement)).first() is not None
 
 
 async def remove_vote(db: Database, question_id: int, platform: str, user_id: str) -> bool:
-    async with db.session() as session:
-        result = await session.exec(delete(Vote).where(  # type: ignore[call-overload]
+    async with db.writing() as conn:
+        result = await conn.execute(delete(Vote).where(
             col(Vote.question_id) == question_id, col(Vote.platform) == platform,
             col(Vote.user_id) == user_id))
-        await session.commit()
     return bool(result.rowcount)
 
 
@@ -165,7 +181,8 @@ async def voters(db: Database, question_id: int, platform: str) -> set[str]:
 
 
 async def vote_count(db: Database, question_id: int) -> int:
-    async with db.session() as session:
-        return int((await session.exec(
-            select(func.count()).select_from(Vote).where(col(Vote.question_id) == question_id)
-        )).one())
+    table = Vote.__table__  # type: ignore[attr-defined]
+    async with db.engine.connect() as conn:
+        return int((await conn.execute(
+            select(func.count()).select_from(table).where(table.c.question_id == question_id)
+        )).scalar_one())
