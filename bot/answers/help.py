@@ -25,6 +25,7 @@ COMMAND_HELP = (
     ("papers by <person>", "a person's papers"),
     ("search <words>", "search titles and summaries, e.g. “search quantization”"),
     ("remind <talk> [30m]", "a DM before a talk starts; “remind list”, “remind cancel all”"),
+    ("ask <paper>: <question>", "a question for the speakers; “qa” lists the Q&A commands"),
     ("tz <zone>", "show times in your zone, e.g. “tz Europe/Berlin” (“tz reset” to undo)"),
 )
 
