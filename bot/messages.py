@@ -167,6 +167,7 @@ class ThreadRef:
     channel_id: str
     thread_id: str
     starter_id: str | None = None
+    url: str | None = None  # a link people can open, where the platform has one
 
 
 @dataclass(frozen=True, slots=True)

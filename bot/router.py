@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.answers import help as helps
@@ -24,6 +25,7 @@ from bot.messages import IncomingMessage, Reply
 from bot.preferences import Preferences
 from bot.qa.service import QaService
 from bot.reminders.service import ReminderService
+from bot.render_text import fit
 
 log = logging.getLogger(__name__)
 
@@ -103,5 +105,17 @@ class Router:
         if request.intent is Intent.REMIND_CANCEL:
             return await remind.remind_cancel(ask, request.arg, message.user, self.reminders)
         if request.intent is Intent.UNKNOWN:
-            return lookup.guess(ask, request.arg) or helps.not_understood(ask, request.arg)
-        return HANDLERS[request.intent](ask, request.arg)
+            reply = lookup.guess(ask, request.arg) or helps.not_understood(ask, request.arg)
+        else:
+            reply = HANDLERS[request.intent](ask, request.arg)
+        return await self._with_thread_link(reply, message.platform)
+
+    async def _with_thread_link(self, reply: Reply, platform: str) -> Reply:
+        """An answer about one paper or talk points to its Q&A thread on the asker's
+        platform, when there is one."""
+        if len(reply.cards) != 1 or reply.layout != "detail" or not reply.cards[0].slug:
+            return reply
+        url = await self.qa.thread_url(reply.cards[0].slug, platform)
+        if url is None:
+            return reply
+        return fit(replace(reply, after=(*reply.after, ("Questions for the speakers: ", url))))

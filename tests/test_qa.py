@@ -51,7 +51,8 @@ class RecordingPublisher:
                           existing: ThreadRef | None) -> ThreadRef:
         if existing is not None and existing.thread_id not in self.gone:
             return existing
-        ref = ThreadRef(self.platform, channel_id, f"thread-{slug}-{len(self.threads)}")
+        ref = ThreadRef(self.platform, channel_id, f"thread-{slug}-{len(self.threads)}",
+                        url=f"https://chat.example/{slug}")
         self.threads[slug] = ref
         self.posted.append((ref.thread_id, render(intro)))
         return ref
@@ -336,3 +337,13 @@ def test_cli_exports_questions(tmp_path: Path, sqlite_url: str) -> None:
                            capture_output=True, text=True, timeout=60, check=False)
     assert setup.returncode == 2
     assert "no platform is configured" in setup.stderr
+
+
+async def test_about_a_paper_links_its_thread_on_the_askers_platform(chat: Chat) -> None:
+    before = await chat.ask("about engines")
+    assert "Questions for the speakers" not in before
+    await chat.ask("qa setup", **MOD)
+    answer = await chat.ask("about engines")
+    assert answer.endswith("Questions for the speakers: https://chat.example/keynote")
+    elsewhere = await chat.ask("about engines", platform="slack")
+    assert "Questions for the speakers" not in elsewhere  # no Slack thread was made

@@ -10,6 +10,7 @@ cast while the bot was offline are reconciled from the platforms at start.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from bot.store.tables import QaThread, Question
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000
+RELOAD_SECONDS = 5.0  # how often a missing thread may send us back to the database
 PENDING, OPEN, ANSWERED, HIDDEN = "pending", "open", "answered", "hidden"
 ANONYMOUS = "anonymous"
 
@@ -66,7 +68,11 @@ class QaService:
         self.catalog = catalog
         self.clock = clock
         self.publishers: dict[str, QaPublisher] = {}
-        self._threads: dict[tuple[str, str], int] | None = None  # (platform, thread) -> item
+        # Thread references, read once and again after every setup: every answer about a
+        # paper links its thread, so they are looked up far more often than they change.
+        self._by_thread: dict[tuple[str, str], int] | None = None  # (platform, thread) -> item
+        self._by_item: dict[tuple[str, int], ThreadRef] = {}
+        self._loaded_at = 0.0
 
     def attach(self, publisher: QaPublisher) -> None:
         self.publishers[publisher.platform] = publisher
@@ -79,17 +85,34 @@ class QaService:
     def item(self, item_id: int) -> Item | None:
         return next((i for i in self.catalog.current.program.items if i.id == item_id), None)
 
+    async def _load_threads(self, *, missed: bool = False) -> dict[tuple[str, str], int]:
+        """The thread map; read again on a miss (at most every few seconds), since
+        ``workshop-bot qa setup`` or another instance may have made threads since."""
+        stale = missed and time.monotonic() - self._loaded_at > RELOAD_SECONDS
+        if self._by_thread is None or stale:
+            rows = await store.threads(self.db)
+            self._by_item = {(t.platform, t.item_id): _ref(t) for t in rows}
+            self._by_thread = {(t.platform, t.thread_id): t.item_id for t in rows}
+            self._loaded_at = time.monotonic()
+        return self._by_thread
+
     async def thread_of(self, item: Item, platform: str) -> ThreadRef | None:
-        for row in await store.threads(self.db, platform):
-            if row.item_id == item.id:
-                return _ref(row)
-        return None
+        await self._load_threads()
+        found = self._by_item.get((platform, item.id))
+        if found is None:
+            await self._load_threads(missed=True)
+            found = self._by_item.get((platform, item.id))
+        return found
+
+    async def thread_url(self, slug: str, platform: str) -> str | None:
+        item = self.catalog.current.program.by_slug.get(slug)
+        thread = await self.thread_of(item, platform) if item is not None else None
+        return thread.url if thread is not None else None
 
     async def item_of_thread(self, platform: str, thread_id: str) -> Item | None:
-        if self._threads is None:
-            self._threads = {(t.platform, t.thread_id): t.item_id
-                             for t in await store.threads(self.db)}
-        item_id = self._threads.get((platform, thread_id))
+        item_id = (await self._load_threads()).get((platform, thread_id))
+        if item_id is None:
+            item_id = (await self._load_threads(missed=True)).get((platform, thread_id))
         return self.item(item_id) if item_id is not None else None
 
     async def setup(self, ask: Ask) -> SetupReport:
@@ -123,8 +146,9 @@ class QaService:
                     report.recreated += 1
                 if ref != existing:
                     await store.save_thread(self.db, item.id, platform, ref.channel_id,
-                                            ref.thread_id, ref.starter_id, self.clock.now())
-        self._threads = None
+                                            ref.thread_id, ref.starter_id, ref.url,
+                                            self.clock.now())
+        self._by_thread = None
         log.info("Q&A setup on %s: %d created, %d reused, %d recreated, %d failed",
                  ", ".join(report.platforms) or "no platform", report.created, report.reused,
                  report.recreated, report.failed)
@@ -322,7 +346,7 @@ class QaService:
 
 
 def _ref(row: QaThread) -> ThreadRef:
-    return ThreadRef(row.platform, row.channel_id, row.thread_id, row.starter_id)
+    return ThreadRef(row.platform, row.channel_id, row.thread_id, row.starter_id, row.url)
 
 
 def question_line(shown: QuestionView) -> Line:

@@ -38,16 +38,16 @@ async def threads(db: Database, platform: str | None = None) -> list[QaThread]:
 
 async def save_thread(
     db: Database, item_id: int, platform: str, channel_id: str, thread_id: str,
-    starter_id: str | None, now: datetime,
+    starter_id: str | None, url: str | None, now: datetime,
 ) -> None:
     """Record (or replace, after a recreation) an item's thread on a platform."""
     statement = _insert(db)(QaThread).values(
         item_id=item_id, platform=platform, channel_id=channel_id, thread_id=thread_id,
-        starter_id=starter_id, created_at=now,
+        starter_id=starter_id, url=url, created_at=now,
     ).on_conflict_do_update(
         index_elements=["item_id", "platform"],
         set_={"channel_id": channel_id, "thread_id": thread_id, "starter_id": starter_id,
-              "created_at": now},
+              "url": url, "created_at": now},
     )
     async with db.session() as session:
         await session.exec(statement)  # type: ignore[call-overload]

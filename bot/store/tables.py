@@ -162,6 +162,7 @@ class QaThread(SQLModel, table=True):
     channel_id: str = Field(max_length=64)
     thread_id: str = Field(max_length=64, description="Discord thread id; Slack parent ts")
     starter_id: str | None = Field(default=None, max_length=64)
+    url: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
