@@ -14,11 +14,12 @@ import getpass
 import queue
 import sys
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from bot import timefmt
 from bot.core import Core
-from bot.messages import IncomingMessage, Outgoing, UserRef
+from bot.messages import Attachment, IncomingMessage, Outgoing, UserRef
 from bot.program import examples
 from bot.render_text import render
 
@@ -110,6 +111,14 @@ class ConsoleAdapter:
         self._sent += 1
         return f"console-{self._sent}"
 
+    def _save(self, attachment: Attachment) -> str:
+        """A file that came with an answer (an export) is written to ./exports/."""
+        folder = Path("exports")
+        folder.mkdir(exist_ok=True)
+        path = folder / Path(attachment.filename).name
+        path.write_bytes(attachment.data)
+        return f"Saved {path} ({len(attachment.data):,} bytes)."
+
     async def find_delivered(self, message: Outgoing) -> str | None:
         """The console keeps no history: after a crash a reminder may print again."""
         return None
@@ -139,7 +148,10 @@ class ConsoleAdapter:
                 self.say("Bye!")
                 return
             message = IncomingMessage(self.user, text, is_direct=True)
-            self.say(render(await self.core.router.handle(message)))
+            reply = await self.core.router.handle(message)
+            self.say(render(reply))
+            if reply.attachment is not None:
+                self.say(self._save(reply.attachment))
 
     def _read_lines(
         self,

@@ -157,6 +157,9 @@ async def _ask(args: argparse.Namespace) -> int:
         user = UserRef("console", getpass.getuser())  # the same person as in the console
         reply = await core.router.handle(IncomingMessage(user, args.text, zone=zone))
         print(render(reply))
+        if reply.attachment is not None:
+            print(f"(a file comes with this answer, {reply.attachment.filename}: "
+                  "`workshop-bot qa export` writes it)")
     return EXIT_OK
 
 

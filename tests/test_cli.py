@@ -145,3 +145,12 @@ def test_run_ends_cleanly_at_the_end_of_input(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "I answer questions about ML for Systems" in done.stdout
     assert done.stdout.rstrip().endswith("Bye!")
+
+
+def test_the_console_saves_an_export_next_to_it(tmp_path: Path) -> None:
+    done = bot("run", cwd=tmp_path, stdin="qa export all csv\n")
+    assert done.returncode == 0, done.stderr
+    saved = tmp_path / "exports" / "questions-mlforsys-2021.csv"
+    assert f"Saved exports/questions-mlforsys-2021.csv ({saved.stat().st_size:,} bytes)." \
+        in done.stdout
+    assert saved.read_text().startswith("id,item,title,question,votes,status,platform,asked_at")
