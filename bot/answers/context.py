@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.matching import ProgramIndex, Resolution
+from bot.matching import Entry, ProgramIndex, Resolution
 from bot.messages import Card, Line, Moment, Quote, Reply
 from bot.program import Item, Program
 from bot.render_text import fit
@@ -52,6 +52,18 @@ class Ask:
             url=item.url if detail else None,
             note=note,
         )
+
+    def one(self, query: str, kinds: frozenset[str] = frozenset({"person", "item"})
+            ) -> Entry | Reply:
+        """The one talk, paper or person ``query`` names; else the reply that says there
+        is none ("Nothing matches …", with suggestions) or several ("Several things …")."""
+        resolution = self.index.resolve(query, kinds)  # type: ignore[arg-type]
+        if not resolution.found:
+            return self.not_found(query, resolution)
+        entry = resolution.unique
+        if entry is None:
+            return self.ambiguous(query, resolution)
+        return entry
 
     def not_found(self, query: str, resolution: Resolution | None = None, what: str = "") -> Reply:
         suggestions = resolution.suggestions if resolution else ()

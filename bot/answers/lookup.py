@@ -22,12 +22,9 @@ def _resolve(ask: Ask, query: str, kinds: frozenset[str] = ANYTHING) -> Resoluti
 def when(ask: Ask, query: str) -> Reply:
     if not query:
         return _need(ask, f"when is {examples(ask.program).speaker}'s talk?")
-    resolution = _resolve(ask, query)
-    if not resolution.found:
-        return ask.not_found(query, resolution)
-    entry = resolution.unique
-    if entry is None:
-        return ask.ambiguous(query, resolution)
+    entry = ask.one(query)
+    if isinstance(entry, Reply):
+        return entry
     if entry.person is not None:
         return _when_person(ask, entry.person)
     assert entry.item is not None
@@ -61,12 +58,9 @@ def _when_person(ask: Ask, person: Person) -> Reply:
 def about(ask: Ask, query: str) -> Reply:
     if not query:
         return _need(ask, f"tell me about {examples(ask.program).item}")
-    resolution = _resolve(ask, query)
-    if not resolution.found:
-        return ask.not_found(query, resolution)
-    entry = resolution.unique
-    if entry is None:
-        return ask.ambiguous(query, resolution)
+    entry = ask.one(query)
+    if isinstance(entry, Reply):
+        return entry
     if entry.person is not None:
         return _person_summary(ask, entry.person)
     assert entry.item is not None

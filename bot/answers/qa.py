@@ -32,12 +32,10 @@ def _qa_item(ask: Ask, query: str) -> Item | Reply:
     found = ask.program.by_slug.get(query.strip().casefold())
     if found is not None and found.has_qa:
         return found
-    resolution = ask.index.resolve(query, frozenset({"item"}))
-    if not resolution.found:
-        return ask.not_found(query, resolution)
-    entry = resolution.unique
-    if entry is None or entry.item is None:
-        return ask.ambiguous(query, resolution)
+    entry = ask.one(query, frozenset({"item"}))
+    if isinstance(entry, Reply):
+        return entry
+    assert entry.item is not None
     if not entry.item.has_qa:
         return ask.reply((f"“{entry.item.display_title}” has no Q&A.",), kind="error")
     return entry.item

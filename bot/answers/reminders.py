@@ -49,12 +49,9 @@ def _session(ask: Ask, query: str) -> Item | Reply:
     """The scheduled session ``query`` names, or the reply explaining why there is none."""
     item = ask.program.by_slug.get(query.strip().casefold())
     if item is None:
-        resolution = ask.index.resolve(query)
-        if not resolution.found:
-            return ask.not_found(query, resolution)
-        entry = resolution.unique
-        if entry is None:
-            return ask.ambiguous(query, resolution)
+        entry = ask.one(query)
+        if isinstance(entry, Reply):
+            return entry
         if entry.person is not None:
             sessions = [i for i in ask.program.items_of(entry.person) if i.is_scheduled]
             if len(sessions) != 1:
