@@ -13,7 +13,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from bot.messages import Outgoing, QuestionView, Reply, ThreadRef
+from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -67,11 +67,15 @@ class QaPublisher(Protocol):
         new one (a forum post, a thread on a starter message, a Slack parent message)."""
 
     async def publish_question(self, thread: ThreadRef, question: QuestionView,
-                               text: Reply) -> str | None:
-        """Post a question asked elsewhere ("ask <paper> …") into the thread; its id."""
+                               text: Reply, buttons: tuple[Button, ...]) -> str | None:
+        """Post a question asked elsewhere ("ask <paper> …") into the thread, with its
+        buttons (Upvote); return the new message's id."""
 
-    async def question_changed(self, thread: ThreadRef, question: QuestionView) -> None:
-        """Show a new status (answered, hidden, restored) on the question's message."""
+    async def question_changed(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply, buttons: tuple[Button, ...]) -> None:
+        """Show a new status (answered, hidden, restored) on the question's message: a
+        message the bot posted shows ``text`` and ``buttons`` instead; a person's own
+        message, which the bot cannot edit, gets a reaction for the status."""
 
     async def publish_answer(self, thread: ThreadRef, question: QuestionView,
                              text: Reply) -> None:

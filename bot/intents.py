@@ -65,6 +65,8 @@ COMMANDS: dict[str, Intent] = {
     "find": Intent.SEARCH,
     "ask": Intent.QA_ASK,
     "qa": Intent.QA,
+    "upvote": Intent.QA,  # the Upvote button: "upvote 12"
+    "unvote": Intent.QA,
     "remind": Intent.REMIND,
     "reminders": Intent.REMIND_LIST,
     "tz": Intent.TIMEZONE,
@@ -178,7 +180,10 @@ def clean_subject(arg: str) -> str:
 
 def from_command(command: str, arg: str = "") -> Request:
     """A command the platform already parsed (a Discord or console slash command)."""
-    intent = COMMANDS.get(command.strip().lstrip("/!").casefold(), Intent.UNKNOWN)
+    name = command.strip().lstrip("/!").casefold()
+    intent = COMMANDS.get(name, Intent.UNKNOWN)
+    if name in ("upvote", "unvote"):
+        return Request(Intent.QA, f"{name} {arg.strip()}")
     if intent in KEEP_PUNCTUATION:
         return Request(intent, " ".join(arg.split()))  # a question keeps its question mark
     arg = normalize_text(arg)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import open_core
-from bot.messages import IncomingMessage, QuestionView, Reply, ThreadRef, UserRef
+from bot.messages import Button, IncomingMessage, QuestionView, Reply, ThreadRef, UserRef
 from bot.render_text import render
 from bot.store import qa as store
 from tests.conftest import make_settings
@@ -46,6 +46,8 @@ class RecordingPublisher:
         self.changed: list[tuple[int, str]] = []  # (question, status)
         self.reactions: dict[str, set[str]] = {}  # message ref -> users with 👍
         self.gone: set[str] = set()  # threads deleted on the platform
+        self.shown: dict[int, str] = {}  # question -> what its message now says
+        self.buttons: dict[int, tuple[Button, ...]] = {}
 
     async def open_thread(self, channel_id: str, slug: str, title: str, intro: Reply,
                           existing: ThreadRef | None) -> ThreadRef:
@@ -58,12 +60,16 @@ class RecordingPublisher:
         return ref
 
     async def publish_question(self, thread: ThreadRef, question: QuestionView,
-                               text: Reply) -> str | None:
+                               text: Reply, buttons: tuple[Button, ...]) -> str | None:
         self.posted.append((thread.thread_id, render(text)))
+        self.buttons[question.id] = buttons
         return f"msg-{question.id}"
 
-    async def question_changed(self, thread: ThreadRef, question: QuestionView) -> None:
+    async def question_changed(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply, buttons: tuple[Button, ...]) -> None:
         self.changed.append((question.id, question.status))
+        self.shown[question.id] = render(text)
+        self.buttons[question.id] = buttons
 
     async def publish_answer(self, thread: ThreadRef, question: QuestionView,
                              text: Reply) -> None:
@@ -213,14 +219,18 @@ async def test_moderation_is_for_moderators_and_shows_on_the_platform(chat: Chat
         refused = await chat.ask(command, user="mallory")
         assert refused.startswith("Only moderators can use"), command
     assert (await qa.get(number))[0].status == "open"  # type: ignore[index]
+    assert publisher.buttons[number] == (Button("👍 Upvote", "upvote", str(number)),)
     hidden = await chat.ask(f"qa hide {number} spam", **MOD)
     assert hidden == f"Question #{number} is hidden (spam)."
+    assert publisher.shown[number] == f"🚫 #{number} hidden by a moderator: “spam”"
     assert await chat.ask(f"qa restore {number}", **MOD) == f"Question #{number} is open again."
     refused = await chat.ask(f"qa answered {number}", user="U0BOB", platform="slack")
     assert refused.startswith("Only moderators can use “qa answered”")
     assert await chat.ask(f"qa answered {number}", user="U0MOD", platform="slack") == (
         f"Question #{number} is marked answered.")  # a Slack moderator by user id
     assert publisher.changed == [(number, "hidden"), (number, "open"), (number, "answered")]
+    assert publisher.shown[number] == f"✅ #{number} from Bob: “Spam spam”"
+    assert publisher.buttons[number] == ()  # answered: no more votes
 
 
 async def test_premoderation_holds_and_releases(database_url: str, tmp_path: Path) -> None:
@@ -286,10 +296,13 @@ async def test_votes_cast_while_offline_are_reconciled(chat: Chat) -> None:
     thread = publisher.threads["keynote"].thread_id
     await chat.core.router.handle_thread_message(
         chat.message("Q?", user="bob", thread=thread), "m-1")
-    await chat.core.qa.vote(1, UserRef("discord", "gone"))  # withdrawn while offline
+    await chat.core.qa.vote_by_message("discord", "m-1", "gone", add=True)  # 👍 withdrawn
+    button = await chat.core.router.handle(  # an Upvote press, which no reaction shows
+        chat.message("1", user="gail", command="upvote"))
+    assert render(button) == "👍 Counted: you upvoted #1 (now 2)."
     publisher.reactions["m-1"] = {"eve", "frank", "bob"}  # bob is the author: not a vote
     assert await chat.core.qa.reconcile_votes() == 3
-    assert await store.voters(chat.core.db, 1, "discord") == {"eve", "frank"}
+    assert await store.voters(chat.core.db, 1, "discord") == {"eve", "frank", "gail"}
     assert await chat.core.qa.reconcile_votes() == 0
 
 

@@ -82,10 +82,13 @@ async def ask_question(ask: Ask, arg: str, message: IncomingMessage, qa: QaServi
     return _acknowledge(ask, asked.question.id or 0, asked.question.status, item, anonymous)
 
 
-def _acknowledge(ask: Ask, number: int, status: str, item: Item, anonymous: bool) -> Reply:
+def _acknowledge(ask: Ask, number: int, status: str, item: Item, anonymous: bool, *,
+                 in_thread: bool = False) -> Reply:
     lines: list[Line] = [(f"Thanks! Your question is #{number} for “{item.display_title}”"
                           + (", asked anonymously." if anonymous else "."),)]
-    if status == PENDING:
+    if status == PENDING and in_thread:
+        lines.append(("A moderator will review it before it joins the speakers' list.",))
+    elif status == PENDING:
         lines.append(("A moderator will approve it before it is shown.",))
     return ask.reply(*lines)
 
@@ -105,7 +108,8 @@ async def from_thread(
                          kind="error")
     if not asked.created:
         return None  # seen before (a redelivered event): acknowledged already
-    return _acknowledge(ask, asked.question.id or 0, asked.question.status, item, False)
+    return _acknowledge(ask, asked.question.id or 0, asked.question.status, item, False,
+                        in_thread=True)
 
 
 async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService) -> Reply:
@@ -203,21 +207,21 @@ async def _moderate(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa:
     if sub == "hide":
         if not detail.strip():
             return ask.reply(("Say why: “qa hide 12 off topic”.",), kind="help")
-        await qa.set_status(number, HIDDEN, reason=detail.strip())
+        await qa.set_status(number, HIDDEN, ask, reason=detail.strip())
         return ask.reply((f"Question #{number} is hidden ({detail.strip()}).",))
     if sub == "restore":
-        await qa.set_status(number, OPEN)
+        await qa.set_status(number, OPEN, ask)
         return ask.reply((f"Question #{number} is open again.",))
     if sub == "approve":
         if question.status != PENDING:
             return ask.reply((f"Question #{number} is not waiting for approval "
                               f"(it is {question.status}).",))
-        await qa.set_status(number, OPEN)
+        await qa.set_status(number, OPEN, ask)
         refreshed = await qa.get(number)
         if refreshed is not None and refreshed[0].message_ref is None:
             await qa.publish(refreshed[0], item, ask)
         return ask.reply((f"Question #{number} is approved and shown.",))
-    shown = await qa.set_status(number, ANSWERED, answer=detail.strip() or None, by=by)
+    shown = await qa.set_status(number, ANSWERED, ask, answer=detail.strip() or None, by=by)
     if shown is not None and detail.strip():
         await qa.post_answer(shown, item, _answer_text(ask, shown.id, by, detail.strip()))
     return ask.reply((f"Question #{number} is marked answered.",))
@@ -243,7 +247,7 @@ async def _answer(ask: Ask, rest: str, message: IncomingMessage, qa: QaService,
         return ask.reply((f"Only the speakers of “{item.display_title}” and moderators can "
                           "answer its questions; nothing was changed.",), kind="error")
     by = message.user.name or message.user.id
-    shown = await qa.set_status(number, ANSWERED, answer=text.strip(), by=by)
+    shown = await qa.set_status(number, ANSWERED, ask, answer=text.strip(), by=by)
     if shown is not None:
         await qa.post_answer(shown, item, _answer_text(ask, number, by, text.strip()))
     return ask.reply((f"Your answer to #{number} is posted and the question is marked "

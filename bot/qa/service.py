@@ -18,7 +18,7 @@ from bot.adapter import QaPublisher
 from bot.answers.context import Ask
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.messages import Line, QuestionView, Quote, Reply, ThreadRef, UserRef
+from bot.messages import Button, Line, QuestionView, Quote, Reply, ThreadRef, UserRef
 from bot.program import Item
 from bot.qa import export
 from bot.store import qa as store
@@ -28,6 +28,7 @@ from bot.store.tables import QaThread, Question
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000
+REACTION, COMMAND = "reaction", "command"  # how a vote was cast
 RELOAD_SECONDS = 5.0  # how often a missing thread may send us back to the database
 PENDING, OPEN, ANSWERED, HIDDEN = "pending", "open", "answered", "hidden"
 ANONYMOUS = "anonymous"
@@ -181,18 +182,20 @@ class QaService:
         if publisher is None or thread is None or question.status != OPEN:
             return
         shown = view(question, item, 0)
-        text = ask.reply((f"❓ #{shown.id} from {shown.asked_by}: ",
-                          Quote(question.text, limit=MAX_CHARS)))
-        ref = await publisher.publish_question(thread, shown, text)
+        ref = await publisher.publish_question(thread, shown, question_text(ask, shown),
+                                               question_buttons(shown))
         if ref is not None:
             await store.set_message_ref(self.db, shown.id, ref)
 
     # -- votes ---------------------------------------------------------------------------
 
-    async def vote(self, question_id: int, user: UserRef, *, add: bool = True) -> str:
-        """ "added", "removed", "unchanged", "own", "closed" or "unknown"."""
+    async def vote(self, question_id: int, user: UserRef, *, add: bool = True,
+                   source: str = COMMAND) -> str:
+        """ "added", "removed", "unchanged", "own", "closed" or "unknown". ``source`` says
+        how it was cast (a 👍 reaction, or a button or command), so that reconciling with
+        the platforms' reactions never undoes a button vote."""
         if add and await store.cast_vote(self.db, question_id, user.platform, user.id,
-                                         self.clock.now(), (OPEN, PENDING)):
+                                         self.clock.now(), (OPEN, PENDING), source):
             return "added"  # one statement in the common case; the rest explains a refusal
         question = await store.question(self.db, question_id)
         if question is None:
@@ -203,7 +206,8 @@ class QaService:
             return "closed"
         now = self.clock.now()
         if add:
-            changed = await store.add_vote(self.db, question_id, user.platform, user.id, now)
+            changed = await store.add_vote(self.db, question_id, user.platform, user.id, now,
+                                           source)
             return "added" if changed else "unchanged"
         changed = await store.remove_vote(self.db, question_id, user.platform, user.id)
         return "removed" if changed else "unchanged"
@@ -217,7 +221,8 @@ class QaService:
         if question is None or question.id is None:
             log.debug("A reaction on %s message %s, which is no question", platform, message_ref)
             return "unknown"
-        return await self.vote(question.id, UserRef(platform, user_id), add=add)
+        return await self.vote(question.id, UserRef(platform, user_id), add=add,
+                               source=REACTION)
 
     async def reconcile_votes(self) -> int:
         """Make stored votes match the platforms' 👍 reactions (cast while we were away)."""
@@ -239,12 +244,13 @@ class QaService:
             if users is None:
                 continue
             users.discard(question.author_id)
-            stored = await store.voters(self.db, question.id, question.platform)
+            voted = await store.voters(self.db, question.id, question.platform)
+            by_reaction = await store.voters(self.db, question.id, question.platform, REACTION)
             now = self.clock.now()
-            for user_id in users - stored:
+            for user_id in users - voted:
                 changed += await store.add_vote(self.db, question.id, question.platform,
-                                                user_id, now)
-            for user_id in stored - users:
+                                                user_id, now, REACTION)
+            for user_id in by_reaction - users:
                 changed += await store.remove_vote(self.db, question.id, question.platform,
                                                    user_id)
         if changed:
@@ -276,8 +282,9 @@ class QaService:
 
     # -- moderation and answers ---------------------------------------------------------
 
-    async def set_status(self, question_id: int, status: str, *, reason: str | None = None,
-                         answer: str | None = None, by: str | None = None) -> QuestionView | None:
+    async def set_status(self, question_id: int, status: str, ask: Ask, *,
+                         reason: str | None = None, answer: str | None = None,
+                         by: str | None = None) -> QuestionView | None:
         found = await self.get(question_id)
         if found is None:
             return None
@@ -292,10 +299,10 @@ class QaService:
         updated = await store.update_question(self.db, question_id, self.clock.now(), **values)
         assert updated is not None
         shown = view(updated, item, await store.vote_count(self.db, question_id))
-        await self._show(item, shown)
+        await self._show(item, shown, ask)
         return shown
 
-    async def _show(self, item: Item, shown: QuestionView) -> None:
+    async def _show(self, item: Item, shown: QuestionView, ask: Ask) -> None:
         publisher = self.publishers.get(shown.platform)
         if publisher is None or shown.message_ref is None:
             return
@@ -303,7 +310,8 @@ class QaService:
         if thread is None:
             return
         try:
-            await publisher.question_changed(thread, shown)
+            await publisher.question_changed(thread, shown, question_text(ask, shown),
+                                             question_buttons(shown))
         except Exception as exc:
             log.warning("Could not show the new status of question #%s on %s: %s: %s",
                         shown.id, shown.platform, type(exc).__name__, exc)
@@ -347,6 +355,26 @@ class QaService:
 
 def _ref(row: QaThread) -> ThreadRef:
     return ThreadRef(row.platform, row.channel_id, row.thread_id, row.starter_id, row.url)
+
+
+def question_text(ask: Ask, shown: QuestionView) -> Reply:
+    """A question as its message in the thread shows it, in each status."""
+    text = Quote(shown.text, limit=MAX_CHARS)
+    if shown.status == HIDDEN:
+        reason: Line = (": ", Quote(shown.reason, limit=MAX_CHARS)) if shown.reason else ()
+        return ask.reply((f"🚫 #{shown.id} hidden by a moderator", *reason))
+    if shown.status == ANSWERED:
+        lines: list[Line] = [(f"✅ #{shown.id} from {shown.asked_by}: ", text)]
+        if shown.answer:
+            by = f" from {shown.answered_by}" if shown.answered_by else ""
+            lines.append((f"Answer{by}: ", Quote(shown.answer, limit=MAX_CHARS)))
+        return ask.reply(*lines)
+    return ask.reply((f"❓ #{shown.id} from {shown.asked_by}: ", text))
+
+
+def question_buttons(shown: QuestionView) -> tuple[Button, ...]:
+    """An open question can be upvoted with a button, where the platform has buttons."""
+    return (Button("👍 Upvote", "upvote", str(shown.id)),) if shown.status == OPEN else ()
 
 
 def question_line(shown: QuestionView) -> Line:

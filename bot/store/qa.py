@@ -136,17 +136,19 @@ async def questions(
 
 
 async def cast_vote(db: Database, question_id: int, platform: str, user_id: str,
-                    now: datetime, open_statuses: Sequence[str]) -> bool:
+                    now: datetime, open_statuses: Sequence[str], source: str) -> bool:
     """One statement for the common case of a vote: inserted only if the question exists,
     is open for votes and is not the voter's own. False means "see why" (rare)."""
     table = Question.__table__  # type: ignore[attr-defined]
     eligible = (
-        select(table.c.id, literal(platform), literal(user_id), literal(now, UTCDateTime()))
+        select(table.c.id, literal(platform), literal(user_id), literal(source),
+               literal(now, UTCDateTime()))
         .where(table.c.id == question_id, table.c.status.in_(list(open_statuses)),
                ~((table.c.platform == platform) & (table.c.author_id == user_id)))
     )
     statement = (_insert(db)(Vote)
-                 .from_select(["question_id", "platform", "user_id", "created_at"], eligible)
+                 .from_select(["question_id", "platform", "user_id", "source", "created_at"],
+                              eligible)
                  .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
                  .returning(Vote.user_id))  # type: ignore[attr-defined]
     async with db.writing() as conn:
@@ -154,11 +156,11 @@ async def cast_vote(db: Database, question_id: int, platform: str, user_id: str,
 
 
 async def add_vote(db: Database, question_id: int, platform: str, user_id: str,
-                   now: datetime) -> bool:
+                   now: datetime, source: str) -> bool:
     """True if this was a new vote."""
     statement = (_insert(db)(Vote)
                  .values(question_id=question_id, platform=platform, user_id=user_id,
-                         created_at=now)
+                         source=source, created_at=now)
                  .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
                  .returning(Vote.user_id))  # type: ignore[attr-defined]
     async with db.writing() as conn:
@@ -173,11 +175,14 @@ async def remove_vote(db: Database, question_id: int, platform: str, user_id: st
     return bool(result.rowcount)
 
 
-async def voters(db: Database, question_id: int, platform: str) -> set[str]:
+async def voters(db: Database, question_id: int, platform: str, source: str | None = None
+                 ) -> set[str]:
+    query = select(Vote.user_id).where(col(Vote.question_id) == question_id,
+                                       col(Vote.platform) == platform)
+    if source is not None:
+        query = query.where(col(Vote.source) == source)
     async with db.session() as session:
-        rows = await session.exec(select(Vote.user_id).where(
-            col(Vote.question_id) == question_id, col(Vote.platform) == platform))
-        return set(rows.all())
+        return set((await session.exec(query)).all())
 
 
 async def vote_count(db: Database, question_id: int) -> int:

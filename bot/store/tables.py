@@ -195,4 +195,5 @@ class Vote(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", primary_key=True)
     platform: str = Field(primary_key=True, max_length=32)
     user_id: str = Field(primary_key=True, max_length=64)
+    source: str = Field(default="command", max_length=16, description="reaction or command")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
