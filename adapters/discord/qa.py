@@ -215,13 +215,16 @@ class DiscordQa:
         return set()
 
     async def reaction(self, event: discord.RawReactionActionEvent, *, add: bool) -> None:
-        """A 👍 added or taken away in a server: a vote for the message's question, if it
-        is one (the core looks it up and logs the others)."""
+        """A 👍 added or taken away in a Q&A thread: a vote for the message's question, if
+        it is one (the core looks the message up). 👍s elsewhere cost no database query."""
         me = self.client.user
         if event.guild_id is None or str(event.emoji) != THUMBS_UP:
             return
         if (me is not None and event.user_id == me.id) or (
                 event.member is not None and event.member.bot):
+            return
+        if await self.client.core.qa.item_of_thread(PLATFORM, str(event.channel_id)) is None:
+            log.debug("Discord: a 👍 in channel %s, which is no Q&A thread", event.channel_id)
             return
         outcome = await self.client.core.qa.vote_by_message(
             PLATFORM, str(event.message_id), str(event.user_id), add=add)

@@ -351,6 +351,7 @@ async def test_thumbs_up_reactions_add_and_remove_votes(
         caplog: pytest.LogCaptureFixture) -> None:
     people, path = world
     caplog.set_level(logging.DEBUG, logger="bot.qa.service")
+    caplog.set_level(logging.DEBUG, logger="adapters.discord.qa")
     async with qa_bot(fake, sqlite_url, path) as bot:
         await setup_threads(bot)
         engines = thread_named(fake, fake.forum_id, "Engines")
@@ -370,6 +371,10 @@ async def test_thumbs_up_reactions_add_and_remove_votes(
         await fake.send_reaction_add(reply, THUMBS_UP, user=people.bob)  # on no question
         await wait_until(lambda: f"message {reply['id']}, which is no question" in caplog.text,
                          WAIT)
+        elsewhere = await fake.send_guild_message("what's next?", author=people.carol)
+        await fake.send_reaction_add(elsewhere, THUMBS_UP, user=people.bob)
+        await wait_until(lambda: f"a 👍 in channel {fake.channel_id}, which is no Q&A thread"
+                         in caplog.text, WAIT)
         assert await voters(bot, 1) == ids(people.carol)
 
 
