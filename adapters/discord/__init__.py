@@ -1,4 +1,5 @@
-"""The Discord adapter: slash commands, mentions and DMs through the real discord.py.
+"""The Discord adapter: slash commands, mentions, DMs and Q&A threads through the real
+discord.py.
 
 Only :func:`create` lives here, and it imports discord.py lazily: the entry point is
 loaded on every start (and by ``ask``/``check``), and importing discord.py costs time
@@ -7,7 +8,8 @@ and memory that a bot without ``DISCORD_TOKEN`` should not pay.
 Modules: ``service`` (start-up, shutdown, the process-global patch points),
 ``client`` (the discord.Client: events in, replies out), ``commands`` (the slash
 commands and their autocomplete), ``inbound`` (Discord message -> IncomingMessage),
-``embeds`` (Reply -> content and embeds), ``delivery`` (sending, and logging failures).
+``embeds`` (Reply -> content and embeds), ``delivery`` (sending, and logging failures),
+``qa`` (Q&A threads, questions and 👍 votes), ``qa_commands`` (``/ask`` and ``/qa``).
 Every module here imports the discord.py library with absolute imports; this package
 is ``adapters.discord`` and never shadows it.
 """

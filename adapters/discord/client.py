@@ -1,8 +1,11 @@
 """The discord.py client: Discord events in, the core's answers out.
 
-Intents: discord.py's defaults without the privileged message-content intent (Discord
-still sends the content of DMs and of messages that mention the bot, the only ones the
-bot answers) and without typing events (one per keystroke in every channel, unused).
+Intents: discord.py's defaults (which include reactions: 👍 votes) without typing events
+(one per keystroke in every channel, unused). The privileged message-content intent is
+asked for only when the program names a Discord Q&A channel: without it Discord still
+sends the content of DMs and of messages that mention the bot, but a question typed in
+a Q&A thread would arrive empty. (The intent is chosen at start: a reload that adds the
+Q&A channel needs a restart, and the intent switched on in the Developer Portal.)
 ``AllowedMentions.none()`` is the client default, so every message, interaction
 response and follow-up goes out with ``allowed_mentions: {"parse": []}``: repeated user
 text can never ping @everyone, @here, a role or a user. There is no message cache
@@ -22,25 +25,38 @@ from adapters.discord import delivery, inbound
 from adapters.discord.buttons import CoreButton
 from adapters.discord.commands import build_tree
 from adapters.discord.embeds import Formatter, Rendered, text_only
+from adapters.discord.qa import DiscordQa
+from adapters.discord.qa_commands import add_qa_commands
+from bot.adapter import DeliveryError
 from bot.core import Core
 from bot.messages import APOLOGY, IncomingMessage
+from bot.program import Program
 
 log = logging.getLogger(__name__)
 
 # What the bot needs in a server, and why: see README "Run on Discord".
 PERMISSIONS = discord.Permissions(
     view_channel=True,  # see the channels it is mentioned in
-    send_messages=True,  # answer mentions
-    send_messages_in_threads=True,  # ... also inside threads
+    send_messages=True,  # answer mentions; post in a forum (a Q&A thread per item)
+    send_messages_in_threads=True,  # ... also inside threads (Q&A acknowledgements)
     embed_links=True,  # answers are embeds
-    read_message_history=True,  # answers are replies to the question
+    read_message_history=True,  # answers are replies; read a question's 👍 users
+    create_public_threads=True,  # a Q&A thread on a starter message in a text channel
+    add_reactions=True,  # ✅ / 🚫 on a person's question when it is answered / hidden
+    attach_files=True,  # "qa export" answered in a channel carries a file
 )
 SCOPES = ("bot", "applications.commands")
+READY_WAIT = 60.0  # seconds a call from the core waits for the gateway at start-up
 
 
-def intents() -> discord.Intents:
+def reads_qa_threads(program: Program) -> bool:
+    """Whether the program names a Discord Q&A channel (then thread messages are read)."""
+    return bool(program.workshop.channels.get(inbound.PLATFORM, {}).get("qa"))
+
+
+def intents(*, message_content: bool = False) -> discord.Intents:
     chosen = discord.Intents.default()
-    chosen.message_content = False
+    chosen.message_content = message_content
     chosen.typing = False
     return chosen
 
@@ -54,13 +70,25 @@ class WorkshopClient(discord.Client):
         # once it has warned.)
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none(),
+        self.reads_threads = reads_qa_threads(core.catalog.current.program)
+        super().__init__(intents=intents(message_content=self.reads_threads),
+                         allowed_mentions=discord.AllowedMentions.none(),
                          guild_ready_timeout=guild_ready_timeout, max_messages=None)
         self.core = core
         self.guild_id = guild_id
         self.formatter = Formatter(live=not core.clock.simulated)
+        self.qa = DiscordQa(self)
         self.tree = build_tree(self)
+        add_qa_commands(self.tree, self)
         self.ready_once = asyncio.Event()  # set on the first READY; tests wait for it
+
+    async def connected(self, within: float = READY_WAIT) -> None:
+        """Wait for the first READY: the core sends reminders and sets up Q&A threads as
+        soon as the bot starts, before the gateway has connected."""
+        try:
+            await asyncio.wait_for(self.ready_once.wait(), within)
+        except TimeoutError:
+            raise DeliveryError("Discord is not connected", permanent=False) from None
 
     # ------------------------------------------------------------------ start-up
 
@@ -117,6 +145,8 @@ class WorkshopClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         if self.user is None:
             return
+        if self.reads_threads and await self.answer_question(message, self.user):
+            return
         incoming = inbound.from_message(message, self.user)
         if incoming is None:
             return
@@ -126,9 +156,43 @@ class WorkshopClient(discord.Client):
                                                      incoming.channel_id)
         await delivery.send_reply(message, await self.answer(incoming))
 
+    async def answer_question(self, message: discord.Message, me: discord.ClientUser
+                              ) -> bool:
+        """A person's message in a Q&A thread is a question: the core records it and the
+        acknowledgement (its number, or why it was refused) is a reply to it, in the
+        thread. False for anything else, which is then answered as usual."""
+        incoming = inbound.from_thread_message(message, me)
+        if incoming is None or incoming.thread_id is None:
+            return False
+        if await self.core.qa.item_of_thread(inbound.PLATFORM, incoming.thread_id) is None:
+            log.debug("Discord: message %s in thread %s, which is no Q&A thread", message.id,
+                      incoming.thread_id)
+            return False
+        try:
+            reply = await self.core.router.handle_thread_message(incoming, str(message.id))
+        except Exception:
+            log.exception("Recording a question from %s failed", incoming.user.id)
+            await delivery.send_reply(message, text_only(APOLOGY))
+            return True
+        if reply is None:
+            log.debug("Discord: message %s was recorded already", message.id)
+            return True
+        await delivery.send_reply(message, self.formatter.render(reply))
+        return True
+
+    async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:
+        await self.qa.reaction(event, add=True)
+
+    async def on_raw_reaction_remove(self, event: discord.RawReactionActionEvent) -> None:
+        await self.qa.reaction(event, add=False)
+
     async def answer_command(self, interaction: discord.Interaction, command: str, text: str,
-                             *, public: bool) -> None:
+                             *, public: bool, slow: bool = False) -> None:
+        """Answer a slash command or a button. ``slow`` work (creating every Q&A thread)
+        is deferred first: Discord allows 3 seconds for the first answer."""
         incoming = inbound.from_interaction(interaction, command, text)
+        if slow and not await delivery.defer(interaction, ephemeral=not public):
+            return
         try:
             reply = await self.core.router.handle(incoming)
         except Exception:

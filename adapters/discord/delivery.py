@@ -84,22 +84,35 @@ async def send_reply(message: discord.Message, rendered: Rendered) -> discord.Me
     return None
 
 
+def with_files(rendered: Rendered, options: dict[str, object]) -> dict[str, object]:
+    """``options`` plus the rendered attachment as a new ``discord.File``, if any."""
+    files = rendered.files()
+    return {**options, "files": files} if files else options
+
+
 async def _send(channel: discord.abc.Messageable, rendered: Rendered,
                 options: dict[str, object]) -> discord.Message:
     return await channel.send(rendered.content, embeds=rendered.embeds,  # type: ignore[call-overload]
-                              **options)
+                              **with_files(rendered, options))
 
 
 async def respond(interaction: discord.Interaction, rendered: Rendered, *, ephemeral: bool
                   ) -> bool:
-    """Answer a slash command (within Discord's 3 seconds: the core answers at once)."""
+    """Answer a slash command (within Discord's 3 seconds: the core answers at once), or
+    complete a deferred one with a follow-up."""
     try:
-        await interaction.response.send_message(rendered.content, embeds=rendered.embeds,
-                                                ephemeral=ephemeral)
+        if interaction.response.is_done():
+            await interaction.followup.send(  # type: ignore[call-overload]
+                rendered.content, embeds=rendered.embeds, ephemeral=ephemeral,
+                **with_files(rendered, {}))
+            return True
+        await interaction.response.send_message(  # type: ignore[call-overload]
+            rendered.content, embeds=rendered.embeds, ephemeral=ephemeral,
+            **with_files(rendered, {}))
         return True
     except discord.HTTPException as exc:
         log_http_error(f"/{command_name(interaction)} response", exc)
-        if not worth_apologising(exc) or interaction.response.is_done():
+        if not worth_apologising(exc):
             return False
     except TRANSPORT_ERRORS as exc:
         log_transport_error(f"/{command_name(interaction)} response", exc)
@@ -107,11 +120,28 @@ async def respond(interaction: discord.Interaction, rendered: Rendered, *, ephem
     return await apologise(interaction)
 
 
-async def apologise(interaction: discord.Interaction) -> bool:
-    """The apology, privately, if the interaction has not been answered yet."""
-    if interaction.response.is_done():
-        return False
+async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> bool:
+    """Tell Discord the answer is coming ("thinking…"), for work that may take longer
+    than the 3 seconds an interaction allows (creating every Q&A thread)."""
     try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return True
+    except discord.HTTPException as exc:
+        log_http_error(f"/{command_name(interaction)} defer", exc)
+    except TRANSPORT_ERRORS as exc:
+        log_transport_error(f"/{command_name(interaction)} defer", exc)
+    return False
+
+
+async def apologise(interaction: discord.Interaction) -> bool:
+    """The apology, privately: as the answer, or as a follow-up to a deferred one."""
+    try:
+        if interaction.response.is_done():
+            deferred = discord.InteractionResponseType.deferred_channel_message
+            if interaction.response.type is not deferred:
+                return False  # answered already: nothing to apologise for
+            await interaction.followup.send(APOLOGY, ephemeral=True)
+            return True
         await interaction.response.send_message(APOLOGY, ephemeral=True)
         return True
     except discord.HTTPException as exc:

@@ -20,6 +20,7 @@ description, 1,024 for a field). Cards that do not fit are counted in "…and N 
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions, format_dt
 
 from bot import timefmt
-from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
+from bot.messages import Attachment, Card, Line, Moment, Quote, Reply, ZoneNote
 from bot.render_text import more_text, quote_text
 
 MAX_CONTENT = 2000
@@ -47,10 +48,19 @@ MARKDOWN = re.compile(r"[_\\~|*`\[]|^\s*[>#-]", re.MULTILINE)
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """What one Discord message carries."""
+    """What one Discord message carries. The attachment (a Q&A export) stays bytes until
+    it is sent: a ``discord.File`` is read once, so every attempt gets a new one."""
 
     content: str | None
     embeds: list[discord.Embed]
+    attachment: Attachment | None = None
+
+    def files(self) -> list[discord.File]:
+        """The attachment as discord.py uploads it (multipart), or none."""
+        if self.attachment is None:
+            return []
+        return [discord.File(io.BytesIO(self.attachment.data),
+                             filename=self.attachment.filename)]
 
 
 def clip(text: str, limit: int) -> str:
@@ -222,10 +232,11 @@ class Formatter:
     def render(self, reply: Reply) -> Rendered:
         lines = [self.line(line, reply) for line in reply.lines]
         if not reply.cards:
-            return Rendered(self.content(lines + self._tail(reply, reply.more)), [])
+            return Rendered(self.content(lines + self._tail(reply, reply.more)), [],
+                            reply.attachment)
         listing = reply.layout == "list"
         embeds = self._list_embeds(reply) if listing else self._detail_embeds(reply)
-        return Rendered(self.content(lines), embeds)
+        return Rendered(self.content(lines), embeds, reply.attachment)
 
 
 def text_only(text: str) -> Rendered:

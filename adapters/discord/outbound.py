@@ -9,7 +9,6 @@ per DM once the channel is known.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 
@@ -24,7 +23,6 @@ from bot.messages import Outgoing
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-READY_WAIT = 60.0  # seconds a reminder waits for the gateway at start-up
 NONCE_CHARS = 25  # Discord's limit for a string nonce
 # Discord error codes that another attempt cannot fix.
 GONE = frozenset({10003, 10013, 50001, 50007, 50013, 50278})
@@ -38,12 +36,6 @@ class DiscordOutbound:
     def __init__(self, client: WorkshopClient) -> None:
         self.client = client
 
-    async def _ready(self) -> None:
-        try:
-            await asyncio.wait_for(self.client.ready_once.wait(), READY_WAIT)
-        except TimeoutError:
-            raise DeliveryError("Discord is not connected", permanent=False) from None
-
     async def _channel_for(self, message: Outgoing) -> int:
         if not message.direct:
             return int(message.target)
@@ -56,7 +48,7 @@ class DiscordOutbound:
         return int(channel_id)
 
     async def deliver(self, message: Outgoing) -> str | None:
-        await self._ready()
+        await self.client.connected()
         rendered = self.client.formatter.render(message.reply)
         view = view_of([(b.label, b.command, b.value) for b in message.buttons])
         try:

@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
+import discord
 import discord.gateway
 import discord.http
 import yarl
@@ -20,7 +21,7 @@ import yarl
 from adapters.discord.client import WorkshopClient
 from adapters.discord.outbound import DiscordOutbound
 from bot.core import Core
-from bot.messages import Outgoing
+from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,19 @@ def discord_endpoints(api_url: str, gateway_url: str) -> Iterator[None]:
         route.BASE, websocket.DEFAULT_GATEWAY = saved
 
 
+class MessageContentRefused(Exception):
+    """Discord refused the Message Content intent, which a Discord Q&A channel needs."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Discord refused the Message Content intent, which the bot asks for because the "
+            "program names a Discord Q&A channel (channels.discord.qa): switch on 'Message "
+            "Content Intent' on the Developer Portal's Bot page (see README, Run on Discord)")
+
+
 class DiscordAdapter:
-    """Serves Discord until cancelled (closing is always clean, see :meth:`run`), and
-    sends reminders into it."""
+    """Serves Discord until cancelled (closing is always clean, see :meth:`run`), sends
+    reminders into it, and hosts the Q&A threads (a ``QaPublisher``: see ``qa.py``)."""
 
     name = "discord"
     platform = "discord"
@@ -61,6 +72,25 @@ class DiscordAdapter:
     async def find_delivered(self, message: Outgoing) -> str | None:
         return await self._outbound.find_delivered(message)
 
+    async def open_thread(self, channel_id: str, slug: str, title: str, intro: Reply,
+                          existing: ThreadRef | None) -> ThreadRef:
+        return await self.client.qa.open_thread(channel_id, slug, title, intro, existing)
+
+    async def publish_question(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply, buttons: tuple[Button, ...]) -> str | None:
+        return await self.client.qa.publish_question(thread, question, text, buttons)
+
+    async def question_changed(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply, buttons: tuple[Button, ...]) -> None:
+        await self.client.qa.question_changed(thread, question, text, buttons)
+
+    async def publish_answer(self, thread: ThreadRef, question: QuestionView,
+                             text: Reply) -> None:
+        await self.client.qa.publish_answer(thread, question, text)
+
+    async def votes_on(self, thread: ThreadRef, question: QuestionView) -> set[str] | None:
+        return await self.client.qa.votes_on(thread, question)
+
     async def run(self) -> None:
         """Log in, sync commands, connect, and answer until cancelled.
 
@@ -72,4 +102,7 @@ class DiscordAdapter:
         settings = self.core.settings
         with discord_endpoints(settings.discord_api_url, settings.discord_gateway_url):
             async with self.client:
-                await self.client.start(self._token)
+                try:
+                    await self.client.start(self._token)
+                except discord.PrivilegedIntentsRequired:
+                    raise MessageContentRefused() from None

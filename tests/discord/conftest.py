@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -105,9 +105,12 @@ async def until_ready(adapter: DiscordAdapter, task: asyncio.Task[None]) -> None
 
 @contextlib.asynccontextmanager
 async def running(fake: FakeDiscord, database_url: str, clock: ManualClock | None,
+                  on_start: Callable[[RunningBot], None] | None = None,
                   **settings: Any) -> AsyncIterator[RunningBot]:
     """The bot on the bundled program, serving Discord through the fake; with ``clock``
-    None, the clock comes from the settings (BOT_NOW, BOT_SPEED) as in production."""
+    None, the clock comes from the settings (BOT_NOW, BOT_SPEED) as in production.
+    ``on_start`` runs as soon as the adapter's task is created, before the client is
+    ready (where ``bot.app.serve`` attaches the adapter and starts its background work)."""
     saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
     config = make_settings(database_url, discord_token=TOKEN, discord_api_url=fake.api_url,
                            discord_gateway_url=fake.gateway_url, **settings)
@@ -116,9 +119,12 @@ async def running(fake: FakeDiscord, database_url: str, clock: ManualClock | Non
         assert isinstance(adapter, DiscordAdapter)
         with loop_errors() as errors:
             task = asyncio.create_task(adapter.run(), name="adapter:discord")
+            started = RunningBot(fake, core, adapter, task)
             try:
+                if on_start is not None:
+                    on_start(started)
                 await until_ready(adapter, task)
-                yield RunningBot(fake, core, adapter, task)
+                yield started
                 await asyncio.sleep(0.01)  # let the last handlers finish
                 if task.done():
                     ended = task.exception() if not task.cancelled() else "cancelled"
@@ -134,7 +140,7 @@ async def running(fake: FakeDiscord, database_url: str, clock: ManualClock | Non
             assert not keep_alive_threads(), "the heartbeat thread is still running"
             restored = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
             assert restored == saved, "discord.py's endpoints were not restored"
-            del adapter, task
+            del adapter, task, started
             await asyncio.sleep(0)
         assert not errors, errors
 

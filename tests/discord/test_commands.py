@@ -18,7 +18,8 @@ from tests.support import ManualClock
 
 ANSWERS = {"now", "next", "agenda", "papers", "when", "about", "search", "tz", "help"}
 PERSONAL = {"remind", "reminders", "remind-cancel"}  # about the asker only: never public
-COMMANDS = ANSWERS | PERSONAL
+QA = {"ask", "qa"}  # tests/discord/test_qa.py
+COMMANDS = ANSWERS | PERSONAL | QA
 
 
 def unix(iso: str) -> int:

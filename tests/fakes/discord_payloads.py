@@ -65,7 +65,9 @@ MESSAGE_REPLY = 19
 MESSAGE_CHAT_INPUT_COMMAND = 20
 
 ALL_PERMISSIONS = str((1 << 53) - 1)
-EVERYONE_PERMISSIONS = "1071698660929"
+EVERYONE_PERMISSIONS = "1071698660929"  # Discord's default for @everyone: no Manage Messages
+ADMINISTRATOR = 1 << 3
+MANAGE_MESSAGES = 1 << 13
 
 
 def now_iso() -> str:
@@ -100,15 +102,18 @@ def user(user_id: int, name: str, *, bot: bool = False) -> Json:
     }
 
 
-def member(of: Json | None, *, permissions: bool = False) -> Json:
+def member(of: Json | None, *, permissions: int | None = None,
+           roles: list[str] | None = None) -> Json:
     """A guild member; ``of`` None leaves out ``user`` (as inside MESSAGE_CREATE.member).
+    ``permissions`` (the member's resolved permissions in the channel) is only in
+    interactions; ``roles`` are role ids.
 
     discord.py 2.7 reads ``flags`` and ``roles`` unconditionally: without ``flags`` a
     GUILD_CREATE or INTERACTION_CREATE kills the client, and inside MESSAGE_CREATE the
     author silently degrades from a Member to a User.
     """
     data: Json = {
-        "roles": [],
+        "roles": list(roles or []),
         "joined_at": now_iso(),
         "premium_since": None,
         "deaf": False,
@@ -122,8 +127,8 @@ def member(of: Json | None, *, permissions: bool = False) -> Json:
     }
     if of is not None:
         data["user"] = of
-    if permissions:
-        data["permissions"] = ALL_PERMISSIONS
+    if permissions is not None:
+        data["permissions"] = str(permissions)
     return data
 
 
@@ -165,11 +170,15 @@ def dm_channel(channel_id: int, recipient: Json) -> Json:
 
 
 def everyone_role(guild_id: int) -> Json:
+    return role(guild_id, "@everyone", int(EVERYONE_PERMISSIONS), position=0)
+
+
+def role(role_id: int, name: str, permissions: int, *, position: int) -> Json:
     return {
-        "id": str(guild_id),
-        "name": "@everyone",
-        "permissions": EVERYONE_PERMISSIONS,
-        "position": 0,
+        "id": str(role_id),
+        "name": name,
+        "permissions": str(permissions),
+        "position": position,
         "color": 0,
         "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
         "hoist": False,

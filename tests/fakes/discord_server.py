@@ -9,10 +9,16 @@ would (:meth:`FakeDiscord.send_guild_message`, :meth:`~FakeDiscord.send_slash_co
 What it does like Discord, because discord.py or our bot depends on it:
 
 - REST: login (``/users/@me``, ``/oauth2/applications/@me``), command sync, messages
-  (create with ``nonce``/``enforce_nonce`` de-duplication, edit, delete, fetch, replies,
-  multipart attachments), DM channels, threads and forum posts, reactions and reaction
-  users, interaction callbacks, follow-ups and ``@original`` edits. Responses carry
-  ``Content-Type: application/json`` exactly (discord.py compares it literally).
+  (create with ``nonce``/``enforce_nonce`` de-duplication, edit (only the bot's own),
+  delete, fetch (only from the channel they are in), replies, multipart attachments, also
+  on interaction answers and follow-ups), DM channels, channels and threads (fetch,
+  delete: 404 Unknown Channel afterwards), forum posts and threads on a message,
+  reactions and reaction users, interaction callbacks, follow-ups and ``@original``
+  edits. Responses carry ``Content-Type: application/json`` exactly (discord.py compares
+  it literally).
+- Members: roles (:meth:`FakeDiscord.add_role`, :meth:`~FakeDiscord.give_role`) in every
+  member object, and the permissions Discord resolves from them in interactions
+  (@everyone has no Manage Messages, as by default).
 - Gateway: HELLO, heartbeats, IDENTIFY -> READY + GUILD_CREATE, RESUME with replay of
   the events the client missed, RECONNECT (op 7), INVALID_SESSION (op 9), and the
   message-content rule: without the privileged intent, guild messages that do not
@@ -168,6 +174,7 @@ class FakeDiscord:
         interaction_response_deadline: float | None = 3.0,
         ratelimit_headers: bool = False,
         requests_per_second: float | None = None,
+        message_content_allowed: bool = True,
     ) -> None:
         if guild_count < 1:
             raise ValueError("the fake needs at least one guild")
@@ -175,6 +182,9 @@ class FakeDiscord:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.echo_own_messages = echo_own_messages  # Discord echoes the bot's own posts
         self.enforce_intents = enforce_intents
+        # The Developer Portal's Message Content switch: off, an IDENTIFY that asks for the
+        # intent is closed with 4014 "Disallowed intent(s)".
+        self.message_content_allowed = message_content_allowed
         self.interaction_response_deadline = interaction_response_deadline
         self.ratelimit_headers = ratelimit_headers
         # Discord's global limit for a bot (about 50 requests a second): enforced over a
@@ -193,6 +203,7 @@ class FakeDiscord:
         self.guilds: dict[int, Json] = {}
         self.channels: dict[int, Json] = {}  # guild channels, threads and DMs, by id
         self.dm_channels: dict[int, Json] = {}  # by recipient user id
+        self.member_roles: dict[tuple[int, int], list[str]] = {}  # (guild, user) -> role ids
         for number in range(1, guild_count + 1):
             self._make_guild(f"Workshop {number}")
         first = next(iter(self.guilds.values()))
@@ -301,6 +312,76 @@ class FakeDiscord:
         created["owner_id"] = (owner or self.user)["id"]
         await self.dispatch("THREAD_CREATE", dict(created, newly_created=True))
         return int(created["id"])
+
+    async def add_role(self, name: str, *, permissions: int = 0,
+                       guild_id: int | None = None) -> Json:
+        """A new role in a guild; connected clients get GUILD_ROLE_CREATE, later ones find
+        it in GUILD_CREATE."""
+        guild_id = guild_id or self.guild_id
+        roles = self.guilds[guild_id]["roles"]
+        created = p.role(self.ids.next(), name, permissions, position=len(roles))
+        roles.append(created)
+        await self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": created})
+        return created
+
+    def give_role(self, user: Json, role: Json, guild_id: int | None = None) -> None:
+        """``user`` has ``role`` from now on (in the member objects of later events)."""
+        held = self.member_roles.setdefault((guild_id or self.guild_id, int(user["id"])), [])
+        if role["id"] not in held:
+            held.append(role["id"])
+
+    def roles_of(self, user: Json, guild_id: int | None) -> list[str]:
+        if guild_id is None:
+            return []
+        return list(self.member_roles.get((guild_id, int(user["id"])), []))
+
+    def permissions_of(self, user: Json, channel_id: int) -> int:
+        """A member's resolved permissions in a channel, as interactions carry them: the
+        owner and administrators have all; anyone else has @everyone's and their roles'.
+        (The fake's channels and threads have no permission overwrites.)"""
+        guild_id = self.guild_of_channel(channel_id)
+        if guild_id is None:
+            return 0
+        guild = self.guilds[guild_id]
+        if guild["owner_id"] == user["id"]:
+            return int(p.ALL_PERMISSIONS)
+        held = set(self.roles_of(user, guild_id)) | {str(guild_id)}  # @everyone's id
+        value = 0
+        for role in guild["roles"]:
+            if role["id"] in held:
+                value |= int(role["permissions"])
+        return int(p.ALL_PERMISSIONS) if value & p.ADMINISTRATOR else value
+
+    def member_of(self, user: Json | None, author: Json, guild_id: int | None) -> Json:
+        """A member object for ``author`` (``user`` None leaves out the user, as inside
+        MESSAGE_CREATE)."""
+        return p.member(user, roles=self.roles_of(author, guild_id))
+
+    async def delete_channel(self, channel_id: int) -> Json:
+        """Someone deletes a channel or thread: it is gone (404 Unknown Channel from now
+        on), a forum post takes its messages along, and clients get THREAD_DELETE or
+        CHANNEL_DELETE. A thread's starter message in a text channel stays, as on
+        Discord."""
+        gone = self.channels.pop(channel_id)
+        for message_id in [i for i, m in self.messages.items()
+                           if int(m["channel_id"]) == channel_id]:
+            del self.messages[message_id]
+        if gone["type"] in (p.PUBLIC_THREAD, p.PRIVATE_THREAD):
+            await self.dispatch("THREAD_DELETE", {"id": gone["id"], "guild_id": gone["guild_id"],
+                                                  "parent_id": gone["parent_id"],
+                                                  "type": gone["type"]})
+        else:
+            guild = self.guilds.get(int(gone.get("guild_id") or 0))
+            if guild is not None:
+                guild["channels"] = [c for c in guild["channels"] if c["id"] != gone["id"]]
+            await self.dispatch("CHANNEL_DELETE", gone)
+        return gone
+
+    def threads_in(self, parent_id: int) -> list[Json]:
+        """The threads (forum posts included) whose parent is ``parent_id``, oldest first."""
+        return [c for c in self.channels.values()
+                if c["type"] in (p.PUBLIC_THREAD, p.PRIVATE_THREAD)
+                and c.get("parent_id") == str(parent_id)]
 
     def dm_channel_for(self, recipient: Json) -> Json:
         user_id = int(recipient["id"])
@@ -484,6 +565,7 @@ class FakeDiscord:
             ("GET", r"/applications/(\d+)/guilds/(\d+)/commands", self._get_commands),
             ("POST", r"/users/@me/channels", self._create_dm),
             ("GET", r"/channels/(\d+)", self._get_channel),
+            ("DELETE", r"/channels/(\d+)", self._delete_channel),
             ("POST", r"/channels/(\d+)/typing", self._no_content),
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
@@ -670,6 +752,20 @@ class FakeDiscord:
         return json_response(channel) if channel else error_response(404, 10003,
                                                                       "Unknown Channel")
 
+    async def _delete_channel(self, _r: web.Request, _rec: RecordedRequest, m: re.Match[str]
+                              ) -> web.Response:
+        channel_id = int(m.group(1))
+        if channel_id not in self.channels:
+            return error_response(404, 10003, "Unknown Channel")
+        return json_response(await self.delete_channel(channel_id))
+
+    def _attachments(self, files: list[Json]) -> list[Json]:
+        """Message.attachments for uploaded files (the bytes stay in the recorded request)."""
+        return [{"id": str(self.ids.next()), "filename": f["filename"], "size": len(f["data"]),
+                 "url": f"{self.base_url}/attachments/{f['filename']}",
+                 "proxy_url": f"{self.base_url}/attachments/{f['filename']}"}
+                for f in files]
+
     def _store_message(self, message: Json) -> None:
         self.messages[int(message["id"])] = message
         channel = self.channels.get(int(message["channel_id"]))
@@ -715,12 +811,7 @@ class FakeDiscord:
                 return json_response(self.messages[existing])
         message = self._message_from_body(channel_id, body, author=self.bot_user)
         if rec.files:
-            message["attachments"] = [
-                {"id": str(self.ids.next()), "filename": f["filename"], "size": len(f["data"]),
-                 "url": f"{self.base_url}/attachments/{f['filename']}",
-                 "proxy_url": f"{self.base_url}/attachments/{f['filename']}"}
-                for f in rec.files
-            ]
+            message["attachments"] = self._attachments(rec.files)
         self._store_message(message)
         if nonce is not None:
             self._nonces[(channel_id, str(nonce))] = int(message["id"])
@@ -732,19 +823,31 @@ class FakeDiscord:
         """Discord sends the bot its own new messages as MESSAGE_CREATE."""
         event = dict(message)
         if "guild_id" in event:
-            event["member"] = p.member(None)
+            event["member"] = self.member_of(None, message["author"], int(event["guild_id"]))
         await self.dispatch("MESSAGE_CREATE", event)
+
+    def _message_in(self, channel_id: int, message_id: int) -> Json | web.Response:
+        """The message, or Discord's 404: Unknown Channel, or Unknown Message when it is not
+        in that channel."""
+        if channel_id not in self.channels:
+            return error_response(404, 10003, "Unknown Channel")
+        found = self.messages.get(message_id)
+        if found is None or int(found["channel_id"]) != channel_id:
+            return error_response(404, 10008, "Unknown Message")
+        return found
 
     async def _get_message(self, _r: web.Request, _rec: RecordedRequest, m: re.Match[str]
                            ) -> web.Response:
-        found = self.messages.get(int(m.group(2)))
-        return json_response(found) if found else error_response(404, 10008, "Unknown Message")
+        found = self._message_in(int(m.group(1)), int(m.group(2)))
+        return found if isinstance(found, web.Response) else json_response(found)
 
     async def _edit_message(self, _r: web.Request, rec: RecordedRequest, m: re.Match[str]
                             ) -> web.Response:
-        found = self.messages.get(int(m.group(2)))
-        if found is None:
-            return error_response(404, 10008, "Unknown Message")
+        found = self._message_in(int(m.group(1)), int(m.group(2)))
+        if isinstance(found, web.Response):
+            return found
+        if found["author"]["id"] != self.bot_user["id"] and set(rec.json or {}) - {"flags"}:
+            return error_response(403, 50005, "Cannot edit a message authored by another user")
         for key in ("content", "embeds", "components", "flags", "attachments"):
             if key in (rec.json or {}):
                 found[key] = rec.json[key]
@@ -782,6 +885,7 @@ class FakeDiscord:
             created = self._new_thread(parent_id, thread_id, body, p.PUBLIC_THREAD)
             starter = self._message_from_body(thread_id, body["message"], author=self.bot_user)
             starter["id"] = str(thread_id)  # a forum post's first message has the thread's id
+            starter["attachments"] = self._attachments(rec.files)
             self._store_message(starter)
             created.update(message_count=1, last_message_id=starter["id"])
             out = dict(created, message=starter)
@@ -790,13 +894,19 @@ class FakeDiscord:
                                        int(body.get("type") or p.PRIVATE_THREAD))
             out = created
         await self.dispatch("THREAD_CREATE", dict(created, newly_created=True))
+        if "message" in out and self.echo_own_messages:
+            await self._echo(out["message"])  # Discord also sends the post's first message
         return json_response(out)
 
     async def _thread_from_message(self, _r: web.Request, rec: RecordedRequest,
                                    m: re.Match[str]) -> web.Response:
         parent_id, message_id = int(m.group(1)), int(m.group(2))
-        if parent_id not in self.channels:
-            return error_response(404, 10003, "Unknown Channel")
+        found = self._message_in(parent_id, message_id)
+        if isinstance(found, web.Response):
+            return found
+        if message_id in self.channels:
+            return error_response(400, 160004, "A thread has already been created for this "
+                                  "message")
         # A thread started from a message takes the message's id.
         created = self._new_thread(parent_id, message_id, rec.json or {}, p.PUBLIC_THREAD)
         await self.dispatch("THREAD_CREATE", dict(created, newly_created=True))
@@ -828,6 +938,9 @@ class FakeDiscord:
     async def _add_own_reaction(self, _r: web.Request, _rec: RecordedRequest,
                                 m: re.Match[str]) -> web.Response:
         message_id, key = int(m.group(2)), p.emoji_key(m.group(3))
+        found = self._message_in(int(m.group(1)), message_id)
+        if isinstance(found, web.Response):
+            return found
         users = self.reactions.setdefault((message_id, key), [])
         if int(self.bot_user["id"]) not in users:
             users.append(int(self.bot_user["id"]))
@@ -848,6 +961,9 @@ class FakeDiscord:
                               m: re.Match[str]) -> web.Response:
         # discord.py percent-encodes the emoji; the recorded raw_path shows it.
         message_id, key = int(m.group(2)), p.emoji_key(m.group(3))
+        found = self._message_in(int(m.group(1)), message_id)
+        if isinstance(found, web.Response):
+            return found
         limit = int(rec.query.get("limit", 25))
         after = int(rec.query.get("after", 0))
         ids = sorted(u for u in self.reactions.get((message_id, key), []) if u > after)[:limit]
@@ -892,6 +1008,7 @@ class FakeDiscord:
             )
             loading = p.LOADING if callback_type == p.CALLBACK_DEFERRED_MESSAGE else 0
             original["flags"] = flags | loading
+            original["attachments"] = self._attachments(rec.files)
             self.interaction_originals[token] = original
             self._store_message(original)
             summary["response_message_id"] = original["id"]
@@ -917,6 +1034,7 @@ class FakeDiscord:
             channel_id, rec.json or {}, author=self.bot_user,
             extra={"webhook_id": str(self.app_id), "application_id": str(self.app_id)},
         )
+        followup["attachments"] = self._attachments(rec.files)
         self._store_message(followup)
         if rec.query.get("wait") in ("1", "true", "True"):
             return json_response(followup)
@@ -992,6 +1110,10 @@ class FakeDiscord:
         if self.token is not None and d.get("token") != self.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
+        if (not self.message_content_allowed
+                and int(d.get("intents") or 0) & p.INTENT_MESSAGE_CONTENT):
+            await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         session = Session(secrets.token_hex(16), int(d.get("intents") or 0), d)
         self._sessions[session.session_id] = session
         session.conn = conn
@@ -1014,7 +1136,11 @@ class FakeDiscord:
             ready["shard"] = d["shard"]
         await self._send_dispatch(session, "READY", ready)
         for data in self.guilds.values():
-            await self._send_dispatch(session, "GUILD_CREATE", data)
+            # GUILD_CREATE carries the guild's active threads (forum posts included).
+            threads = [c for c in self.channels.values() if c.get("guild_id") == data["id"]
+                       and c["type"] in (p.PUBLIC_THREAD, p.PRIVATE_THREAD)
+                       and not c["thread_metadata"]["archived"]]
+            await self._send_dispatch(session, "GUILD_CREATE", dict(data, threads=threads))
 
     async def _on_resume(self, conn: _Conn, d: Json) -> None:
         session = self._sessions.get(str(d.get("session_id")))
@@ -1135,7 +1261,8 @@ class FakeDiscord:
                                     guild_id=self.guild_of_channel(channel_id),
                                     mentions=mentioned, extra=extra)
         self._store_message(sent)
-        return dict(sent, member=p.member(None))
+        return dict(sent, member=self.member_of(None, author,
+                                                self.guild_of_channel(channel_id)))
 
     async def send_guild_message(
         self,
@@ -1168,8 +1295,8 @@ class FakeDiscord:
 
     async def redeliver(self, sent: Json) -> None:
         """Dispatch a stored message's MESSAGE_CREATE again (a duplicate delivery)."""
-        event = dict(sent, member=p.member(None)) if "guild_id" in sent else dict(
-            sent, channel_type=p.DM)
+        event = dict(sent, member=self.member_of(None, sent["author"], int(sent["guild_id"]))
+                     ) if "guild_id" in sent else dict(sent, channel_type=p.DM)
         await self.dispatch("MESSAGE_CREATE", event)
 
     def _find_command(self, name: str, guild_id: int | None) -> tuple[Json | None, int | None]:
@@ -1216,13 +1343,15 @@ class FakeDiscord:
         if in_guild:
             channel_id = channel_id or self.channel_id
             guild_id = self.guild_of_channel(channel_id)
+            resolved = self.permissions_of(user, channel_id)
             payload.update(
                 guild_id=str(guild_id),
                 guild={"id": str(guild_id), "locale": "en-US", "features": []},
                 guild_locale="en-US",
                 channel_id=str(channel_id),
-                channel=dict(self.channels[channel_id], permissions=p.ALL_PERMISSIONS),
-                member=p.member(user, permissions=True),
+                channel=dict(self.channels[channel_id], permissions=str(resolved)),
+                member=p.member(user, permissions=resolved,
+                                roles=self.roles_of(user, guild_id)),
                 authorizing_integration_owners={"0": str(guild_id)},
                 context=0,
             )
@@ -1238,13 +1367,16 @@ class FakeDiscord:
         return payload
 
     def _command_data(self, name: str, values: dict[str, object] | list[Json] | None,
-                      focused: str | None, in_guild: bool) -> Json:
+                      focused: str | None, in_guild: bool, sub: str | None = None) -> Json:
+        """``sub`` names a sub-command of a group (``/qa top``): Discord nests its options
+        in one option of type 1 (SUB_COMMAND)."""
         command, guild_id = self._find_command(name, self.guild_id if in_guild else None)
+        given = p.options(values, focused)
         data: Json = {
             "id": command["id"] if command else str(self.ids.next()),
             "name": name,
             "type": 1,
-            "options": p.options(values, focused),
+            "options": given if sub is None else [{"name": sub, "type": 1, "options": given}],
         }
         if guild_id is not None:
             # Guild commands carry data.guild_id; without it discord.py's CommandTree looks
@@ -1254,20 +1386,24 @@ class FakeDiscord:
 
     async def send_slash_command(self, name: str, values: dict[str, object] | None = None, *,
                                  user: Json | None = None, in_guild: bool = True,
-                                 channel_id: int | None = None) -> Json:
-        """INTERACTION_CREATE for a slash command, with ``{option: value}``."""
+                                 channel_id: int | None = None, sub: str | None = None
+                                 ) -> Json:
+        """INTERACTION_CREATE for a slash command (``sub``: its sub-command), with
+        ``{option: value}``."""
         payload = self.interaction_payload(
-            p.INTERACTION_COMMAND, self._command_data(name, values, None, in_guild),
+            p.INTERACTION_COMMAND, self._command_data(name, values, None, in_guild, sub),
             user=user, in_guild=in_guild, channel_id=channel_id)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
     async def send_autocomplete(self, name: str, values: dict[str, object], focused: str, *,
                                 user: Json | None = None, in_guild: bool = True,
-                                channel_id: int | None = None) -> Json:
+                                channel_id: int | None = None, sub: str | None = None
+                                ) -> Json:
         """INTERACTION_CREATE for autocomplete; ``focused`` names the option being typed."""
         payload = self.interaction_payload(
-            p.INTERACTION_AUTOCOMPLETE, self._command_data(name, values, focused, in_guild),
+            p.INTERACTION_AUTOCOMPLETE, self._command_data(name, values, focused, in_guild,
+                                                           sub),
             user=user, in_guild=in_guild, channel_id=channel_id)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
@@ -1291,7 +1427,7 @@ class FakeDiscord:
         if guild_id is not None:
             event["guild_id"] = str(guild_id)
             if with_member:
-                event["member"] = p.member(who)
+                event["member"] = self.member_of(who, who, guild_id)
         return event
 
     async def send_reaction_add(self, target: Json, emoji: str, *, user: Json | None = None
