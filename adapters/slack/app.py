@@ -14,12 +14,19 @@ serves until cancelled:
 
 On cancellation everything is closed in reverse order (the socket or server, then the
 client's HTTP session), so nothing is left open.
+
+The adapter also sends on its own: reminders (``deliver``, through ``delivery``) and
+Q&A threads (``open_thread`` and the rest of :class:`~bot.adapter.QaPublisher`, through
+``threads``). Those calls can come before the connection is up (``workshop-bot qa setup``
+and the vote reconciliation start beside the adapter), so they wait for it, briefly.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -39,9 +46,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery import SlackDelivery
 from adapters.slack.listeners import Listeners
+from adapters.slack.threads import SlackThreads
 from bot.adapter import DeliveryError
 from bot.core import Core
-from bot.messages import Outgoing
+from bot.messages import Outgoing, QuestionView, Reply, ThreadRef
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +57,15 @@ EVENTS_PATH = "/slack/events"
 RATE_LIMIT_RETRIES = 5  # each waits Retry-After (+ up to 1 s); slack-sdk's default is 1
 SHUTDOWN_SECONDS = 3.0  # how long the HTTP server lets running requests finish
 FORM = "application/x-www-form-urlencoded"
-READY_WAIT = 30.0  # seconds a reminder waits for the connection at start-up
+READY_WAIT = 30.0  # seconds a reminder or a Q&A call waits for the connection at start-up
 
 
 class SlackStartupError(Exception):
     """Slack refused the adapter's credentials; the message is one line for the log."""
+
+
+class SlackNotConnected(Exception):
+    """A Q&A call came while the adapter could not reach Slack."""
 
 
 def build_client(core: Core, session: aiohttp.ClientSession) -> AsyncWebClient:
@@ -103,7 +115,8 @@ def repair_form_body(request: AsyncBoltRequest) -> None:
 
 
 class SlackAdapter:
-    """Serves one Slack workspace until cancelled, and sends reminders into it."""
+    """Serves one Slack workspace until cancelled, sends reminders into it, and hosts
+    the Q&A threads there."""
 
     name = "slack"
     platform = "slack"
@@ -116,15 +129,28 @@ class SlackAdapter:
         self.url: str | None = None  # the HTTP endpoint, in HTTP mode
         self.send_rate = core.settings.slack_send_rate
         self._delivery: SlackDelivery | None = None
+        self._threads: SlackThreads | None = None
 
-    async def _connected(self) -> SlackDelivery:
-        """Reminders wait (briefly) for the adapter to be connected."""
+    async def _wait_ready(self) -> bool:
         try:
             await asyncio.wait_for(self.ready.wait(), READY_WAIT)
         except TimeoutError:
-            raise DeliveryError("Slack is not connected", permanent=False) from None
+            return False
+        return True
+
+    async def _connected(self) -> SlackDelivery:
+        """Reminders wait (briefly) for the adapter to be connected."""
+        if not await self._wait_ready():
+            raise DeliveryError("Slack is not connected", permanent=False)
         assert self._delivery is not None
         return self._delivery
+
+    async def _qa(self) -> SlackThreads:
+        """Q&A calls wait (briefly) for the adapter to be connected, as reminders do."""
+        if not await self._wait_ready():
+            raise SlackNotConnected(f"Slack is not connected after {READY_WAIT:g} s")
+        assert self._threads is not None
+        return self._threads
 
     async def deliver(self, message: Outgoing) -> str | None:
         return await (await self._connected()).deliver(message)
@@ -132,25 +158,47 @@ class SlackAdapter:
     async def find_delivered(self, message: Outgoing) -> str | None:
         return await (await self._connected()).find_delivered(message)
 
+    # QaPublisher: the Q&A threads (adapters/slack/threads.py)
+
+    async def open_thread(self, channel_id: str, slug: str, title: str, intro: Reply,
+                          existing: ThreadRef | None) -> ThreadRef:
+        return await (await self._qa()).open_thread(channel_id, slug, title, intro, existing)
+
+    async def publish_question(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply) -> str | None:
+        return await (await self._qa()).publish_question(thread, question, text)
+
+    async def question_changed(self, thread: ThreadRef, question: QuestionView) -> None:
+        await (await self._qa()).question_changed(thread, question)
+
+    async def publish_answer(self, thread: ThreadRef, question: QuestionView,
+                             text: Reply) -> None:
+        await (await self._qa()).publish_answer(thread, question, text)
+
+    async def votes_on(self, thread: ThreadRef, question: QuestionView) -> set[str] | None:
+        return await (await self._qa()).votes_on(thread, question)
+
     async def run(self) -> None:
         async with aiohttp.ClientSession() as session:
             client = build_client(self.core, session)
-            identity = await self._check_token(client)
+            auth = await self._check_token(client)
+            identity = f"@{auth.get('user')} in {auth.get('team')}"
             self._delivery = SlackDelivery(client)
+            self._threads = SlackThreads(client, str(auth.get("user_id") or ""),
+                                         str(auth.get("bot_id") or ""))
             app = build_app(self.core, client)
             if self.socket_mode:
                 await self._serve_socket_mode(app, client, identity)
             else:
                 await self._serve_http(app, identity)
 
-    async def _check_token(self, client: AsyncWebClient) -> str:
+    async def _check_token(self, client: AsyncWebClient) -> Mapping[str, Any]:
         try:
-            auth = await client.auth_test()
+            return (await client.auth_test()).data  # type: ignore[return-value]
         except SlackApiError as exc:
             raise SlackStartupError(
                 f"auth.test failed: {exc.response.get('error')} (check SLACK_BOT_TOKEN)"
             ) from None
-        return f"@{auth.get('user')} in {auth.get('team')}"
 
     async def _serve_http(self, app: AsyncApp, identity: str) -> None:
         async def handle(request: web.Request) -> web.Response:

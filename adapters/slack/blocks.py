@@ -129,21 +129,23 @@ def _pack(texts: list[str], limit: int = SECTION_CHARS) -> list[str]:
     return chunks
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
+    """A section block of mrkdwn that is already escaped."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _context(text: str) -> Block:
+def context(text: str) -> Block:
+    """A context block (small grey text) of mrkdwn that is already escaped."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def to_blocks(reply: Reply) -> list[Block]:
     """Lines, a section per card, "…and N more", closing lines: within Slack's limits."""
-    head = [_section(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.lines])]
+    head = [section(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.lines])]
     tail = []
     if reply.more:
-        tail.append(_context(escape(render_text.more_text(reply.more))))
-    tail += [_context(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.after])]
+        tail.append(context(escape(render_text.more_text(reply.more))))
+    tail += [context(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.after])]
     if reply.layout == "list":
         cards = [card_list_line(card, reply) for card in reply.cards]
     else:
@@ -151,7 +153,7 @@ def to_blocks(reply: Reply) -> list[Block]:
     room = MAX_BLOCKS - len(head) - len(tail)
     if len(cards) > room:  # a long list: several items share a section
         cards = _pack(cards)
-    return head + [_section(text) for text in cards[:room]] + tail
+    return head + [section(text) for text in cards[:room]] + tail
 
 
 ACTION_PREFIX = "workshop:"  # action_id of our buttons: workshop:<command>
@@ -175,4 +177,4 @@ def to_message(reply: Reply, buttons: Sequence[Button] = ()) -> SlackMessage:
 
 def plain(text: str) -> SlackMessage:
     """A message of our own words only (the apology)."""
-    return SlackMessage(text=escape(text), blocks=[_section(escape(text))])
+    return SlackMessage(text=escape(text), blocks=[section(escape(text))])

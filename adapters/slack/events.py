@@ -20,6 +20,10 @@ from bot.messages import IncomingMessage, UserRef
 
 PLATFORM = "slack"
 PUBLIC_WORD = "public"
+# Slack's names for 👍 (any skin tone comes as "+1::skin-tone-2"): the reaction is a vote.
+THUMBS_UP = frozenset({"+1", "thumbsup"})
+# A reply in a thread, also sent to the channel ("thread_broadcast"), is still a reply.
+THREAD_REPLY_SUBTYPES = frozenset({"", "thread_broadcast"})
 
 # <http://example.org|example.org>, <mailto:a@b.org|a@b.org> or a bare <https://…>
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>")
@@ -33,6 +37,26 @@ class Question:
     message: IncomingMessage
     channel: str
     thread_ts: str | None  # None: answer in the channel itself
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadReply:
+    """A person's message inside a channel thread: a question, when the thread is Q&A."""
+
+    message: IncomingMessage
+    channel: str
+    thread_ts: str
+    ts: str  # the message's own ts: its reference for votes and status marks
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """A 👍 added to or taken off a message."""
+
+    user: str
+    channel: str
+    ts: str
+    added: bool
 
 
 def typed_text(text: str, bot_user_id: str | None = None) -> str:
@@ -120,3 +144,59 @@ def from_action(body: Mapping[str, Any], action: Mapping[str, Any]) -> IncomingM
         user=UserRef(PLATFORM, user), text=str(action.get("value") or ""), command=parts[1],
         channel_id=channel, is_direct=str(channel or "").startswith("D"),
     )
+
+
+def mentions_bot(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """Whether a message mentions the bot (Slack also sends it as an ``app_mention``)."""
+    return bool(bot_user_id) and f"<@{bot_user_id}" in str(event.get("text", ""))
+
+
+def thread_reply(event: Mapping[str, Any], bot_user_id: str | None) -> ThreadReply | None:
+    """A person's reply in a thread (a ``message`` or an ``app_mention``); None otherwise.
+
+    The thread's parent itself (``ts == thread_ts``), edits, deletions and other
+    subtypes, and bots' messages are not replies anyone asked.
+    """
+    if str(event.get("subtype") or "") not in THREAD_REPLY_SUBTYPES or is_from_a_bot(event):
+        return None
+    thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    user, channel = event.get("user"), event.get("channel")
+    if not thread_ts or not ts or ts == thread_ts or not user or not channel:
+        return None
+    message = IncomingMessage(
+        user=UserRef(PLATFORM, user),
+        text=typed_text(event.get("text", ""), bot_user_id),
+        channel_id=channel,
+        thread_id=thread_ts,
+        is_direct=False,
+    )
+    return ThreadReply(message, channel, thread_ts, ts)
+
+
+def from_channel_message(event: Mapping[str, Any], bot_user_id: str | None
+                         ) -> ThreadReply | None:
+    """A ``message.channels``/``message.groups`` event: only replies in threads matter
+    (Q&A lives in threads); messages outside threads reach the bot as mentions."""
+    if event.get("channel_type") not in ("channel", "group"):
+        return None
+    return thread_reply(event, bot_user_id)
+
+
+def from_reaction(event: Mapping[str, Any]) -> Reaction | None:
+    """A ``reaction_added``/``reaction_removed`` event: a 👍 on a message, else None."""
+    name = str(event.get("reaction", "")).split("::", 1)[0]
+    item = event.get("item") or {}
+    user, channel, ts = event.get("user"), item.get("channel"), item.get("ts")
+    if name not in THUMBS_UP or item.get("type") != "message" or not user or not channel \
+            or not ts:
+        return None
+    return Reaction(user, channel, ts, added=event.get("type") == "reaction_added")
+
+
+def thumbs_up_users(message: Mapping[str, Any]) -> set[str]:
+    """Who reacted 👍 (any skin tone) to a message, from a ``reactions.get`` answer."""
+    users: set[str] = set()
+    for reaction in message.get("reactions") or ():
+        if str(reaction.get("name", "")).split("::", 1)[0] in THUMBS_UP:
+            users.update(reaction.get("users") or ())
+    return users

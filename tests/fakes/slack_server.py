@@ -18,10 +18,13 @@ slash-command and interactivity bodies and seed the fake's message store, and
 :class:`SignedPoster` sends them to a bot in HTTP mode with a correct (or deliberately
 wrong) signature.
 
-The Web API surface is what the bot uses now (``auth.test``, ``chat.postMessage``,
-``apps.connections.open``) plus what the next issues need (``chat.update``,
-``chat.postEphemeral``, ``reactions.add``/``get``, ``conversations.open``,
-``conversations.history`` with message metadata, the files upload v2 flow).
+The Web API surface is what the bot uses: ``auth.test``, ``apps.connections.open``,
+``chat.postMessage``/``update``/``delete``/``postEphemeral``, ``reactions.add``/``remove``/
+``get``, ``conversations.open``, ``conversations.history`` with message metadata,
+``usergroups.users.list`` and the files upload v2 flow. Threads are kept as Slack keeps
+them: a reply carries ``thread_ts`` and ``parent_user_id``, its parent counts
+``reply_count``, and a parent deleted with replies stays behind as a tombstone. Only the
+author may update or delete a message; reactions are per user and name.
 """
 
 from __future__ import annotations
@@ -48,7 +51,10 @@ Responder = JsonDict | Callable[["ApiCall"], JsonDict | web.Response | Awaitable
 T = TypeVar("T")
 
 DEFAULT_WAIT = 3.0
-BOT_SCOPES = "app_mentions:read,chat:write,commands,im:history"
+BOT_SCOPES = ("app_mentions:read,channels:history,chat:write,commands,files:write,"
+              "groups:history,im:history,im:write,reactions:read,reactions:write,"
+              "usergroups:read")
+TOMBSTONE_TEXT = "This message was deleted."
 
 
 # ------------------------------------------------------------------------------ records
@@ -186,6 +192,7 @@ class FakeSlack:
         self.ephemerals: list[JsonDict] = []
         self.dm_channels: dict[str, str] = {}  # user id -> D... channel id
         self.files: dict[str, JsonDict] = {}  # completed uploads by file id
+        self.usergroups: dict[str, list[str]] = {}  # user group id (S…) -> member ids
         self._pending_files: dict[str, JsonDict] = {}
 
         # behaviour knobs
@@ -440,8 +447,86 @@ class FakeSlack:
         """Put a message into a channel's history (e.g. a user's message the bot saw)."""
         stored = {"type": "message", **message}
         stored.setdefault("ts", self.next_ts())
+        self._count_reply(channel, stored)
         self.messages.setdefault(channel, []).append(stored)
         return stored
+
+    def _count_reply(self, channel: str, message: JsonDict) -> None:
+        """A reply names its parent's author; the parent counts its replies, as on Slack."""
+        thread_ts = message.get("thread_ts")
+        if not thread_ts or thread_ts == message["ts"]:
+            return
+        parent = self.find_message(channel, thread_ts)
+        if parent is None:
+            return
+        if parent.get("user"):
+            message.setdefault("parent_user_id", parent["user"])
+        parent["thread_ts"] = thread_ts
+        parent["reply_count"] = parent.get("reply_count", 0) + 1
+        parent["latest_reply"] = message["ts"]
+        users = parent.setdefault("reply_users", [])
+        if message.get("user") and message["user"] not in users:
+            users.append(message["user"])
+
+    def delete_message(self, channel: str, ts: str) -> bool:
+        """Delete a message as its author or an admin would. A thread's parent with replies
+        becomes a tombstone ("This message was deleted."), its replies stay."""
+        found = self.find_message(channel, ts)
+        if found is None or found.get("subtype") == "tombstone":
+            return False
+        if found.get("reply_count"):
+            keep = {k: found[k] for k in ("ts", "thread_ts", "reply_count", "reply_users",
+                                           "latest_reply") if k in found}
+            found.clear()
+            found.update({"type": "message", "subtype": "tombstone", "text": TOMBSTONE_TEXT,
+                          "user": "USLACKBOT", "hidden": True, **keep})
+        else:
+            self.messages[channel].remove(found)
+        return True
+
+    def thread_replies(self, channel: str, thread_ts: str) -> list[JsonDict]:
+        """The replies in a thread, oldest first (not the parent)."""
+        return [m for m in self.messages.get(channel, [])
+                if m.get("thread_ts") == thread_ts and m["ts"] != thread_ts]
+
+    def top_level(self, channel: str) -> list[JsonDict]:
+        """A channel's messages outside threads (parents included), oldest first."""
+        return [m for m in self.messages.get(channel, [])
+                if m.get("thread_ts", m["ts"]) == m["ts"]]
+
+    def add_reaction(self, channel: str, ts: str, user: str, name: str) -> bool:
+        """``user`` reacts with ``name`` (no event: e.g. while the bot is offline)."""
+        message = self.find_message(channel, ts)
+        if message is None:
+            return False
+        reactions = message.setdefault("reactions", [])
+        for reaction in reactions:
+            if reaction["name"] == name:
+                if user in reaction["users"]:
+                    return False
+                reaction["users"].append(user)
+                reaction["count"] += 1
+                return True
+        reactions.append({"name": name, "users": [user], "count": 1})
+        return True
+
+    def remove_reaction(self, channel: str, ts: str, user: str, name: str) -> bool:
+        message = self.find_message(channel, ts)
+        for reaction in (message or {}).get("reactions", []):
+            if reaction["name"] == name and user in reaction["users"]:
+                reaction["users"].remove(user)
+                reaction["count"] -= 1
+                if not reaction["users"]:
+                    message["reactions"].remove(reaction)  # type: ignore[index]
+                    if not message["reactions"]:  # type: ignore[index]
+                        del message["reactions"]  # type: ignore[attr-defined]
+                return True
+        return False
+
+    def reactions_on(self, channel: str, ts: str) -> dict[str, list[str]]:
+        """Reaction name -> the users who reacted, on one message."""
+        message = self.find_message(channel, ts) or {}
+        return {r["name"]: list(r["users"]) for r in message.get("reactions", [])}
 
     def find_message(self, channel: str, ts: str) -> JsonDict | None:
         return next((m for m in self.messages.get(channel, []) if m.get("ts") == ts), None)
@@ -500,6 +585,7 @@ class FakeSlack:
             return {"ok": False, "error": "no_text"}
         channel = self._resolve_channel(args["channel"])
         message = self._bot_message(args, self.next_ts())
+        self._count_reply(channel, message)
         self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": dict(message)}
 
@@ -519,8 +605,10 @@ class FakeSlack:
     def _m_chat_update(self, call: ApiCall) -> JsonDict:
         args = call.args
         message = self.find_message(args.get("channel", ""), args.get("ts", ""))
-        if message is None:
+        if message is None or message.get("subtype") == "tombstone":
             return {"ok": False, "error": "message_not_found"}
+        if message.get("user") != self.bot_user_id:  # a bot may edit only its own messages
+            return {"ok": False, "error": "cant_update_message"}
         update = self._bot_message(args, message["ts"])
         for key in ("text", "blocks", "metadata"):
             if key in update and args.get(key) is not None:
@@ -529,32 +617,55 @@ class FakeSlack:
         return {"ok": True, "channel": args["channel"], "ts": message["ts"],
                 "text": message.get("text", ""), "message": dict(message)}
 
+    def _m_chat_delete(self, call: ApiCall) -> JsonDict:
+        args = call.args
+        channel, ts = args.get("channel", ""), args.get("ts", "")
+        message = self.find_message(channel, ts)
+        if message is None or message.get("subtype") == "tombstone":
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("user") != self.bot_user_id:
+            return {"ok": False, "error": "cant_delete_message"}
+        self.delete_message(channel, ts)
+        return {"ok": True, "channel": channel, "ts": ts}
+
     def _m_reactions_add(self, call: ApiCall) -> JsonDict:
         args = call.args
         channel, ts = args.get("channel", ""), args.get("timestamp", "")
         if not channel or not ts:
             return {"ok": False, "error": "no_item_specified"}
-        # a message the fake never saw (a user's) is created on demand
-        message = self.find_message(channel, ts) or self.add_message(channel, {"ts": ts})
-        reactions = message.setdefault("reactions", [])
-        name = args.get("name", "")
-        for reaction in reactions:
-            if reaction["name"] == name:
-                if self.bot_user_id in reaction["users"]:
-                    return {"ok": False, "error": "already_reacted"}
-                reaction["users"].append(self.bot_user_id)
-                reaction["count"] += 1
-                return {"ok": True}
-        reactions.append({"name": name, "users": [self.bot_user_id], "count": 1})
+        if self.find_message(channel, ts) is None:
+            # a message the fake never saw (a user's) is created on demand
+            self.add_message(channel, {"ts": ts})
+        if not self.add_reaction(channel, ts, self.bot_user_id, args.get("name", "")):
+            return {"ok": False, "error": "already_reacted"}
         return {"ok": True}
+
+    def _m_reactions_remove(self, call: ApiCall) -> JsonDict:
+        args = call.args
+        channel, ts = args.get("channel", ""), args.get("timestamp", "")
+        if not channel or not ts:
+            return {"ok": False, "error": "no_item_specified"}
+        if self.find_message(channel, ts) is None:
+            return {"ok": False, "error": "message_not_found"}
+        if not self.remove_reaction(channel, ts, self.bot_user_id, args.get("name", "")):
+            return {"ok": False, "error": "no_reaction"}
+        return {"ok": True}
+
+    def _m_usergroups_users_list(self, call: ApiCall) -> JsonDict:
+        group = call.args.get("usergroup")
+        if not group:
+            return {"ok": False, "error": "invalid_arguments"}
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.usergroups[group])}
 
     def _m_reactions_get(self, call: ApiCall) -> JsonDict:
         args = call.args
         message = self.find_message(args.get("channel", ""), args.get("timestamp", ""))
-        if message is None:
+        if message is None or message.get("subtype") == "tombstone":
             return {"ok": False, "error": "message_not_found"}
         return {"ok": True, "type": "message", "channel": args["channel"],
-                "message": dict(message)}
+                "message": json.loads(json.dumps(message))}  # a copy, as sent over the wire
 
     def _m_conversations_open(self, call: ApiCall) -> JsonDict:
         users = [u for u in str(call.args.get("users", "")).split(",") if u]
@@ -759,7 +870,9 @@ class FakeSlack:
             message["client_msg_id"] = str(uuid.uuid4())
         if thread_ts:
             message["thread_ts"] = thread_ts
-        self.add_message(channel, dict(message))
+        stored = self.add_message(channel, dict(message))
+        if "parent_user_id" in stored:  # a reply's event names the parent's author
+            message["parent_user_id"] = stored["parent_user_id"]
         return message
 
     def app_mention(
@@ -794,6 +907,33 @@ class FakeSlack:
             {**message, "channel": channel, "event_ts": message["ts"],
              "channel_type": channel_type}
         )
+
+    def reaction_event(
+        self,
+        channel: str,
+        ts: str,
+        *,
+        user: str = "U0ALICE",
+        name: str = "+1",
+        added: bool = True,
+    ) -> JsonDict:
+        """``user`` adds (or removes) a reaction on a message: the store changes and the
+        ``reaction_added``/``reaction_removed`` event comes back."""
+        message = self.find_message(channel, ts)
+        if added:
+            self.add_reaction(channel, ts, user, name)
+        else:
+            self.remove_reaction(channel, ts, user, name)
+        event: JsonDict = {
+            "type": "reaction_added" if added else "reaction_removed",
+            "user": user,
+            "reaction": name,
+            "item": {"type": "message", "channel": channel, "ts": ts},
+            "event_ts": self.next_ts(),
+        }
+        if message is not None and message.get("user"):
+            event["item_user"] = message["user"]
+        return self.event_callback(event)
 
     def bot_message_event(
         self,
