@@ -147,6 +147,7 @@ async def test_a_thread_message_is_a_question_and_ask_works_from_anywhere(chat: 
     assert publisher.posted[-1] == (thread, "❓ #2 from anonymous: “Does it run on steam?”")
     by_words = await chat.ask("ask machines can they think?", user="dan")
     assert by_words.startswith("Thanks! Your question is #3 for “Machines”")
+    assert (await chat.core.qa.get(3))[0].text == "can they think?"  # type: ignore[index]
     assert await chat.ask("ask engines:   ") == "Sorry, your question is empty."
     assert (await chat.ask("ask")).startswith("Ask what?")
     long = await chat.ask("ask engines: " + "why " * 300)
@@ -279,6 +280,7 @@ async def test_exports_are_deterministic_and_show_authors_to_moderators(chat: Ch
     assert (rows[0]["votes"], rows[0]["status"], rows[0]["platform"]) == ("1", "open", "discord")
     assert rows[0]["asked_at"] == "2024-05-06T07:30:00Z"
     moderated = await chat.core.router.handle(chat.message("qa export all json", **MOD))
+    assert moderated.private is True and public.private is None  # authors: for the moderator
     records = json.loads(moderated.attachment.data)  # type: ignore[union-attr]
     assert [r["author"] for r in records] == ["Bob", "Carol (anonymous)", "Dan"]
     again = await chat.core.router.handle(chat.message("qa export all json", **MOD))

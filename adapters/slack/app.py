@@ -49,7 +49,7 @@ from adapters.slack.listeners import Listeners
 from adapters.slack.threads import SlackThreads
 from bot.adapter import DeliveryError
 from bot.core import Core
-from bot.messages import Outgoing, QuestionView, Reply, ThreadRef
+from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
 
 log = logging.getLogger(__name__)
 
@@ -165,11 +165,12 @@ class SlackAdapter:
         return await (await self._qa()).open_thread(channel_id, slug, title, intro, existing)
 
     async def publish_question(self, thread: ThreadRef, question: QuestionView,
-                               text: Reply) -> str | None:
-        return await (await self._qa()).publish_question(thread, question, text)
+                               text: Reply, buttons: tuple[Button, ...]) -> str | None:
+        return await (await self._qa()).publish_question(thread, question, text, buttons)
 
-    async def question_changed(self, thread: ThreadRef, question: QuestionView) -> None:
-        await (await self._qa()).question_changed(thread, question)
+    async def question_changed(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply, buttons: tuple[Button, ...]) -> None:
+        await (await self._qa()).question_changed(thread, question, text, buttons)
 
     async def publish_answer(self, thread: ThreadRef, question: QuestionView,
                              text: Reply) -> None:
@@ -185,7 +186,8 @@ class SlackAdapter:
             identity = f"@{auth.get('user')} in {auth.get('team')}"
             self._delivery = SlackDelivery(client)
             self._threads = SlackThreads(client, str(auth.get("user_id") or ""),
-                                         str(auth.get("bot_id") or ""))
+                                         str(auth.get("bot_id") or ""),
+                                         str(auth.get("url") or ""))
             app = build_app(self.core, client)
             if self.socket_mode:
                 await self._serve_socket_mode(app, client, identity)

@@ -48,7 +48,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, events, files, qa_blocks
+from adapters.slack import blocks, events, files
 from adapters.slack.blocks import SlackMessage
 from adapters.slack.usergroups import UserGroups
 from bot.core import Core
@@ -176,11 +176,8 @@ class Listeners:
         message = events.from_action(body, action)
         if message is None:
             return
-        if message.command == qa_blocks.UPVOTE:
-            answer = await self.upvote(message)
-        else:
-            reply = await self.ask(client, message)
-            answer = blocks.to_message(reply) if reply is not None else blocks.plain(APOLOGY)
+        reply = await self.ask(client, message)
+        answer = blocks.to_message(reply) if reply is not None else blocks.plain(APOLOGY)
         await self.respond(respond, answer, "ephemeral", replace_original=False)
 
     # ---------------------------------------------------------------- Q&A
@@ -210,18 +207,6 @@ class Listeners:
                       reply.channel)
             return
         await self.post(client, reply.channel, reply.thread_ts, blocks.to_message(answer))
-
-    async def upvote(self, message: IncomingMessage) -> SlackMessage:
-        """The Upvote button: a vote for the question, and its outcome for the presser."""
-        number = message.text.strip()
-        if not number.isdigit():
-            return qa_blocks.vote_outcome(number, "unknown")
-        try:
-            outcome = await self.core.qa.vote(int(number), message.user)
-        except Exception:
-            log.exception("Slack: could not count %s's vote for #%s", message.user.id, number)
-            return blocks.plain(APOLOGY)
-        return qa_blocks.vote_outcome(number, outcome)
 
     async def send_file(self, client: AsyncWebClient, attachment: Attachment, user: str,
                         channel: str | None, thread_ts: str | None = None, *,

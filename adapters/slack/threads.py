@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, events, qa_blocks
-from bot.messages import QuestionView, Reply, ThreadRef
+from adapters.slack import blocks, events
+from bot.messages import Button, QuestionView, Reply, ThreadRef
 from bot.qa.service import ANSWERED, HIDDEN
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,18 @@ class SlackThreads:
 
     platform = events.PLATFORM
 
-    def __init__(self, client: AsyncWebClient, bot_user_id: str, bot_id: str) -> None:
+    def __init__(self, client: AsyncWebClient, bot_user_id: str, bot_id: str,
+                 workspace_url: str = "") -> None:
         self.client = client
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
+        self.workspace_url = workspace_url.rstrip("/")
+
+    def link(self, channel: str, ts: str) -> str | None:
+        """The thread's address in the workspace (Slack's permalink form)."""
+        if not self.workspace_url:
+            return None
+        return f"{self.workspace_url}/archives/{channel}/p{ts.replace('.', '')}"
 
     # ---------------------------------------------------------------- threads
 
@@ -75,12 +84,13 @@ class SlackThreads:
                           existing: ThreadRef | None) -> ThreadRef:
         if (existing is not None and existing.channel_id == channel_id
                 and await self._still_there(channel_id, existing.thread_id)):
-            return existing
+            return replace(existing,
+                           url=existing.url or self.link(channel_id, existing.thread_id))
         found = await self._find_parent(channel_id, slug)
         if found is not None:
             log.info("Slack Q&A thread for %s found again in %s (ts %s)", slug, channel_id,
                      found)
-            return ThreadRef(self.platform, channel_id, found, found)
+            return ThreadRef(self.platform, channel_id, found, found, self.link(channel_id, found))
         message = blocks.to_message(intro)
         posted = await _call("chat.postMessage", channel_id, self.client.chat_postMessage(
             channel=channel_id, text=message.text, blocks=message.blocks or None,
@@ -90,7 +100,8 @@ class SlackThreads:
         ts = str(posted["ts"])
         log.info("Slack Q&A thread for %s (%s) posted in %s (ts %s)", slug, title, channel_id,
                  ts)
-        return ThreadRef(self.platform, str(posted.get("channel") or channel_id), ts, ts)
+        channel = str(posted.get("channel") or channel_id)
+        return ThreadRef(self.platform, channel, ts, ts, self.link(channel, ts))
 
     async def _still_there(self, channel: str, ts: str) -> bool:
         """Whether the parent message ``ts`` is in the channel and not deleted."""
@@ -119,8 +130,8 @@ class SlackThreads:
     # ---------------------------------------------------------------- questions and answers
 
     async def publish_question(self, thread: ThreadRef, question: QuestionView,
-                               text: Reply) -> str | None:
-        message = blocks.to_message(text, [qa_blocks.upvote_button(question.id)])
+                               text: Reply, buttons: tuple[Button, ...]) -> str | None:
+        message = blocks.to_message(text, buttons)
         posted = await self._post(thread, message)
         return str(posted["ts"])
 
@@ -134,11 +145,12 @@ class SlackThreads:
             blocks=message.blocks or None, unfurl_links=False, unfurl_media=False,
         ))
 
-    async def question_changed(self, thread: ThreadRef, question: QuestionView) -> None:
+    async def question_changed(self, thread: ThreadRef, question: QuestionView,
+                               text: Reply, buttons: tuple[Button, ...]) -> None:
         ts = question.message_ref
         if ts is None:
             return
-        message = qa_blocks.question_message(question)
+        message = blocks.to_message(text, buttons)
         try:
             await _call("chat.update", thread.channel_id, self.client.chat_update(
                 channel=thread.channel_id, ts=ts, text=message.text, blocks=message.blocks,
@@ -167,12 +179,8 @@ class SlackThreads:
     # ---------------------------------------------------------------- votes
 
     async def votes_on(self, thread: ThreadRef, question: QuestionView) -> set[str] | None:
-        """Who 👍-reacted to the question's message now.
-
-        None ("cannot tell") for a question the bot posted: votes there also come from its
-        Upvote button, which leaves no reaction, so its reactions are not all the votes and
-        the stored ones must stand. None too when the message is gone.
-        """
+        """Who 👍-reacted to the question's message now (None when the message is gone).
+        Upvote presses leave no reaction; the core keeps them apart from reactions."""
         if question.message_ref is None:
             return None
         try:
@@ -184,8 +192,6 @@ class SlackThreads:
                 return None
             raise
         message = found.get("message") or {}
-        if self._is_ours(message):
-            return None
         users = events.thumbs_up_users(message)
         users.discard(self.bot_user_id)
         return users

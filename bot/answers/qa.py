@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.answers.context import Ask
+from bot.matching import normalize
 from bot.messages import Attachment, IncomingMessage, Line, Quote, Reply
 from bot.program import Item
 from bot.qa import roles
@@ -49,19 +50,30 @@ def split_question(ask: Ask, text: str) -> tuple[Item, str] | Reply:
             item = _qa_item(ask, head)
             return item if isinstance(item, Reply) else (item, rest.strip())
     words = text.split()
-    best: tuple[Item, str] | None = None
     for size in range(1, min(6, len(words) - 1) + 1):
         resolution = ask.index.resolve(" ".join(words[:size]), frozenset({"item"}))
         entry = resolution.unique
         if entry is None or entry.item is None or not entry.item.has_qa:
             continue
-        if resolution.matches[0].score < 90 or (best and best[0] is not entry.item):
+        if resolution.matches[0].score < 90:
             break
-        best = (entry.item, " ".join(words[size:]))
-    if best is None:
-        return ask.reply(("Which paper or talk is your question for? Write it like "
-                          "“ask compilergym: how does it scale?”.",), kind="help")
-    return best
+        # The shortest prefix that names the item, plus the words that are part of its
+        # name ("lns madam"): "machines can they think?" asks "can they think?".
+        names = name_words(entry.item)
+        while size < len(words) - 1 and normalize(words[size]) in names:
+            size += 1
+        return entry.item, " ".join(words[size:])
+    return ask.reply(("Which paper or talk is your question for? Write it like "
+                      "“ask compilergym: how does it scale?”.",), kind="help")
+
+
+def name_words(item: Item) -> set[str]:
+    """The words that name an item: its title (before any subtitle), id and keywords."""
+    words = set(normalize(item.title.split(":", 1)[0]).split())
+    words |= set(item.slug.split("-")) | {item.slug.replace("-", "")}
+    for keyword in item.keywords:
+        words |= set(normalize(keyword).split())
+    return words
 
 
 async def ask_question(ask: Ask, arg: str, message: IncomingMessage, qa: QaService) -> Reply:
@@ -268,8 +280,10 @@ async def _export(ask: Ask, rest: str, qa: QaService, moderator: bool) -> Reply:
         item = found
     name, data = await qa.export(item, fmt, moderator=moderator)
     what = f"“{item.display_title}”" if item else "every paper and talk"
+    # A moderator's export names the authors of anonymous questions: only they see it.
     return ask.reply((f"Questions for {what}, as {fmt.upper()}: {name}",),
-                     attachment=Attachment(name, data, FORMATS[fmt]))
+                     attachment=Attachment(name, data, FORMATS[fmt]),
+                     private=True if moderator else None)
 
 
 async def _setup(ask: Ask, qa: QaService) -> Reply:

@@ -217,6 +217,11 @@ async def test_setup_posts_a_parent_per_item_once_and_again_after_a_deletion(
     assert stored == {"keynote": parents[0]["ts"], "turing": parents[1]["ts"],
                       "notes": notes["ts"]}
 
+    about = await command(fake, bot, "about engines")  # it links the paper's thread
+    ts = parents[0]["ts"].replace(".", "")
+    assert about.endswith(f"Questions for the speakers: "
+                          f"https://{fake.team_domain}.slack.com/archives/{QA}/p{ts}")
+
     again = await command(fake, bot, "qa setup")
     assert again == "Q&A threads on slack: 0 created, 3 already there, 0 recreated."
     assert len(fake.calls_for("chat.postMessage")) == 3  # nothing posted twice
@@ -356,10 +361,11 @@ async def test_the_upvote_button_votes(fake: FakeSlack, bot: RunningBot,
     assert (pressed["text"]["text"], pressed["value"]) == ("👍 Upvote", "1")
     assert pressed["action_id"] == "workshop:upvote:0"
 
-    assert await press(fake, bot, posted, "U0EVE") == "👍 Counted: your vote for question #1."
-    assert await press(fake, bot, posted, "U0EVE") == "You have already voted for question #1."
+    assert await press(fake, bot, posted, "U0EVE") == "👍 Counted: you upvoted #1 (now 1)."
+    assert await press(fake, bot, posted, "U0EVE") == (
+        "You had already voted that way on #1 (1).")
     assert await press(fake, bot, posted, "U0CAROL") == (
-        "Question #1 is yours: you cannot vote for your own question.")
+        "You cannot upvote your own question (#1).")
     assert await votes(bot, 1) == {"U0EVE"}
     # a 👍 on the bot's post of the question counts too
     assert await react(fake, bot, caplog, posted["ts"], "U0FAN") == "added"
@@ -376,7 +382,7 @@ async def test_votes_cast_while_the_bot_was_offline_are_reconciled_on_start(
     # a question the bot posted, with a vote by button (it leaves no reaction)
     await command(fake, bot, "ask machines: Can they think?", user="U0CAROL")
     [posted] = fake.thread_replies(QA, stored["turing"])
-    assert await press(fake, bot, posted, "U0FAN") == "👍 Counted: your vote for question #2."
+    assert await press(fake, bot, posted, "U0FAN") == "👍 Counted: you upvoted #2 (now 1)."
     await bot.stop()
 
     # while the bot is away: U0EVE and U0BOB (the asker) react, U0GONE takes theirs back
@@ -456,7 +462,7 @@ async def test_answered_and_hidden_show_on_the_question_in_slack(
     assert (await command(fake, bot, "qa hide 2 spam")) == (
         "Question #2 is hidden (spam).")
     hidden = fake.find_message(QA, posted["ts"])
-    assert hidden["text"] == "🚫 #2 hidden by a moderator: spam"
+    assert hidden["text"] == "🚫 #2 hidden by a moderator: “spam”"
     assert "steam" not in json.dumps(hidden["blocks"])  # the hidden text is gone
     await command(fake, bot, "qa restore 2")
     restored = fake.find_message(QA, posted["ts"])
@@ -470,7 +476,7 @@ async def test_answered_and_hidden_show_on_the_question_in_slack(
     done = fake.find_message(QA, posted["ts"])
     assert done["text"] == (
         "✅ #2 from user-u0carol: “Does it &lt;!here&gt; run on steam?”\n"
-        "Answer from user-u0ada: Yes, by steam.")
+        "Answer from user-u0ada: “Yes, by steam.”")
     assert not [b for b in done["blocks"] if b["type"] == "actions"]  # no more votes
     answer = fake.thread_replies(QA, keynote)[-1]
     assert answer["text"] == "✅ Answer to #2 from user-u0ada: “Yes, by steam.”"
