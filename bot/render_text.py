@@ -88,7 +88,8 @@ def render(reply: Reply, limit: int = MAX_CHARS) -> str:
 def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
     """The reply with as many cards as fit ``limit`` characters (the rest are counted in
     ``more``), carrying its plain text so nobody renders it twice."""
-    reply = replace(reply, text="")
+    if reply.text:
+        reply = replace(reply, text="")
     text = render(reply, limit=10**9)
     while reply.cards and len(text) > limit:
         reply = replace(reply, cards=reply.cards[:-1], more=reply.more + 1)
