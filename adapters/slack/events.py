@@ -78,13 +78,18 @@ def from_mention(event: Mapping[str, Any], bot_user_id: str | None) -> Question 
     """An ``app_mention``: answered where it was asked (in the thread, if in one)."""
     if is_from_a_bot(event) or not event.get("user") or not event.get("channel"):
         return None
+    return _question(event, bot_user_id, direct=False)
+
+
+def _question(event: Mapping[str, Any], bot_user_id: str | None, *, direct: bool) -> Question:
+    """A person's message as a question, answered where it was asked."""
     thread_ts = event.get("thread_ts")
     message = IncomingMessage(
         user=UserRef(PLATFORM, event["user"]),
         text=typed_text(event.get("text", ""), bot_user_id),
         channel_id=event["channel"],
         thread_id=thread_ts,
-        is_direct=False,
+        is_direct=direct,
     )
     return Question(message, event["channel"], thread_ts)
 
@@ -99,15 +104,7 @@ def from_direct_message(event: Mapping[str, Any], bot_user_id: str | None) -> Qu
         return None
     if not event.get("user") or not event.get("channel"):
         return None
-    thread_ts = event.get("thread_ts")
-    message = IncomingMessage(
-        user=UserRef(PLATFORM, event["user"]),
-        text=typed_text(event.get("text", ""), bot_user_id),
-        channel_id=event["channel"],
-        thread_id=thread_ts,
-        is_direct=True,
-    )
-    return Question(message, event["channel"], thread_ts)
+    return _question(event, bot_user_id, direct=True)
 
 
 def split_public(text: str) -> tuple[str, bool]:
