@@ -8,13 +8,13 @@ question with it, ``run`` serves platforms with it).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
 import socket
+import threading
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TypeVar
@@ -175,9 +175,7 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
         task.add_done_callback(background.discard)
 
     handlers = {signal.SIGINT: stop.set, signal.SIGTERM: stop.set, signal.SIGHUP: reload_on_signal}
-    for sig, handler in handlers.items():
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, handler)
+    _listen_for_signals(loop, handlers)
     tasks = {asyncio.create_task(a.run(), name=f"adapter:{a.name}"): a for a in adapters}
     for adapter in adapters:
         log.info("%s adapter starting", adapter.name)
@@ -217,7 +215,20 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
         for task in [*tasks, *background]:
             task.cancel()
         await asyncio.gather(*tasks, *background, stopper, return_exceptions=True)
-        for sig in handlers:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        _listen_for_signals(loop, dict.fromkeys(handlers))
     return 1 if failures == len(adapters) else 0
+
+
+def _listen_for_signals(
+    loop: asyncio.AbstractEventLoop, handlers: Mapping[signal.Signals, Callable[[], None] | None]
+) -> None:
+    """Install (or, with None, remove) signal handlers. Only the main thread of a POSIX
+    process can: elsewhere (a test running the bot in a thread) the bot still stops when
+    its adapters end, and Ctrl-C still works through KeyboardInterrupt."""
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        return
+    for sig, handler in handlers.items():
+        if handler is None:
+            loop.remove_signal_handler(sig)
+        else:
+            loop.add_signal_handler(sig, handler)

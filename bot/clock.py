@@ -66,12 +66,6 @@ class SimulatedClock:
         elapsed = (self._monotonic() - self._origin) * self._speed
         return self._start + timedelta(seconds=elapsed)
 
-    def real_seconds_until(self, instant: datetime) -> float:
-        """How long to wait in real time until the simulated clock shows ``instant``."""
-        if self._speed == 0:
-            return float("inf")
-        return (instant - self.now()).total_seconds() / self._speed
-
 
 def build_clock(at: datetime | None, speed: float) -> Clock:
     """The clock the settings ask for: real time unless a start or a speed is given."""

@@ -75,20 +75,6 @@ async def drop(db: Database, entries: Sequence[Entry], now: datetime) -> set[str
     return await _insert_new(db, entries, DROPPED, None, now)
 
 
-async def finish(
-    db: Database, key: str, *, sent: bool, now: datetime, ref: str | None = None,
-    error: str | None = None,
-) -> None:
-    async with db.session() as session:
-        await session.exec(  # type: ignore[call-overload]
-            update(Delivery).where(col(Delivery.key) == key).values(
-                status=SENT if sent else FAILED, done_at=now, message_ref=ref,
-                error=(error or "")[:500] or None,
-            )
-        )
-        await session.commit()
-
-
 async def finish_many(
     db: Database, results: Sequence[tuple[str, bool, str | None, str | None]], now: datetime
 ) -> None:
