@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from bot.answer_cache import AnswerCache
 from bot.answers import help as helps
 from bot.answers import lookup, schedule
 from bot.answers import qa as questions
@@ -59,6 +60,7 @@ class Router:
         reminders: ReminderService,
         qa: QaService,
         default_zone: ZoneInfo | None = None,
+        answers: AnswerCache | None = None,
     ) -> None:
         self.catalog = catalog
         self.preferences = preferences
@@ -66,12 +68,19 @@ class Router:
         self.reminders = reminders
         self.qa = qa
         self.default_zone = default_zone
+        self.answers = answers  # None: every answer is worked out afresh
 
     def understand(self, message: IncomingMessage) -> Request:
         text = message.text[:MAX_INPUT_CHARS]
         if message.command:
             return from_command(message.command, text)
         return parse(text)
+
+    def needs_roles(self, message: IncomingMessage) -> bool:
+        """Whether the answer depends on the asker's roles, permissions or user groups:
+        only Q&A commands do (who moderates). Adapters read those from the platform only
+        then, since working them out costs more than most answers."""
+        return self.understand(message).intent is Intent.QA
 
     async def _context(self, message: IncomingMessage) -> Ask:
         snapshot = self.catalog.current
@@ -104,11 +113,29 @@ class Router:
             return await remind.remind_list(ask, message.user, self.reminders)
         if request.intent is Intent.REMIND_CANCEL:
             return await remind.remind_cancel(ask, request.arg, message.user, self.reminders)
+        return await self._answer(request, ask, message.platform)
+
+    async def _answer(self, request: Request, ask: Ask, platform: str) -> Reply:
+        """The answers that depend on nothing but the question, the program, the zone, the
+        platform and the clock: the same for everyone asking it in the same second, so
+        they are given from the cache when someone just asked (see ``answer_cache``)."""
+        if self.answers is None:
+            return await self._work_out(request, ask, platform)
+        epoch = (ask.program, int(ask.now.timestamp()), self.qa.threads_revision)
+        key = (request, platform, ask.zone, ask.zone_is_saved)
+        cached = self.answers.get(epoch, key)
+        if cached is not None:
+            return cached
+        reply = await self._work_out(request, ask, platform)
+        self.answers.put(epoch, key, reply)
+        return reply
+
+    async def _work_out(self, request: Request, ask: Ask, platform: str) -> Reply:
         if request.intent is Intent.UNKNOWN:
             reply = lookup.guess(ask, request.arg) or helps.not_understood(ask, request.arg)
         else:
             reply = HANDLERS[request.intent](ask, request.arg)
-        return await self._with_thread_link(reply, message.platform)
+        return await self._with_thread_link(reply, platform)
 
     async def _with_thread_link(self, reply: Reply, platform: str) -> Reply:
         """An answer about one paper or talk points to its Q&A thread on the asker's

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         30, gt=0, le=3600, description="seconds before another process takes over a send")
     bot_reload_poll: float = Field(
         15, gt=0, le=3600, description="seconds between checks for a reloaded program")
+    bot_answer_cache: bool = Field(
+        True, description="answer the same question in the same second once (off: every "
+        "answer is worked out afresh, as bench/*_bench.py --no-answer-cache measures)")
 
     # Slack: started when SLACK_BOT_TOKEN is set; Socket Mode with SLACK_APP_TOKEN,
     # otherwise HTTP mode on BOT_HTTP_HOST:BOT_HTTP_PORT, verified with the signing secret.

@@ -362,3 +362,12 @@ async def test_about_a_paper_links_its_thread_on_the_askers_platform(chat: Chat)
     assert answer.endswith("Questions for the speakers: https://chat.example/keynote")
     elsewhere = await chat.ask("about engines", platform="slack")
     assert "Questions for the speakers" not in elsewhere  # no Slack thread was made
+
+
+async def test_only_qa_commands_need_the_askers_roles(chat: Chat) -> None:
+    """Adapters read roles from the platform only when the core says they matter."""
+    needs = chat.core.router.needs_roles
+    assert needs(chat.message("qa pending")) and needs(chat.message("/qa hide 3 spam"))
+    assert needs(chat.message("pending", command="qa"))
+    for text in ("what's next?", "ask engines: Does it run on steam?", "when is kraska"):
+        assert not needs(chat.message(text)), text

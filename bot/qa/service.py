@@ -74,6 +74,9 @@ class QaService:
         self._by_thread: dict[tuple[str, str], int] | None = None  # (platform, thread) -> item
         self._by_item: dict[tuple[str, int], ThreadRef] = {}
         self._loaded_at = 0.0
+        # Counts changes of the thread map, so answers that link threads (kept for a
+        # second by the router's answer cache) are worked out again after one.
+        self.threads_revision = 0
 
     def attach(self, publisher: QaPublisher) -> None:
         self.publishers[publisher.platform] = publisher
@@ -92,7 +95,10 @@ class QaService:
         stale = missed and time.monotonic() - self._loaded_at > RELOAD_SECONDS
         if self._by_thread is None or stale:
             rows = await store.threads(self.db)
-            self._by_item = {(t.platform, t.item_id): _ref(t) for t in rows}
+            by_item = {(t.platform, t.item_id): _ref(t) for t in rows}
+            if by_item != self._by_item:
+                self.threads_revision += 1
+            self._by_item = by_item
             self._by_thread = {(t.platform, t.thread_id): t.item_id for t in rows}
             self._loaded_at = time.monotonic()
         return self._by_thread
@@ -150,6 +156,7 @@ class QaService:
                                             ref.thread_id, ref.starter_id, ref.url,
                                             self.clock.now())
         self._by_thread = None
+        self.threads_revision += 1
         log.info("Q&A setup on %s: %d created, %d reused, %d recreated, %d failed",
                  ", ".join(report.platforms) or "no platform", report.created, report.reused,
                  report.recreated, report.failed)
