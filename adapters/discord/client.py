@@ -28,6 +28,7 @@ from adapters.discord.embeds import Formatter, Rendered, text_only
 from adapters.discord.qa import DiscordQa
 from adapters.discord.qa_commands import add_qa_commands
 from bot.adapter import DeliveryError
+from bot.answer_cache import RenderCache
 from bot.core import Core
 from bot.messages import APOLOGY, IncomingMessage
 from bot.program import Program
@@ -77,6 +78,8 @@ class WorkshopClient(discord.Client):
         self.core = core
         self.guild_id = guild_id
         self.formatter = Formatter(live=not core.clock.simulated)
+        # The router gives one Reply to everyone asking the same thing in the same second.
+        self.render = RenderCache(self.formatter.render)
         self.qa = DiscordQa(self)
         self.tree = build_tree(self)
         add_qa_commands(self.tree, self)
@@ -140,7 +143,7 @@ class WorkshopClient(discord.Client):
         except Exception:
             log.exception("Answering %s/%s failed", message.platform, message.user.id)
             return text_only(APOLOGY)
-        return self.formatter.render(reply)
+        return self.render(reply)
 
     async def on_message(self, message: discord.Message) -> None:
         if self.user is None:
@@ -150,6 +153,8 @@ class WorkshopClient(discord.Client):
         incoming = inbound.from_message(message, self.user)
         if incoming is None:
             return
+        if self.core.router.needs_roles(incoming):
+            incoming = inbound.with_roles(incoming, message)
         if incoming.is_direct and incoming.channel_id is not None:
             # A DM's channel is where reminders to this person go: remember it.
             await self.core.direct_channels.remember(inbound.PLATFORM, incoming.user.id,
@@ -200,7 +205,7 @@ class WorkshopClient(discord.Client):
             await delivery.apologise(interaction)
             return
         ephemeral = True if reply.private else not public
-        await delivery.respond(interaction, self.formatter.render(reply), ephemeral=ephemeral)
+        await delivery.respond(interaction, self.render(reply), ephemeral=ephemeral)
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """An unexpected error in an event handler: logged; the client keeps running."""

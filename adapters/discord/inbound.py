@@ -7,14 +7,17 @@ users' mentions turned into the names people see, so "when is @Tim Kraska on?" r
 the core as words it can match. What the text means is the core's business.
 
 Messages in threads are offered to the core as possible Q&A questions (it knows which
-threads are Q&A threads). Every message also says what Discord knows of its author for
-the core's moderator rule: their role ids and names, and "manage_messages" when they
-have Manage Messages in that channel. Who moderates is decided by the core.
+threads are Q&A threads). A message also says what Discord knows of its author for
+the core's moderator rule, when the core needs it: their role ids and names, and
+"manage_messages" when they have Manage Messages in that channel. Who moderates is
+decided by the core.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from functools import lru_cache
 
 import discord
 
@@ -29,6 +32,7 @@ def user_ref(user: discord.abc.User) -> UserRef:
     return UserRef(PLATFORM, str(user.id), user.display_name)
 
 
+@lru_cache(maxsize=1024)
 def _mention(user_id: int) -> re.Pattern[str]:
     return re.compile(rf"<@!?{user_id}>")
 
@@ -90,7 +94,9 @@ def for_bot(message: discord.Message, me: discord.abc.User) -> bool:
 
 
 def from_message(message: discord.Message, me: discord.abc.User) -> IncomingMessage | None:
-    """The message for the core, or None when the bot should not answer it."""
+    """The message for the core, or None when the bot should not answer it. The author's
+    roles and permissions are left out: ``with_roles`` adds them when the core needs them
+    (``Router.needs_roles``), as working them out costs more than most answers."""
     if not for_bot(message, me):
         return None
     channel_id, thread_id = _places(message.channel)
@@ -100,9 +106,13 @@ def from_message(message: discord.Message, me: discord.abc.User) -> IncomingMess
         channel_id=channel_id,
         thread_id=thread_id,
         is_direct=message.guild is None,
-        roles=roles_of(message.author),
-        permissions=message_permissions(message),
     )
+
+
+def with_roles(incoming: IncomingMessage, message: discord.Message) -> IncomingMessage:
+    """``incoming`` with what Discord knows of its author, for the moderator rule."""
+    return dataclasses.replace(incoming, roles=roles_of(message.author),
+                               permissions=message_permissions(message))
 
 
 def thread_of(message: discord.Message) -> str | None:

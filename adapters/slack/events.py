@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.messages import IncomingMessage, UserRef
@@ -59,13 +60,21 @@ class Reaction:
     added: bool
 
 
+@lru_cache(maxsize=8)
+def _mention_of(bot_user_id: str) -> re.Pattern[str]:
+    """``<@U…>`` or ``<@U…|name>`` for the bot: one pattern per bot, compiled once."""
+    return re.compile(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>")
+
+
 def typed_text(text: str, bot_user_id: str | None = None) -> str:
     """What the user typed, from a message's ``text`` in Slack's markup."""
     if bot_user_id:
-        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
-    for entity, char in _ENTITIES:
-        text = text.replace(entity, char)
+        text = _mention_of(bot_user_id).sub(" ", text)
+    if "<" in text:  # most questions hold no link: skip the pattern's cost
+        text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    if "&" in text:
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
     return " ".join(text.split())
 
 

@@ -51,6 +51,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, events, files
 from adapters.slack.blocks import SlackMessage
 from adapters.slack.usergroups import UserGroups
+from bot.answer_cache import RenderCache
 from bot.core import Core
 from bot.messages import APOLOGY, Attachment, IncomingMessage, Reply
 
@@ -86,6 +87,8 @@ class Listeners:
         self.core = core
         self.seen = RecentIds()
         self.groups = UserGroups()
+        # The router gives one Reply to everyone asking the same thing in the same second.
+        self.render = RenderCache(blocks.to_message)
 
     def register(self, app: AsyncApp, command: str) -> None:
         """Every subscribed event gets a listener, so bolt acks (never 404s) all of them."""
@@ -157,7 +160,7 @@ class Listeners:
             return
         visible = public and reply.private is not True
         delivered = await self.respond(
-            respond, blocks.to_message(reply), "in_channel" if visible else "ephemeral"
+            respond, self.render(reply), "in_channel" if visible else "ephemeral"
         )
         if not delivered:
             await self.respond(respond, blocks.plain(APOLOGY), "ephemeral")
@@ -223,9 +226,10 @@ class Listeners:
     async def with_roles(self, client: AsyncWebClient, message: IncomingMessage
                          ) -> IncomingMessage:
         """The message with the asker's user groups among those the program names as
-        moderators (the core decides what they allow)."""
+        moderators (the core decides what they allow), only when the core needs them:
+        no other answer should wait for ``usergroups.users.list``."""
         groups = self.core.catalog.current.program.workshop.qa.slack_usergroups
-        if not groups:
+        if not groups or not self.core.router.needs_roles(message):
             return message
         roles = await self.groups.of(client, message.user.id, groups)
         return dataclasses.replace(message, roles=roles)
@@ -244,7 +248,7 @@ class Listeners:
             await self.apologise(client, question)
             return
         error = await self.post(client, question.channel, question.thread_ts,
-                                blocks.to_message(reply))
+                                self.render(reply))
         if error is not None and error != "ratelimited":
             await self.apologise(client, question)
         if reply.attachment is not None:
