@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import aiohttp
+import orjson
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -66,6 +67,12 @@ class SlackStartupError(Exception):
 
 class SlackNotConnected(Exception):
     """A Q&A call came while the adapter could not reach Slack."""
+
+
+def json_text(data: object) -> str:
+    """Request bodies for the Web API client's session: orjson writes a Block Kit answer
+    several times faster than the standard library (aiohttp wants text, not bytes)."""
+    return orjson.dumps(data).decode()
 
 
 def build_client(core: Core, session: aiohttp.ClientSession) -> AsyncWebClient:
@@ -180,7 +187,7 @@ class SlackAdapter:
         return await (await self._qa()).votes_on(thread, question)
 
     async def run(self) -> None:
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession(json_serialize=json_text) as session:
             client = build_client(self.core, session)
             auth = await self._check_token(client)
             identity = f"@{auth.get('user')} in {auth.get('team')}"

@@ -37,7 +37,6 @@ import asyncio
 import collections
 import contextlib
 import itertools
-import json
 import math
 import re
 import secrets
@@ -49,6 +48,7 @@ from typing import Any, ClassVar
 from aiohttp import WSMsgType, web
 
 from tests.fakes import discord_payloads as p
+from tests.fakes import wire
 from tests.fakes.discord_payloads import Json
 
 
@@ -56,7 +56,7 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
                   ) -> web.Response:
     """A JSON response discord.py accepts: ``web.json_response`` appends "; charset=utf-8"
     to the Content-Type, and discord.py then treats the body as text."""
-    return web.Response(status=status, body=json.dumps(data).encode(),
+    return web.Response(status=status, body=wire.dumps_bytes(data),
                         content_type="application/json", headers=headers)
 
 
@@ -133,7 +133,7 @@ class _Conn:
     async def send(self, payload: Json) -> None:
         async with self.lock:
             if not self.ws.closed:
-                await self.ws.send_str(json.dumps(payload))
+                await self.ws.send_str(wire.dumps(payload))
 
 
 Handler = Callable[[web.Request, RecordedRequest, "re.Match[str]"], Awaitable[web.Response]]
@@ -598,7 +598,7 @@ class FakeDiscord:
             async for part in reader:
                 data = await part.read()  # type: ignore[union-attr]
                 if part.name == "payload_json":
-                    body = json.loads(data.decode())
+                    body = wire.loads(data)
                 else:
                     files.append({"name": part.name, "filename": part.filename,  # type: ignore[union-attr]
                                   "data": bytes(data)})
@@ -606,7 +606,7 @@ class FakeDiscord:
         text = await request.text()
         if text:
             try:
-                body = json.loads(text)
+                body = wire.loads(text)
             except ValueError:
                 body = text
         return body, files
@@ -631,7 +631,7 @@ class FakeDiscord:
         record.status = response.status
         if record.response is None and response.body is not None:
             with contextlib.suppress(ValueError, TypeError):
-                record.response = json.loads(response.body)  # type: ignore[arg-type]
+                record.response = wire.loads(response.body)  # type: ignore[arg-type]
         if (self.ratelimit_headers and response.status < 300
                 and "X-RateLimit-Limit" not in response.headers):
             # With X-RateLimit-Remaining, Reset-After (or Reset) is required: discord.py
@@ -1088,7 +1088,7 @@ class FakeDiscord:
             async for frame in ws:
                 if frame.type != WSMsgType.TEXT:
                     continue
-                payload = json.loads(frame.data)
+                payload = wire.loads(frame.data)
                 op, d = payload.get("op"), payload.get("d")
                 self.gateway_frames.append(GatewayFrame(conn.id, op, d))
                 if op == p.OP_HEARTBEAT:

@@ -44,6 +44,8 @@ from urllib.parse import parse_qsl, urlencode
 import aiohttp
 from aiohttp import web
 
+from tests.fakes import wire
+
 JsonDict = dict[str, Any]
 # A configured answer for a method: a dict (sent as JSON with HTTP 200), or a callable
 # taking the ApiCall and returning a dict or a web.Response (it may be async).
@@ -393,23 +395,23 @@ class FakeSlack:
         if limit is not None and limit.take():
             call.response = {"ok": False, "error": "ratelimited"}
             return web.json_response(
-                call.response, status=429, headers={"Retry-After": str(limit.retry_after)}
-            )
+                call.response, status=429, headers={"Retry-After": str(limit.retry_after)},
+                dumps=wire.dumps)
         auth_error = self._check_token(call)
         if auth_error:
             call.response = {"ok": False, "error": auth_error}
-            return web.json_response(call.response)
+            return web.json_response(call.response, dumps=wire.dumps)
         failure = self._failures.get(call.method)
         if failure is not None and failure.take():
             call.response = {"ok": False, "error": failure.error, **failure.extra}
-            return web.json_response(call.response)
+            return web.json_response(call.response, dumps=wire.dumps)
 
         responder = self._responders.get(call.method)
         if responder is None:
             builtin = getattr(self, "_m_" + call.method.replace(".", "_"), None)
             if builtin is None:
                 call.response = {"ok": False, "error": "unknown_method"}
-                return web.json_response(call.response)
+                return web.json_response(call.response, dumps=wire.dumps)
             result = builtin(call)
         elif callable(responder):
             result = responder(call)
@@ -421,7 +423,7 @@ class FakeSlack:
             return result
         call.response = result
         headers = {"X-OAuth-Scopes": BOT_SCOPES} if call.method == "auth.test" else None
-        return web.json_response(result, headers=headers)
+        return web.json_response(result, headers=headers, dumps=wire.dumps)
 
     def _check_token(self, call: ApiCall) -> str | None:
         """Slack's token rules: app-level tokens only open sockets, bot tokens do the rest."""
@@ -786,7 +788,7 @@ class FakeSlack:
             "num_connections": len(self._sockets),
             "debug_info": {"host": "applink-fake", "approximate_connection_time": 18060},
             "connection_info": {"app_id": self.app_id},
-        })
+        }, dumps=wire.dumps)
         await self._notify()
         try:
             async for frame in ws:
@@ -827,13 +829,13 @@ class FakeSlack:
         if kind == "events_api":
             envelope["retry_attempt"] = retry_attempt
             envelope["retry_reason"] = "timeout" if retry_attempt else ""
-        await ws.send_json(envelope)
+        await ws.send_json(envelope, dumps=wire.dumps)
         return envelope_id
 
     async def send_disconnect(self, reason: str = "warning") -> None:
         """Ask the client to reconnect (it calls apps.connections.open again)."""
         ws = await self.wait_for_socket()
-        await ws.send_json({"type": "disconnect", "reason": reason})
+        await ws.send_json({"type": "disconnect", "reason": reason}, dumps=wire.dumps)
 
     async def wait_for_ack(self, envelope_id: str, *, within: float = DEFAULT_WAIT) -> SocketAck:
         return await self.wait_until(
