@@ -18,7 +18,12 @@ sends rate-limit headers, as Discord does, so discord.py lets requests overlap).
 clients take turns for ``--rounds`` rounds and the median round is reported, so load
 from other processes hits both alike. Target: ours / bare >= 0.8.
 
-    .venv/bin/python bench/discord_bench.py [--messages 1000] [--window 32] [--rounds 5]
+The bot answers the same question asked in the same second once (``bot/answer_cache.py``);
+``--no-answer-cache`` turns that off (BOT_ANSWER_CACHE=false), so every answer is worked
+out and rendered afresh: the cost of questions all different.
+
+    .venv/bin/python bench/discord_bench.py [--messages 3000] [--window 32] [--rounds 7]
+                                            [--no-answer-cache]
 """
 
 from __future__ import annotations
@@ -57,10 +62,15 @@ class Result:
     seconds: float
     latencies: list[float]
     cpu: float | None  # the client process's CPU seconds for these messages
+    fake_cpu: float = 0.0  # this process's (the fake Discord's) CPU seconds for them
 
     @property
     def cpu_ms(self) -> str:
         return "n/a" if self.cpu is None else f"{self.cpu / self.messages * 1000:.3f}"
+
+    @property
+    def fake_cpu_ms(self) -> str:
+        return f"{self.fake_cpu / self.messages * 1000:.3f}"
 
     @property
     def rate(self) -> float:
@@ -143,13 +153,15 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def start_client(name: str, fake: FakeDiscord, tmp: Path) -> asyncio.subprocess.Process:
+async def start_client(name: str, fake: FakeDiscord, tmp: Path, answer_cache: bool
+                       ) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DISCORD_", "SLACK_", "BOT_"))}
     if name == OURS:
         env.update(DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
                    DISCORD_GATEWAY_URL=fake.gateway_url, BOT_NOW="2021-12-13T10:15:00-08:00",
                    BOT_SPEED="0", LOG_LEVEL="WARNING",
+                   BOT_ANSWER_CACHE=str(answer_cache).lower(),
                    DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}")
         command = [sys.executable, "-W", "ignore", "-m", "bot", "run"]
     else:
@@ -159,20 +171,20 @@ async def start_client(name: str, fake: FakeDiscord, tmp: Path) -> asyncio.subpr
                                                 stdin=subprocess.DEVNULL)
 
 
-async def measure(name: str, fake: FakeDiscord, count: int, window: int, tmp: Path
-                  ) -> list[Result]:
-    process = await start_client(name, fake, tmp)
+async def measure(name: str, fake: FakeDiscord, count: int, window: int, tmp: Path,
+                  answer_cache: bool) -> list[Result]:
+    process = await start_client(name, fake, tmp, answer_cache)
     authors = [fake.make_user(f"attendee {n}") for n in range(USERS)]
     try:
         await fake.wait_for_session(within=WAIT)
         await drive(fake, authors, WARM_UP, window)
         results = []
         for mode, size in (("one at a time", 1), (f"{window} in flight", window)):
-            before = cpu_seconds(process.pid)
+            before, fake_before = cpu_seconds(process.pid), time.process_time()
             seconds, latencies = await drive(fake, authors, count, size)
-            after = cpu_seconds(process.pid)
+            after, fake_used = cpu_seconds(process.pid), time.process_time() - fake_before
             used = after - before if before is not None and after is not None else None
-            results.append(Result(name, mode, count, seconds, latencies, used))
+            results.append(Result(name, mode, count, seconds, latencies, used, fake_used))
         return results
     finally:
         process.terminate()
@@ -184,26 +196,33 @@ def median(results: list[Result]) -> Result:
     return sorted(results, key=lambda r: r.rate)[len(results) // 2]
 
 
-async def main(count: int, window: int, rounds: int) -> None:
+async def main(count: int, window: int, rounds: int, answer_cache: bool) -> None:
     runs: dict[tuple[str, str], list[Result]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeDiscord(token=TOKEN, ratelimit_headers=True) as fake:
             for _ in range(rounds):
                 for name in (OURS, BARE):
-                    for result in await measure(name, fake, count, window, Path(tmp)):
+                    for result in await measure(name, fake, count, window, Path(tmp),
+                                                answer_cache):
                         runs.setdefault((result.client, result.mode), []).append(result)
             assert not fake.errors, fake.errors
     print(f"{count} mentions per mode and round ({' / '.join(QUESTIONS)}), median of "
-          f"{rounds} rounds, timed from MESSAGE_CREATE to the reply POST at the fake")
+          f"{rounds} rounds, timed from MESSAGE_CREATE to the reply POST at the fake; "
+          f"answer cache {'on' if answer_cache else 'off'}")
     print(f"{'client':<16} {'mode':<15} {'msgs/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'client CPU ms/msg':>18}")
+          f"{'client CPU ms/msg':>18} {'fake CPU ms/msg':>16}")
     best = {key: median(results) for key, results in runs.items()}
     for result in best.values():
         print(f"{result.client:<16} {result.mode:<15} {result.rate:>8,.0f} "
-              f"{result.percentile(50):>8.2f} {result.percentile(99):>8.2f} {result.cpu_ms:>18}")
+              f"{result.percentile(50):>8.2f} {result.percentile(99):>8.2f} {result.cpu_ms:>18} "
+              f"{result.fake_cpu_ms:>16}")
     for mode in dict.fromkeys(mode for _, mode in best):
         ratio = best[OURS, mode].rate / best[BARE, mode].rate
-        print(f"ratio ours / bare, {mode}: {ratio:.2f} (target >= 0.8)")
+        # Each round's pair of turns gives a ratio too; their spread shows the noise.
+        pairs = [o.rate / b.rate for o, b in zip(runs[OURS, mode], runs[BARE, mode],
+                                                   strict=True)]
+        print(f"ratio ours / bare, {mode}: {ratio:.2f} (target >= 0.8); per round: median "
+              f"{statistics.median(pairs):.2f}, range {min(pairs):.2f}-{max(pairs):.2f}")
     cpu = {key: statistics.median(r.cpu / r.messages for r in results if r.cpu is not None)
            for key, results in runs.items() if all(r.cpu is not None for r in results)}
     for mode in dict.fromkeys(mode for _, mode in cpu):
@@ -214,13 +233,16 @@ async def main(count: int, window: int, rounds: int) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=1000, help="mentions per mode")
+    parser.add_argument("--messages", type=int, default=3000, help="mentions per mode")
     parser.add_argument("--window", type=int, default=32, help="mentions in flight")
-    parser.add_argument("--rounds", type=int, default=5, help="turns each client takes")
+    parser.add_argument("--rounds", type=int, default=7, help="turns each client takes")
+    parser.add_argument("--no-answer-cache", dest="answer_cache", action="store_false",
+                        help="work every answer out afresh (BOT_ANSWER_CACHE=false)")
     parser.add_argument("--bare", nargs=2, metavar=("API_URL", "GATEWAY_URL"),
                         help=argparse.SUPPRESS)  # the child process of the bare client
     options = parser.parse_args()
     if options.bare:
         bare_client(*options.bare)
     else:
-        asyncio.run(main(options.messages, options.window, options.rounds))
+        asyncio.run(main(options.messages, options.window, options.rounds,
+                         options.answer_cache))

@@ -2,8 +2,10 @@
 
 Measures, in one process: start-up to the first answer (imports, a fresh SQLite
 database, loading the program, one answer), answers per second and p50/p99 latency for
-a mix of questions (now/next/when/about/search/who-at/agenda) from 500 different users,
-the same for questions no cache has seen (fresh misspellings), and peak RSS.
+a mix of questions (now/next/when/about/search/who-at/agenda) from 500 different users
+with every answer worked out afresh (BOT_ANSWER_CACHE off) and then as a running bot
+answers them (the cache on), the same for questions no cache has seen (fresh
+misspellings), and peak RSS.
 
     .venv/bin/python bench/router_bench.py [--answers 20000]
 """
@@ -70,7 +72,9 @@ async def measure(core, questions: list[str], users: int) -> tuple[float, list[f
 
 async def main(answers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", bot_program=BUNDLED_PROGRAM)
+        # The router's whole cost first: every answer worked out afresh (no answer cache).
+        settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", bot_program=BUNDLED_PROGRAM,
+                            bot_answer_cache=False)
         clock = SimulatedClock(datetime.fromisoformat("2021-12-13T10:15:00-08:00"), speed=0)
         async with open_core(settings, clock) as core:
             first = render(await core.router.handle(
@@ -83,12 +87,20 @@ async def main(answers: int) -> None:
             elapsed, latencies = await measure(core, mix, users=500)
             fresh = [misspell(MIX[i % len(MIX)], rng) for i in range(answers // 4)]
             cold_elapsed, cold = await measure(core, fresh, users=500)
+        # The same mix as a running bot answers it: the same question in the same second
+        # is answered once (bot/answer_cache.py).
+        cached_settings = settings.model_copy(update={"bot_answer_cache": True})
+        async with open_core(cached_settings, clock) as core:
+            await measure(core, mix[:2000], users=500)
+            cached_elapsed, cached = await measure(core, mix, users=500)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ms = 1000
     print(f"start-up to first answer: {startup * ms:.0f} ms")
     print(f"mix of {len(mix)} answers: {len(mix) / elapsed:,.0f} answers/s, "
           f"p50 {percentile(latencies, 50) * ms:.2f} ms, "
           f"p99 {percentile(latencies, 99) * ms:.2f} ms")
+    print(f"the same mix, answer cache on: {len(mix) / cached_elapsed:,.0f} answers/s, "
+          f"p50 {percentile(cached, 50) * ms:.3f} ms, p99 {percentile(cached, 99) * ms:.3f} ms")
     print(f"{len(fresh)} unseen misspelt questions: {len(fresh) / cold_elapsed:,.0f} answers/s, "
           f"p50 {percentile(cold, 50) * ms:.2f} ms, p99 {percentile(cold, 99) * ms:.2f} ms")
     print(f"peak RSS: {rss_mb:.0f} MB")

@@ -19,7 +19,12 @@ Reported per app: events per second, p50/p99 latency from sending the event to t
 arrival of its chat.postMessage, and the CPU time the app's process spent per event;
 then the ratios ours / bare (the target is an events/s ratio of at least 0.8).
 
-    .venv/bin/python bench/slack_bench.py [--events 3000] [--concurrency 20] [--rounds 3]
+The bot answers the same question asked in the same second once (``bot/answer_cache.py``),
+as the workers here do; ``--no-answer-cache`` turns that off (BOT_ANSWER_CACHE=false), so
+every answer is worked out and rendered afresh: the cost of questions all different.
+
+    .venv/bin/python bench/slack_bench.py [--events 9000] [--concurrency 20] [--rounds 9]
+                                          [--no-answer-cache]
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ class Result:
     elapsed: float
     latencies: list[float]
     cpu: float = 0.0  # CPU seconds the app's process used during the run
+    fake_cpu: float = 0.0  # CPU seconds this process (the fake Slack, the senders) used
 
     @property
     def cpu_per_event(self) -> float:
@@ -181,17 +187,20 @@ class App:
     total: Result
 
     async def run(self, fake: FakeSlack, arrivals: Arrivals, events: int, concurrency: int,
-                  first: int) -> None:
-        before = cpu_seconds(self.process.pid)
+                  first: int) -> Result:
+        before, fake_before = cpu_seconds(self.process.pid), time.process_time()
         result = await load(self.name, self.url, fake, arrivals, events, concurrency,
                             self.check, first)
-        self.total.cpu += cpu_seconds(self.process.pid) - before
+        result.cpu = cpu_seconds(self.process.pid) - before
+        self.total.cpu += result.cpu
+        self.total.fake_cpu += time.process_time() - fake_before
         self.total.events += result.events
         self.total.elapsed += result.elapsed
         self.total.latencies += result.latencies
+        return result
 
 
-async def main(events: int, concurrency: int, rounds: int) -> None:
+async def main(events: int, concurrency: int, rounds: int, answer_cache: bool) -> None:
     async with FakeSlack() as fake, contextlib.AsyncExitStack() as stack:
         arrivals = Arrivals(fake)
         fake.set_response("chat.postMessage", arrivals)
@@ -201,7 +210,8 @@ async def main(events: int, concurrency: int, rounds: int) -> None:
                     SLACK_API_URL=fake.api_url, PYTHONPATH=str(ROOT))
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         ours_env = {**base, "BOT_NOW": NOW, "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": "0",
-                    "LOG_LEVEL": "INFO", "DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
+                    "LOG_LEVEL": "INFO", "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+                    "BOT_ANSWER_CACHE": str(answer_cache).lower()}
         apps = []
         for name, args, env, check in (
             ("ours", [sys.executable, "-m", "bot", "run"], ours_env, True),
@@ -213,21 +223,31 @@ async def main(events: int, concurrency: int, rounds: int) -> None:
         for app in apps:  # every user asks once: later answers find their zone cached
             await load(app.name, app.url, fake, arrivals, WARM_UP, concurrency, app.check, 0)
         first = WARM_UP
-        # rounds alternate between the apps, so a busy neighbour on the machine hurts both
+        # Rounds alternate between the apps, so a busy neighbour on the machine hurts both;
+        # each round's pair gives a ratio of its own, and their spread shows the noise.
+        pairs: list[float] = []
         for _ in range(rounds):
+            rates = []
             for app in apps:
-                await app.run(fake, arrivals, events // rounds, concurrency, first)
+                rates.append((await app.run(fake, arrivals, events // rounds, concurrency,
+                                            first)).rate)
                 first += events // rounds
+            pairs.append(rates[0] / rates[1])
     ours, bare = (app.total for app in apps)
     ms = 1000
     print(f"{ours.events} app_mention events per app in {rounds} alternating rounds, "
-          f"concurrency {concurrency}, HTTP mode on loopback")
-    print(f"{'app':<6} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/event':>13}")
+          f"concurrency {concurrency}, HTTP mode on loopback, answer cache "
+          f"{'on' if answer_cache else 'off'}")
+    print(f"{'app':<6} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/event':>13} "
+          f"{'fake CPU ms/event':>18}")
     for result in (ours, bare):
         print(f"{result.name:<6} {result.rate:>9,.0f} {result.percentile(50) * ms:>8.1f} "
-              f"{result.percentile(99) * ms:>8.1f} {result.cpu_per_event * ms:>13.2f}")
+              f"{result.percentile(99) * ms:>8.1f} {result.cpu_per_event * ms:>13.2f} "
+              f"{result.fake_cpu / result.events * ms:>18.2f}")
     print(f"ratio ours / bare: events/s {ours.rate / bare.rate:.2f} (target ≥ 0.8), "
           f"CPU per event {bare.cpu_per_event / max(ours.cpu_per_event, 1e-9):.2f}")
+    print(f"ratio per round: median {statistics.median(pairs):.2f}, "
+          f"range {min(pairs):.2f}-{max(pairs):.2f} over {len(pairs)} rounds")
 
 
 async def serve_bare() -> None:
@@ -264,9 +284,11 @@ async def serve_bare() -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--events", type=int, default=9000)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--no-answer-cache", dest="answer_cache", action="store_false",
+                        help="work every answer out afresh (BOT_ANSWER_CACHE=false)")
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve_bare:
@@ -282,4 +304,5 @@ if __name__ == "__main__":
         finally:
             loop.close()
     else:
-        asyncio.run(main(options.events, options.concurrency, options.rounds))
+        asyncio.run(main(options.events, options.concurrency, options.rounds,
+                         options.answer_cache))
