@@ -6,8 +6,9 @@ In one run, on one loopback fake of Slack (tests/fakes/slack_server.py), it meas
   the clock at 10:15 on the workshop day) answering "what's next?" and "when is kraska"
   (every answer is checked);
 * bare: a slack-bolt AsyncApp in its own process, with the same Web API client set-up
-  (one shared HTTP session, the same retry handlers) and the same aiohttp server, that
-  replies "ok" to every mention.
+  (one shared HTTP session writing JSON with orjson, the same retry handlers, the same
+  logger level; ``adapters/slack/app.py``) and the same aiohttp server, that replies "ok"
+  to every mention.
 
 Each of ``--concurrency`` workers sends a signed ``app_mention`` event (a channel of
 its own per event, 500 different users) and waits until that event's chat.postMessage
@@ -252,18 +253,18 @@ async def main(events: int, concurrency: int, rounds: int, answer_cache: bool) -
 
 async def serve_bare() -> None:
     """The baseline: slack-bolt alone, replying "ok", set up like the adapter's client."""
+    import logging
+
     from slack_bolt.async_app import AsyncApp
-    from slack_sdk.http_retry.builtin_async_handlers import (
-        AsyncRateLimitErrorRetryHandler,
-        async_default_handlers,
-    )
     from slack_sdk.web.async_client import AsyncWebClient
 
-    async with aiohttp.ClientSession() as session:
-        handlers = [*async_default_handlers(), AsyncRateLimitErrorRetryHandler(max_retry_count=5)]
+    from adapters.slack.app import client_logger, json_text, retry_handlers
+
+    logging.basicConfig(level=logging.INFO)  # as the bot's LOG_LEVEL=INFO
+    async with aiohttp.ClientSession(json_serialize=json_text) as session:
         client = AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"],
                                 base_url=os.environ["SLACK_API_URL"], session=session,
-                                retry_handlers=handlers)
+                                retry_handlers=retry_handlers(), logger=client_logger())
         app = AsyncApp(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"],
                        name="bare")
 

@@ -39,6 +39,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     async_default_handlers,
@@ -75,17 +76,35 @@ def json_text(data: object) -> str:
     return orjson.dumps(data).decode()
 
 
+def client_logger() -> logging.Logger:
+    """slack-sdk's Web API logger, with its level set to the level the bot runs at.
+
+    slack-sdk decides whether to write a request's and a response's debug line from the
+    logger's own level (``logger.level <= DEBUG``), not its effective one; left unset
+    (0), it formats every request body and response into a string that is then not
+    logged. With the level set, it formats them only when they are logged.
+    """
+    logger = logging.getLogger("slack_sdk.web.async_base_client")
+    logger.setLevel(logging.getLogger().getEffectiveLevel())
+    return logger
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    handlers = async_default_handlers()  # connection errors, retried once
+    handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return handlers
+
+
 def build_client(core: Core, session: aiohttp.ClientSession) -> AsyncWebClient:
     """The Web API client every listener's client copies (base URL, session, retries)."""
     settings = core.settings
     assert settings.slack_bot_token is not None
-    handlers = async_default_handlers()  # connection errors, retried once
-    handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         session=session,
-        retry_handlers=handlers,
+        retry_handlers=retry_handlers(),
+        logger=client_logger(),
     )
 
 
