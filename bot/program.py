@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.messages import Card
+
 TBD_TITLES = frozenset({"tbd", "tba", "to be announced", "to be determined"})
 KIND_LABELS = {
     "talk": "Talk",
@@ -176,6 +178,11 @@ class Program:
                 kind = "author" if item.is_paper else "speaker"
                 credits.setdefault(person.id, []).append(Credit(kind, item))
         self._credits = credits
+        self.many_rooms = len({item.room for item in self.scheduled}) > 1
+        # Reply cards by (id(item), detail, relative, mark_papers), with their item, made
+        # once per program: a card is a pure function of its item, and answers list the
+        # same items over and over (see bot.answers.context.Ask.card).
+        self.cards: dict[tuple[int, bool, bool, bool], tuple[Item, Card]] = {}
 
     @property
     def first_start(self) -> datetime | None:

@@ -32,7 +32,17 @@ class Ask:
     def card(
         self, item: Item, *, detail: bool = True, relative: bool = False, mark_papers: bool = True
     ) -> Card:
-        """``detail`` adds the summary; ``mark_papers`` tags papers in mixed lists."""
+        """``detail`` adds the summary; ``mark_papers`` tags papers in mixed lists. Made
+        once per item and program (``Program.cards``): it depends on nothing else."""
+        key = (id(item), detail, relative, mark_papers)
+        made = self.program.cards.get(key)
+        if made is not None and made[0] is item:
+            return made[1]
+        card = self._make_card(item, detail, relative, mark_papers)
+        self.program.cards[key] = (item, card)
+        return card
+
+    def _make_card(self, item: Item, detail: bool, relative: bool, mark_papers: bool) -> Card:
         when = Moment(item.start, item.end, relative=relative) if item.is_scheduled else None  # type: ignore[arg-type]
         note = None
         if item.is_paper and when is None and (detail or mark_papers):
@@ -48,7 +58,7 @@ class Ask:
             people=tuple(p.name for p in item.people),
             summary=summary,
             when=when,
-            room=item.room if detail and _many_rooms(self.program) else None,
+            room=item.room if detail and self.program.many_rooms else None,
             url=item.url if detail else None,
             note=note,
         )
@@ -89,10 +99,6 @@ class Ask:
             layout="list",
             after=(("Ask again with the full name or title.",),),
         )
-
-
-def _many_rooms(program: Program) -> bool:
-    return len({item.room for item in program.scheduled}) > 1
 
 
 def describe_roles(program: Program, person: Any) -> str:
