@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import render_text, timefmt
 from bot.messages import Button, Card, Line, Moment, Quote, Reply, ZoneNote
@@ -32,6 +34,7 @@ DATE_AND_TIME = "{date_short_pretty} {time}"
 TIME_ONLY = "{time}"
 WORD_JOINER = "\u2060"
 _SPECIAL_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_NEEDS_ESCAPING = re.compile(r"[&<>@]")
 
 Block = dict[str, Any]
 
@@ -46,8 +49,10 @@ class SlackMessage:
 
 def escape(text: str) -> str:
     """Text Slack shows literally: no markup, no mention, no link can come out of it."""
+    if not _NEEDS_ESCAPING.search(text):  # most text: one scan, nothing to change
+        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if "@" not in text:  # the common case, without the regular expression's cost
+    if "@" not in text:
         return text
     return _SPECIAL_MENTION.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
 
@@ -59,16 +64,28 @@ def date_token(at: datetime, fmt: str, fallback: str) -> str:
 
 def moment_mrkdwn(moment: Moment, reply: Reply) -> str:
     """A start token (and an end token for a span), plus the core's relative words."""
-    start_fallback = render_text.moment_text(Moment(moment.start), reply)
-    text = date_token(moment.start, DATE_AND_TIME, start_fallback)
-    if moment.end is not None:
-        end_fallback = render_text.moment_text(Moment(moment.end), reply)
-        # A span shorter than a day reads "Dec 13 9:30 AM – 10:05 AM"; a longer one
-        # names the end's day too.
-        end_format = TIME_ONLY if moment.end - moment.start < timedelta(days=1) else DATE_AND_TIME
-        text += " – " + date_token(moment.end, end_format, end_fallback)
+    today = reply.now.astimezone(reply.zone).date()
+    text = _date_tokens(moment.start, moment.end, reply.zone, today)
     if moment.relative:
         text += f" ({escape(timefmt.relative(moment.start, moment.end, reply.now))})"
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _date_tokens(start: datetime, end: datetime | None, zone: ZoneInfo, today: date) -> str:
+    """The ``<!date>`` tokens of an instant or a span, their fallbacks in ``zone``.
+
+    The same few sessions are shown to everyone all day, so each span is written once
+    per zone (and day: a fallback names the date when it is not today's).
+    """
+    now = datetime.combine(today, time(12), zone)  # a fallback depends on the day only
+    text = date_token(start, DATE_AND_TIME, timefmt.instant(start, zone, now))
+    if end is not None:
+        end_fallback = timefmt.instant(end, zone, now)
+        # A span shorter than a day reads "Dec 13 9:30 AM – 10:05 AM"; a longer one
+        # names the end's day too.
+        end_format = TIME_ONLY if end - start < timedelta(days=1) else DATE_AND_TIME
+        text += " – " + date_token(end, end_format, end_fallback)
     return text
 
 
