@@ -77,7 +77,7 @@ class Result:
         return self.messages / self.seconds
 
     def percentile(self, q: int) -> float:
-        return statistics.quantiles(self.latencies, n=100)[q - 1] * 1000
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1] * 1000
 
 
 def bare_client(api_url: str, gateway_url: str) -> None:

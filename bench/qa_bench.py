@@ -130,7 +130,7 @@ async def drop_database(base: str, name: str) -> None:
 
 
 def report(label: str, elapsed: float, latencies: list[float], errors: list[str]) -> None:
-    cuts = statistics.quantiles(latencies, n=100)
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     print(f"{label}: {len(latencies)} votes in {elapsed:.2f} s = "
           f"{len(latencies) / elapsed:,.0f} votes/s, p50 {cuts[49] * 1000:.1f} ms, "
           f"p99 {cuts[98] * 1000:.1f} ms, errors: {len(errors)}"

@@ -92,7 +92,9 @@ class SetClock:
 
 
 def pct(samples: list[float], q: int) -> float:
-    return statistics.quantiles(samples, n=100)[q - 1] if len(samples) > 1 else samples[0]
+    if len(samples) < 2:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
 async def due_delay(tmp: Path, moments: int) -> list[float]:

@@ -56,7 +56,7 @@ def misspell(text: str, rng: random.Random) -> str:
 
 
 def percentile(samples: list[float], q: float) -> float:
-    return statistics.quantiles(samples, n=1000)[int(q * 10) - 1]
+    return statistics.quantiles(samples, n=1000, method="inclusive")[int(q * 10) - 1]
 
 
 async def measure(core, questions: list[str], users: int) -> tuple[float, list[float]]:

@@ -80,7 +80,7 @@ class Result:
         return self.events / self.elapsed
 
     def percentile(self, q: int) -> float:
-        return statistics.quantiles(self.latencies, n=100)[q - 1]
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1]
 
 
 class Arrivals:
