@@ -48,7 +48,7 @@ def _day_prefix(local: datetime, today: date) -> str:
 
 def instant(at: datetime, zone: ZoneInfo, now: datetime) -> str:
     """"9:30 AM PST" on the reader's today, else "Tue 14 Dec, 00:50 CET"."""
-    return _instant(at, zone, now.astimezone(zone).date())
+    return instant_on(at, zone, now.astimezone(zone).date())
 
 
 def span(start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> str:
@@ -59,7 +59,8 @@ def span(start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> str:
 # Every answer renders a few instants and the same ones recur all day (the program has a
 # few dozen), so the formatted text is memoised per instant, zone and reader's date.
 @functools.lru_cache(maxsize=8192)
-def _instant(at: datetime, zone: ZoneInfo, today: date) -> str:
+def instant_on(at: datetime, zone: ZoneInfo, today: date) -> str:
+    """:func:`instant` for a reader whose today (in ``zone``) is ``today``."""
     local = at.astimezone(zone)
     return f"{_day_prefix(local, today)}{clock(local, uses_12h(zone))} {local:%Z}"
 

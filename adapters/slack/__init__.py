@@ -9,8 +9,8 @@ costs a noticeable part of the start-up time that console-only runs should not p
 The package's modules: ``events`` (Slack payloads -> the core's messages), ``blocks``
 (the core's replies -> Block Kit), ``listeners`` (answering) and ``app`` (the client,
 the AsyncApp, and the HTTP server or Socket Mode connection); ``delivery`` (reminders);
-for Q&A ``threads`` (the threads, questions and votes on Slack), ``usergroups``
-(moderator groups) and ``files`` (exports).
+for Q&A ``qa`` (the threads, questions and votes on Slack), ``usergroups``
+(moderator groups) and ``files`` (exports); ``errors`` (how a failed call is reported).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery import SlackDelivery
 from adapters.slack.listeners import Listeners
-from adapters.slack.threads import SlackThreads
+from adapters.slack.qa import SlackThreads
 from bot.adapter import DeliveryError
 from bot.core import Core
 from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
@@ -184,7 +184,7 @@ class SlackAdapter:
     async def find_delivered(self, message: Outgoing) -> str | None:
         return await (await self._connected()).find_delivered(message)
 
-    # QaPublisher: the Q&A threads (adapters/slack/threads.py)
+    # QaPublisher: the Q&A threads (adapters/slack/qa.py)
 
     async def open_thread(self, channel_id: str, slug: str, title: str, intro: Reply,
                           existing: ThreadRef | None) -> ThreadRef:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,10 +78,9 @@ def _date_tokens(start: datetime, end: datetime | None, zone: ZoneInfo, today: d
     The same few sessions are shown to everyone all day, so each span is written once
     per zone (and day: a fallback names the date when it is not today's).
     """
-    now = datetime.combine(today, time(12), zone)  # a fallback depends on the day only
-    text = date_token(start, DATE_AND_TIME, timefmt.instant(start, zone, now))
+    text = date_token(start, DATE_AND_TIME, timefmt.instant_on(start, zone, today))
     if end is not None:
-        end_fallback = timefmt.instant(end, zone, now)
+        end_fallback = timefmt.instant_on(end, zone, today)
         # A span shorter than a day reads "Dec 13 9:30 AM – 10:05 AM"; a longer one
         # names the end's day too.
         end_format = TIME_ONLY if end - start < timedelta(days=1) else DATE_AND_TIME
@@ -146,23 +145,23 @@ def _pack(texts: list[str], limit: int = SECTION_CHARS) -> list[str]:
     return chunks
 
 
-def section(text: str) -> Block:
+def _section(text: str) -> Block:
     """A section block of mrkdwn that is already escaped."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def context(text: str) -> Block:
+def _context(text: str) -> Block:
     """A context block (small grey text) of mrkdwn that is already escaped."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def to_blocks(reply: Reply) -> list[Block]:
     """Lines, a section per card, "…and N more", closing lines: within Slack's limits."""
-    head = [section(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.lines])]
+    head = [_section(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.lines])]
     tail = []
     if reply.more:
-        tail.append(context(escape(render_text.more_text(reply.more))))
-    tail += [context(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.after])]
+        tail.append(_context(escape(render_text.more_text(reply.more))))
+    tail += [_context(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.after])]
     if reply.layout == "list":
         cards = [card_list_line(card, reply) for card in reply.cards]
     else:
@@ -170,7 +169,7 @@ def to_blocks(reply: Reply) -> list[Block]:
     room = MAX_BLOCKS - len(head) - len(tail)
     if len(cards) > room:  # a long list: several items share a section
         cards = _pack(cards)
-    return head + [section(text) for text in cards[:room]] + tail
+    return head + [_section(text) for text in cards[:room]] + tail
 
 
 ACTION_PREFIX = "workshop:"  # action_id of our buttons: workshop:<command>
@@ -194,4 +193,4 @@ def to_message(reply: Reply, buttons: Sequence[Button] = ()) -> SlackMessage:
 
 def plain(text: str) -> SlackMessage:
     """A message of our own words only (the apology)."""
-    return SlackMessage(text=escape(text), blocks=[section(escape(text))])
+    return SlackMessage(text=escape(text), blocks=[_section(escape(text))])

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
+from adapters.slack.errors import NETWORK_ERRORS, error_code
 from bot.adapter import DeliveryError
 from bot.messages import Outgoing
 
@@ -51,9 +51,9 @@ class SlackDelivery:
                 unfurl_media=False,
             )
         except SlackApiError as exc:
-            code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            code = error_code(exc)
             raise DeliveryError(f"chat.postMessage: {code}", permanent=code in PERMANENT) from None
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except NETWORK_ERRORS as exc:
             raise DeliveryError(f"chat.postMessage: {type(exc).__name__}: {exc}",
                                 permanent=False) from None
         return f"{response.get('channel')}:{response.get('ts')}"
@@ -69,10 +69,10 @@ class SlackDelivery:
                 channel=channel, include_all_metadata=True, limit=HISTORY_PAGE,
             )
         except SlackApiError as exc:
-            code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            code = error_code(exc)
             raise DeliveryError(f"looking for an earlier send: {code}",
                                 permanent=code in PERMANENT) from None
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except NETWORK_ERRORS as exc:
             raise DeliveryError(f"looking for an earlier send: {type(exc).__name__}",
                                 permanent=False) from None
         for found in history.get("messages", []):

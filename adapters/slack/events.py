@@ -23,6 +23,7 @@ PLATFORM = "slack"
 PUBLIC_WORD = "public"
 # Slack's names for 👍 (any skin tone comes as "+1::skin-tone-2"): the reaction is a vote.
 THUMBS_UP = frozenset({"+1", "thumbsup"})
+
 # A reply in a thread, also sent to the channel ("thread_broadcast"), is still a reply.
 THREAD_REPLY_SUBTYPES = frozenset({"", "thread_broadcast"})
 
@@ -188,13 +189,17 @@ def from_channel_message(event: Mapping[str, Any], bot_user_id: str | None
     return thread_reply(event, bot_user_id)
 
 
+def is_thumbs_up(name: object) -> bool:
+    """Whether a reaction's name is 👍, in any skin tone."""
+    return str(name or "").split("::", 1)[0] in THUMBS_UP
+
+
 def from_reaction(event: Mapping[str, Any]) -> Reaction | None:
     """A ``reaction_added``/``reaction_removed`` event: a 👍 on a message, else None."""
-    name = str(event.get("reaction", "")).split("::", 1)[0]
     item = event.get("item") or {}
     user, channel, ts = event.get("user"), item.get("channel"), item.get("ts")
-    if name not in THUMBS_UP or item.get("type") != "message" or not user or not channel \
-            or not ts:
+    if not is_thumbs_up(event.get("reaction")) or item.get("type") != "message" or not user \
+            or not channel or not ts:
         return None
     return Reaction(user, channel, ts, added=event.get("type") == "reaction_added")
 
@@ -203,6 +208,6 @@ def thumbs_up_users(message: Mapping[str, Any]) -> set[str]:
     """Who reacted 👍 (any skin tone) to a message, from a ``reactions.get`` answer."""
     users: set[str] = set()
     for reaction in message.get("reactions") or ():
-        if str(reaction.get("name", "")).split("::", 1)[0] in THUMBS_UP:
+        if is_thumbs_up(reaction.get("name")):
             users.update(reaction.get("users") or ())
     return users

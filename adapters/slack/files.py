@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 
-import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.errors import NETWORK_ERRORS, error_code
 from bot.messages import Attachment
 
 log = logging.getLogger(__name__)
 
 METHOD = "files.uploadV2"
-FAILURES = (aiohttp.ClientError, TimeoutError, SlackRequestError)
+FAILURES = (*NETWORK_ERRORS, SlackRequestError)
 
 
 async def upload(client: AsyncWebClient, attachment: Attachment, channel: str,
@@ -32,7 +32,7 @@ async def upload(client: AsyncWebClient, attachment: Attachment, channel: str,
             filename=attachment.filename, title=attachment.filename,
         )
     except SlackApiError as exc:
-        code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+        code = error_code(exc)
         log.error("Slack %s failed: %s (channel %s, file %s)", METHOD, code, channel,
                   attachment.filename)
         return code
@@ -49,7 +49,7 @@ async def upload_to_dm(client: AsyncWebClient, attachment: Attachment, user: str
     try:
         opened = await client.conversations_open(users=user)
     except SlackApiError as exc:
-        code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+        code = error_code(exc)
         log.error("Slack conversations.open failed: %s (user %s)", code, user)
         return code
     except FAILURES as exc:

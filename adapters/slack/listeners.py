@@ -40,7 +40,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -50,6 +49,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, events, files
 from adapters.slack.blocks import SlackMessage
+from adapters.slack.errors import NETWORK_ERRORS, error_code
 from adapters.slack.usergroups import UserGroups
 from bot.answer_cache import RenderCache
 from bot.core import Core
@@ -59,7 +59,6 @@ log = logging.getLogger(__name__)
 
 RECENT_EVENTS = 10_000  # Slack redelivers within minutes; this covers far more than that
 POST_METHOD = "chat.postMessage"
-NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
 
 
 class RecentIds:
@@ -270,7 +269,7 @@ class Listeners:
                 unfurl_media=False,
             )
         except SlackApiError as exc:
-            code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            code = error_code(exc)
             log.error("Slack %s failed: %s (channel %s)", POST_METHOD, code, channel)
             return code
         except NETWORK_ERRORS as exc:

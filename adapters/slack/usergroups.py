@@ -16,14 +16,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.errors import NETWORK_ERRORS, error_code
 
 log = logging.getLogger(__name__)
 
 MEMBERS_TTL = 300.0  # seconds a group's member list is trusted
-NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class UserGroups:
         try:
             response = await client.usergroups_users_list(usergroup=group)
         except SlackApiError as exc:
-            code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            code = error_code(exc)
             log.warning("Slack usergroups.users.list failed for %s: %s (its members are not "
                         "recognised as moderators for now)", group, code)
             return None

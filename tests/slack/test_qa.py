@@ -25,7 +25,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,7 +39,7 @@ from tests.conftest import make_settings
 from tests.fakes.slack_server import ApiCall, FakeSlack
 from tests.slack.conftest import BOT_TOKEN, SECRET, RunningBot, StartBot
 from tests.slack.test_cli import environment
-from tests.support import ManualClock
+from tests.support import ManualClock, wait_until
 from tests.test_reminders import PROGRAM
 
 QA = "C0QA"
@@ -54,7 +54,6 @@ SLACK_QA_PROGRAM = PROGRAM.replace(
     "authors: [Ada Lovelace]}", f"authors: [Ada Lovelace], summary: {SUMMARY}}}",
 ) + "moderators:\n  slack_users: [U0MOD]\n  slack_usergroups: [S0MODS]\n"
 WITHIN = 5.0
-T = TypeVar("T")
 
 
 @pytest.fixture
@@ -70,17 +69,6 @@ async def bot(fake: FakeSlack, start_bot: StartBot, program: Path) -> RunningBot
     running = await start_bot(program=program, at=MORNING)
     attach(running.core, [running.adapter])  # as `workshop-bot run` does
     return running
-
-
-async def eventually(check: Callable[[], Awaitable[T]], what: str, within: float = WITHIN) -> T:
-    """``check()`` once it returns something truthy; fails after ``within`` seconds."""
-    try:
-        async with asyncio.timeout(within):
-            while not (result := await check()):  # noqa: ASYNC110  (no event to wait on)
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
-    return result
 
 
 def unescape(text: str) -> str:
@@ -161,11 +149,7 @@ async def press(fake: FakeSlack, bot: RunningBot, message: dict[str, Any], user:
     return str(post.body["text"])
 
 
-async def _has(found: Awaitable[set[str]], wanted: set[str]) -> bool:
-    return await found == wanted
-
-
-async def _logged(caplog: pytest.LogCaptureFixture, text: str) -> bool:
+def _logged(caplog: pytest.LogCaptureFixture, text: str) -> bool:
     return any(text in r.getMessage() for r in caplog.records)
 
 
@@ -186,11 +170,14 @@ async def react(fake: FakeSlack, bot: RunningBot, caplog: pytest.LogCaptureFixtu
         await send(event)
     line = f"Slack: 👍 {'added' if added else 'removed'} by {user} on {ts} in {QA}: "
 
-    async def outcome() -> str | None:
+    def outcome() -> str | None:
         return next((r.getMessage().removeprefix(line) for r in caplog.records[since:]
                      if r.getMessage().startswith(line)), None)
 
-    return await eventually(outcome, f"the bot to handle {user}'s reaction")
+    await wait_until(lambda: outcome() is not None, WITHIN)  # the bot handled the reaction
+    found = outcome()
+    assert found is not None
+    return found
 
 
 # ------------------------------------------------------------------------------ threads
@@ -346,8 +333,7 @@ async def test_thumbs_up_reactions_add_and_remove_votes(
     # other reactions are no votes: nothing is asked of the core
     event = fake.reaction_event(QA, ts, user="U0ZED", name="heart")
     assert (await bot.poster.event(event)).status == 200
-    await eventually(lambda: _logged(caplog, ":heart: by U0ZED is no vote; ignored"),
-                     "the heart to be ignored")
+    await wait_until(lambda: _logged(caplog, ":heart: by U0ZED is no vote; ignored"), WITHIN)
     assert await votes(bot, 1) == {"U0FAN"}
     assert await store.vote_count(bot.core.db, 1) == 1
 
@@ -401,8 +387,7 @@ async def test_votes_cast_while_the_bot_was_offline_are_reconciled_on_start(
         serving = asyncio.create_task(serve(core, [adapter]))  # as `workshop-bot run`
         try:
             # U0EVE's vote added, U0GONE's removed; U0BOB's own 👍 is no vote
-            await eventually(lambda: _logged(caplog, "Reconciled 2 vote(s) cast or withdrawn"),
-                             "the reconciliation", within=10.0)
+            await wait_until(lambda: _logged(caplog, "Reconciled 2 vote(s) cast or withdrawn"))
             assert gc.get_freeze_count() > 0  # start-up's heap is out of the collector's way
         finally:
             serving.cancel()

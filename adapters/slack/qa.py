@@ -25,11 +25,11 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import replace
 from typing import Any
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, events
+from adapters.slack.errors import NETWORK_ERRORS, error_code
 from bot.messages import Button, QuestionView, Reply, ThreadRef
 from bot.qa.service import ANSWERED, HIDDEN
 
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 THREAD_EVENT = "workshop_bot_qa_thread"  # metadata event_type of a thread's parent
 HISTORY_PAGE = 200  # recent top-level messages searched for a parent by its metadata
 MARKS = {ANSWERED: "white_check_mark", HIDDEN: "no_entry_sign"}  # on people's questions
-NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
 
 
 class SlackQaError(Exception):
@@ -54,7 +53,7 @@ async def _call(method: str, channel: str, request: Awaitable[Any]) -> Mapping[s
     try:
         return await request  # type: ignore[no-any-return]
     except SlackApiError as exc:
-        code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+        code = error_code(exc)
         raise SlackQaError(method, code, channel) from None
     except NETWORK_ERRORS as exc:
         raise SlackQaError(method, type(exc).__name__, channel) from None

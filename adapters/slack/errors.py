@@ -1,0 +1,18 @@
+"""How Slack calls fail, in the words the adapter logs them with.
+
+A Web API error carries Slack's code (``channel_not_found``, ``ratelimited``) or, when
+there is none, only the HTTP status; a call that got no answer at all fails with one of
+``NETWORK_ERRORS``. Every sender in this package reports failures through these two.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
+
+
+def error_code(exc: SlackApiError) -> str:
+    """Slack's error code, or "HTTP <status>" when the answer had none."""
+    return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
