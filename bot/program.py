@@ -138,6 +138,11 @@ class Workshop:
     def full_name(self) -> str:
         return f"{self.name} ({self.venue})" if self.venue else self.name
 
+    def channel(self, platform: str, purpose: str) -> str | None:
+        """The channel the program names on ``platform`` for ``purpose`` ("announcements",
+        "qa"), or None."""
+        return self.channels.get(platform, {}).get(purpose) or None
+
 
 @dataclass(frozen=True, slots=True)
 class Credit:

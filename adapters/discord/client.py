@@ -52,7 +52,7 @@ READY_WAIT = 60.0  # seconds a call from the core waits for the gateway at start
 
 def reads_qa_threads(program: Program) -> bool:
     """Whether the program names a Discord Q&A channel (then thread messages are read)."""
-    return bool(program.workshop.channels.get(inbound.PLATFORM, {}).get("qa"))
+    return program.workshop.channel(inbound.PLATFORM, "qa") is not None
 
 
 def intents(*, message_content: bool = False) -> discord.Intents:

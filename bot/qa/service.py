@@ -125,10 +125,10 @@ class QaService:
     async def setup(self, ask: Ask) -> SetupReport:
         """One thread per paper and talk in each platform's Q&A channel; idempotent."""
         report = SetupReport()
-        channels = self.catalog.current.program.workshop.channels
+        workshop = self.catalog.current.program.workshop
         stored = {(t.platform, t.item_id): _ref(t) for t in await store.threads(self.db)}
         for platform, publisher in self.publishers.items():
-            channel = channels.get(platform, {}).get("qa")
+            channel = workshop.channel(platform, "qa")
             if not channel:
                 continue
             report.platforms += (platform,)

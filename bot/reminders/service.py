@@ -249,7 +249,7 @@ class ReminderService:
             rehearsal = getattr(messenger, "rehearsal", False)
             if kind == ANNOUNCE:
                 channel = "announcements" if rehearsal else (
-                    program.workshop.channels.get(platform, {}).get("announcements"))
+                    program.workshop.channel(platform, "announcements"))
                 if channel:
                     buttons = (notices.remind_button(item),) if offset > 0 else ()
                     add(platform, channel, False,
@@ -307,7 +307,7 @@ class ReminderService:
         for platform, messenger in self.messengers.items():
             rehearsal = getattr(messenger, "rehearsal", False)
             channel = "announcements" if rehearsal else (
-                program.workshop.channels.get(platform, {}).get("announcements"))
+                program.workshop.channel(platform, "announcements"))
             if channel and changes:
                 add(platform, channel, False,
                     notices.change_for_channel(self._ask(program, None), changes), "channel",
