@@ -7,9 +7,12 @@ messages sent long before, even by an earlier run of the bot.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
+
+from bot.messages import Button
 
 if TYPE_CHECKING:
     from adapters.discord.client import WorkshopClient
@@ -41,11 +44,11 @@ class CoreButton(
         await client.answer_command(interaction, self.command, self.value, public=False)
 
 
-def view_of(buttons: list[tuple[str, str, str]]) -> discord.ui.View | None:
-    """A view holding (label, command, value) buttons, or None for none."""
+def view_of(buttons: Sequence[Button]) -> discord.ui.View | None:
+    """A view holding the core's buttons (25 at most, Discord's limit), or None for none."""
     if not buttons:
         return None
     view = discord.ui.View(timeout=None)
-    for label, command, value in buttons[:25]:
-        view.add_item(CoreButton(command, value, label))
+    for button in buttons[:25]:
+        view.add_item(CoreButton(button.command, button.value, button.label))
     return view

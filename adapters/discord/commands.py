@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import delivery
+from adapters.discord.embeds import clip
 
 if TYPE_CHECKING:
     from adapters.discord.client import WorkshopClient
@@ -48,9 +49,7 @@ def choices(names: Iterable[str]) -> list[app_commands.Choice[str]]:
         if not value or value in seen:
             continue
         seen.add(value)
-        label = name if len(name) <= MAX_CHOICE_CHARS else (
-            name[: MAX_CHOICE_CHARS - 1].rstrip() + "…")
-        out.append(app_commands.Choice(name=label, value=value))
+        out.append(app_commands.Choice(name=clip(name, MAX_CHOICE_CHARS), value=value))
         if len(out) == MAX_CHOICES:
             break
     return out

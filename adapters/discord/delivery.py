@@ -10,6 +10,7 @@ after a 401/403/404/429 or a 5xx the same channel would refuse that too.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = re.compile(r"^.*?/api/v\d+")
 TOKEN_IN_PATH = re.compile(r"(/(?:interactions|webhooks)/\d+/)[^/]+")
 TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+NONCE_CHARS = 25  # Discord's limit for a string nonce
 
 
 def route_of(exc: discord.HTTPException) -> str:
@@ -36,6 +38,12 @@ def route_of(exc: discord.HTTPException) -> str:
     path = str(getattr(url, "path", "") or "?")
     path = TOKEN_IN_PATH.sub(r"\1<token>", API_PREFIX.sub("", path))
     return f"{method} {path}"
+
+
+def nonce_of(key: str) -> str:
+    """A message nonce from a stable key: Discord keeps one message per nonce for a few
+    minutes, so a retried send of the same message stays one message."""
+    return hashlib.sha256(key.encode()).hexdigest()[:NONCE_CHARS]
 
 
 def log_http_error(what: str, exc: discord.HTTPException) -> None:

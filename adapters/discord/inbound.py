@@ -157,8 +157,6 @@ def from_thread_message(message: discord.Message, me: discord.abc.User
         text=message_text(message, me),
         channel_id=str(parent) if parent is not None else None,
         thread_id=thread_id,
-        roles=roles_of(message.author),
-        permissions=message_permissions(message),
     )
 
 

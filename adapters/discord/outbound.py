@@ -9,7 +9,6 @@ per DM once the channel is known.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 import discord
@@ -23,13 +22,8 @@ from bot.messages import Outgoing
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-NONCE_CHARS = 25  # Discord's limit for a string nonce
 # Discord error codes that another attempt cannot fix.
 GONE = frozenset({10003, 10013, 50001, 50007, 50013, 50278})
-
-
-def nonce_of(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()[:NONCE_CHARS]
 
 
 class DiscordOutbound:
@@ -50,12 +44,12 @@ class DiscordOutbound:
     async def deliver(self, message: Outgoing) -> str | None:
         await self.client.connected()
         rendered = self.client.formatter.render(message.reply)
-        view = view_of([(b.label, b.command, b.value) for b in message.buttons])
+        view = view_of(message.buttons)
         try:
             channel_id = await self._channel_for(message)
             kind = discord.ChannelType.private if message.direct else None
             channel = self.client.get_partial_messageable(channel_id, type=kind)
-            options: dict[str, object] = {"nonce": nonce_of(message.key)}
+            options: dict[str, object] = {"nonce": delivery.nonce_of(message.key)}
             if view is not None:
                 options["view"] = view
             sent = await channel.send(rendered.content, embeds=rendered.embeds,  # type: ignore[call-overload]

@@ -24,7 +24,6 @@ before the client has connected (``workshop-bot qa setup`` starts both together)
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -33,6 +32,7 @@ import discord
 
 from adapters.discord import delivery, inbound
 from adapters.discord.buttons import view_of
+from adapters.discord.embeds import clip
 from bot.messages import Button, QuestionView, Reply, ThreadRef
 from bot.qa.service import ANSWERED, HIDDEN
 
@@ -46,24 +46,15 @@ THUMBS_UP = "👍"
 MARKS = {ANSWERED: "✅", HIDDEN: "🚫"}  # on a person's own question message
 THREAD_NAME_CHARS = 100  # Discord's limit for a thread's name
 ARCHIVE_AFTER = 10080  # minutes without messages before Discord hides a thread: a week, the most
-NONCE_CHARS = 25
 
 
 def thread_name(title: str) -> str:
-    title = " ".join(title.split()) or "Q&A"
-    return title if len(title) <= THREAD_NAME_CHARS else (
-        title[: THREAD_NAME_CHARS - 1].rstrip() + "…")
-
-
-def buttons_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
-    return view_of([(b.label, b.command, b.value) for b in buttons])
+    return clip(" ".join(title.split()) or "Q&A", THREAD_NAME_CHARS)
 
 
 def question_nonce(thread: ThreadRef, question_id: int) -> str:
-    """Discord keeps one message per nonce for a few minutes: a retried post of the same
-    question into the same thread stays one message."""
-    key = f"qa-question|{thread.thread_id}|{question_id}"
-    return hashlib.sha256(key.encode()).hexdigest()[:NONCE_CHARS]
+    """A retried post of the same question into the same thread stays one message."""
+    return delivery.nonce_of(f"qa-question|{thread.thread_id}|{question_id}")
 
 
 class DiscordQa:
@@ -141,7 +132,7 @@ class DiscordQa:
         it: the question is recorded all the same."""
         await self.client.connected()
         rendered = self.client.formatter.render(text)
-        view = buttons_view(buttons)
+        view = view_of(buttons)
         try:
             sent = await self._thread(thread).send(  # type: ignore[call-overload]
                 rendered.content, embeds=rendered.embeds, view=view,
@@ -178,7 +169,7 @@ class DiscordQa:
         if me is not None and message.author.id == me.id:
             rendered = self.client.formatter.render(text)
             await message.edit(content=rendered.content, embeds=rendered.embeds,
-                               view=buttons_view(buttons))
+                               view=view_of(buttons))
             return
         wanted = MARKS.get(question.status)
         mine = {str(reaction.emoji) for reaction in message.reactions if reaction.me}

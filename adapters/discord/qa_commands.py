@@ -18,6 +18,7 @@ from discord import app_commands
 
 from adapters.discord import delivery
 from adapters.discord.commands import ITEMS, MAX_CHOICE_CHARS, MAX_CHOICES, Text
+from adapters.discord.embeds import clip
 
 if TYPE_CHECKING:
     from adapters.discord.client import WorkshopClient
@@ -27,11 +28,6 @@ Words = app_commands.Range[str, 1, QUESTION_CHARS]
 Number = app_commands.Range[int, 1, 999_999_999]
 Format = Literal["md", "csv", "json"]
 ALL = "all"
-
-
-def _label(title: str) -> str:
-    return title if len(title) <= MAX_CHOICE_CHARS else (
-        title[: MAX_CHOICE_CHARS - 1].rstrip() + "…")
 
 
 def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
@@ -46,7 +42,7 @@ def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
                                                                limit=len(with_qa) + 1)
             offer = [app_commands.Choice(name="all (every paper and talk)", value=ALL)] if (
                 offer_all and ALL.startswith(current.strip().casefold())) else []
-            offer += [app_commands.Choice(name=_label(title), value=with_qa[title])
+            offer += [app_commands.Choice(name=clip(title, MAX_CHOICE_CHARS), value=with_qa[title])
                       for title in found if title in with_qa]
             await delivery.suggest(interaction, offer[:MAX_CHOICES])
             return []  # already answered (a failure is logged in one line, not raised)
