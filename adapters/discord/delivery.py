@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = re.compile(r"^.*?/api/v\d+")
 TOKEN_IN_PATH = re.compile(r"(/(?:interactions|webhooks)/\d+/)[^/]+")
 TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+FAILURES = (discord.HTTPException, *TRANSPORT_ERRORS)  # a call that did not get through
 NONCE_CHARS = 25  # Discord's limit for a string nonce
 
 
@@ -58,8 +59,18 @@ def log_transport_error(what: str, exc: BaseException) -> None:
               exc)
 
 
-def worth_apologising(exc: discord.HTTPException) -> bool:
-    return exc.status == 400
+def log_failure(what: str, exc: BaseException) -> None:
+    """One line for a call in ``FAILURES``: Discord's refusal with its route and status, or
+    the error of a call Discord never answered."""
+    if isinstance(exc, discord.HTTPException):
+        log_http_error(what, exc)
+    else:
+        log_transport_error(what, exc)
+
+
+def worth_apologising(exc: BaseException) -> bool:
+    """Only a request Discord refused as malformed (400) may go through as the apology."""
+    return isinstance(exc, discord.HTTPException) and exc.status == 400
 
 
 async def send_reply(message: discord.Message, rendered: Rendered) -> discord.Message | None:
@@ -76,19 +87,14 @@ async def send_reply(message: discord.Message, rendered: Rendered) -> discord.Me
                        mention_author=False)
     try:
         return await _send(message.channel, rendered, options)
-    except discord.HTTPException as exc:
-        log_http_error("reply", exc)
+    except FAILURES as exc:
+        log_failure("reply", exc)
         if not worth_apologising(exc):
             return None
-    except TRANSPORT_ERRORS as exc:
-        log_transport_error("reply", exc)
-        return None
     try:
         return await _send(message.channel, text_only(APOLOGY), options)
-    except discord.HTTPException as exc:
-        log_http_error("apology", exc)
-    except TRANSPORT_ERRORS as exc:
-        log_transport_error("apology", exc)
+    except FAILURES as exc:
+        log_failure("apology", exc)
     return None
 
 
@@ -108,23 +114,16 @@ async def respond(interaction: discord.Interaction, rendered: Rendered, *, ephem
                   ) -> bool:
     """Answer a slash command (within Discord's 3 seconds: the core answers at once), or
     complete a deferred one with a follow-up."""
+    send = (interaction.followup.send if interaction.response.is_done()
+            else interaction.response.send_message)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(  # type: ignore[call-overload]
-                rendered.content, embeds=rendered.embeds, ephemeral=ephemeral,
-                **with_files(rendered, {}))
-            return True
-        await interaction.response.send_message(  # type: ignore[call-overload]
-            rendered.content, embeds=rendered.embeds, ephemeral=ephemeral,
-            **with_files(rendered, {}))
+        await send(rendered.content, embeds=rendered.embeds,  # type: ignore[operator]
+                   ephemeral=ephemeral, **with_files(rendered, {}))
         return True
-    except discord.HTTPException as exc:
-        log_http_error(f"/{command_name(interaction)} response", exc)
+    except FAILURES as exc:
+        log_failure(f"/{command_name(interaction)} response", exc)
         if not worth_apologising(exc):
             return False
-    except TRANSPORT_ERRORS as exc:
-        log_transport_error(f"/{command_name(interaction)} response", exc)
-        return False
     return await apologise(interaction)
 
 
@@ -134,10 +133,8 @@ async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> bool:
     try:
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         return True
-    except discord.HTTPException as exc:
-        log_http_error(f"/{command_name(interaction)} defer", exc)
-    except TRANSPORT_ERRORS as exc:
-        log_transport_error(f"/{command_name(interaction)} defer", exc)
+    except FAILURES as exc:
+        log_failure(f"/{command_name(interaction)} defer", exc)
     return False
 
 
@@ -152,10 +149,8 @@ async def apologise(interaction: discord.Interaction) -> bool:
             return True
         await interaction.response.send_message(APOLOGY, ephemeral=True)
         return True
-    except discord.HTTPException as exc:
-        log_http_error(f"/{command_name(interaction)} apology", exc)
-    except TRANSPORT_ERRORS as exc:
-        log_transport_error(f"/{command_name(interaction)} apology", exc)
+    except FAILURES as exc:
+        log_failure(f"/{command_name(interaction)} apology", exc)
     return False
 
 
@@ -165,10 +160,8 @@ async def suggest(interaction: discord.Interaction,
     on), which is routine: logged, never raised."""
     try:
         await interaction.response.autocomplete(list(choices))
-    except discord.HTTPException as exc:
-        log_http_error(f"/{command_name(interaction)} autocomplete", exc)
-    except TRANSPORT_ERRORS as exc:
-        log_transport_error(f"/{command_name(interaction)} autocomplete", exc)
+    except FAILURES as exc:
+        log_failure(f"/{command_name(interaction)} autocomplete", exc)
 
 
 def command_name(interaction: discord.Interaction) -> str:

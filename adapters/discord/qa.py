@@ -137,11 +137,8 @@ class DiscordQa:
             sent = await self._thread(thread).send(  # type: ignore[call-overload]
                 rendered.content, embeds=rendered.embeds, view=view,
                 nonce=question_nonce(thread, question.id))
-        except discord.HTTPException as exc:
-            delivery.log_http_error(f"Q&A question #{question.id}", exc)
-            return None
-        except delivery.TRANSPORT_ERRORS as exc:
-            delivery.log_transport_error(f"Q&A question #{question.id}", exc)
+        except delivery.FAILURES as exc:
+            delivery.log_failure(f"Q&A question #{question.id}", exc)
             return None
         return str(sent.id)
 
