@@ -38,8 +38,9 @@ def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
         async def complete(interaction: discord.Interaction, current: str
                            ) -> list[app_commands.Choice[str]]:
             with_qa = {item.display_title: item.slug for item in client.core.qa.items()}
-            found = client.core.catalog.current.index.complete(current, ITEMS,
-                                                               limit=len(with_qa) + 1)
+            snapshot = client.core.catalog.current
+            # Every item is ranked (breaks too, which have no Q&A), so all may be needed.
+            found = snapshot.index.complete(current, ITEMS, limit=len(snapshot.program.items))
             offer = [app_commands.Choice(name="all (every paper and talk)", value=ALL)] if (
                 offer_all and ALL.startswith(current.strip().casefold())) else []
             offer += [app_commands.Choice(name=clip(title, MAX_CHOICE_CHARS), value=with_qa[title])

@@ -316,6 +316,20 @@ async def test_a_message_in_a_thread_is_a_question_acknowledged_with_its_number(
     assert f"in thread {chat}, which is no Q&A thread" in caplog.text
 
 
+async def test_paper_autocomplete_offers_every_paper_however_many_breaks_come_first(
+        fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path]) -> None:
+    people, path = world
+    breaks = "".join(
+        f'  - {{id: break-{n}, kind: break, title: Break {n}, '
+        f'start: "2024-05-06T0{n}:00:00+02:00", end: "2024-05-06T0{n}:15:00+02:00"}}\n'
+        for n in range(1, 5))
+    path.write_text(path.read_text().replace("schedule:\n", "schedule:\n" + breaks))
+    async with qa_bot(fake, sqlite_url, path):
+        every = await fake.send_autocomplete("ask", {"paper": ""}, "paper", user=people.carol)
+        offered = {c["value"] for c in (await answer_to(fake, every)).json["data"]["choices"]}
+    assert offered == {"keynote", "turing", "notes"}  # the unscheduled paper too
+
+
 async def test_ask_posts_into_the_thread_anonymously_and_autocompletes_papers(
         fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path]) -> None:
     people, path = world
