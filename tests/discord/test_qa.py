@@ -115,6 +115,12 @@ def thread_named(fake: FakeDiscord, parent: int, name: str) -> int:
     return int(found["id"])
 
 
+async def engines_thread(fake: FakeDiscord, bot: RunningBot) -> int:
+    """Set the Q&A threads up; the forum post of "Engines" (the keynote)."""
+    await setup_threads(bot)
+    return thread_named(fake, fake.forum_id, "Engines")
+
+
 async def answer_to(fake: FakeDiscord, payload: Json) -> RecordedRequest:
     """The interaction's callback (the answer a slash command or button press got)."""
     return await fake.wait_for_request("POST", fake.interaction_callback_path(payload))
@@ -270,8 +276,7 @@ async def test_a_message_in_a_thread_is_a_question_acknowledged_with_its_number(
         # Thread messages that do not mention the bot need the privileged intent.
         identify = fake.frames(p.OP_IDENTIFY)[0].d
         assert identify["intents"] & p.INTENT_MESSAGE_CONTENT
-        await setup_threads(bot)
-        engines = thread_named(fake, fake.forum_id, "Engines")
+        engines = await engines_thread(fake, bot)
 
         question, ack = await ask_in_thread(fake, engines, "How fast is it? @everyone",
                                             author=people.bob)
@@ -334,8 +339,7 @@ async def test_ask_posts_into_the_thread_anonymously_and_autocompletes_papers(
         fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path]) -> None:
     people, path = world
     async with qa_bot(fake, sqlite_url, path) as bot:
-        await setup_threads(bot)
-        engines = thread_named(fake, fake.forum_id, "Engines")
+        engines = await engines_thread(fake, bot)
 
         typed = await fake.send_autocomplete("ask", {"paper": "eng", "question": ""}, "paper",
                                              user=people.carol)
@@ -374,8 +378,7 @@ async def test_thumbs_up_reactions_add_and_remove_votes(
     caplog.set_level(logging.DEBUG, logger="bot.qa.service")
     caplog.set_level(logging.DEBUG, logger="adapters.discord.qa")
     async with qa_bot(fake, sqlite_url, path) as bot:
-        await setup_threads(bot)
-        engines = thread_named(fake, fake.forum_id, "Engines")
+        engines = await engines_thread(fake, bot)
         question, ack = await ask_in_thread(fake, engines, "Is it fast?", author=people.alice)
 
         await fake.send_reaction_add(question, THUMBS_UP, user=people.alice)  # own: no vote
@@ -403,8 +406,7 @@ async def test_reactions_made_while_the_bot_was_offline_are_reconciled_at_start(
         fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path]) -> None:
     people, path = world
     async with qa_bot(fake, sqlite_url, path) as bot:
-        await setup_threads(bot)
-        engines = thread_named(fake, fake.forum_id, "Engines")
+        engines = await engines_thread(fake, bot)
         question, _ = await ask_in_thread(fake, engines, "Is it fast?", author=people.alice)
         await fake.send_reaction_add(question, THUMBS_UP, user=people.bob)
         await until_voters(bot, 1, ids(people.bob))
@@ -433,8 +435,7 @@ async def test_the_upvote_button_votes_once_and_survives_reconciliation(
         fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path]) -> None:
     people, path = world
     async with qa_bot(fake, sqlite_url, path) as bot:
-        await setup_threads(bot)
-        engines = thread_named(fake, fake.forum_id, "Engines")
+        engines = await engines_thread(fake, bot)
         await slash(fake, "ask", {"paper": "keynote", "question": "Steam?"}, user=people.carol)
         [question] = [m for m in fake.bot_messages(engines) if m.get("components")]
 
@@ -464,8 +465,7 @@ async def test_answered_and_hidden_show_on_the_question_message(
         fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path]) -> None:
     people, path = world
     async with qa_bot(fake, sqlite_url, path) as bot:
-        await setup_threads(bot)
-        engines = thread_named(fake, fake.forum_id, "Engines")
+        engines = await engines_thread(fake, bot)
         mark = fake.mark()
         await slash(fake, "ask", {"paper": "keynote", "question": "Steam? @everyone",
                                   "anonymous": True}, user=people.carol)
@@ -582,8 +582,7 @@ async def test_an_export_arrives_as_a_file(fake: FakeDiscord, sqlite_url: str,
                                            world: tuple[People, Path]) -> None:
     people, path = world
     async with qa_bot(fake, sqlite_url, path) as bot:
-        await setup_threads(bot)
-        engines = thread_named(fake, fake.forum_id, "Engines")
+        engines = await engines_thread(fake, bot)
         question, _ = await ask_in_thread(fake, engines, "Is it fast?", author=people.alice)
         await fake.send_reaction_add(question, THUMBS_UP, user=people.bob)
         await until_voters(bot, 1, ids(people.bob))
