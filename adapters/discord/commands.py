@@ -69,7 +69,8 @@ class WorkshopTree(app_commands.CommandTree["WorkshopClient"]):
 
 
 def build_tree(client: WorkshopClient) -> WorkshopTree:
-    """Every command, registered on a new tree for ``client``."""
+    """The schedule commands (/now … /help), on a new tree for ``client``; the client adds
+    /ask and /qa from ``qa_commands``."""
     tree = WorkshopTree(client)
 
     async def answer(interaction: discord.Interaction, command: str, text: str,

@@ -204,7 +204,8 @@ class DiscordQa:
 
     async def reaction(self, event: discord.RawReactionActionEvent, *, add: bool) -> None:
         """A 👍 added or taken away in a Q&A thread: a vote for the message's question, if
-        it is one (the core looks the message up). 👍s elsewhere cost no database query."""
+        it is one (the core looks the message up). 👍s outside Q&A threads stop at the
+        core's thread map in memory (a miss rereads it at most every few seconds)."""
         me = self.client.user
         if event.guild_id is None or str(event.emoji) != THUMBS_UP:
             return
