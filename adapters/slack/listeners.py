@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 
 RECENT_EVENTS = 10_000  # Slack redelivers within minutes; this covers far more than that
 POST_METHOD = "chat.postMessage"
+IGNORED = ("Slack: message %s in thread %s of %s is not a new question (not a Q&A thread, "
+           "or seen before); ignored")
 
 
 class RecentIds:
@@ -108,9 +110,8 @@ class Listeners:
         if question is None or not self.seen.first_time(body.get("event_id")):
             return
         in_thread = events.thread_reply(event, context.bot_user_id)
-        if in_thread is not None and await self.is_qa_thread(in_thread.thread_ts):
-            await self.take_thread_reply(client, in_thread)  # a question that names the bot
-            return
+        if in_thread is not None and await self.take_thread_reply(client, in_thread):
+            return  # a question in a Q&A thread that names the bot
         await self.answer(client, question)
 
     async def on_message(
@@ -125,8 +126,9 @@ class Listeners:
         in_thread = events.from_channel_message(event, context.bot_user_id)
         if in_thread is None or events.mentions_bot(event, context.bot_user_id):
             return  # not a reply in a thread; or a mention, which on_mention takes
-        if self.seen.first_time(body.get("event_id")):
-            await self.take_thread_reply(client, in_thread)
+        if self.seen.first_time(body.get("event_id")) and \
+                not await self.take_thread_reply(client, in_thread):
+            log.debug(IGNORED, in_thread.ts, in_thread.thread_ts, in_thread.channel)
 
     async def on_reaction(self, body: Mapping[str, Any], event: Mapping[str, Any]) -> None:
         """A 👍 added or removed: the core counts it if the message is a question."""
@@ -192,23 +194,24 @@ class Listeners:
             return False
 
     async def take_thread_reply(self, client: AsyncWebClient, reply: events.ThreadReply
-                                ) -> None:
-        """A reply in a thread: the core's acknowledgement goes into the thread when the
-        thread is an item's Q&A thread; any other thread is none of the bot's business."""
+                                ) -> bool:
+        """A reply in an item's Q&A thread is a question: the core's acknowledgement goes
+        into the thread. False for any other thread, which is none of the bot's business
+        (as on Discord: ``WorkshopClient.answer_question``)."""
+        if not await self.is_qa_thread(reply.thread_ts):
+            return False
         try:
             answer = await self.core.router.handle_thread_message(reply.message, reply.ts)
         except Exception:
             log.exception("Slack: could not take %s's message %s in thread %s",
                           reply.message.user.id, reply.ts, reply.thread_ts)
-            if await self.is_qa_thread(reply.thread_ts):
-                await self.post(client, reply.channel, reply.thread_ts, blocks.plain(APOLOGY))
-            return
+            await self.post(client, reply.channel, reply.thread_ts, blocks.plain(APOLOGY))
+            return True
         if answer is None:
-            log.debug("Slack: message %s in thread %s of %s is not a new question (not a "
-                      "Q&A thread, or seen before); ignored", reply.ts, reply.thread_ts,
-                      reply.channel)
-            return
+            log.debug(IGNORED, reply.ts, reply.thread_ts, reply.channel)  # seen before
+            return True
         await self.post(client, reply.channel, reply.thread_ts, blocks.to_message(answer))
+        return True
 
     async def send_file(self, client: AsyncWebClient, attachment: Attachment, user: str,
                         channel: str | None, thread_ts: str | None = None, *,
