@@ -46,6 +46,12 @@ class SlackMessage:
     text: str
     blocks: list[Block] = field(default_factory=list)
 
+    def post_fields(self) -> dict[str, Any]:
+        """chat.postMessage's arguments for this message. Links never unfurl: a paper's
+        link would add a preview card under every answer that names it."""
+        return {"text": self.text, "blocks": self.blocks or None, "unfurl_links": False,
+                "unfurl_media": False}
+
 
 def escape(text: str) -> str:
     """Text Slack shows literally: no markup, no mention, no link can come out of it."""

@@ -14,7 +14,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks
+from adapters.slack import blocks, events
 from adapters.slack.errors import NETWORK_ERRORS, error_code
 from bot.adapter import DeliveryError
 from bot.messages import Outgoing
@@ -44,11 +44,8 @@ class SlackDelivery:
         try:
             response = await self.client.chat_postMessage(
                 channel=message.target,
-                text=slack.text,
-                blocks=slack.blocks or None,
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"key": message.key}},
-                unfurl_links=False,
-                unfurl_media=False,
+                **slack.post_fields(),
             )
         except SlackApiError as exc:
             code = error_code(exc)
@@ -75,11 +72,9 @@ class SlackDelivery:
         except NETWORK_ERRORS as exc:
             raise DeliveryError(f"looking for an earlier send: {type(exc).__name__}",
                                 permanent=False) from None
-        for found in history.get("messages", []):
-            metadata = found.get("metadata") or {}
-            if (metadata.get("event_type") == EVENT_TYPE
-                    and metadata.get("event_payload", {}).get("key") == message.key):
-                log.debug("Slack already had %s (ts %s); not posting it again", message.key,
-                          found.get("ts"))
-                return f"{channel}:{found.get('ts')}"
+        for found in events.tagged(history.get("messages") or (), EVENT_TYPE, "key",
+                                   message.key):
+            log.debug("Slack already had %s (ts %s); not posting it again", message.key,
+                      found.get("ts"))
+            return f"{channel}:{found.get('ts')}"
         return None

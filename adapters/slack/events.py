@@ -12,7 +12,7 @@ reply escapes them when it repeats them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -211,3 +211,15 @@ def thumbs_up_users(message: Mapping[str, Any]) -> set[str]:
         if is_thumbs_up(reaction.get("name")):
             users.update(reaction.get("users") or ())
     return users
+
+
+def tagged(messages: Iterable[Mapping[str, Any]], event_type: str, field: str, value: str
+           ) -> Iterator[Mapping[str, Any]]:
+    """The messages (from ``conversations.history`` with ``include_all_metadata``) whose
+    metadata is ``event_type`` with ``field`` equal to ``value``: how the bot finds a
+    message it posted before (a reminder by its key, a Q&A parent by its item)."""
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        if (metadata.get("event_type") == event_type
+                and (metadata.get("event_payload") or {}).get(field) == value):
+            yield message

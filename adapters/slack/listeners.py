@@ -264,13 +264,7 @@ class Listeners:
         """One chat.postMessage; returns None when posted, else the error code (logged)."""
         try:
             await client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=message.text,
-                blocks=message.blocks or None,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+                channel=channel, thread_ts=thread_ts, **message.post_fields())
         except SlackApiError as exc:
             code = error_code(exc)
             log.error("Slack %s failed: %s (channel %s)", POST_METHOD, code, channel)

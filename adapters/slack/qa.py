@@ -92,9 +92,9 @@ class SlackThreads:
             return ThreadRef(self.platform, channel_id, found, found, self.link(channel_id, found))
         message = blocks.to_message(intro)
         posted = await _call("chat.postMessage", channel_id, self.client.chat_postMessage(
-            channel=channel_id, text=message.text, blocks=message.blocks or None,
+            channel=channel_id,
             metadata={"event_type": THREAD_EVENT, "event_payload": {"item": slug}},
-            unfurl_links=False, unfurl_media=False,
+            **message.post_fields(),
         ))
         ts = str(posted["ts"])
         log.info("Slack Q&A thread for %s (%s) posted in %s (ts %s)", slug, title, channel_id,
@@ -115,11 +115,9 @@ class SlackThreads:
         history = await _call("conversations.history", channel, self.client.conversations_history(
             channel=channel, include_all_metadata=True, limit=HISTORY_PAGE,
         ))
-        for message in history.get("messages") or ():
-            metadata = message.get("metadata") or {}
-            if (metadata.get("event_type") == THREAD_EVENT
-                    and (metadata.get("event_payload") or {}).get("item") == slug
-                    and self._is_ours(message) and message.get("subtype") != "tombstone"):
+        for message in events.tagged(history.get("messages") or (), THREAD_EVENT, "item",
+                                     slug):
+            if self._is_ours(message) and message.get("subtype") != "tombstone":
                 return str(message["ts"])
         return None
 
@@ -140,8 +138,7 @@ class SlackThreads:
 
     async def _post(self, thread: ThreadRef, message: blocks.SlackMessage) -> Mapping[str, Any]:
         return await _call("chat.postMessage", thread.channel_id, self.client.chat_postMessage(
-            channel=thread.channel_id, thread_ts=thread.thread_id, text=message.text,
-            blocks=message.blocks or None, unfurl_links=False, unfurl_media=False,
+            channel=thread.channel_id, thread_ts=thread.thread_id, **message.post_fields(),
         ))
 
     async def question_changed(self, thread: ThreadRef, question: QuestionView,
