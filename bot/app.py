@@ -29,13 +29,13 @@ from bot.clock import Clock, SystemClock, build_clock
 from bot.core import Core
 from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
-from bot.program_file import load_program_file
+from bot.program_loader import LoadedProgram, load_program_file
 from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
 from bot.qa.service import QaService
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
-from bot.settings import Settings
+from bot.settings import Settings, program_zone
 from bot.store.database import Database
 from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.timezones import parse_timezone
@@ -51,7 +51,7 @@ class StartupError(Exception):
 @asynccontextmanager
 async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Core]:
     """Build the core services; the database is closed again on exit."""
-    loaded = load_program_file(settings.bot_program)  # ProgramError before any write
+    loaded = read_program(settings)  # ProgramError before any write
     clock = clock or build_clock(settings.bot_now, settings.bot_speed)
     db = Database(settings.database_url)
     try:
@@ -80,7 +80,7 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
         answers = AnswerCache() if settings.bot_answer_cache else None
         router = Router(catalog, preferences, clock, reminders, qa, default_zone, answers)
         yield Core(settings, clock, db, catalog, preferences, reminders, qa, router,
-                   DirectChannels(db))
+                   DirectChannels(db), loaded.inputs)
     finally:
         await db.dispose()
 
@@ -91,7 +91,7 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
     Running bots notice the new revision within BOT_RELOAD_POLL seconds, reschedule, and
     send the change notices (once, whichever instance gets there first).
     """
-    loaded = load_program_file(settings.bot_program)
+    loaded = read_program(settings)
     clock = clock or build_clock(settings.bot_now, settings.bot_speed)
     db = Database(settings.database_url)
     try:
@@ -102,6 +102,15 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
         raise StartupError(f"cannot use the database {db.describe()}: {reason}") from None
     finally:
         await db.dispose()
+
+
+def read_program(settings: Settings) -> LoadedProgram:
+    """The configured program file, in whatever format it is, validated; what reading it
+    warned about is logged, one line each."""
+    loaded = load_program_file(settings.bot_program, program_zone(settings))
+    for line in loaded.warnings:
+        log.warning("%s", line)
+    return loaded
 
 
 def reminder_config(settings: Settings) -> ReminderConfig:
@@ -167,7 +176,7 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
     attach(core, adapters)
     real_clock = SystemClock()
     scheduler = ReminderScheduler(core.reminders, core.clock, real_clock)
-    watcher = ProgramWatcher(core, scheduler, core.settings.bot_program)
+    watcher = ProgramWatcher(core, scheduler, core.settings.bot_program, core.program_files)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     background: set[asyncio.Task[object]] = set()
@@ -193,7 +202,7 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
         background.add(reconcile)  # type: ignore[arg-type]
         reconcile.add_done_callback(background.discard)  # type: ignore[arg-type]
         scheduler.scheduler.add_job(
-            watcher.refresh, "interval", seconds=core.settings.bot_reload_poll,
+            watcher.poll, "interval", seconds=core.settings.bot_reload_poll,
             id="maintenance:program", replace_existing=True,
         )
         while pending:

@@ -1,4 +1,5 @@
-"""The ``workshop-bot`` command: ``run`` the bot, ``ask`` one question, ``check`` a program.
+"""The ``workshop-bot`` command: ``run`` the bot, ``ask`` one question, ``check`` a program,
+``reload`` it, ``import`` exports into our YAML, ``export ics``, and ``qa`` setup and export.
 
 Exit status: 0 on success, 2 for bad input (a program file, a setting, an option), 1 when
 the bot could not run (e.g. the database is unreachable). Errors are one line each.
@@ -22,11 +23,19 @@ from bot.app import (
     run_alongside,
     serve,
 )
+from bot.calendar_export import program_calendar
 from bot.clock import SimulatedClock
 from bot.messages import IncomingMessage, UserRef
-from bot.program_file import ProgramError, load_program_file
+from bot.program_file import ProgramError, counts, counts_text, dump_program
+from bot.program_loader import YAML, combine, load_program_file, validate_piece
 from bot.render_text import render
-from bot.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.settings import (
+    Settings,
+    SettingsError,
+    configure_logging,
+    load_settings,
+    program_zone,
+)
 from bot.timezones import TimezoneError, parse_timezone
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -68,9 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    program = argparse.ArgumentParser(add_help=False)
+    program_zone = argparse.ArgumentParser(add_help=False)
+    program_zone.add_argument(
+        "--program-timezone", metavar="ZONE",
+        help="the zone of a program whose times carry no offset or zone (Sessionize, "
+        "Pentabarf XML), and its zone when the file names none ($BOT_PROGRAM_TIMEZONE)")
+    program = argparse.ArgumentParser(add_help=False, parents=[program_zone])
     program.add_argument("--program", type=Path, metavar="FILE",
-                         help="program file (default: $BOT_PROGRAM or the bundled program)")
+                         help="program file: our YAML, a pretalx / frab JSON or XML export, "
+                         "an iCalendar file or a Sessionize export (default: $BOT_PROGRAM or "
+                         "the bundled program)")
     clock = argparse.ArgumentParser(add_help=False)
     clock.add_argument("--at", type=_instant, metavar="ISO",
                        help="pretend it is this instant, e.g. 2021-12-13T08:45-08:00 ($BOT_NOW)")
@@ -123,6 +139,31 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[program], help="validate a program file and write nothing",
         description="Validate a program file: every problem is printed on its own line.",
     )
+
+    imports = commands.add_parser(
+        "import", parents=[program_zone],
+        help="write our program YAML from conference exports and papers CSVs",
+        description="Read pretalx / frab JSON, frab / Pentabarf XML, iCalendar, Sessionize "
+        "view/All JSON, our YAML and accepted-papers CSV files, and write one program YAML "
+        "to edit. The first file that names the event names it; every file's events and "
+        "papers are added. Nothing is written unless the whole program is valid.",
+    )
+    imports.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="exports, programs and papers CSVs, in any order")
+    imports.add_argument("-o", "--output", type=Path, metavar="FILE",
+                         help="the YAML to write (default: standard output)")
+    imports.add_argument("--force", action="store_true",
+                         help="overwrite the output file if it exists")
+
+    export = commands.add_parser(
+        "export", parents=[program],
+        help="write the program for other tools: 'ics' for calendar apps",
+        description="Write the whole program as an iCalendar file (RFC 5545) with its time "
+        "zone, rooms and speakers; every session keeps its UID from one export to the next.",
+    )
+    export.add_argument("what", choices=("ics",), metavar="FORMAT", help="ics")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="where to write (default: standard output)")
     return parser
 
 
@@ -132,15 +173,66 @@ def _settings(args: argparse.Namespace) -> Settings:
         bot_now=getattr(args, "at", None),
         bot_speed=getattr(args, "speed", None),
         bot_console=getattr(args, "console", None),
+        bot_program_timezone=getattr(args, "program_timezone", None),
     )
+
+
+def _warn(lines: Sequence[str]) -> None:
+    for line in lines:
+        print(f"workshop-bot: warning: {line}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    loaded = load_program_file(settings.bot_program)
+    loaded = load_program_file(settings.bot_program, program_zone(settings))
+    _warn(loaded.warnings)
     spec = loaded.spec
+    found = counts(spec)
+    extra = "".join(f", {counts_text({k: found[k]})}" for k in ("rooms", "days") if found[k] > 1)
+    source = "" if loaded.format == YAML else f" (read as {loaded.format})"
     print(f"{loaded.source}: OK: {spec.workshop.name}, {len(spec.schedule)} sessions, "
-          f"{len(spec.papers)} papers")
+          f"{len(spec.papers)} papers{extra}{source}")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.output is not None and args.output.exists() and not args.force:
+        raise UsageError(f"{args.output} exists; pass --force to overwrite it")
+    whole, pieces = combine(args.files, program_zone(settings))
+    for piece in pieces:
+        found = {"events": len(piece.raw.get("schedule") or []),
+                 "papers": len(piece.raw.get("papers") or [])}
+        print(f"Read {piece.path}: {piece.format}, {counts_text(found)}", file=sys.stderr)
+    _warn(whole.warnings)
+    spec = validate_piece(whole)
+    names = ", ".join(p.path.name for p in pieces)
+    header = (f"Workshop Bot program, written by `workshop-bot import` from {names}.\n"
+              "Add chat ids (people), channels, moderators and reminders as you need them;\n"
+              "check it with: workshop-bot check --program <this file>")
+    in_order = sorted(whole.raw["schedule"], key=lambda s: (s["start"], str(s.get("room"))))
+    text = dump_program({**whole.raw, "schedule": in_order}, header)
+    summary = counts_text(counts(spec))
+    if args.output is None:
+        sys.stdout.write(text)
+        print(f"{spec.workshop.name}: {summary}", file=sys.stderr)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}: {spec.workshop.name}, {summary}", file=sys.stderr)
+    return EXIT_OK
+
+
+async def _export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    async with open_core(settings) as core:
+        program = core.catalog.current.program
+        data = program_calendar(program, core.clock.now())
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        args.output.write_bytes(data)
+        print(f"Wrote {args.output}: {len(program.scheduled)} sessions of "
+              f"{program.workshop.full_name} ({len(data):,} bytes)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -220,11 +312,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = _settings(args)
-        quiet = args.command in ("ask", "check") and "LOG_LEVEL" not in _env_keys()
+        quiet = args.command in ("ask", "check", "import", "export") and \
+            "LOG_LEVEL" not in _env_keys()
         configure_logging("WARNING" if quiet else settings.log_level)
         if args.command == "check":
             return _check(args)
-        runner = {"ask": _ask, "run": _run, "reload": _reload, "qa": _qa}[args.command]
+        if args.command == "import":
+            return _import(args)
+        runner = {"ask": _ask, "run": _run, "reload": _reload, "qa": _qa,
+                  "export": _export}[args.command]
         return asyncio.run(runner(args))
     except (ProgramError, SettingsError) as exc:
         for line in exc.lines:

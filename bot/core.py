@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.catalog import Catalog
 from bot.clock import Clock
@@ -28,3 +29,4 @@ class Core:
     qa: QaService
     router: Router
     direct_channels: DirectChannels
+    program_files: tuple[Path, ...] = ()  # what the program was read from (watched)

@@ -59,6 +59,8 @@ class Item:
     people: tuple[Person, ...]
     url: str | None = None
     session_slug: str | None = None
+    track: str | None = None
+    day: date | None = None  # the conference day, when not the start's own date
 
     @property
     def is_paper(self) -> bool:
@@ -183,7 +185,15 @@ class Program:
                 kind = "author" if item.is_paper else "speaker"
                 credits.setdefault(person.id, []).append(Credit(kind, item))
         self._credits = credits
-        self.many_rooms = len({item.room for item in self.scheduled}) > 1
+        self.rooms: tuple[str, ...] = tuple(dict.fromkeys(
+            i.room for i in self.scheduled if i.room))
+        self.tracks: tuple[str, ...] = tuple(sorted({i.track for i in self.scheduled
+                                                     if i.track}, key=str.casefold))
+        self.many_rooms = len(self.rooms) > 1
+        zone = workshop.timezone
+        self._days = {id(i): i.day or i.start.astimezone(zone).date()  # type: ignore[union-attr]
+                      for i in self.scheduled}
+        self.days: tuple[date, ...] = tuple(sorted(set(self._days.values())))
         # Reply cards by (id(item), detail, relative, mark_papers), with their item, made
         # once per program: a card is a pure function of its item, and answers list the
         # same items over and over (see bot.answers.context.Ask.card).
@@ -225,12 +235,32 @@ class Program:
         ]
 
     def program_days(self) -> list[date]:
-        """The workshop's days, as dates in the workshop's own timezone."""
-        zone = self.workshop.timezone
-        return sorted({item.start.astimezone(zone).date() for item in self.scheduled})  # type: ignore[union-attr]
+        """The conference days: dates in the workshop's own timezone, a session after
+        midnight counted with the evening it belongs to."""
+        return list(self.days)
 
     def day_of(self, item: Item) -> date | None:
-        return item.start.astimezone(self.workshop.timezone).date() if item.start else None
+        """The conference day ``item`` belongs to (a paper: its session's)."""
+        found = self._days.get(id(item))
+        if found is not None:
+            return found
+        if item.start is None:
+            return None
+        return item.day or item.start.astimezone(self.workshop.timezone).date()
+
+    def next_in_each_room(self, instant: datetime) -> list[Item]:
+        """The next item to start after ``instant`` in every room, soonest first."""
+        index = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
+        found: dict[str | None, Item] = {}
+        for item in self.scheduled[index:]:
+            if item.room not in found:
+                found[item.room] = item
+                if len(found) == len(self.rooms) + 1:
+                    break
+        return sorted(found.values(), key=lambda i: (i.start, self._room_order(i)))
+
+    def _room_order(self, item: Item) -> int:
+        return self.rooms.index(item.room) if item.room in self.rooms else len(self.rooms)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,23 +1,22 @@
-"""The program file: its schema, and validation that names file, item and field.
+"""The program file: its schema, validation that names file, item and field, and YAML.
 
-A program file is checked completely before anything is written, so a typo in one
-talk can never leave half a program in the database. Every problem becomes one line
-that a person can act on, e.g.::
+A program is checked completely before anything is written, so a typo in one talk can
+never leave half a program in the database. Every problem becomes one line that a
+person can act on, e.g.::
 
     config/program.yaml: schedule[2] (id 'kraska-talk'): end: ends before it starts
 
 The schema is strict (unknown keys are errors) because a misspelt optional key would
-otherwise be silently ignored.
+otherwise be silently ignored. Programs read from a conference tool's export
+(``bot.importers``) are turned into the same shape and validated by the same rules;
+their problems name the export's file and event instead of a position in our YAML.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
-from itertools import pairwise
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -173,7 +172,11 @@ class SessionSpec(_Strict):
     title: Name
     start: Instant
     end: Instant
-    room: Name = "main"
+    room: Name | None = "main"  # None: no room (a calendar entry without a location)
+    track: Name | None = None
+    # The conference day it belongs to, when that is not its start's date: a session at
+    # 01:00 after a long first evening still belongs to day 1.
+    day: date | None = None
     speakers: Names = Field(default_factory=list)
     summary: StrictStr | None = None
     keywords: list[Name] = Field(default_factory=list)
@@ -220,28 +223,13 @@ class ProgramSpec(_Strict):
     papers: list[PaperSpec] = Field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedProgram:
-    """A validated program and where it came from."""
-
-    spec: ProgramSpec
-    source: Path
+Describe = Callable[[str, int], str | None]
+"""For a program read from an export: "file: event 6561 ('Title')" for an entry of the
+merged program (by section and index), or None for an entry of our own YAML."""
 
 
-def load_program_file(path: Path) -> LoadedProgram:
-    """Read and validate ``path``; raise :class:`ProgramError` listing every problem."""
-    label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProgramError([f"{label}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProgramError([f"{label}: cannot read the file ({exc})"]) from None
-    return LoadedProgram(spec=parse_program(text, label), source=path)
-
-
-def parse_program(text: str, label: str = "<program>") -> ProgramSpec:
-    """Validate program text; ``label`` names the file in error messages."""
+def read_yaml(text: str, label: str) -> dict[str, Any]:
+    """The YAML mapping in ``text``, or a :class:`ProgramError` that says why there is none."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -253,20 +241,38 @@ def parse_program(text: str, label: str = "<program>") -> ProgramSpec:
         raise ProgramError(
             [f"{label}: the file must be a mapping with 'workshop', 'schedule' and 'papers'"]
         )
+    return raw
+
+
+def parse_program(text: str, label: str = "<program>") -> ProgramSpec:
+    """Validate program text; ``label`` names the file in error messages."""
+    return validate_program(read_yaml(text, label), label)
+
+
+def validate_program(
+    raw: Mapping[str, Any], label: str, describe: Describe | None = None
+) -> ProgramSpec:
+    """Validate a program in our shape (read from YAML or built from an export)."""
     try:
         spec = ProgramSpec.model_validate(raw)
     except ValidationError as exc:
-        raise ProgramError(list(_describe_errors(label, raw, exc.errors()))) from None
-    problems = list(_cross_checks(label, spec))
+        raise ProgramError(list(_describe_errors(label, raw, exc.errors(), describe))) from None
+    problems = list(_cross_checks(label, spec, describe))
     if problems:
         raise ProgramError(problems)
     return spec
 
 
-def _where(label: str, raw: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
+def _where(
+    label: str, raw: Mapping[str, Any], loc: tuple[Any, ...], describe: Describe | None
+) -> tuple[str, str]:
     """Split a pydantic location into "file: item" and the field path."""
     if len(loc) >= 2 and loc[0] in ("schedule", "papers", "people") and isinstance(loc[1], int):
         section, index = loc[0], loc[1]
+        field = ".".join(str(p) for p in loc[2:]) or "(entry)"
+        origin = describe(section, index) if describe else None
+        if origin is not None:
+            return origin, field
         entries = raw.get(section)
         entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
         ident = None
@@ -274,18 +280,17 @@ def _where(label: str, raw: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, 
             ident = entry.get("id") if section != "people" else entry.get("name")
         item = f"{section}[{index}]" + (f" ({'name' if section == 'people' else 'id'} "
                                         f"{ident!r})" if isinstance(ident, str) else "")
-        field = ".".join(str(p) for p in loc[2:]) or "(entry)"
         return f"{label}: {item}", field
     field = ".".join(str(p) for p in loc) or "(top level)"
     return label, field
 
 
 def _describe_errors(
-    label: str, raw: dict[str, Any], errors: Iterable[Any]
+    label: str, raw: Mapping[str, Any], errors: Iterable[Any], describe: Describe | None
 ) -> Iterable[str]:
     for err in errors:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        where, field = _where(label, raw, loc)
+        where, field = _where(label, raw, loc, describe)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; see README, 'The program file')"
@@ -298,18 +303,29 @@ def _describe_errors(
         yield f"{where}: {field}: {message}"
 
 
-def _cross_checks(label: str, spec: ProgramSpec) -> Iterable[str]:
-    """Rules that span items: unique ids, rooms without overlaps, known session refs."""
-    seen: dict[str, str] = {}
+def _cross_checks(label: str, spec: ProgramSpec, describe: Describe | None) -> Iterable[str]:
+    """Rules that span items: unique ids, rooms without overlaps, known session refs, days."""
+
+    def entry(section: str, index: int, ident: str) -> str:
+        return (describe(section, index) if describe else None) or \
+            f"{label}: {section}[{index}] (id {ident!r})"
+
+    def other(section: str, index: int, fallback: str) -> str:
+        """Another entry, named as the file names it (its event), else by ``fallback``."""
+        found = describe(section, index) if describe else None
+        return found.split(": ", 1)[-1] if found else fallback
+
+    seen: dict[str, tuple[str, int]] = {}
     entries: list[tuple[str, int, str]] = [
         ("schedule", i, s.id) for i, s in enumerate(spec.schedule)
     ] + [("papers", i, p.id) for i, p in enumerate(spec.papers)]
     for section, index, ident in entries:
         if ident in seen:
-            yield (f"{label}: {section}[{index}] (id {ident!r}): id: duplicate id, "
-                   f"also used by {seen[ident]}")
+            first = seen[ident]
+            yield (f"{entry(section, index, ident)}: id: duplicate id, also used by "
+                   f"{other(first[0], first[1], f'{first[0]}[{first[1]}]')}")
         else:
-            seen[ident] = f"{section}[{index}]"
+            seen[ident] = (section, index)
 
     names: dict[str, int] = {}
     for index, person in enumerate(spec.people):
@@ -321,26 +337,89 @@ def _cross_checks(label: str, spec: ProgramSpec) -> Iterable[str]:
 
     by_room: dict[str, list[tuple[int, SessionSpec]]] = {}
     for index, session in enumerate(spec.schedule):
-        by_room.setdefault(session.room, []).append((index, session))
+        if session.room is not None:
+            by_room.setdefault(session.room, []).append((index, session))
     for room, sessions in by_room.items():
         ordered = sorted(sessions, key=lambda pair: (pair[1].start, pair[0]))
-        for (_, before), (index, after) in pairwise(ordered):
-            if after.start < before.end:
-                yield (f"{label}: schedule[{index}] (id {after.id!r}): start: overlaps "
-                       f"{before.id!r} ({before.start.isoformat()} to {before.end.isoformat()}) "
+        latest: tuple[int, SessionSpec] | None = None  # the one ending last so far
+        for (index, after) in ordered:
+            if latest is not None and after.start < latest[1].end:
+                before = latest[1]
+                yield (f"{entry('schedule', index, after.id)}: start: overlaps "
+                       f"{other('schedule', latest[0], repr(before.id))} "
+                       f"({before.start.isoformat()} to {before.end.isoformat()}) "
                        f"in room {room!r}")
+            if latest is None or after.end > latest[1].end:
+                latest = (index, after)
 
     session_ids = {s.id for s in spec.schedule}
     for index, paper in enumerate(spec.papers):
         if paper.session is not None and paper.session not in session_ids:
-            yield (f"{label}: papers[{index}] (id {paper.id!r}): session: no schedule entry "
+            yield (f"{entry('papers', index, paper.id)}: session: no schedule entry "
                    f"has id {paper.session!r}")
 
     zone = parse_timezone(spec.workshop.timezone)
     first, last = spec.workshop.date, spec.workshop.end_date or spec.workshop.date
     for index, session in enumerate(spec.schedule):
-        day = session.start.astimezone(zone).date()
-        if not first <= day <= last:
+        starts_on = session.start.astimezone(zone).date()
+        day = session.day or starts_on
+        if session.day is not None and not (
+                starts_on - timedelta(days=1) <= session.day <= starts_on):
+            yield (f"{entry('schedule', index, session.id)}: day: {session.day} is neither the "
+                   f"day it starts ({starts_on} in {spec.workshop.timezone}) nor the day before")
+        elif not first <= day <= last:
             span = first.isoformat() if first == last else f"{first} to {last}"
-            yield (f"{label}: schedule[{index}] (id {session.id!r}): start: falls on {day} in "
+            yield (f"{entry('schedule', index, session.id)}: start: falls on {day} in "
                    f"{spec.workshop.timezone}, outside the workshop's dates ({span})")
+
+
+SECTION_ORDER = ("version", "workshop", "people", "channels", "moderators", "qa", "reminders",
+                 "schedule", "papers")
+KEEP_NULL = frozenset({"room"})  # "no room" differs from the default room
+
+
+def dump_program(raw: Mapping[str, Any], header: str = "") -> str:
+    """A program in our YAML, as an organizer would write it: sections in the usual order,
+    times as ISO 8601 in the program's zone, empty fields left out, ``header`` as comments
+    on top. Reading it back gives the same program."""
+    zone = parse_timezone(str(raw["workshop"]["timezone"]))
+
+    def plain(value: Any, key: str = "") -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(zone).isoformat()
+        if isinstance(value, Mapping):
+            return {k: plain(v, k) for k, v in value.items()
+                    if v not in (None, [], {}, "") or k in KEEP_NULL}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    ordered = {"version": 1, **{k: raw[k] for k in SECTION_ORDER if k in raw},
+               **{k: v for k, v in raw.items() if k not in SECTION_ORDER}}
+    body = yaml.safe_dump(plain(ordered), sort_keys=False, allow_unicode=True, width=100)
+    comments = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    return comments + body
+
+
+def counts(spec: ProgramSpec) -> dict[str, int]:
+    """What a program holds, for one-line summaries: events, rooms, days, people, papers."""
+    zone = parse_timezone(spec.workshop.timezone)
+    people = {n.casefold() for n in spec.workshop.organizers}
+    people |= {n.casefold() for s in spec.schedule for n in s.speakers}
+    people |= {n.casefold() for p in spec.papers for n in p.authors}
+    return {
+        "events": len(spec.schedule),
+        "rooms": len({s.room for s in spec.schedule if s.room}),
+        "days": len({s.day or s.start.astimezone(zone).date() for s in spec.schedule}),
+        "people": len(people),
+        "papers": len(spec.papers),
+    }
+
+
+def counts_text(found: Mapping[str, int]) -> str:
+    """ "138 events, 4 rooms, 4 days, 243 people, 0 papers"."""
+    def noun(word: str, n: int) -> str:
+        singular = {"people": "person", "days": "day"}.get(word, word.removesuffix("s"))
+        return f"{n:,} {word if n != 1 else singular}"
+
+    return ", ".join(noun(word, n) for word, n in found.items())

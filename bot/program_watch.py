@@ -1,6 +1,8 @@
-"""Keeping a running bot on the current program: SIGHUP reloads the file, and a poll of
-the database's revision picks up reloads made elsewhere (``workshop-bot reload``, or
-another instance), so every instance reschedules and the change notices go out once."""
+"""Keeping a running bot on the current program: SIGHUP reloads the file, a poll notices
+when the program file (or the export or CSV it reads) has changed on disk, as when a
+cron job fetches a fresh pretalx export, and a poll of the database's revision picks up
+reloads made elsewhere (``workshop-bot reload``, or another instance), so every
+instance reschedules and the change notices go out once."""
 
 from __future__ import annotations
 
@@ -9,32 +11,59 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.core import Core
-from bot.program_file import ProgramError, load_program_file
+from bot.program_file import ProgramError
+from bot.program_loader import load_program_file
 from bot.reminders.scheduler import ReminderScheduler
+from bot.settings import program_zone
 from bot.store.program_sync import SyncReport, current_revision, load_program, save_program
 
 log = logging.getLogger(__name__)
 NOTICE_WINDOW = timedelta(days=1)  # changes older than this are not announced any more
 
 
+Stamp = tuple[int, int] | None  # a file's modification time and size; None: not there
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
+
+
 class ProgramWatcher:
-    def __init__(self, core: Core, scheduler: ReminderScheduler, path: Path) -> None:
+    def __init__(self, core: Core, scheduler: ReminderScheduler, path: Path,
+                 inputs: tuple[Path, ...] = ()) -> None:
         self.core = core
         self.scheduler = scheduler
         self.path = path
+        self.zone = program_zone(core.settings)
+        self._stamps = {p: _stamp(p) for p in (inputs or (path,))}
 
     async def reload_file(self) -> SyncReport | None:
         """Validate and save the program file; a bad file changes nothing and says why."""
+        self._stamps = {p: _stamp(p) for p in self._stamps}  # this version is seen now
         try:
-            loaded = load_program_file(self.path)
+            loaded = load_program_file(self.path, self.zone)
         except ProgramError as exc:
             for line in exc.lines:
                 log.error("Reload refused: %s", line)
             return None
+        self._stamps = {p: _stamp(p) for p in loaded.inputs}
+        for line in loaded.warnings:
+            log.warning("%s", line)
         report = await save_program(self.core.db, loaded.spec, self.core.clock.now())
         log.info("Reloaded %s: %s (revision %d)", self.path, report.summary(), report.revision)
         await self.refresh()
         return report
+
+    async def poll(self) -> None:
+        """The periodic check: the files on disk first, then the database's revision."""
+        if any(_stamp(p) != seen for p, seen in self._stamps.items()):
+            log.info("%s changed on disk; reloading", self.path)
+            await self.reload_file()
+        await self.refresh()
 
     async def refresh(self) -> bool:
         """Follow the database if the program's revision moved on; True if it did."""

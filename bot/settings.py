@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLite file or PostgreSQL URL")
     bot_program: Path = Field(BUNDLED_PROGRAM, description="the program file to serve")
+    bot_program_timezone: str | None = Field(
+        None, description="the zone of a program file whose times carry no offset or zone "
+        "(Sessionize, Pentabarf XML), and the program's zone when the file names none")
     bot_timezone: str | None = Field(None, description="display zone instead of the program's")
     bot_now: datetime | None = Field(None, description="simulated start time, ISO 8601 + offset")
     bot_speed: float = Field(1.0, ge=0, le=100_000, description="simulated clock speed")
@@ -106,7 +110,7 @@ class Settings(BaseSettings):
             raise ValueError(str(exc)) from None
         return value
 
-    @field_validator("bot_timezone")
+    @field_validator("bot_timezone", "bot_program_timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
         if value is None:
@@ -132,6 +136,11 @@ class Settings(BaseSettings):
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError(f"{value!r} is not a log level; use DEBUG, INFO, WARNING or ERROR")
         return level
+
+
+def program_zone(settings: Settings) -> ZoneInfo | None:
+    """BOT_PROGRAM_TIMEZONE (--program-timezone) as a zone, when it is set."""
+    return ZoneInfo(settings.bot_program_timezone) if settings.bot_program_timezone else None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.program_file import ProgramError, load_program_file, parse_program
+from bot.program_file import ProgramError, parse_program
+from bot.program_loader import load_program_file
 from bot.settings import BUNDLED_PROGRAM
 
 MINIMAL = """

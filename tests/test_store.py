@@ -12,7 +12,8 @@ import yaml
 from sqlmodel import col, func, select
 
 from bot.app import open_core
-from bot.program_file import ProgramError, load_program_file, parse_program
+from bot.program_file import ProgramError, parse_program
+from bot.program_loader import load_program_file
 from bot.settings import BUNDLED_PROGRAM
 from bot.store.database import Database, DatabaseURLError, async_url
 from bot.store.program_sync import load_program, save_program

@@ -205,13 +205,13 @@ async def _sync_items(
         wanted.append((s.id, {
             "kind": s.kind, "title": s.title, "summary": s.summary,
             "keywords": "\n".join(s.keywords), "start": s.start, "end": s.end,
-            "room": s.room, "url": s.url, "session_slug": None,
+            "room": s.room, "track": s.track, "day": s.day, "url": s.url, "session_slug": None,
         }))
     for p in spec.papers:
         wanted.append((p.id, {
             "kind": "paper", "title": p.title, "summary": p.summary,
             "keywords": "\n".join(p.keywords), "start": None, "end": None, "room": None,
-            "url": p.url, "session_slug": p.session,
+            "track": None, "day": None, "url": p.url, "session_slug": p.session,
         }))
     existing = {
         i.slug: i for i in (await session.exec(select(Item).where(Item.workshop_id == wid)))
@@ -366,7 +366,9 @@ async def load_program(db: Database, workshop_slug: str) -> model.Program:
             keywords=tuple(k for k in row.keywords.split("\n") if k), start=start, end=end,
             room=row.room if row.kind != "paper" else (host.room if host else None),
             people=tuple(by_item.get(_id(row), ())), url=row.url,
-            session_slug=row.session_slug,
+            session_slug=row.session_slug, track=row.track if row.kind != "paper" else (
+                host.track if host else None),
+            day=row.day if row.kind != "paper" else (host.day if host else None),
         ))
     workshop = model.Workshop(
         slug=ws.slug, name=ws.name, venue=ws.venue, start_date=ws.start_date,

@@ -64,6 +64,9 @@ class Item(SQLModel, table=True):
     start: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     end: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     room: str | None = None
+    track: str | None = None
+    day: date | None = Field(default=None, description="the conference day, when it is not "
+                             "the start's own date (a session after midnight)")
     url: str | None = None
     session_slug: str | None = Field(default=None, description="for papers: their session")
     position: int = Field(default=0, description="order in the program file")
