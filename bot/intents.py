@@ -16,6 +16,7 @@ class Intent(StrEnum):
     NOW = "now"
     NEXT = "next"
     AGENDA = "agenda"
+    AGENDA_ICS = "agenda_ics"
     PAPERS = "papers"
     WHEN = "when"
     WHO_AT = "who_at"
@@ -46,6 +47,8 @@ COMMANDS: dict[str, Intent] = {
     "now": Intent.NOW,
     "next": Intent.NEXT,
     "agenda": Intent.AGENDA,
+    "agenda-ics": Intent.AGENDA_ICS,
+    "ics": Intent.AGENDA_ICS,
     "schedule": Intent.AGENDA,
     "program": Intent.AGENDA,
     "programme": Intent.AGENDA,
@@ -127,6 +130,11 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"^(?:(?:are there|is there|any|anything|show me|list)\s+)?(?:the\s+)?"
         r"(?:papers?|talks?|sessions?|posters?|anything|something|work)\s+"
         r"(?:about|on|regarding|related to|mentioning|with)\s+(?P<x>.+)$")),
+    (Intent.AGENDA_ICS, re.compile(
+        r"^(?:(?:give me |send me |export |download )?(?:my |the )?(?:agenda|schedule|program"
+        r"|programme|reminders|calendar)\s+(?:as\s+)?(?:an?\s+)?(?:ics|ical|icalendar"
+        r"|calendar(?: file)?)|ics|ical|calendar file|export (?:my )?(?:agenda|reminders"
+        r"|calendar))(?:\s+(?P<x>all|everything|full|whole(?: program)?))?$")),
     (Intent.PAPERS, re.compile(r"^(?:(?:list|show)(?: me)?(?: all)?(?: the)? )?"
                                r"(?:all )?(?:accepted )?(?:papers|posters)$")),
     (Intent.AGENDA, re.compile(
@@ -201,7 +209,11 @@ def from_command(command: str, arg: str = "") -> Request:
         if first.casefold() == "cancel":
             return Request(Intent.REMIND_CANCEL, rest.strip())
     if intent is Intent.AGENDA:
+        if arg.casefold().split(" ", 1)[0] in ("ics", "ical", "calendar"):
+            return Request(Intent.AGENDA_ICS, calendar_scope(arg.partition(" ")[2]))
         arg = agenda_scope(arg)
+    elif intent is Intent.AGENDA_ICS:
+        arg = calendar_scope(arg)
     elif intent in (Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.BY):
         arg = clean_subject(arg) if arg else ""
     return Request(intent, arg)
@@ -231,6 +243,8 @@ def parse(text: str) -> Request:
             arg = cleaned[start:end].strip()  # keep the user's capitalisation
         if intent is Intent.AGENDA:
             arg = agenda_scope(lowered)
+        elif intent is Intent.AGENDA_ICS:
+            arg = calendar_scope(arg)
         elif intent in (Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.BY):
             arg = clean_subject(arg)
         elif intent in KEEP_PUNCTUATION:
@@ -240,11 +254,46 @@ def parse(text: str) -> Request:
     return Request(Intent.UNKNOWN, cleaned)
 
 
+SCOPE_ALL = re.compile(r"\b(?:all|full|whole|entire|complete|every|everything|all days)\b")
+DAY_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3,
+             "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "1st": 1, "2nd": 2, "3rd": 3}
+DAY_NUMBER = re.compile(
+    r"\bday\s*(?P<n>\d{1,2}|" + "|".join(DAY_WORDS) + r")\b|\b(?P<w>"
+    + "|".join(w for w in DAY_WORDS if not w.isdigit()) + r"|last|final)\s+day\b")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY = re.compile(r"\b(?P<d>" + "|".join(WEEKDAYS) + r")(?:'?s)?\b")
+AGENDA_FILLER = re.compile(
+    r"(?:'s|’s)\b|\b(?:agenda|schedule|program(?:me)?|timetable|line-?up|what(?:'s| is)|"
+    r"whats|what|show|me|give|tell|list|the|for|of|in|at|on|please|pls|is|are|there|"
+    r"today|tonight|tomorrow|this|that|my|our|conference|workshop|event|happening|going|"
+    r"everything|all|full|whole|entire|complete|every|days?|sessions?|talks?|only|just|"
+    r"with|from|about)\b")
+
+
 def agenda_scope(text: str) -> str:
-    """ "full schedule" -> "all"; "tomorrow's agenda" -> "tomorrow"; else "today"."""
+    """What an agenda is asked for, as "<days>[ <room or track>]": the days are "today",
+    "tomorrow", "all", "day 2", "last day" or a weekday; what is left once the days and the
+    filler words are taken out names a room or track ("agenda saal 1", "the security
+    track tomorrow" -> "tomorrow security track")."""
     lowered = text.casefold()
-    if re.search(r"\b(?:all|full|whole|entire|complete|every|everything)\b", lowered):
-        return "all"
-    if "tomorrow" in lowered:
-        return "tomorrow"
-    return "today"
+    scope = "today"
+    if (number := DAY_NUMBER.search(lowered)) is not None:
+        word = number["n"] or number["w"]
+        scope = "last day" if word in ("last", "final") else \
+            f"day {int(word) if word.isdigit() else DAY_WORDS[word]}"
+        lowered = lowered[: number.start()] + " " + lowered[number.end():]
+    elif (weekday := WEEKDAY.search(lowered)) is not None:
+        scope = weekday["d"]
+        lowered = lowered[: weekday.start()] + " " + lowered[weekday.end():]
+    elif SCOPE_ALL.search(lowered):
+        scope = "all"
+    elif "tomorrow" in lowered:
+        scope = "tomorrow"
+    where = " ".join(AGENDA_FILLER.sub(" ", lowered).split()).strip(" ,.-:")
+    return f"{scope} {where}".strip()
+
+
+def calendar_scope(text: str) -> str:
+    """ "agenda ics all" asks for the whole program; plain "agenda ics" for one's own."""
+    return "all" if SCOPE_ALL.search(text.casefold()) else ""

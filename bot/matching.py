@@ -11,6 +11,7 @@ dropped with a small penalty, so an extra word does not hide a good match.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -129,39 +130,58 @@ class ProgramIndex:
             add(index, normalize(title).split(), 1.0)
             add(index, (normalize(k).replace(" ", "") for k in item.keywords), 1.0)
             add(index, (t for k in item.keywords for t in normalize(k).split()), 1.0)
-            add(index, [item.slug.replace("-", "")], 1.0)
-            add(index, item.slug.split("-"), 0.85)
+            if not any(ch.isdigit() for ch in item.slug):  # a chosen id, not a digest
+                add(index, [item.slug.replace("-", "")], 1.0)
+                add(index, item.slug.split("-"), 0.85)
             add(index, (t for p in item.people for t in normalize(p.name).split()), 0.9)
             add(index, normalize(item.summary or "").split(), 0.8)
             add(index, normalize(item.kind_label).split(), 0.8)
-            self._compact.append((item.slug.replace("-", ""), index))
+            add(index, normalize(item.track or "").split(), 0.85)
+            if not any(ch.isdigit() for ch in item.slug):
+                self._compact.append((item.slug.replace("-", ""), index))
             system = normalize(item.title.split(":", 1)[0]).replace(" ", "")
             if ":" in item.title and system:
                 self._compact.append((system, index))
-        self._vocab = list(postings)
+        self._vocab = sorted(postings)  # sorted: the words a prefix starts are side by side
         self._postings = [postings[token] for token in self._vocab]
         self._labels = [entry.label for entry in self.entries]
+        self._plain_labels = [normalize(label) for label in self._labels]  # once, not per ask
+        self._choices: dict[frozenset[EntryKind], dict[int, str]] = {}  # labels by kinds
+        self._titles = [set(normalize(e.item.title).split()) if e.item is not None else set()
+                        for e in self.entries]
         self.resolve = functools.lru_cache(maxsize=4096)(self._resolve)  # type: ignore[method-assign]
+        # What one query word matches is the same in every question that has it ("talk",
+        # a speaker's name), and looking it up is most of an answer's cost on a big
+        # program: kept per word, for as long as this index (this program) lives.
+        self._hits = functools.lru_cache(maxsize=16384)(self._token_hits)
+
+    def _token_hits(self, token: str) -> dict[int, float]:
+        """Every entry ``token`` matches (fuzzily, or as a prefix), with its best score."""
+        best: dict[int, float] = {}
+        found = process.extract(
+            token, self._vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+        )
+        if len(token) >= 4:
+            position = bisect.bisect_left(self._vocab, token)
+            while position < len(self._vocab) and self._vocab[position].startswith(token):
+                if self._vocab[position] != token:
+                    found.append((self._vocab[position], PREFIX_SCORE, position))
+                position += 1
+        for vocab_token, raw, position in found:
+            similarity = _token_similarity(token, vocab_token, raw)
+            if similarity < TOKEN_CUTOFF:
+                continue
+            for entry_index, weight in self._postings[position].items():
+                value = similarity * weight
+                if value > best.get(entry_index, 0.0):
+                    best[entry_index] = value
+        return best
 
     def _scores(self, tokens: list[str], kinds: frozenset[EntryKind]) -> dict[int, float]:
         known: list[dict[int, float]] = []
         dropped = 0
         for token in tokens:
-            best: dict[int, float] = {}
-            found = process.extract(
-                token, self._vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
-            )
-            if len(token) >= 4:
-                found += [(v, PREFIX_SCORE, i) for i, v in enumerate(self._vocab)
-                          if v.startswith(token) and v != token]
-            for vocab_token, raw, position in found:
-                similarity = _token_similarity(token, vocab_token, raw)
-                if similarity < TOKEN_CUTOFF:
-                    continue
-                for entry_index, weight in self._postings[position].items():
-                    value = similarity * weight
-                    if value > best.get(entry_index, 0.0):
-                        best[entry_index] = value
+            best = self._hits(token)
             if best:
                 known.append(best)
             else:
@@ -201,11 +221,13 @@ class ProgramIndex:
 
     def suggest(self, query: str, kinds: frozenset[EntryKind], limit: int = 3) -> tuple[str, ...]:
         """The closest names and titles, for "nothing matches X; did you mean ...?"."""
-        choices = {i: label for i, label in enumerate(self._labels)
-                   if self.entries[i].kind in kinds}
-        found = process.extract(normalize(query), choices, scorer=fuzz.WRatio,
-                                processor=normalize, limit=limit)
-        return tuple(label for label, score, _ in found if score >= 60)
+        choices = self._choices.get(kinds)
+        if choices is None:
+            choices = self._choices[kinds] = {
+                i: plain for i, plain in enumerate(self._plain_labels)
+                if self.entries[i].kind in kinds}
+        found = process.extract(normalize(query), choices, scorer=fuzz.WRatio, limit=limit)
+        return tuple(self._labels[i] for _, score, i in found if score >= 60)
 
     def complete(
         self, text: str, kinds: frozenset[EntryKind] = frozenset({"person", "item"}),
@@ -221,8 +243,8 @@ class ProgramIndex:
             rest = [label for _, label in labels if label not in scheduled]
             return (scheduled + rest)[:limit]
         scores: dict[int, float] = {}
-        for i, label in labels:
-            plain = normalize(label)
+        for i, _label in labels:
+            plain = self._plain_labels[i]
             if plain.startswith(wanted):
                 scores[i] = 200.0
             elif any(word.startswith(wanted) for word in plain.split()):
@@ -236,13 +258,21 @@ class ProgramIndex:
         return [self._labels[i] for i, _ in ranked[:limit]]
 
     def search(self, words: str, limit: int = 50) -> list[Match]:
-        """Items about ``words``, best first (keyword search over titles and summaries)."""
+        """Items about ``words``, best first (keyword search over titles and summaries):
+        items whose title has one of the words come before those that only mention it."""
         tokens = query_tokens(words) or normalize(words).split()
         if not tokens:
             return []
         scores = self._scores(tokens, frozenset({"item"}))
-        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], self.entries[pair[0]].label))
-        return [Match(self.entries[i], s) for i, s in ranked if s >= TOKEN_CUTOFF][:limit]
+        found = [(i, s) for i, s in scores.items() if s >= TOKEN_CUTOFF]
+        ranked = sorted(found, key=lambda pair: (not self._in_title(pair[0], tokens), -pair[1],
+                                                 self.entries[pair[0]].label))
+        return [Match(self.entries[i], s) for i, s in ranked][:limit]
+
+    def _in_title(self, entry_index: int, tokens: list[str]) -> bool:
+        title = self._titles[entry_index]
+        return any(t in title or (len(t) >= 4 and any(w.startswith(t) for w in title))
+                   for t in tokens)
 
 
 def _collapse(matches: list[Match]) -> list[Match]:

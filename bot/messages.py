@@ -11,7 +11,7 @@ escaped by each adapter so it can never ping a channel.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -96,6 +96,7 @@ class Card:
     room: str | None = None
     url: str | None = None
     note: str | None = None
+    day: date | None = None  # the conference day: a list of several days is grouped by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +112,10 @@ class Attachment:
 class Reply:
     """An answer: lines of text, then cards, then closing lines.
 
-    ``layout`` "list" shows each card on one line (an agenda); "detail" shows each card
-    in full (one talk). ``more`` counts cards left out for length. ``private`` asks for
+    ``layout`` "list" shows each card on one line (an agenda), under a heading per day
+    when the cards span several; "detail" shows each card in full (one talk). ``more``
+    counts cards left out for length, and ``narrow`` then says how to ask for fewer
+    ("say “agenda day 2” …"). ``private`` asks for
     an ephemeral answer where the platform has them (None: the adapter's default).
     ``zone`` and ``now`` are what the text fallback is rendered with; ``text`` is that
     fallback, filled in once by :func:`bot.render_text.fit` so no adapter renders it again.
@@ -124,6 +127,7 @@ class Reply:
     cards: tuple[Card, ...] = ()
     layout: Literal["list", "detail"] = "detail"
     more: int = 0
+    narrow: str = ""
     after: tuple[Line, ...] = ()
     private: bool | None = None
     kind: Literal["answer", "help", "not_found", "error"] = "answer"

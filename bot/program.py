@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.messages import Card
@@ -177,6 +177,10 @@ class Program:
         )
         self.papers: tuple[Item, ...] = tuple(i for i in self.items if i.is_paper)
         self._starts = [item.start for item in self.scheduled]
+        # Nothing lasts longer than this, so what is on at an instant started at most this
+        # long before it: "on_at" looks at those items only, not the whole program.
+        self._longest = max((i.end - i.start for i in self.scheduled),  # type: ignore[operator]
+                            default=timedelta(0))
         credits: dict[int, list[Credit]] = {p.id: [] for p in self.people}
         for person in self.organizers:
             credits.setdefault(person.id, []).append(Credit("organizer", None))
@@ -194,6 +198,11 @@ class Program:
         self._days = {id(i): i.day or i.start.astimezone(zone).date()  # type: ignore[union-attr]
                       for i in self.scheduled}
         self.days: tuple[date, ...] = tuple(sorted(set(self._days.values())))
+        self.day_ends: dict[date, datetime] = {}  # when each conference day's last item ends
+        for item in self.scheduled:
+            day = self._days[id(item)]
+            if day not in self.day_ends or item.end > self.day_ends[day]:  # type: ignore[operator]
+                self.day_ends[day] = item.end  # type: ignore[assignment]
         # Reply cards by (id(item), detail, relative, mark_papers), with their item, made
         # once per program: a card is a pure function of its item, and answers list the
         # same items over and over (see bot.answers.context.Ask.card).
@@ -210,7 +219,8 @@ class Program:
     def on_at(self, instant: datetime) -> list[Item]:
         """Everything happening at ``instant`` (start inclusive, end exclusive)."""
         upto = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
-        return [item for item in self.scheduled[:upto] if item.is_on_at(instant)]
+        since = bisect.bisect_left(self._starts, instant - self._longest)  # type: ignore[arg-type]
+        return [item for item in self.scheduled[since:upto] if item.is_on_at(instant)]
 
     def next_after(self, instant: datetime) -> list[Item]:
         """The items that start soonest strictly after ``instant`` (several if parallel)."""

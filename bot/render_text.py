@@ -6,6 +6,7 @@ cards from the end and saying "…and N more" rather than failing or truncating 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from bot import timefmt
 from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
@@ -49,7 +50,8 @@ def line_text(line: Line, reply: Reply) -> str:
 def card_text(card: Card, reply: Reply) -> str:
     if reply.layout == "list":
         when = f"{moment_text(card.when, reply)} · " if card.when else ""
-        text = f"• {when}{card.title}"
+        where = f"{card.room} · " if card.room else ""
+        text = f"• {when}{where}{card.title}"
         if card.people and not card.title.endswith("(title TBD)"):
             text += f" — {', '.join(card.people)}"
         return text + (f" ({card.note})" if card.note else "")
@@ -67,8 +69,28 @@ def card_text(card: Card, reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def more_text(count: int) -> str:
-    return f"…and {count} more."
+def more_text(count: int, narrow: str = "") -> str:
+    """ "…and 12 more." and, when the reply says how, how to ask for fewer."""
+    return f"…and {count} more." + (f" {narrow}" if narrow else "")
+
+
+def day_headings(cards: tuple[Card, ...]) -> list[date | None]:
+    """For a list spanning several conference days, the day to head each card with where
+    a new day begins (None elsewhere); for a list of one day, nothing."""
+    days = {card.day for card in cards if card.day is not None}
+    if len(days) < 2:
+        return [None] * len(cards)
+    out: list[date | None] = []
+    previous = None
+    for card in cards:
+        out.append(card.day if card.day is not None and card.day != previous else None)
+        previous = card.day or previous
+    return out
+
+
+def day_heading(day: date) -> str:
+    """ "Saturday 27 December 2014:"."""
+    return f"{timefmt.long_date(day)}:"
 
 
 def render(reply: Reply, limit: int = MAX_CHARS) -> str:
@@ -77,9 +99,15 @@ def render(reply: Reply, limit: int = MAX_CHARS) -> str:
     if reply.text:
         return reply.text
     body = [line_text(line, reply) for line in reply.lines]
-    body += [card_text(card, reply) for card in reply.cards]
+    if reply.layout == "list":
+        for heading, card in zip(day_headings(reply.cards), reply.cards, strict=True):
+            if heading is not None:
+                body.append(day_heading(heading))
+            body.append(card_text(card, reply))
+    else:
+        body += [card_text(card, reply) for card in reply.cards]
     if reply.more:
-        body.append(more_text(reply.more))
+        body.append(more_text(reply.more, reply.narrow))
     body += [line_text(line, reply) for line in reply.after]
     text = "\n".join(body).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -87,11 +115,29 @@ def render(reply: Reply, limit: int = MAX_CHARS) -> str:
 
 def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
     """The reply with as many cards as fit ``limit`` characters (the rest are counted in
-    ``more``), carrying its plain text so nobody renders it twice."""
+    ``more``), carrying its plain text so nobody renders it twice.
+
+    Each part is rendered once and the cut is found by adding up lengths, so a long
+    agenda costs two renderings, not one per card left out."""
     if reply.text:
         reply = replace(reply, text="")
     text = render(reply, limit=10**9)
-    while reply.cards and len(text) > limit:
-        reply = replace(reply, cards=reply.cards[:-1], more=reply.more + 1)
+    if len(text) > limit and reply.cards:
+        fixed = sum(len(line_text(line, reply)) + 1 for line in (*reply.lines, *reply.after))
+        pieces = []
+        headings = day_headings(reply.cards) if reply.layout == "list" else [None] * len(
+            reply.cards)
+        for heading, card in zip(headings, reply.cards, strict=True):
+            heading_text = day_heading(heading) + "\n" if heading is not None else ""
+            pieces.append(len(heading_text) + len(card_text(card, reply)) + 1)
+        total, kept = fixed, 0
+        for size in pieces:
+            left = len(reply.cards) - kept - 1
+            if total + size + len(more_text(reply.more + left, reply.narrow)) + 1 > limit:
+                break
+            total += size
+            kept += 1
+        cut = len(reply.cards) - kept
+        reply = replace(reply, cards=reply.cards[:kept], more=reply.more + cut)
         text = render(reply, limit=10**9)
     return replace(reply, text=text if len(text) <= limit else text[: limit - 1] + "…")

@@ -17,6 +17,7 @@ from bot.answers import help as helps
 from bot.answers import lookup, schedule
 from bot.answers import qa as questions
 from bot.answers import reminders as remind
+from bot.answers.calendar import agenda_ics
 from bot.answers.context import Ask
 from bot.answers.timezone import timezone
 from bot.catalog import Catalog
@@ -109,6 +110,8 @@ class Router:
             return await questions.qa_command(ask, request.arg, message, self.qa)
         if request.intent is Intent.REMIND:
             return await remind.remind(ask, request.arg, message.user, self.reminders)
+        if request.intent is Intent.AGENDA_ICS:
+            return await agenda_ics(ask, request.arg, message.user, self.reminders)
         if request.intent is Intent.REMIND_LIST:
             return await remind.remind_list(ask, message.user, self.reminders)
         if request.intent is Intent.REMIND_CANCEL:

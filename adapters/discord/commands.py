@@ -108,11 +108,29 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
     async def next_(interaction: discord.Interaction, public: bool = False) -> None:
         await answer(interaction, "next", "", public)
 
+    async def places(interaction: discord.Interaction, current: str
+                     ) -> list[app_commands.Choice[str]]:
+        program = client.core.catalog.current.program
+        typed = current.strip().casefold()
+        found = [n for n in (*program.rooms, *program.tracks) if typed in n.casefold()]
+        await delivery.suggest(interaction, choices(found))
+        return []
+
     @app_commands.command(name="agenda", description="The program: today's, tomorrow's or all")
-    @app_commands.describe(scope="Which days (default: today)", public=PUBLIC)
+    @app_commands.describe(scope="Which days (default: today)", day="One day by its number",
+                           where="Only one room or track", public=PUBLIC)
+    @app_commands.autocomplete(where=places)
     async def agenda(interaction: discord.Interaction, scope: Scope = "today",
-                     public: bool = False) -> None:
-        await answer(interaction, "agenda", scope, public)
+                     day: app_commands.Range[int, 1, 99] | None = None,
+                     where: Text | None = None, public: bool = False) -> None:
+        days = f"day {day}" if day is not None else scope
+        await answer(interaction, "agenda", f"{days} {where or ''}".strip(), public)
+
+    @app_commands.command(name="agenda-ics",
+                          description="Your reminders as a calendar file (or the whole program)")
+    @app_commands.describe(everything="The whole program instead of your reminders")
+    async def agenda_ics(interaction: discord.Interaction, everything: bool = False) -> None:
+        await answer(interaction, "agenda-ics", "all" if everything else "", False)
 
     @app_commands.command(name="papers", description="Every accepted paper")
     @app_commands.describe(public=PUBLIC)
@@ -179,7 +197,7 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
     async def help_(interaction: discord.Interaction, public: bool = False) -> None:
         await answer(interaction, "help", "", public)
 
-    for command in (now, next_, agenda, papers, when, about, search, tz, remind, reminders,
-                    remind_cancel, help_):
+    for command in (now, next_, agenda, agenda_ics, papers, when, about, search, tz, remind,
+                    reminders, remind_cancel, help_):
         tree.add_command(command)
     return tree

@@ -30,7 +30,7 @@ from discord.utils import escape_markdown, escape_mentions, format_dt
 
 from bot import timefmt
 from bot.messages import Attachment, Card, Line, Moment, Quote, Reply, ZoneNote
-from bot.render_text import more_text, quote_text
+from bot.render_text import day_headings, more_text, quote_text
 
 MAX_CONTENT = 2000
 MAX_EMBEDS = 10
@@ -178,37 +178,41 @@ class Formatter:
         when = ""
         if card.when is not None:
             when = self.short_moment(card.when, reply, with_date=with_date) + " · "
-        text = f"• {when}**{plain(card.title)}**"
+        where = f"{plain(card.room)} · " if card.room else ""
+        text = f"• {when}{where}**{plain(card.title)}**"
         if card.people and not card.title.endswith("(title TBD)"):
             text += f" — {plain(', '.join(card.people))}"
         if card.note:
             text += f" ({plain(card.note)})"
         return text
 
-    def _list_lines(self, cards: tuple[Card, ...], reply: Reply) -> list[str]:
+    def _list_lines(self, cards: tuple[Card, ...], reply: Reply) -> list[list[str]]:
+        """A card's lines: its heading when a new conference day starts, and its line."""
         lines = []
         previous_day = None
-        for card in cards:
+        for heading, card in zip(day_headings(cards), cards, strict=True):
             day = card.when.start.astimezone(reply.zone).date() if card.when else previous_day
-            lines.append(self.list_line(card, reply, with_date=day != previous_day))
+            line = self.list_line(card, reply, with_date=day != previous_day)
+            lines.append([f"**{timefmt.long_date(heading)}**", line] if heading else [line])
             previous_day = day
         return lines
 
     def _tail(self, reply: Reply, more: int) -> list[str]:
         """What follows the cards: "…and N more." and the reply's closing lines."""
-        tail = [more_text(more)] if more else []
+        tail = [more_text(more, reply.narrow)] if more else []
         return tail + [self.line(line, reply) for line in reply.after]
 
     def _list_embeds(self, reply: Reply) -> list[discord.Embed]:
         """Every card on one line of a single embed (an agenda, a list of matches)."""
-        lines = self._list_lines(reply.cards, reply)
+        per_card = self._list_lines(reply.cards, reply)
         more = reply.more
         while True:
             tail = self._tail(reply, more)
+            lines = [line for group in per_card for line in group]
             description = "\n".join([*lines, "", *tail] if tail else lines)
-            if len(description) <= MAX_DESCRIPTION or not lines:
+            if len(description) <= MAX_DESCRIPTION or not per_card:
                 break
-            lines.pop()
+            per_card.pop()
             more += 1
         return [discord.Embed(description=clip(description, MAX_DESCRIPTION), colour=COLOR)]
 

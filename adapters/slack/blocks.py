@@ -133,7 +133,8 @@ def card_detail(card: Card, reply: Reply) -> str:
 def card_list_line(card: Card, reply: Reply) -> str:
     """One item on one line, as the console's list shows it, with live times."""
     when = f"{moment_mrkdwn(card.when, reply)} · " if card.when else ""
-    text = f"• {when}*{escape(card.title)}*"
+    where = f"{escape(card.room)} · " if card.room else ""
+    text = f"• {when}{where}*{escape(card.title)}*"
     if card.people and not card.title.endswith("(title TBD)"):
         text += f" — {_people(card)}"
     return text + (f" ({escape(card.note)})" if card.note else "")
@@ -166,10 +167,15 @@ def to_blocks(reply: Reply) -> list[Block]:
     head = [_section(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.lines])]
     tail = []
     if reply.more:
-        tail.append(_context(escape(render_text.more_text(reply.more))))
+        tail.append(_context(escape(render_text.more_text(reply.more, reply.narrow))))
     tail += [_context(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.after])]
     if reply.layout == "list":
-        cards = [card_list_line(card, reply) for card in reply.cards]
+        cards = []
+        for heading, card in zip(render_text.day_headings(reply.cards), reply.cards,
+                                 strict=True):
+            if heading is not None:
+                cards.append(f"*{escape(timefmt.long_date(heading))}*")
+            cards.append(card_list_line(card, reply))
     else:
         cards = [card_detail(card, reply) for card in reply.cards]
     room = MAX_BLOCKS - len(head) - len(tail)

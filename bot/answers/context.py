@@ -58,9 +58,10 @@ class Ask:
             people=tuple(p.name for p in item.people),
             summary=summary,
             when=when,
-            room=item.room if detail and self.program.many_rooms else None,
+            room=item.room if self.program.many_rooms else None,
             url=item.url if detail else None,
             note=note,
+            day=self.program.day_of(item) if item.is_scheduled else None,
         )
 
     def one(self, query: str, kinds: frozenset[str] = frozenset({"person", "item"})

@@ -16,7 +16,9 @@ def example_questions(program: Program) -> str:
 COMMAND_HELP = (
     ("now", "what is on right now"),
     ("next", "what starts next"),
-    ("agenda [all]", "the day's program (all: every day)"),
+    ("agenda [tomorrow|day 2|all] [room or track]", "the day's program, or the days, room "
+     "or track you name"),
+    ("agenda ics [all]", "your reminders (or the whole program) as a calendar file"),
     ("papers", "every accepted paper"),
     ("when <talk, paper or person>", "when it is on, in your timezone"),
     ("who at <time>", "who is speaking at a time, e.g. “who is speaking at 10:15?”"),

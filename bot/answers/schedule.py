@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
 
 from bot import timefmt
 from bot.answers.context import Ask
+from bot.matching import normalize
 from bot.messages import Line, Moment, Quote, Reply, ZoneNote
 from bot.program import Item
 from bot.timezones import TimezoneError, parse_timezone
+
+
+def _listed(ask: Ask, items: list[Item]) -> bool:
+    """Several things at once in several rooms read best as one line each, with its room
+    (and fit in a message even when ten rooms are busy)."""
+    return ask.program.many_rooms and len(items) > 1
+
+
+def _cards(ask: Ask, items: list[Item], *, relative: bool = True) -> dict[str, Any]:
+    """Reply fields for ``items``: full cards, or a line each with its room (see _listed)."""
+    if _listed(ask, items):
+        return {"cards": tuple(ask.card(i, detail=False, relative=relative) for i in items),
+                "layout": "list"}
+    return {"cards": tuple(ask.card(i, relative=relative) for i in items)}
+
+
+def _rooms_note(ask: Ask, items: list[Item]) -> str:
+    return f", in {len({i.room for i in items})} rooms" if _listed(ask, items) else ""
 
 
 def on_now(ask: Ask, _arg: str = "") -> Reply:
@@ -22,11 +44,8 @@ def on_now(ask: Ask, _arg: str = "") -> Reply:
         after.append(("Next: ", upcoming[0].display_title, " at ",
                       Moment(upcoming[0].start, relative=True), "."))  # type: ignore[arg-type]
     if current:
-        return ask.reply(
-            ("On now:",),
-            cards=tuple(ask.card(item, relative=True) for item in current),
-            after=tuple(after),
-        )
+        return ask.reply((f"On now{_rooms_note(ask, current)}:",), **_cards(ask, current),
+                         after=tuple(after))
     first, last = program.first_start, program.last_end
     if first is None or last is None:
         return ask.reply(("The program has no scheduled sessions yet.",))
@@ -35,24 +54,23 @@ def on_now(ask: Ask, _arg: str = "") -> Reply:
             (f"{program.workshop.full_name} has not started yet; it begins ",
              Moment(first, relative=True), "."),
             ("First up:",),
-            cards=(ask.card(upcoming[0]),),
+            **_cards(ask, upcoming, relative=False) if _listed(ask, upcoming) else
+            {"cards": (ask.card(upcoming[0]),)},
         )
     if now >= last:
         return ask.reply(
             (f"{program.workshop.full_name} is over; it ended ", Moment(last, relative=True),
              ". Say “agenda” to see what was on.",),
         )
-    return ask.reply(
-        ("Nothing is on right now.",),
-        ("Next up:",),
-        cards=tuple(ask.card(item, relative=True) for item in upcoming),
-    )
+    return ask.reply(("Nothing is on right now.",), ("Next up:",), **_cards(ask, upcoming))
 
 
 def up_next(ask: Ask, _arg: str = "") -> Reply:
-    upcoming = ask.program.next_after(ask.now)
+    program = ask.program
+    upcoming = program.next_in_each_room(ask.now) if program.many_rooms else \
+        program.next_after(ask.now)
     if not upcoming:
-        last = ask.program.last_end
+        last = program.last_end
         if last is None:
             return ask.reply(("The program has no scheduled sessions yet.",))
         if ask.now < last:
@@ -60,47 +78,134 @@ def up_next(ask: Ask, _arg: str = "") -> Reply:
                               Moment(last, relative=True), "."))
         return ask.reply(("Nothing else is scheduled: the last session ended ",
                           Moment(last, relative=True), "."))
-    return ask.reply(
-        ("Next up:",), cards=tuple(ask.card(item, relative=True) for item in upcoming)
-    )
+    heading = "Next in each room:" if _listed(ask, upcoming) else "Next up:"
+    return ask.reply((heading,), **_cards(ask, upcoming))
 
 
-def _day_of_interest(ask: Ask, scope: str) -> list[date]:
-    """Program days (in the workshop's zone) for "today", "tomorrow" or "all"."""
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SCOPE = re.compile(r"^(?P<scope>today|tomorrow|all|last day|day \d{1,2}|"
+                   + "|".join(WEEKDAYS) + r")\b\s*(?P<where>.*)$")
+PLACE_WORDS = re.compile(r"\b(?:track|tracks|room|rooms|hall|stage|stream|channel)\b")
+
+
+def _current_day(ask: Ask) -> date:
+    """The conference day people mean by "today": the first one not yet over."""
+    days, ends = ask.program.program_days(), ask.program.day_ends
+    return next((d for d in days if ends[d] > ask.now), days[-1])
+
+
+def _days(ask: Ask, scope: str) -> list[date] | Reply:
+    """The conference days ``scope`` means, or the reply saying there is no such day."""
     days = ask.program.program_days()
-    if scope == "all" or len(days) <= 1:
+    if scope == "all" or (len(days) <= 1 and scope in ("today", "tomorrow")):
         return days
-    ends = {day: max(i.end for i in ask.program.scheduled if ask.program.day_of(i) == day)
-            for day in days}
-    current = next((d for d in days if ends[d] > ask.now), days[-1])  # type: ignore[operator]
+    if scope == "last day":
+        return days[-1:]
+    if scope.startswith("day "):
+        number = int(scope.split()[1])
+        if not 1 <= number <= len(days):
+            plural = "day" if len(days) == 1 else "days"
+            return ask.reply((f"The program has {len(days)} {plural}, so there is no day "
+                              f"{number}; say “agenda day 1”"
+                              + (f" to “agenda day {len(days)}”." if len(days) > 1 else "."),),
+                             kind="not_found")
+        return [days[number - 1]]
+    if scope in WEEKDAYS:
+        found = [d for d in days if d.weekday() == WEEKDAYS.index(scope)]
+        if not found:
+            names = ", ".join(timefmt.long_date(d) for d in days[:7])
+            return ask.reply((f"Nothing is scheduled on a {scope.capitalize()}; the program's "
+                              f"days are {names}.",), kind="not_found")
+        return found[:1]
+    current = _current_day(ask)
     if scope == "tomorrow":
         later = [d for d in days if d > current]
         return later[:1] or [current]
     return [current]
 
 
+def _place(program: Any, words: str) -> tuple[str, str] | None:
+    """The room or track ``words`` name: ("room", "Saal 1"), ("track", "Security & Hacking")."""
+    wanted = normalize(PLACE_WORDS.sub(" ", words)) or normalize(words)
+    if not wanted:
+        return None
+    candidates = [("room", r) for r in program.rooms] + [("track", t) for t in program.tracks]
+    for kind, name in candidates:
+        if normalize(name) == wanted:
+            return kind, name
+    tokens = wanted.split()
+    for kind, name in candidates:
+        have = normalize(name).split()
+        if all(any(h.startswith(t) for h in have) for t in tokens):
+            return kind, name
+    found = process.extractOne(wanted, [normalize(n) for _, n in candidates],
+                               scorer=fuzz.WRatio, score_cutoff=86)
+    return candidates[found[2]] if found else None
+
+
 def agenda(ask: Ask, scope: str = "today") -> Reply:
     program = ask.program
-    days = _day_of_interest(ask, scope)
+    match = SCOPE.match(scope or "today")
+    days_scope, words = (match["scope"], match["where"].strip()) if match else ("today", scope)
+    days = _days(ask, days_scope)
+    if isinstance(days, Reply):
+        return days
     if not days:
         return ask.reply(("The program has no scheduled sessions yet.",))
     items = [i for i in program.scheduled if program.day_of(i) in days]
+    lines: list[Line] = []
+    place = _place(program, words) if words else None
+    if place is not None:
+        items = [i for i in items if (i.room if place[0] == "room" else i.track) == place[1]]
+    elif words and (program.many_rooms or program.tracks):
+        lines.append(("No room or track matches ", Quote(words), "; " + _places_text(program)
+                      + ".",))
     local_days = sorted({i.start.astimezone(ask.zone).date() for i in items})  # type: ignore[union-attr]
-    when = timefmt.long_date(local_days[0])
+    when = timefmt.long_date(local_days[0]) if local_days else timefmt.long_date(days[0])
     if len(local_days) > 1:
         when += f" to {timefmt.long_date(local_days[-1])}"
+    what = f" · {place[1]}" if place is not None else ""
+    if len(days) == 1 and len(program.program_days()) > 1:
+        what += f" (day {program.program_days().index(days[0]) + 1} of " \
+                f"{len(program.program_days())})"
+    lines.insert(0, (f"{program.workshop.full_name}{what}, {when}", ZoneNote(), ":"))
     after: list[Line] = []
-    if program.papers:
+    if not items:
+        after.append((f"Nothing in {place[1] if place else 'the program'} on that day.",))
+    if program.papers and place is None:
         after.append((f"Plus {len(program.papers)} papers without a time slot: say “papers” "
                       "to list them.",))
-    if scope != "all" and len(program.program_days()) > 1:
+    if days_scope != "all" and len(program.program_days()) > 1:
         after.append(("Say “agenda all” for every day.",))
     return ask.reply(
-        (f"{program.workshop.full_name}, {when}", ZoneNote(), ":"),
+        *lines,
         cards=tuple(ask.card(item, detail=False) for item in items),
         layout="list",
+        narrow=_narrow_hint(ask, days_scope, place),
         after=tuple(after),
     )
+
+
+def _places_text(program: Any) -> str:
+    rooms = f"rooms: {', '.join(program.rooms[:12])}" if program.many_rooms else ""
+    tracks = f"tracks: {', '.join(program.tracks[:12])}" if program.tracks else ""
+    return "; ".join(p for p in (rooms, tracks) if p)
+
+
+def _narrow_hint(ask: Ask, scope: str, place: tuple[str, str] | None) -> str:
+    """How to ask for a shorter agenda, with this program's own names."""
+    program = ask.program
+    options = []
+    if scope == "all" and len(program.program_days()) > 1:
+        options.append("“agenda day 2”")
+    if place is None and program.many_rooms:
+        options.append(f"“agenda {program.rooms[0]}”")
+    if place is None and program.tracks:
+        options.append(f"“agenda {program.tracks[0]} track”")
+    if not options:
+        return ""
+    return "Say " + ", ".join(options[:-1]) + (" or " if len(options) > 1 else "") + \
+        options[-1] + " to see fewer."
 
 
 def papers(ask: Ask, _arg: str = "") -> Reply:
@@ -155,6 +260,8 @@ def who_at(ask: Ask, arg: str) -> Reply:
         except TimezoneError as exc:
             return ask.reply((str(exc).capitalize() + ".",), kind="error")
     clocks = parse_clock(text)
+    if len(clocks) > 1 and not timefmt.uses_12h(zone):
+        clocks = clocks[:1]  # on a 24-hour clock "11:00" means 11:00, never 23:00
     if not clocks:
         return ask.reply(("I could not read ", Quote(arg), " as a time; try “who is speaking at "
                           "10:15” or “at 3:50 pm”."), kind="error")
@@ -174,10 +281,8 @@ def who_at(ask: Ask, arg: str) -> Reply:
     at, items = with_items[0] if with_items else busy[0]
     if not items:
         return _gap_reply(ask, at)
-    return ask.reply(
-        ("At ", Moment(at), ":"),
-        cards=tuple(ask.card(item) for item in items),
-    )
+    return ask.reply(("At ", Moment(at), f"{_rooms_note(ask, items)}:"),
+                     **_cards(ask, items, relative=False))
 
 
 def _instants(

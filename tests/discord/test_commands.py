@@ -17,7 +17,7 @@ from tests.fakes.discord_server import FakeDiscord
 from tests.support import ManualClock
 
 ANSWERS = {"now", "next", "agenda", "papers", "when", "about", "search", "tz", "help"}
-PERSONAL = {"remind", "reminders", "remind-cancel"}  # about the asker only: never public
+PERSONAL = {"remind", "reminders", "remind-cancel", "agenda-ics"}  # about the asker: never public
 QA = {"ask", "qa"}  # tests/discord/test_qa.py
 COMMANDS = ANSWERS | PERSONAL | QA
 
