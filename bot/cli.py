@@ -190,8 +190,8 @@ def _check(args: argparse.Namespace) -> int:
     found = counts(spec)
     extra = "".join(f", {counts_text({k: found[k]})}" for k in ("rooms", "days") if found[k] > 1)
     source = "" if loaded.format == YAML else f" (read as {loaded.format})"
-    print(f"{loaded.source}: OK: {spec.workshop.name}, {len(spec.schedule)} sessions, "
-          f"{len(spec.papers)} papers{extra}{source}")
+    sessions = counts_text({"sessions": found["events"], "papers": found["papers"]})
+    print(f"{loaded.source}: OK: {spec.workshop.name}, {sessions}{extra}{source}")
     return EXIT_OK
 
 

@@ -114,6 +114,10 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.WHO_AT, re.compile(
         r"^(?:who(?:'s| is| will be)?|what(?:'s| is| will be)?|whats)\b.*?\b(?:at|around)\s+"
         + TIME + "$")),
+    (Intent.AGENDA, re.compile(  # "what's on in Saal 1", "what's on the security track"
+        r"^(?:what(?:'s| is)|whats)\s+(?:on|happening|going on|scheduled)\s+(?:(?:in|at)\s+"
+        r"(?!\d|the moment\b|now\b)|(?:(?:in|on|at)\s+)?the\s+\S.*\b(?:track|room|stage|hall)"
+        r"\b)")),
     (Intent.NOW, re.compile(
         r"^(?:what(?:'s| is)|whats|who(?:'s| is))\s+(?:on|happening|going on|running|live|"
         r"speaking|talking|presenting|up)(?:\s+(?:right\s+)?now)?$")),

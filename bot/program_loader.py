@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from bot.importers import frab_json, frab_xml, ical, papers_csv, sessionize
 from bot.importers.draft import ProgramDraft, settle
 from bot.program_file import ProgramError, ProgramSpec, read_yaml, validate_program
@@ -112,6 +114,14 @@ def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False) -> Pi
             return _from_draft(path, papers_csv.read(data, label))
         raise _unknown(label, "a papers CSV, not a program (name it in a YAML program with "
                               "'papers_from:')")
+    try:
+        found = yaml.safe_load(text)
+    except yaml.YAMLError:
+        found = None
+    if not isinstance(found, dict):
+        if found is None and text.strip():
+            read_yaml(text, label)  # a broken YAML file: says where it breaks
+        raise _unknown(label)
     raw = read_yaml(text, label)
     if not ({"workshop", "schedule", "papers", *OVERLAY_KEYS} & raw.keys()):
         raise _unknown(label)

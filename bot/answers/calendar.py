@@ -38,8 +38,9 @@ async def agenda_ics(ask: Ask, arg: str, user: UserRef, reminders: ReminderServi
     count = len(alarms)
     noun = "session" if count == 1 else "sessions"
     return ask.reply(
-        (f"📅 Your {count} {noun} with their reminders, as a calendar file: open it to add "
-         "them to your calendar, alarms included.",),
+        (f"📅 Your {count} {noun} with {'its' if count == 1 else 'their'} reminders, as a "
+         f"calendar file: open it to add {'it' if count == 1 else 'them'} to your calendar, "
+         "alarms included.",),
         attachment=Attachment(f"{slug}-my-sessions.ics", data, MIME),
         private=True,
     )

@@ -277,8 +277,12 @@ def who_at(ask: Ask, arg: str) -> Reply:
             kind="not_found",
         )
     busy = [(at, program.on_at(at)) for at in candidates]
-    with_items = [(at, items) for at, items in busy if items]
-    at, items = with_items[0] if with_items else busy[0]
+    today = ask.now.astimezone(zone).date()
+    todays = [(at, items) for at, items in busy if at.astimezone(zone).date() == today]
+    with_items = [(at, items) for at, items in todays or busy if items]
+    # The asker's own today first, even when nothing is on then: a gap today is the
+    # answer, not a session at that time on another day.
+    at, items = with_items[0] if with_items else (todays or busy)[0]
     if not items:
         return _gap_reply(ask, at)
     return ask.reply(("At ", Moment(at), f"{_rooms_note(ask, items)}:"),

@@ -85,8 +85,7 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
     floating_zone = local_zone(declared, setting)
 
     starts: list[datetime] = []
-    ends: list[datetime] = []
-    recurring = False
+    ends: list[datetime] = []  # of one-off events: how far the program runs
     for event in events:
         summary = one_line(event.get("SUMMARY"))
         where = draft.event_label(event.get("UID"), summary)
@@ -96,8 +95,6 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
             continue
         if not event.get("UID"):
             draft.problem(where, "UID", "missing: the event has no UID")
-        if event.get("RRULE") is not None or event.get("RDATE") is not None:
-            recurring = True
         value = start.dt
         if isinstance(value, datetime):
             if value.tzinfo is None:
@@ -106,14 +103,19 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
                     continue
                 value = value.replace(tzinfo=floating_zone)
             starts.append(value)
-            end = event.get("DTEND")
-            if end is not None and isinstance(end.dt, datetime) and event.get("RRULE") is None:
-                ends.append(end.dt if end.dt.tzinfo else end.dt.replace(tzinfo=floating_zone))
+            if event.get("RRULE") is None:
+                length = event.get("DURATION")
+                ending = event.get("DTEND")
+                if ending is not None and isinstance(ending.dt, datetime):
+                    ends.append(ending.dt if ending.dt.tzinfo else
+                                ending.dt.replace(tzinfo=floating_zone))
+                elif length is not None:
+                    ends.append(value + length.dt)
     draft.fail_if_any()
     if not starts:
         raise ProgramError([f"{label}: the calendar holds no timed events to schedule "
                             "(only all-day ones)"])
-    occurrences = _occurrences(calendar, starts, ends, recurring, label)
+    occurrences = _occurrences(calendar, starts, ends, label)
     uid_counts = Counter(str(e.get("UID")) for e in occurrences)
     used_zones: Counter[str] = Counter()
     all_day: list[str] = []
@@ -169,16 +171,23 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
 
 
 def _occurrences(calendar: icalendar.Calendar, starts: list[datetime], ends: list[datetime],
-                 recurring: bool, label: str) -> list[icalendar.Event]:
-    """Every occurrence in the program's span: from the first start to the last end of a
-    one-off event (a calendar of series alone is read for two weeks)."""
-    begin = min(starts) - timedelta(days=1)
-    finish = max(ends) + timedelta(days=1) if ends else min(starts) + timedelta(days=14)
-    if recurring and finish - begin < timedelta(days=14):
-        finish = begin + timedelta(days=15)
-    query = recurring_ical_events.of(calendar)
+                 label: str) -> list[icalendar.Event]:
+    """Every occurrence, in order. A series with a COUNT or an UNTIL is expanded whole; one
+    without either (a standing weekly meeting) only within the program's span: up to the
+    last one-off event's end, and at least two weeks."""
+    unbounded = {str(e.get("UID")) for e in calendar.walk("VEVENT")
+                 if e.get("RRULE") is not None and not ({"COUNT", "UNTIL"} & set(e["RRULE"]))}
+    horizon = max([*ends, min(starts) + timedelta(days=14)])
+    give_up = horizon + timedelta(days=5 * 366)  # bounded series end long before this
     found: list[icalendar.Event] = []
-    for occurrence in query.between(begin, finish):
+    for occurrence in recurring_ical_events.of(calendar).all():
+        start = occurrence.get("DTSTART").dt
+        at = start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())
+        at = at if at.tzinfo is not None else at.replace(tzinfo=horizon.tzinfo)
+        if at > give_up:
+            break
+        if at > horizon and str(occurrence.get("UID")) in unbounded:
+            continue
         found.append(occurrence)
         if len(found) > MAX_OCCURRENCES:
             raise ProgramError([f"{label}: the calendar's repeating events make more than "
