@@ -13,10 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from bot.program import Item, Program
+
+if TYPE_CHECKING:
+    import icalendar
+
+# icalendar is imported when a calendar is made, not when the bot starts (see
+# bot.importers.ical).
 
 PRODUCT = "-//Workshop Bot//Program//EN"
 MIME = "text/calendar"
@@ -39,6 +44,8 @@ def _description(item: Item) -> str:
 
 
 def _event(program: Program, item: Item, now: datetime, alarms: Iterable[int]) -> icalendar.Event:
+    import icalendar
+
     workshop = program.workshop
     zone = workshop.timezone
     event = icalendar.Event()
@@ -72,6 +79,8 @@ def program_calendar(program: Program, now: datetime,
                      name: str | None = None) -> bytes:
     """``items`` (default: every scheduled session) as an iCalendar file; ``alarms`` maps
     an item's id to the minutes before it at which to remind (its VALARMs)."""
+    import icalendar
+
     workshop = program.workshop
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)

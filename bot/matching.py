@@ -44,11 +44,15 @@ STOPWORDS = frozenset(
 EntryKind = Literal["person", "item"]
 
 
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
 def normalize(text: str) -> str:
     """Lowercase, strip accents and punctuation: "Anandkumar's" -> "anandkumar s"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.casefold()).split())
+    if not text.isascii():  # most text is: no accents to take off
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def query_tokens(text: str) -> list[str]:

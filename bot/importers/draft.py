@@ -126,9 +126,14 @@ def names(values: Iterable[object]) -> list[str]:
     return out
 
 
+_KIND_PATTERNS = tuple(
+    (kind, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")(?:s|es)?\b"))
+    for kind, words in KIND_WORDS)
+
+
 def _kind_in(text: str) -> str | None:
-    for kind, words in KIND_WORDS:
-        if any(re.search(rf"\b{re.escape(word)}(?:s|es)?\b", text) for word in words):
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(text):
             return kind
     return None
 

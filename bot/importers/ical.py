@@ -19,11 +19,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-import icalendar
-import recurring_ical_events
 
 from bot.importers.draft import (
     ProgramDraft,
@@ -34,6 +31,12 @@ from bot.importers.draft import (
     workshop_id,
 )
 from bot.program_file import ProgramError
+
+if TYPE_CHECKING:
+    import icalendar
+
+# icalendar and recurring-ical-events are imported when a calendar is read, not when the
+# bot starts: together they are a twentieth of a second that most programs never need.
 
 FORMAT = "iCalendar"
 MAX_OCCURRENCES = 5000  # a program, not a standing weekly meeting expanded for decades
@@ -46,6 +49,8 @@ def looks_like(text: str) -> bool:
 
 
 def _calendar(data: bytes, label: str) -> icalendar.Calendar:
+    import icalendar
+
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, KeyError, IndexError) as exc:
@@ -175,6 +180,8 @@ def _occurrences(calendar: icalendar.Calendar, starts: list[datetime], ends: lis
     """Every occurrence, in order. A series with a COUNT or an UNTIL is expanded whole; one
     without either (a standing weekly meeting) only within the program's span: up to the
     last one-off event's end, and at least two weeks."""
+    import recurring_ical_events
+
     unbounded = {str(e.get("UID")) for e in calendar.walk("VEVENT")
                  if e.get("RRULE") is not None and not ({"COUNT", "UNTIL"} & set(e["RRULE"]))}
     horizon = max([*ends, min(starts) + timedelta(days=14)])

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import program as model
@@ -163,7 +164,8 @@ async def _sync(session: AsyncSession, spec: ProgramSpec) -> SyncReport:
 
 async def _sync_people(
     session: AsyncSession, wid: int, spec: ProgramSpec, report: SyncReport
-) -> dict[str, Person]:
+) -> dict[str, int]:
+    """Every person the program names, by case-folded name: their row's id."""
     details = {p.name.casefold(): p for p in spec.people}
     names: dict[str, str] = {}
     for name in [
@@ -176,7 +178,8 @@ async def _sync_people(
     existing = {
         p.key: p for p in (await session.exec(select(Person).where(Person.workshop_id == wid)))
     }
-    out: dict[str, Person] = {}
+    out: dict[str, int] = {}
+    new: list[dict[str, Any]] = []
     for key, name in names.items():
         extra = details.get(key)
         values = {
@@ -187,19 +190,35 @@ async def _sync_people(
         }
         row = existing.get(key)
         if row is None:
-            row = Person(workshop_id=wid, key=key, **values)
-            session.add(row)
+            new.append({"workshop_id": wid, "key": key, **values})
             report.other_changes += 1
-        elif _apply(row, values):
-            report.other_changes += 1
-        out[key] = row
+        else:
+            if _apply(row, values):
+                report.other_changes += 1
+            out[key] = _id(row)
     await session.flush()
+    out.update(await _insert_many(session, Person, new, "key"))
     return out
+
+
+async def _insert_many(session: AsyncSession, table: type[SQLModel], rows: list[dict[str, Any]],
+                       key: str) -> dict[str, int]:
+    """Insert ``rows`` in one statement; their new ids by ``key``. A first load of a big
+    program adds thousands of rows, which one ORM insert each would take seconds for."""
+    if not rows:
+        return {}
+    columns = table.__table__.c  # type: ignore[attr-defined]
+    connection = await session.connection()
+    result = await connection.execute(
+        insert(table.__table__).returning(  # type: ignore[attr-defined]
+            columns.id, columns[key], sort_by_parameter_order=True), rows)
+    return {row[1]: row[0] for row in result}
 
 
 async def _sync_items(
     session: AsyncSession, wid: int, spec: ProgramSpec, report: SyncReport
-) -> dict[str, Item]:
+) -> dict[str, int]:
+    """Every item, by slug: its row's id (kept across edits)."""
     wanted: list[tuple[str, dict[str, Any]]] = []
     for s in spec.schedule:
         wanted.append((s.id, {
@@ -216,32 +235,34 @@ async def _sync_items(
     existing = {
         i.slug: i for i in (await session.exec(select(Item).where(Item.workshop_id == wid)))
     }
-    out: dict[str, Item] = {}
+    out: dict[str, int] = {}
+    new: list[dict[str, Any]] = []
     for position, (slug, values) in enumerate(wanted):
         row = existing.pop(slug, None)
         if row is None:
-            row = Item(workshop_id=wid, slug=slug, position=position, **values)
-            session.add(row)
+            new.append({"workshop_id": wid, "slug": slug, "position": position, "active": True,
+                        **values})
             report.created.append(slug)
             _note_session(report, slug, None, values)
-        else:
-            row.position = position  # order alone is not a change worth announcing
-            before = row.model_dump()
-            if not row.active:
-                row.active = True
-                _apply(row, values)
-                report.created.append(slug)
-                _note_session(report, slug, None, values)
-            elif _apply(row, values):
-                report.updated.append(slug)
-                _note_session(report, slug, before, values)
-        out[slug] = row
+            continue
+        row.position = position  # order alone is not a change worth announcing
+        before = row.model_dump()
+        if not row.active:
+            row.active = True
+            _apply(row, values)
+            report.created.append(slug)
+            _note_session(report, slug, None, values)
+        elif _apply(row, values):
+            report.updated.append(slug)
+            _note_session(report, slug, before, values)
+        out[slug] = _id(row)
     for slug, row in existing.items():
         if row.active:
             row.active = False
             report.retired.append(slug)
             _note_session(report, slug, row.model_dump(), None)
     await session.flush()
+    out.update(await _insert_many(session, Item, new, "slug"))
     return out
 
 
@@ -274,48 +295,55 @@ async def _sync_roles(
     session: AsyncSession,
     wid: int,
     spec: ProgramSpec,
-    people: dict[str, Person],
-    items: dict[str, Item],
+    people: dict[str, int],
+    items: dict[str, int],
     report: SyncReport,
 ) -> None:
     wanted: set[tuple[int, int | None, str, int]] = set()
     for pos, name in enumerate(spec.workshop.organizers):
-        wanted.add((_id(people[name.casefold()]), None, "organizer", pos))
+        wanted.add((people[name.casefold()], None, "organizer", pos))
     for s in spec.schedule:
         for pos, name in enumerate(s.speakers):
-            wanted.add((_id(people[name.casefold()]), _id(items[s.id]), "speaker", pos))
+            wanted.add((people[name.casefold()], items[s.id], "speaker", pos))
     for p in spec.papers:
         for pos, name in enumerate(p.authors):
-            wanted.add((_id(people[name.casefold()]), _id(items[p.id]), "author", pos))
+            wanted.add((people[name.casefold()], items[p.id], "author", pos))
     rows = (await session.exec(select(Role).where(Role.workshop_id == wid))).all()
     have = {(r.person_id, r.item_id, r.kind, r.position): r for r in rows}
+    slugs = {item_id: slug for slug, item_id in items.items()}
+    told = {*report.created, *report.updated}  # items already reported as changed
+
+    def changed(item_id: int | None) -> None:
+        """A role of ``item_id`` changed: the item is updated (organizers: the workshop)."""
+        if item_id is None:
+            report.other_changes += 1
+            return
+        slug = slugs.get(item_id)
+        if slug is not None and slug not in told:
+            told.add(slug)
+            report.updated.append(slug)
+
     for key, row in have.items():
         if key not in wanted:
             await session.delete(row)
-            _mark_item_updated(report, items, key[1])
-    for key in wanted - have.keys():
+            changed(key[1])
+    new = []
+    for key in sorted(wanted - have.keys(), key=lambda k: (k[1] or 0, k[2], k[3])):
         person_id, item_id, kind, position = key
-        session.add(Role(workshop_id=wid, person_id=person_id, item_id=item_id, kind=kind,
-                         position=position))
-        _mark_item_updated(report, items, item_id)
+        new.append({"workshop_id": wid, "person_id": person_id, "item_id": item_id,
+                    "kind": kind, "position": position})
+        changed(item_id)
     await session.flush()
-
-
-def _mark_item_updated(report: SyncReport, items: dict[str, Item], item_id: int | None) -> None:
-    if item_id is None:
-        report.other_changes += 1
-        return
-    slug = next((s for s, i in items.items() if i.id == item_id), None)
-    if slug is None or slug in report.created or slug in report.updated:
-        return
-    report.updated.append(slug)
+    if new:
+        connection = await session.connection()
+        await connection.execute(insert(Role.__table__), new)  # type: ignore[attr-defined]
 
 
 async def _drop_orphans(
-    session: AsyncSession, wid: int, people: dict[str, Person], report: SyncReport
+    session: AsyncSession, wid: int, people: dict[str, int], report: SyncReport
 ) -> None:
     """People no longer in the file and with no remaining roles are removed."""
-    keep = {p.id for p in people.values()}
+    keep = set(people.values())
     rows = (await session.exec(select(Person).where(Person.workshop_id == wid))).all()
     for row in rows:
         if row.id not in keep:
