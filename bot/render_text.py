@@ -93,23 +93,33 @@ def day_heading(day: date) -> str:
     return f"{timefmt.long_date(day)}:"
 
 
+def _cards_text(reply: Reply, texts: list[str]) -> list[str]:
+    """The cards' texts, each list card under its day's heading where a new day begins."""
+    if reply.layout != "list":
+        return texts
+    body = []
+    for heading, text in zip(day_headings(reply.cards), texts, strict=True):
+        if heading is not None:
+            body.append(day_heading(heading))
+        body.append(text)
+    return body
+
+
+def _join(reply: Reply, head: list[str], cards: list[str], tail: list[str]) -> str:
+    body = [*head, *_cards_text(reply, cards)]
+    if reply.more:
+        body.append(more_text(reply.more, reply.narrow))
+    return "\n".join([*body, *tail]).strip()
+
+
 def render(reply: Reply, limit: int = MAX_CHARS) -> str:
     """The whole reply as text; :func:`fit` has already made it short enough (and kept
     the text it measured, which is returned as it is)."""
     if reply.text:
         return reply.text
-    body = [line_text(line, reply) for line in reply.lines]
-    if reply.layout == "list":
-        for heading, card in zip(day_headings(reply.cards), reply.cards, strict=True):
-            if heading is not None:
-                body.append(day_heading(heading))
-            body.append(card_text(card, reply))
-    else:
-        body += [card_text(card, reply) for card in reply.cards]
-    if reply.more:
-        body.append(more_text(reply.more, reply.narrow))
-    body += [line_text(line, reply) for line in reply.after]
-    text = "\n".join(body).strip()
+    text = _join(reply, [line_text(line, reply) for line in reply.lines],
+                 [card_text(card, reply) for card in reply.cards],
+                 [line_text(line, reply) for line in reply.after])
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -117,27 +127,27 @@ def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
     """The reply with as many cards as fit ``limit`` characters (the rest are counted in
     ``more``), carrying its plain text so nobody renders it twice.
 
-    Each part is rendered once and the cut is found by adding up lengths, so a long
-    agenda costs two renderings, not one per card left out."""
+    Every part is rendered once, and the cut is found by adding up lengths: a long agenda
+    costs what its cards cost, not a rendering per card left out."""
     if reply.text:
         reply = replace(reply, text="")
-    text = render(reply, limit=10**9)
-    if len(text) > limit and reply.cards:
-        fixed = sum(len(line_text(line, reply)) + 1 for line in (*reply.lines, *reply.after))
-        pieces = []
-        headings = day_headings(reply.cards) if reply.layout == "list" else [None] * len(
-            reply.cards)
-        for heading, card in zip(headings, reply.cards, strict=True):
-            heading_text = day_heading(heading) + "\n" if heading is not None else ""
-            pieces.append(len(heading_text) + len(card_text(card, reply)) + 1)
-        total, kept = fixed, 0
-        for size in pieces:
-            left = len(reply.cards) - kept - 1
+    head = [line_text(line, reply) for line in reply.lines]
+    tail = [line_text(line, reply) for line in reply.after]
+    cards = [card_text(card, reply) for card in reply.cards]
+    text = _join(reply, head, cards, tail)
+    if len(text) > limit and cards:
+        total = sum(len(line) + 1 for line in (*head, *tail))
+        headings = day_headings(reply.cards) if reply.layout == "list" else []
+        kept = 0
+        for index, card in enumerate(cards):
+            size = len(card) + 1
+            if headings and headings[index] is not None:
+                size += len(day_heading(headings[index])) + 1  # type: ignore[arg-type]
+            left = len(cards) - kept - 1
             if total + size + len(more_text(reply.more + left, reply.narrow)) + 1 > limit:
                 break
             total += size
             kept += 1
-        cut = len(reply.cards) - kept
-        reply = replace(reply, cards=reply.cards[:kept], more=reply.more + cut)
-        text = render(reply, limit=10**9)
+        reply = replace(reply, cards=reply.cards[:kept], more=reply.more + len(cards) - kept)
+        text = _join(reply, head, cards[:kept], tail)
     return replace(reply, text=text if len(text) <= limit else text[: limit - 1] + "…")

@@ -39,11 +39,11 @@ def export(*, keynote_at: str = "10:00", title: str = "Engines", extra: bool = F
 
 
 async def test_a_changed_export_updates_in_place_and_moves_reminders(
-        sqlite_url: str, tmp_path: Path) -> None:
+        database_url: str, tmp_path: Path) -> None:
     path = tmp_path / "schedule.json"
     path.write_text(json.dumps(export()))
     clock = SimulatedClock(at("09:00"), speed=1)
-    async with open_core(make_settings(sqlite_url, path), clock) as core:
+    async with open_core(make_settings(database_url, path), clock) as core:
         messenger = RecordingMessenger(clock)
         core.reminders.attach(messenger)
         program = core.catalog.current.program
