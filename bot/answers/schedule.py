@@ -13,7 +13,7 @@ from bot import timefmt
 from bot.answers.context import Ask
 from bot.matching import normalize
 from bot.messages import Line, Moment, Quote, Reply, ZoneNote
-from bot.program import Item
+from bot.program import Item, Program
 from bot.timezones import TimezoneError, parse_timezone
 
 
@@ -124,7 +124,7 @@ def _days(ask: Ask, scope: str) -> list[date] | Reply:
     return [current]
 
 
-def _place(program: Any, words: str) -> tuple[str, str] | None:
+def _place(program: Program, words: str) -> tuple[str, str] | None:
     """The room or track ``words`` name: ("room", "Saal 1"), ("track", "Security & Hacking")."""
     wanted = normalize(PLACE_WORDS.sub(" ", words)) or normalize(words)
     if not wanted:
@@ -186,7 +186,7 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     )
 
 
-def _places_text(program: Any) -> str:
+def _places_text(program: Program) -> str:
     rooms = f"rooms: {', '.join(program.rooms[:12])}" if program.many_rooms else ""
     tracks = f"tracks: {', '.join(program.tracks[:12])}" if program.tracks else ""
     return "; ".join(p for p in (rooms, tracks) if p)

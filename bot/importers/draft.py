@@ -239,7 +239,6 @@ class ProgramDraft:
     paper_origins: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    skipped: int = 0
     needs_zone: bool = False  # times without an offset, and no zone to read them in
     nameless: bool = False  # the file does not name its event (Sessionize)
     declared_days: tuple[date | None, date | None] = (None, None)
@@ -249,10 +248,10 @@ class ProgramDraft:
 
     def event_label(self, ident: object, title: str) -> str:
         """ "event 6561 ('31C3 Opening Event')", as the organizer finds it in the file."""
-        shown = clip(one_line(ident), 60) if ident not in (None, "") else ""
-        name = f" ({clip(title, 60)!r})" if title else ""
-        return f"event {shown}{name}".replace("event  (", "event (") if shown or name \
-            else "an event"
+        parts = [clip(one_line(ident), 60)] if ident not in (None, "") else []
+        if title:
+            parts.append(f"({clip(title, 60)!r})")
+        return " ".join(["event", *parts]) if parts else "an event"
 
     def problem(self, where: str, field_name: str, message: str) -> None:
         self.problems.append(f"{self.label}: {where}: {field_name}: {message}")

@@ -92,12 +92,12 @@ class _Reader:
         if end <= start:
             draft.problem(where, "duration", "the event ends when or before it starts")
             return
-        persons = event.get("persons") or event.get("participants") or event.get("speakers") or []
+        persons = event.get("persons") or event.get("participants") or event.get("speakers")
         draft.add_session(
             key=str(ident), where=where, title=title, start=start, end=end,
             room=_room(event.get("room")) or room, track=_track(event.get("track")), day=day,
             kind_hint=localized(event.get("type")),
-            speakers=[_person(p) for p in persons if isinstance(persons, list)],
+            speakers=[_person(p) for p in persons] if isinstance(persons, list) else [],
             summary=localized(event.get("abstract")) or localized(event.get("description")),
             subtitle=localized(event.get("subtitle")),
             url=event.get("url") if isinstance(event.get("url"), str) else None,

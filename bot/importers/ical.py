@@ -129,8 +129,7 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
         uid = str(event.get("UID"))
         where = draft.event_label(uid, summary)
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            draft.skipped += 1
-            continue
+            continue  # not on the program any more
         start_value = event.get("DTSTART")
         start, end = start_value.dt, event.get("DTEND").dt if event.get("DTEND") else None
         if not isinstance(start, datetime):
