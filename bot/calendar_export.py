@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 PRODUCT = "-//Workshop Bot//Program//EN"
 MIME = "text/calendar"
+KIND, TRACK, DAY = "X-WORKSHOP-BOT-KIND", "X-WORKSHOP-BOT-TRACK", "X-WORKSHOP-BOT-DAY"
 
 
 def uid_of(program: Program, item: Item) -> str:
@@ -63,6 +64,13 @@ def _event(program: Program, item: Item, now: datetime, alarms: Iterable[int]) -
         event.add("url", item.url or workshop.url)
     event.add("categories", [c for c in (item.kind_label, item.track) if c])
     event.add("sequence", workshop.revision)
+    # What iCalendar has no property for, for reading our own file back: the kind, the
+    # track and the conference day of a session after midnight.
+    event.add(KIND, item.kind)
+    if item.track:
+        event.add(TRACK, item.track)
+    if item.day is not None:
+        event.add(DAY, item.day.isoformat())
     for minutes in sorted(set(alarms), reverse=True):
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")

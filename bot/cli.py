@@ -268,11 +268,12 @@ async def _reload(args: argparse.Namespace) -> int:
         return f"{instant.astimezone(zone):%a %d %b %H:%M %Z}"
 
     for change in report.sessions:
+        what = f"{change.title} ({change.slug})" if change.title != change.slug else change.slug
         if change.change == "moved" and change.old_start and change.new_start:
-            print(f"  moved:   {change.slug}: {local(change.old_start)} -> "
+            print(f"  moved:   {what}: {local(change.old_start)} -> "
                   f"{local(change.new_start)}")
         elif (start := change.new_start or change.old_start) is not None:
-            print(f"  {change.change + ':':8} {change.slug}: {local(start)}")
+            print(f"  {change.change + ':':8} {what}: {local(start)}")
     print(f"Running bots follow within {settings.bot_reload_poll:g} s and tell subscribers once.")
     return EXIT_OK
 

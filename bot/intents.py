@@ -142,7 +142,8 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.PAPERS, re.compile(r"^(?:(?:list|show)(?: me)?(?: all)?(?: the)? )?"
                                r"(?:all )?(?:accepted )?(?:papers|posters)$")),
     (Intent.AGENDA, re.compile(
-        r"\b(?:agenda|schedule|program(?:me)?|timetable|line-?up|what(?:'s| is) on today)\b")),
+        r"\b(?:agenda|schedule|program(?:me)?|timetable|line-?up|"
+        r"what(?:'s| is) (?:on|happening) (?:today|tonight|tomorrow))\b")),
     (Intent.PERSON, re.compile(r"^(?:who(?:'s| is)|whois)\s+(?P<x>.+)$")),
     (Intent.PERSON, re.compile(
         r"^what (?:is|does|will) (?P<x>.+?) (?:doing|do|presenting|present)"
@@ -158,6 +159,9 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
 ]
 
 KEEP_PUNCTUATION = frozenset({Intent.QA_ASK, Intent.QA})
+# "… in Saal 2", "… on the security track": a room or track a "now" or "next" names.
+PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|now\b|\d)(?P<x>\S.*?)"
+                   r"(?:\s+(?:right\s+)?now)?$", re.IGNORECASE)
 
 # Words that end a WHEN argument without naming anything: "when does kraska *speak*".
 WHEN_TAIL = re.compile(
@@ -187,7 +191,10 @@ def clean_subject(arg: str) -> str:
         text = WHEN_TAIL.sub("", text).strip()
         text = POSSESSIVE.sub("", text).strip()
         text = LEADING_ARTICLE.sub("", text).strip()
-    return text or arg.strip()
+    if text.casefold() in ("", "the", "a", "an", "that", "this"):
+        # nothing but the noun was asked about ("when is the keynote?"): keep the noun
+        return LEADING_ARTICLE.sub("", arg.strip().strip("\"'")).strip() or arg.strip()
+    return text
 
 
 def from_command(command: str, arg: str = "") -> Request:
@@ -249,6 +256,8 @@ def parse(text: str) -> Request:
             arg = agenda_scope(lowered)
         elif intent is Intent.AGENDA_ICS:
             arg = calendar_scope(arg)
+        elif intent in (Intent.NOW, Intent.NEXT) and (place := PLACE.search(cleaned)):
+            arg = place["x"]  # "what's on now in Saal 2": the handler narrows to it
         elif intent in (Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.BY):
             arg = clean_subject(arg)
         elif intent in KEEP_PUNCTUATION:

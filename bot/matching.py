@@ -213,7 +213,7 @@ class ProgramIndex:
     ) -> Resolution:
         tokens = query_tokens(query)
         if not tokens:
-            return Resolution(query, ())
+            return self._by_kind(query, kinds)
         scores = self._scores(tokens, kinds)
         ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
         if not ranked or ranked[0][1] < ACCEPT:
@@ -221,7 +221,22 @@ class ProgramIndex:
         top = ranked[0][1]
         floor = top if top >= 100.0 else max(ACCEPT, top - MARGIN)
         close = [Match(self.entries[i], s) for i, s in ranked if s >= floor]
+        if len(close) > 1:  # "Fnord News Show", beside "Fnord News Show (Stream)"
+            wanted = normalize(query)
+            exact = [m for m in close if normalize(m.entry.label) == wanted]
+            close = exact[:1] if len(exact) == 1 else close
         return Resolution(query, tuple(_collapse(close)))
+
+    def _by_kind(self, query: str, kinds: frozenset[EntryKind]) -> Resolution:
+        """A query of nothing but a kind word ("keynote", "the poster session"): the items
+        of that kind, or with it as a keyword, when there are any."""
+        words = set(normalize(query).split()) - {"the", "a", "an", "session", "talk"}
+        if "item" not in kinds or not words:
+            return Resolution(query, ())
+        found = [Match(e, 100.0) for e in self.entries if e.item is not None and (
+            {e.item.kind, *normalize(e.item.kind_label).split(),
+             *(normalize(k) for k in e.item.keywords)} & words)]
+        return Resolution(query, tuple(found[:25]))
 
     def suggest(self, query: str, kinds: frozenset[EntryKind], limit: int = 3) -> tuple[str, ...]:
         """The closest names and titles, for "nothing matches X; did you mean ...?"."""
@@ -261,7 +276,7 @@ class ProgramIndex:
         ranked = sorted(scores.items(), key=lambda pair: (-pair[1], self._labels[pair[0]]))
         return [self._labels[i] for i, _ in ranked[:limit]]
 
-    def search(self, words: str, limit: int = 50) -> list[Match]:
+    def search(self, words: str, limit: int | None = 50) -> list[Match]:
         """Items about ``words``, best first (keyword search over titles and summaries):
         items whose title has one of the words come before those that only mention it."""
         tokens = query_tokens(words) or normalize(words).split()

@@ -222,6 +222,10 @@ class Program:
         since = bisect.bisect_left(self._starts, instant - self._longest)  # type: ignore[arg-type]
         return [item for item in self.scheduled[since:upto] if item.is_on_at(instant)]
 
+    def index_after(self, instant: datetime) -> int:
+        """Where the items starting strictly after ``instant`` begin in ``scheduled``."""
+        return bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
+
     def next_after(self, instant: datetime) -> list[Item]:
         """The items that start soonest strictly after ``instant`` (several if parallel)."""
         index = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]

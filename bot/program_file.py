@@ -232,6 +232,8 @@ def read_yaml(text: str, label: str) -> dict[str, Any]:
     """The YAML mapping in ``text``, or a :class:`ProgramError` that says why there is none."""
     try:
         raw = yaml.safe_load(text)
+    except RecursionError:
+        raise ProgramError([f"{label}: nests too deeply to be a program"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -73,16 +73,19 @@ def _text(data: bytes, label: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ProgramError([f"{label}: cannot read the file (not UTF-8 text: byte "
-                            f"{exc.start}); I read {FORMATS}"]) from None
+        raise ProgramError([f"{label}: cannot read the file: it is not UTF-8 text (byte "
+                            f"{exc.start}); save it as UTF-8. I read {FORMATS}, and papers "
+                            "CSV files"]) from None
 
 
 def _unknown(label: str, what: str = "not a program") -> ProgramError:
     return ProgramError([f"{label}: {what}; I read {FORMATS}"])
 
 
-def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False) -> Piece:
-    """Read one file of any format we know (with ``papers``, a papers CSV too)."""
+def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False,
+               yaml_too: bool = True) -> Piece:
+    """Read one file of any format we know (with ``papers``, a papers CSV too; without
+    ``yaml_too``, not our YAML: what ``schedule_from`` names is an export)."""
     label = str(path)
     data = _read_bytes(path)
     text = _text(data, label)
@@ -95,6 +98,8 @@ def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False) -> Pi
         except json.JSONDecodeError as exc:
             raise ProgramError([f"{label}: line {exc.lineno}, column {exc.colno}: not valid "
                                 f"JSON ({exc.msg})"]) from None
+        except RecursionError:
+            raise _too_deep(label) from None
         if frab_json.looks_like(parsed):
             return _from_draft(path, frab_json.read(parsed, label, zone))
         if sessionize.looks_like(parsed):
@@ -118,14 +123,22 @@ def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False) -> Pi
         found = yaml.safe_load(text)
     except yaml.YAMLError:
         found = None
+    except RecursionError:
+        raise _too_deep(label) from None
     if not isinstance(found, dict):
         if found is None and text.strip():
             read_yaml(text, label)  # a broken YAML file: says where it breaks
         raise _unknown(label)
-    raw = read_yaml(text, label)
-    if not ({"workshop", "schedule", "papers", *OVERLAY_KEYS} & raw.keys()):
+    if not ({"workshop", "schedule", "papers", *OVERLAY_KEYS} & found.keys()):
         raise _unknown(label)
-    return _from_yaml(path, raw, zone)
+    if not yaml_too:
+        raise ProgramError([f"{label}: is a program YAML, not a schedule export (pretalx, "
+                            "frab, iCalendar, Sessionize)"])
+    return _from_yaml(path, found, zone)
+
+
+def _too_deep(label: str) -> ProgramError:
+    return ProgramError([f"{label}: nests too deeply to be a program (thousands of levels)"])
 
 
 def _from_draft(path: Path, draft: ProgramDraft) -> Piece:
@@ -154,13 +167,9 @@ def _from_yaml(path: Path, raw: dict[str, Any], zone: ZoneInfo | None) -> Piece:
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ProgramError([f"{label}: {key}: must be a file name, not {value!r}"])
     if schedule_file:
-        export = read_piece(path.parent / schedule_file, zone)
-        if export.format in (YAML, papers_csv.FORMAT):
-            raise ProgramError([f"{label}: schedule_from: {schedule_file} is {export.format}, "
-                                "not a schedule export (pretalx, frab, iCalendar, Sessionize)"])
-        _take_schedule(piece, export)
+        _take_schedule(piece, read_piece(path.parent / schedule_file, zone, yaml_too=False))
     if papers_file:
-        found = read_piece(path.parent / papers_file, zone, papers=True)
+        found = read_piece(path.parent / papers_file, zone, papers=True, yaml_too=False)
         if found.format != papers_csv.FORMAT:
             raise ProgramError([f"{label}: papers_from: {papers_file} is {found.format}, not "
                                 "a papers CSV"])

@@ -6,6 +6,7 @@ instance reschedules and the change notices go out once."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -45,7 +46,8 @@ class ProgramWatcher:
         """Validate and save the program file; a bad file changes nothing and says why."""
         self._stamps = {p: _stamp(p) for p in self._stamps}  # this version is seen now
         try:
-            loaded = load_program_file(self.path, self.zone)
+            # a big export takes a moment to read: not on the event loop, which answers
+            loaded = await asyncio.to_thread(load_program_file, self.path, self.zone)
         except ProgramError as exc:
             for line in exc.lines:
                 log.error("Reload refused: %s", line)

@@ -113,3 +113,29 @@ async def test_search_ranks_title_matches_first(congress: Conversation) -> None:
     titled = [("heartbleed" in line.casefold().split(" — ")[0]) for line in lines]
     assert titled[:2] == [True, True]
     assert titled == sorted(titled, reverse=True)  # every title match before the others
+
+
+async def test_a_time_means_the_nearest_such_time(congress: Conversation) -> None:
+    tonight = await congress.ask("what's on at 00:30", at="2014-12-28T22:00:00+01:00")
+    assert tonight.startswith("At Mon 29 Dec, 00:30 CET, in 2 rooms:")
+    assert "Fnord News Show" in tonight and "Citizenfour" not in tonight
+
+
+async def test_names_that_are_whole_titles_or_kinds(congress: Conversation) -> None:
+    exact = await congress.ask("about Fnord News Show")
+    assert exact.startswith("• Fnord News Show\n")  # not also "(Stream)": it was asked for
+    assert (await congress.ask("when is the keynote?")).startswith("• 31C3 Keynote\n")
+
+
+async def test_now_and_next_in_one_room_or_track(congress: Conversation) -> None:
+    room = await congress.ask("what's on right now in saal 2")
+    assert room.startswith("On now in Saal 2:\n• Cyber Necromancy")
+    track = await congress.ask("what's next on the security track?")
+    assert track.startswith("Next in Security & Hacking:\n• Finding the Weak Crypto Needle")
+
+
+async def test_search_counts_every_result(congress: Conversation) -> None:
+    reply = await congress.reply("search the")
+    total = int(reply.text.split(" ", 1)[0])
+    assert total == len(reply.cards) + reply.more > len(reply.cards)
+    assert "Add a word to narrow the search." in reply.text

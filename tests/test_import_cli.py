@@ -187,3 +187,57 @@ def test_the_console_saves_the_askers_calendar(tmp_path: Path) -> None:
     assert event.start.isoformat() == "2021-12-13T15:50:00-08:00"
     [alarm] = event.walk("VALARM")
     assert alarm["TRIGGER"].dt.total_seconds() == -30 * 60
+
+
+HOSTILE = [
+    ("deep.json", "[" * 100_000, "nests too deeply to be a program"),
+    ("deep.yaml", "schedule: " + "[" * 20_000, "nests too deeply to be a program"),
+    ("loop.yaml", "schedule_from: loop.yaml\n", "loop.yaml: is a program YAML, not a schedule "
+     "export"),
+    ("brokenstart.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+     "SUMMARY:A\r\nDTSTART:garbage\r\nDTEND:20240101T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+     "event x ('A'): DTSTART: 'garbage' is not a valid DTSTART"),
+    ("badrule.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:A\r\n"
+     "DTSTART:20240101T100000Z\r\nDTEND:20240101T110000Z\r\nRRULE:FREQ=SOMETIMES\r\n"
+     "END:VEVENT\r\nEND:VCALENDAR\r\n", "the calendar's repeating events cannot be read"),
+    ("minutely.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:A\r\n"
+     "DTSTART:20240101T100000Z\r\nDTEND:20240101T110000Z\r\nRRULE:FREQ=MINUTELY\r\n"
+     "END:VEVENT\r\nEND:VCALENDAR\r\n", "make more than 5000 sessions"),
+    ("dupuid.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(
+        f"BEGIN:VEVENT\r\nUID:x1\r\nSUMMARY:{t}\r\nDTSTART:2024010{d}T100000Z\r\n"
+        f"DTEND:2024010{d}T110000Z\r\nEND:VEVENT\r\n" for t, d in (("One", 1), ("Two", 2)))
+     + "END:VCALENDAR\r\n", "event x1 ('Two'): UID: 'x1' is also the UID of event x1 ('One')"),
+    ("badzone.json", json.dumps({"schedule": {"version": "1", "conference": {
+        "title": "X", "acronym": "x", "time_zone_name": "Mars/Olympus", "days": [
+            {"date": "2024-01-01", "rooms": {"A": [{"guid": "g", "title": "T",
+                                                    "start": "10:00", "duration": "00:30"}]}}]}}}),
+     "carry no UTC offset and the zone it names, 'Mars/Olympus', is not one I know"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), HOSTILE,
+                         ids=[name for name, _, _ in HOSTILE])
+def test_hostile_files_get_one_line_never_a_traceback(
+        tmp_path: Path, name: str, text: str, expected: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, newline="")
+    done = bot("check", "--program", str(path), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert expected in line and "Traceback" not in done.stderr
+
+
+def test_our_own_calendar_reads_back_with_tracks_and_days(tmp_path: Path) -> None:
+    out = tmp_path / "31c3.ics"
+    exported = bot("export", "ics", "-o", str(out), "--program",
+                   str(DATA / "frab-31c3-2014.xml"), "--program-timezone", "Europe/Berlin",
+                   cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    for program in (DATA / "frab-31c3-2014.xml", out):
+        done = bot("ask", "agenda all entertainment track", "--program", str(program),
+                   "--program-timezone", "Europe/Berlin", "--at", "2014-12-28T14:10:00+01:00",
+                   cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{tmp_path}/{program.name}.db"})
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert lines[1:3] == ["Saturday 27 December 2014:",
+                              "• 00:00 – 02:15 CET · Saal 1 · Citizenfour — Laura Poitras"]

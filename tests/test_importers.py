@@ -411,3 +411,41 @@ def test_a_file_of_no_known_format_is_refused_naming_the_formats(tmp_path: Path)
         assert line.startswith(str(path))
         assert "I read our program YAML, pretalx / frab schedule JSON, frab / Pentabarf " \
                "schedule XML, iCalendar (.ics) or Sessionize view/All JSON" in line
+
+
+def _series(moved_to: str | None) -> str:
+    override = "" if moved_to is None else (
+        "BEGIN:VEVENT\r\nUID:club@example.org\r\nRECURRENCE-ID:20240311T170000Z\r\n"
+        f"DTSTART:{moved_to}\r\nDTEND:{moved_to[:9]}{int(moved_to[9:11]) + 1:02d}0000Z\r\n"
+        "SUMMARY:Paper club\r\nEND:VEVENT\r\n")
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:club@example.org\r\n"
+            "DTSTART:20240304T170000Z\r\nDTEND:20240304T180000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+            "SUMMARY:Paper club\r\nDESCRIPTION:Speakers: Marie Curie (Sorbonne\\, Paris)\\, "
+            "Pierre Curie\r\nEND:VEVENT\r\n" + override + "END:VCALENDAR\r\n")
+
+
+def test_a_moved_occurrence_keeps_its_id_and_affiliations_keep_their_commas(
+        tmp_path: Path) -> None:
+    path = tmp_path / "club.ics"
+    path.write_text(_series(None), newline="")
+    before = {s.id: s.start for s in load_program_file(path).spec.schedule}
+    path.write_text(_series("20240312T150000Z"), newline="")
+    spec = load_program_file(path).spec
+    after = {s.id: s.start for s in spec.schedule}
+    assert after.keys() == before.keys()  # the same three sessions, one of them moved
+    moved = [k for k in after if after[k] != before[k]]
+    assert [after[k] for k in moved] == [datetime(2024, 3, 12, 15, 0, tzinfo=UTC)]
+    assert spec.schedule[0].speakers == ["Marie Curie", "Pierre Curie"]
+
+
+def test_no_zone_warning_in_the_hour_a_clock_goes_back(tmp_path: Path) -> None:
+    event = {"guid": "g1", "title": "Late", "start": "2024-11-03T00:45:00-04:00",
+             "end": "2024-11-03T01:15:00-05:00", "room": "A", "track": {"en": "Main"},
+             "participants": [{"name": "Night Owl"}]}
+    path = tmp_path / "flat.json"
+    path.write_text(json.dumps({"schedule": {"version": "2", "conference": {
+        "title": "X", "acronym": "xcon", "time_zone_name": "America/New_York"},
+        "events": [event]}}))
+    loaded = load_program_file(path)
+    assert loaded.warnings == ()  # 01:15 EST is right: 01:15 happens twice that night
+    assert loaded.spec.schedule[0].track == "Main"  # a track in several languages

@@ -8,6 +8,7 @@ from bot.messages import Card, Line, Quote, Reply
 from bot.program import Item, Person, examples
 
 PEOPLE = frozenset({"person"})
+SHOWN = 60  # search results made into lines; a message has room for a few dozen
 ANYTHING = frozenset({"person", "item"})
 
 
@@ -121,14 +122,17 @@ def by_author(ask: Ask, query: str) -> Reply:
 def search(ask: Ask, words: str) -> Reply:
     if not words:
         return _need(ask, "search quantization")
-    matches = ask.index.search(words)
+    matches = ask.index.search(words, limit=None)
     if not matches:
         return ask.not_found(words, Resolution(words, (), ask.index.suggest(words, ANYTHING)))  # type: ignore[arg-type]
     items = [m.entry.item for m in matches if m.entry.item is not None]
     noun = "result" if len(items) == 1 else "results"
+    shown = items[:SHOWN]  # no message holds more; the rest are counted
     return ask.reply(
         (f"{len(items)} {noun} for ", Quote(words), ":"),
-        cards=tuple(ask.card(item, detail=False) for item in items),
+        cards=tuple(ask.card(item, detail=False) for item in shown),
+        more=len(items) - len(shown),
+        narrow="Add a word to narrow the search.",
         layout="list",
         after=(("Say “about <title>” for details.",),),
     )

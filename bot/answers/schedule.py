@@ -35,17 +35,38 @@ def _rooms_note(ask: Ask, items: list[Item]) -> str:
     return f", in {len({i.room for i in items})} rooms" if _listed(ask, items) else ""
 
 
-def on_now(ask: Ask, _arg: str = "") -> Reply:
+def _in_place(ask: Ask, words: str, items: list[Item]) -> tuple[list[Item], str]:
+    """``items`` in the room or track ``words`` names, and " in Saal 2"; all of them and
+    "" when the words name none (they were not about a place, then)."""
+    place = _place(ask.program, words) if words else None
+    if place is None:
+        return items, ""
+    kind, name = place
+    return [i for i in items if (i.room if kind == "room" else i.track) == name], f" in {name}"
+
+
+def on_now(ask: Ask, arg: str = "") -> Reply:
     program, now = ask.program, ask.now
-    current = program.on_at(now)
-    upcoming = program.next_after(now)
+    current, where = _in_place(ask, arg, program.on_at(now))
+    if where:
+        upcoming = next(([i] for i in _in_place(ask, arg, list(
+            program.scheduled[program.index_after(now):]))[0]), [])
+        if not current:
+            message = (f"Nothing is on{where} right now.",)
+            if not upcoming:
+                return ask.reply(message, ("Nothing else is scheduled there.",))
+            return ask.reply(message, ("Next there:",), **_cards(ask, upcoming))
+    else:
+        upcoming = program.next_after(now)
     after: list[Line] = []
     if upcoming:
         after.append(("Next: ", upcoming[0].display_title, " at ",
                       Moment(upcoming[0].start, relative=True), "."))  # type: ignore[arg-type]
     if current:
-        return ask.reply((f"On now{_rooms_note(ask, current)}:",), **_cards(ask, current),
-                         after=tuple(after))
+        narrow = f"Say “what's on now in {current[0].room}” for one room." \
+            if _listed(ask, current) else ""
+        return ask.reply((f"On now{where or _rooms_note(ask, current)}:",),
+                         **_cards(ask, current), after=tuple(after), narrow=narrow)
     first, last = program.first_start, program.last_end
     if first is None or last is None:
         return ask.reply(("The program has no scheduled sessions yet.",))
@@ -65,8 +86,15 @@ def on_now(ask: Ask, _arg: str = "") -> Reply:
     return ask.reply(("Nothing is on right now.",), ("Next up:",), **_cards(ask, upcoming))
 
 
-def up_next(ask: Ask, _arg: str = "") -> Reply:
+def up_next(ask: Ask, arg: str = "") -> Reply:
     program = ask.program
+    later, where = _in_place(ask, arg, list(program.scheduled[program.index_after(ask.now):]))
+    if where:
+        if not later:
+            return ask.reply((f"Nothing else is scheduled{where}.",))
+        first = later[0].start
+        return ask.reply((f"Next{where}:",), **_cards(ask, [i for i in later
+                                                             if i.start == first]))
     upcoming = program.next_in_each_room(ask.now) if program.many_rooms else \
         program.next_after(ask.now)
     if not upcoming:
@@ -82,6 +110,7 @@ def up_next(ask: Ask, _arg: str = "") -> Reply:
     return ask.reply((heading,), **_cards(ask, upcoming))
 
 
+HALF_DAY = timedelta(hours=12)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SCOPE = re.compile(r"^(?P<scope>today|tomorrow|all|last day|day \d{1,2}|"
                    + "|".join(WEEKDAYS) + r")\b\s*(?P<where>.*)$")
@@ -126,6 +155,7 @@ def _days(ask: Ask, scope: str) -> list[date] | Reply:
 
 def _place(program: Program, words: str) -> tuple[str, str] | None:
     """The room or track ``words`` name: ("room", "Saal 1"), ("track", "Security & Hacking")."""
+    words = re.sub(r"^(?:the|a|an)\s+", "", words.strip(), flags=re.IGNORECASE)
     wanted = normalize(PLACE_WORDS.sub(" ", words)) or normalize(words)
     if not wanted:
         return None
@@ -172,8 +202,10 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     after: list[Line] = []
     if not items:
         after.append((f"Nothing in {place[1] if place else 'the program'} on that day.",))
-    if program.papers and place is None:
-        after.append((f"Plus {len(program.papers)} papers without a time slot: say “papers” "
+    unslotted = sum(1 for paper in program.papers if not paper.is_scheduled)
+    if unslotted and place is None:
+        noun = "paper" if unslotted == 1 else "papers"
+        after.append((f"Plus {unslotted} {noun} without a time slot: say “papers” "
                       "to list them.",))
     if days_scope != "all" and len(program.program_days()) > 1:
         after.append(("Say “agenda all” for every day.",))
@@ -269,33 +301,34 @@ def who_at(ask: Ask, arg: str) -> Reply:
     first, last = program.first_start, program.last_end
     if first is None or last is None:
         return ask.reply(("The program has no scheduled sessions yet.",))
-    candidates = _instants(clocks, zone, first, last, ask.now)
+    candidates = _instants(clocks, zone, first, last)
     if not candidates:
         return ask.reply(
             ("Nothing is scheduled at ", Quote(text), f" ({zone.key} time); the program runs ",
              Moment(first, last), "."),
             kind="not_found",
         )
-    busy = [(at, program.on_at(at)) for at in candidates]
-    today = ask.now.astimezone(zone).date()
-    todays = [(at, items) for at, items in busy if at.astimezone(zone).date() == today]
-    with_items = [(at, items) for at, items in todays or busy if items]
-    # The asker's own today first, even when nothing is on then: a gap today is the
-    # answer, not a session at that time on another day.
-    at, items = with_items[0] if with_items else (todays or busy)[0]
+    busy = sorted(((at, program.on_at(at)) for at in candidates),
+                  key=lambda pair: abs(pair[0] - ask.now))
+    # The reading nearest to now: "00:30" asked at 22:00 is tonight's, not last night's,
+    # and a gap then is the answer, not a session at that time on another day. Only the
+    # other half of a 12-hour clock ("3:50" as 15:50) may win, if something is on then.
+    at, items = busy[0]
+    if not items:
+        close = [(t, found) for t, found in busy[1:] if found and abs(t - ask.now) < HALF_DAY]
+        if close:
+            at, items = close[0]
     if not items:
         return _gap_reply(ask, at)
-    return ask.reply(("At ", Moment(at), f"{_rooms_note(ask, items)}:"),
-                     **_cards(ask, items, relative=False))
+    return ask.reply(("At ", Moment(at), f"{_rooms_note(ask, items)}:"), **_cards(ask, items))
 
 
 def _instants(
-    clocks: list[time], zone: ZoneInfo, first: datetime, last: datetime, now: datetime
+    clocks: list[time], zone: ZoneInfo, first: datetime, last: datetime
 ) -> list[datetime]:
-    """Instants within the program for the given clock times, the asker's today first."""
+    """Instants within the program for the given clock times, on any of its days."""
     start_day = first.astimezone(zone).date()
     end_day = last.astimezone(zone).date()
-    today = now.astimezone(zone).date()
     found: list[datetime] = []
     day = start_day
     while day <= end_day:
@@ -304,7 +337,7 @@ def _instants(
             if first <= local < last and local not in found:
                 found.append(local)
         day += timedelta(days=1)
-    return sorted(found, key=lambda at: (at.astimezone(zone).date() != today, at))
+    return found
 
 
 def _gap_reply(ask: Ask, at: datetime) -> Reply:

@@ -241,6 +241,7 @@ class ProgramDraft:
     warnings: list[str] = field(default_factory=list)
     needs_zone: bool = False  # times without an offset, and no zone to read them in
     nameless: bool = False  # the file does not name its event (Sessionize)
+    unknown_zone: str | None = None  # the zone the file names, when no such zone exists
     declared_days: tuple[date | None, date | None] = (None, None)
     _keys: dict[str, str] = field(default_factory=dict)
 
@@ -259,6 +260,10 @@ class ProgramDraft:
     def fail_if_any(self) -> None:
         """Raise every problem found so far; a file whose times need a zone nobody named
         is refused with that one line (its events are not wrong, only unreadable)."""
+        if self.needs_zone and self.unknown_zone:
+            raise ProgramError([f"{self.label}: the times in this {self.format} file carry no "
+                                f"UTC offset and the zone it names, {self.unknown_zone!r}, is "
+                                f"not one I know; {NEEDS_ZONE}"])
         if self.needs_zone:
             raise ProgramError([f"{self.label}: the times in this {self.format} file carry no "
                                 f"UTC offset and it names no time zone; {NEEDS_ZONE}"])
@@ -326,11 +331,14 @@ class ProgramDraft:
         if name:
             try:
                 zone = parse_timezone(name)
-            except TimezoneError as exc:
-                self.warnings.append(f"{self.label}: time zone {name!r} is not one I know "
-                                     f"({exc}); using {(setting or UTC_ZONE).key}")
+            except TimezoneError:
+                self.warnings.append(
+                    f"{self.label}: the file's time zone {name!r} is not one I know; each "
+                    f"time is read by its own offset and the program's zone is "
+                    f"{(setting or UTC_ZONE).key}" + ("" if setting else
+                                                      " (set --program-timezone to choose)"))
         if zone is not None:
-            wrong = [at for at in offsets if at.utcoffset() != zone.utcoffset(at)]
+            wrong = [at for at in offsets if at.utcoffset() != at.astimezone(zone).utcoffset()]
             if wrong:
                 seen = sorted({_offset_text(at) for at in wrong})
                 self.warnings.append(

@@ -48,7 +48,8 @@ def _room(value: object) -> str:
 
 
 def _track(value: object) -> str:
-    if isinstance(value, Mapping):
+    """A track's name: text, {"name": …} (c3voc schedule 2), or {"en": …} (pretalx)."""
+    if isinstance(value, Mapping) and ("name" in value or "slug" in value):
         return localized(value.get("name") or value.get("slug"))
     return localized(value)
 
@@ -70,11 +71,15 @@ class _Reader:
     def event(self, event: Mapping[str, Any], day: date | None, room: str | None,
               day_start: datetime | None) -> None:
         draft = self.draft
-        title = one_line(localized(event.get("title")))
+        raw_title = event.get("title")
+        title = one_line(localized(raw_title))
         ident = event.get("code") or event.get("guid") or event.get("id")
         where = draft.event_label(event.get("id") or ident, title)
         if ident in (None, ""):
             draft.problem(where, "guid", "missing: the event has no guid, code or id")
+            return
+        if raw_title is not None and not isinstance(raw_title, str | dict):
+            draft.problem(where, "title", f"must be text, not {type(raw_title).__name__}")
             return
         start = self.start(event, day, day_start, where)
         if start is None:
@@ -90,7 +95,8 @@ class _Reader:
         elif had_offset:
             self.offsets.append(end)
         if end <= start:
-            draft.problem(where, "duration", "the event ends when or before it starts")
+            draft.problem(where, "end" if event.get("end") else "duration",
+                          "the event ends when or before it starts")
             return
         persons = event.get("persons") or event.get("participants") or event.get("speakers")
         draft.add_session(
@@ -148,6 +154,8 @@ def read(data: Mapping[str, Any], label: str, setting: ZoneInfo | None) -> Progr
     draft = ProgramDraft(label, FORMAT)
     reader = _Reader(draft, setting)
     reader.declared = conference.get("time_zone_name") or schedule.get("time_zone_name")
+    if reader.declared and local_zone(reader.declared, None) is None:
+        draft.unknown_zone = one_line(reader.declared)
     days = conference.get("days") if isinstance(conference.get("days"), list) else []
     spans: list[tuple[date, datetime | None, datetime | None]] = []
     for day in days:

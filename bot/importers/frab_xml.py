@@ -76,6 +76,8 @@ def read(root: Element, label: str, setting: ZoneInfo | None) -> ProgramDraft:
     conference = root.find("conference")
     declared = one_line(_text(conference, "time_zone_name"))
     zone_of_clocks = local_zone(declared, setting)
+    if declared and local_zone(declared, None) is None:
+        draft.unknown_zone = declared
     day_change = _clock(_text(conference, "day_change"))
     offsets: list[datetime] = []
     for day in root.iter("day"):

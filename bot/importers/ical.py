@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.calendar_export import DAY, KIND, TRACK
 from bot.importers.draft import (
     ProgramDraft,
     local_zone,
@@ -40,8 +41,10 @@ if TYPE_CHECKING:
 
 FORMAT = "iCalendar"
 MAX_OCCURRENCES = 5000  # a program, not a standing weekly meeting expanded for decades
+WINDOW = timedelta(days=28)  # how much of the calendar is expanded at a time
 SPEAKERS_LINE = re.compile(r"^\s*speakers?\s*:\s*(?P<names>[^\n]+)\n?", re.IGNORECASE)
 AFFILIATION = re.compile(r"\s*\([^)]*\)\s*$")
+BETWEEN_PEOPLE = re.compile(r"\s*[,;]\s*(?![^()]*\))")  # a comma outside parentheses
 
 
 def looks_like(text: str) -> bool:
@@ -72,12 +75,77 @@ def _tzid(value: Any) -> str | None:
 
 
 def _speakers(description: str) -> tuple[list[str], str]:
-    """Indico's "Speakers: A (Affil), B" first line, and the description without it."""
+    """Indico's "Speakers: A (Sorbonne, Paris), B" first line, and the description
+    without it. A comma inside an affiliation's parentheses separates no one."""
     match = SPEAKERS_LINE.match(description)
     if match is None:
         return [], description
-    people = [AFFILIATION.sub("", name) for name in match["names"].split(",")]
+    people = [AFFILIATION.sub("", name) for name in BETWEEN_PEOPLE.split(match["names"])]
     return people, description[match.end():]
+
+
+def _value(event: icalendar.Event, name: str) -> Any:
+    """A property's value (a date, datetime, duration, rule), None when it is absent;
+    ValueError when it is there but unreadable ("DTSTART:garbage")."""
+    found = event.get(name)
+    if found is None:
+        return None
+    try:
+        return found.dt if hasattr(found, "dt") else found
+    except Exception as exc:  # icalendar raises its own errors for a broken value
+        shown = found.to_ical() if hasattr(found, "to_ical") else found
+        if isinstance(shown, bytes):
+            shown = shown.decode("utf-8", "replace")
+        raise ValueError(f"{one_line(shown)[:60]!r} is not a valid {name} "
+                         f"({type(exc).__name__})") from None
+
+
+def _check(draft: ProgramDraft, events: list[icalendar.Event], floating: ZoneInfo | None
+           ) -> tuple[list[datetime], list[datetime]]:
+    """Every VEVENT's own problems, named; the starts of all and the ends of one-off ones."""
+    starts: list[datetime] = []
+    ends: list[datetime] = []  # of one-off events: how far the program runs
+    seen: dict[str, str] = {}
+    for event in events:
+        summary = one_line(event.get("SUMMARY"))
+        uid = one_line(event.get("UID"))
+        where = draft.event_label(uid, summary)
+        try:
+            start, end, length = (_value(event, k) for k in ("DTSTART", "DTEND", "DURATION"))
+            if event.get("RRULE") is not None:
+                event["RRULE"].to_ical()
+        except ValueError as exc:
+            field_name = str(exc).rsplit(" a valid ", 1)[-1].split(" ", 1)[0]
+            draft.problem(where, field_name, str(exc))
+            continue
+        if start is None:
+            draft.problem(where, "DTSTART", "missing: the event has no start")
+            continue
+        if not uid:
+            draft.problem(where, "UID", "missing: the event has no UID")
+        elif event.get("RECURRENCE-ID") is None:
+            if uid in seen:
+                draft.problem(where, "UID", f"{uid!r} is also the UID of {seen[uid]}")
+            seen[uid] = where
+        if not isinstance(start, datetime):
+            continue  # all day
+        if start.tzinfo is None:
+            tzid = (event["DTSTART"].params or {}).get("TZID")
+            if tzid:
+                draft.problem(where, "DTSTART", f"TZID {str(tzid)!r} is neither a zone I know "
+                              "nor one of the calendar's VTIMEZONEs")
+                continue
+            if floating is None:
+                draft.needs_zone = True
+                continue
+            start = start.replace(tzinfo=floating)
+        starts.append(start)
+        if event.get("RRULE") is None:
+            if isinstance(end, datetime):
+                ends.append(end if end.tzinfo else end.replace(tzinfo=floating))
+            elif length is not None:
+                ends.append(start + length)
+    return starts, ends
 
 
 def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
@@ -88,34 +156,9 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
         raise ProgramError([f"{label}: the calendar holds no events (no VEVENT)"])
     declared = one_line(calendar.get("X-WR-TIMEZONE"))
     floating_zone = local_zone(declared, setting)
-
-    starts: list[datetime] = []
-    ends: list[datetime] = []  # of one-off events: how far the program runs
-    for event in events:
-        summary = one_line(event.get("SUMMARY"))
-        where = draft.event_label(event.get("UID"), summary)
-        start = event.get("DTSTART")
-        if start is None:
-            draft.problem(where, "DTSTART", "missing: the event has no start")
-            continue
-        if not event.get("UID"):
-            draft.problem(where, "UID", "missing: the event has no UID")
-        value = start.dt
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                if floating_zone is None:
-                    draft.needs_zone = True
-                    continue
-                value = value.replace(tzinfo=floating_zone)
-            starts.append(value)
-            if event.get("RRULE") is None:
-                length = event.get("DURATION")
-                ending = event.get("DTEND")
-                if ending is not None and isinstance(ending.dt, datetime):
-                    ends.append(ending.dt if ending.dt.tzinfo else
-                                ending.dt.replace(tzinfo=floating_zone))
-                elif length is not None:
-                    ends.append(value + length.dt)
+    if declared and local_zone(declared, None) is None:
+        draft.unknown_zone = declared
+    starts, ends = _check(draft, events, floating_zone)
     draft.fail_if_any()
     if not starts:
         raise ProgramError([f"{label}: the calendar holds no timed events to schedule "
@@ -145,17 +188,9 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
             continue
         if (tzid := _tzid(start_value)) is not None:
             used_zones[tzid] += 1
-        key = uid if uid_counts[uid] == 1 else \
-            f"{uid}#{start.astimezone(ZoneInfo('UTC')):%Y%m%dT%H%M%SZ}"
-        location = one_line(event.get("LOCATION"))
-        link = one_line(event.get("URL"))
-        if location and looks_like_link(location):
-            link, location = link or location, ""
-        speakers, description = _speakers(str(event.get("DESCRIPTION") or ""))
-        description = plain_text(description)
         draft.add_session(
-            key=key, where=where, title=summary, start=start, end=end, room=location or None,
-            speakers=speakers, summary=description, url=link or None, keywords=event.categories,
+            key=_occurrence_key(event, uid, uid_counts[uid], start), where=where,
+            title=summary, start=start, end=end, **_place_and_words(event),
         )
     if all_day:
         shown = "; ".join(all_day[:3]) + (f" and {len(all_day) - 3} more" if len(all_day) > 3
@@ -174,28 +209,98 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
     return draft
 
 
+def _occurrence_key(event: icalendar.Event, uid: str, count: int, start: datetime) -> str:
+    """An occurrence's own key: its UID, and for one of a series the slot it was planned
+    in (its RECURRENCE-ID), so an occurrence moved to another day is the same session,
+    moved, not one removed and another added."""
+    if count == 1:
+        return uid
+    planned = event.get("RECURRENCE-ID")
+    slot = planned.dt if planned is not None else start
+    if isinstance(slot, datetime) and slot.tzinfo is not None:
+        return f"{uid}#{slot.astimezone(ZoneInfo('UTC')):%Y%m%dT%H%M%SZ}"
+    return f"{uid}#{slot:%Y%m%dT%H%M%S}" if isinstance(slot, datetime) else f"{uid}#{slot}"
+
+
+def _place_and_words(event: icalendar.Event) -> dict[str, Any]:
+    """Room (a LOCATION that is a web address is the link), link, speakers, summary."""
+    location = one_line(event.get("LOCATION"))
+    link = one_line(event.get("URL"))
+    if location and looks_like_link(location):
+        link, location = link or location, ""
+    speakers, description = _speakers(str(event.get("DESCRIPTION") or ""))
+    found: dict[str, Any] = {"room": location or None, "url": link or None,
+                             "speakers": speakers, "summary": plain_text(description),
+                             "keywords": event.categories}
+    if event.get(KIND) is not None:  # a file we wrote (bot.calendar_export): as it was
+        day = str(event.get(DAY) or "")
+        found.update(kind_hint=str(event[KIND]), track=event.get(TRACK),
+                     day=date.fromisoformat(day) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)
+                     else None, keywords=[])
+        if description.startswith(("Speaker: ", "Speakers: ", "Author: ", "Authors: ")):
+            names, _, rest = description.partition("\n\n")
+            found.update(speakers=names.split(": ", 1)[1].split(", "),
+                         summary=plain_text(rest))
+    return found
+
+
 def _occurrences(calendar: icalendar.Calendar, starts: list[datetime], ends: list[datetime],
                  label: str) -> list[icalendar.Event]:
-    """Every occurrence, in order. A series with a COUNT or an UNTIL is expanded whole; one
-    without either (a standing weekly meeting) only within the program's span: up to the
-    last one-off event's end, and at least two weeks."""
-    import recurring_ical_events
+    """Every occurrence, in order. The program's span runs from the first start to the
+    last one-off event's end (at least two weeks); a series without a COUNT or UNTIL (a
+    standing weekly meeting) is read only within it, one with either is read whole.
+    Reading stops at MAX_OCCURRENCES, so no calendar keeps the bot busy for long."""
+    import icalendar
 
     unbounded = {str(e.get("UID")) for e in calendar.walk("VEVENT")
                  if e.get("RRULE") is not None and not ({"COUNT", "UNTIL"} & set(e["RRULE"]))}
     horizon = max([*ends, min(starts) + timedelta(days=14)])
-    give_up = horizon + timedelta(days=5 * 366)  # bounded series end long before this
+    found = _expand(calendar, label, until=horizon)
+    if unbounded:  # read on without them
+        bounded = icalendar.Calendar()
+        for key, value in calendar.property_items(recursive=False)[1:-1]:
+            bounded.add(key, value)
+        for component in calendar.subcomponents:
+            if component.name != "VEVENT" or str(component.get("UID")) not in unbounded:
+                bounded.add_component(component)
+        calendar = bounded
+    later = _expand(calendar, label, after=horizon, until=horizon + timedelta(days=5 * 366),
+                    limit=MAX_OCCURRENCES - len(found))
+    return found + later
+
+
+def _expand(calendar: icalendar.Calendar, label: str, *, until: datetime,
+            after: datetime | None = None, limit: int = MAX_OCCURRENCES
+            ) -> list[icalendar.Event]:
+    """The occurrences that start after ``after`` (default: at any time) and by ``until``,
+    in order; read a few weeks at a time so that reading stops soon after ``limit``."""
+    import recurring_ical_events
+
+    begin = after or min(
+        _instant(e.get("DTSTART").dt, until) for e in calendar.walk("VEVENT")) - timedelta(1)
     found: list[icalendar.Event] = []
-    for occurrence in recurring_ical_events.of(calendar).all():
-        start = occurrence.get("DTSTART").dt
-        at = start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())
-        at = at if at.tzinfo is not None else at.replace(tzinfo=horizon.tzinfo)
-        if at > give_up:
-            break
-        if at > horizon and str(occurrence.get("UID")) in unbounded:
-            continue
-        found.append(occurrence)
-        if len(found) > MAX_OCCURRENCES:
-            raise ProgramError([f"{label}: the calendar's repeating events make more than "
-                                f"{MAX_OCCURRENCES} sessions; is this a conference program?"])
-    return found
+    try:
+        query = recurring_ical_events.of(calendar)
+        while begin < until:
+            end = min(begin + WINDOW, until)
+            for occurrence in query.between(begin, end):
+                if begin < _instant(occurrence.get("DTSTART").dt, until) <= end:
+                    found.append(occurrence)  # (an overlap from before is the last window's)
+            if len(found) > limit:
+                raise ProgramError([f"{label}: the calendar's repeating events make more than "
+                                    f"{MAX_OCCURRENCES} sessions; is this a conference "
+                                    "program?"])
+            begin = end
+    except ProgramError:
+        raise
+    except Exception as exc:  # the library's own errors: a rule it cannot follow
+        raise ProgramError([f"{label}: the calendar's repeating events cannot be read "
+                            f"({type(exc).__name__}: {one_line(exc)[:120]})"]) from None
+    return sorted(found, key=lambda e: _instant(e.get("DTSTART").dt, until))
+
+
+def _instant(value: date | datetime, like: datetime) -> datetime:
+    """A DTSTART as an instant to compare: a date at midnight, a floating time in the
+    zone of ``like``."""
+    at = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+    return at if at.tzinfo is not None else at.replace(tzinfo=like.tzinfo)
