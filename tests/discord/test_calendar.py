@@ -47,3 +47,10 @@ async def test_agenda_day_and_where_options(bot: RunningBot) -> None:
     missing = await callback(bot, "agenda", {"day": 3})
     assert missing.json["data"]["content"].startswith(  # type: ignore[attr-defined]
         "The program has 1 day, so there is no day 3")
+
+
+async def test_agenda_where_autocompletes_rooms_and_tracks(bot: RunningBot) -> None:
+    fake = bot.fake
+    asked = await fake.send_autocomplete("agenda", {"where": "MA"}, focused="where")
+    answer = await fake.wait_for_request("POST", fake.interaction_callback_path(asked))
+    assert answer.json["data"]["choices"] == [{"name": "main", "value": "main"}]
