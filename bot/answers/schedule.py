@@ -45,12 +45,17 @@ def _in_place(ask: Ask, words: str, items: list[Item]) -> tuple[list[Item], str]
     return [i for i in items if (i.room if kind == "room" else i.track) == name], f" in {name}"
 
 
+def _later_in(ask: Ask, words: str) -> tuple[list[Item], str]:
+    """What starts after now, in the room or track ``words`` names (see _in_place)."""
+    program = ask.program
+    return _in_place(ask, words, list(program.scheduled[program.index_after(ask.now):]))
+
+
 def on_now(ask: Ask, arg: str = "") -> Reply:
     program, now = ask.program, ask.now
     current, where = _in_place(ask, arg, program.on_at(now))
     if where:
-        upcoming = next(([i] for i in _in_place(ask, arg, list(
-            program.scheduled[program.index_after(now):]))[0]), [])
+        upcoming = _later_in(ask, arg)[0][:1]
         if not current:
             message = (f"Nothing is on{where} right now.",)
             if not upcoming:
@@ -88,7 +93,7 @@ def on_now(ask: Ask, arg: str = "") -> Reply:
 
 def up_next(ask: Ask, arg: str = "") -> Reply:
     program = ask.program
-    later, where = _in_place(ask, arg, list(program.scheduled[program.index_after(ask.now):]))
+    later, where = _later_in(ask, arg)
     if where:
         if not later:
             return ask.reply((f"Nothing else is scheduled{where}.",))
