@@ -29,7 +29,7 @@ from bot.clock import Clock, SystemClock, build_clock
 from bot.core import Core
 from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
-from bot.program_loader import LoadedProgram, load_program_file
+from bot.program_loader import read_program
 from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
 from bot.qa.service import QaService
 from bot.reminders.scheduler import ReminderScheduler
@@ -51,7 +51,8 @@ class StartupError(Exception):
 @asynccontextmanager
 async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Core]:
     """Build the core services; the database is closed again on exit."""
-    loaded = read_program(settings)  # ProgramError before any write
+    # any format; ProgramError before any write
+    loaded = read_program(settings.bot_program, program_zone(settings))
     clock = clock or build_clock(settings.bot_now, settings.bot_speed)
     db = Database(settings.database_url)
     try:
@@ -91,7 +92,7 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
     Running bots notice the new revision within BOT_RELOAD_POLL seconds, reschedule, and
     send the change notices (once, whichever instance gets there first).
     """
-    loaded = read_program(settings)
+    loaded = read_program(settings.bot_program, program_zone(settings))
     clock = clock or build_clock(settings.bot_now, settings.bot_speed)
     db = Database(settings.database_url)
     try:
@@ -102,15 +103,6 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
         raise StartupError(f"cannot use the database {db.describe()}: {reason}") from None
     finally:
         await db.dispose()
-
-
-def read_program(settings: Settings) -> LoadedProgram:
-    """The configured program file, in whatever format it is, validated; what reading it
-    warned about is logged, one line each."""
-    loaded = load_program_file(settings.bot_program, program_zone(settings))
-    for line in loaded.warnings:
-        log.warning("%s", line)
-    return loaded
 
 
 def reminder_config(settings: Settings) -> ReminderConfig:

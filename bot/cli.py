@@ -27,7 +27,7 @@ from bot.calendar_export import program_calendar
 from bot.clock import SimulatedClock
 from bot.messages import IncomingMessage, UserRef
 from bot.program_file import ProgramError, counts, counts_text, dump_program
-from bot.program_loader import YAML, combine, load_program_file, validate_piece
+from bot.program_loader import YAML, Piece, combine, load_program_file, validate_piece
 from bot.render_text import render
 from bot.settings import (
     Settings,
@@ -77,12 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    program_zone = argparse.ArgumentParser(add_help=False)
-    program_zone.add_argument(
+    zone_option = argparse.ArgumentParser(add_help=False)
+    zone_option.add_argument(
         "--program-timezone", metavar="ZONE",
         help="the zone of a program whose times carry no offset or zone (Sessionize, "
         "Pentabarf XML), and its zone when the file names none ($BOT_PROGRAM_TIMEZONE)")
-    program = argparse.ArgumentParser(add_help=False, parents=[program_zone])
+    program = argparse.ArgumentParser(add_help=False, parents=[zone_option])
     program.add_argument("--program", type=Path, metavar="FILE",
                          help="program file: our YAML, a pretalx / frab JSON or XML export, "
                          "an iCalendar file or a Sessionize export (default: $BOT_PROGRAM or "
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     imports = commands.add_parser(
-        "import", parents=[program_zone],
+        "import", parents=[zone_option],
         help="write our program YAML from conference exports and papers CSVs",
         description="Read pretalx / frab JSON, frab / Pentabarf XML, iCalendar, Sessionize "
         "view/All JSON, our YAML and accepted-papers CSV files, and write one program YAML "
@@ -199,11 +199,14 @@ def _import(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.output is not None and args.output.exists() and not args.force:
         raise UsageError(f"{args.output} exists; pass --force to overwrite it")
-    whole, pieces = combine(args.files, program_zone(settings))
-    for piece in pieces:
+
+    def progress(piece: Piece) -> None:
         found = {"events": len(piece.raw.get("schedule") or []),
                  "papers": len(piece.raw.get("papers") or [])}
-        print(f"Read {piece.path}: {piece.format}, {counts_text(found)}", file=sys.stderr)
+        print(f"Read {piece.path}: {piece.format}, {counts_text(found)}", file=sys.stderr,
+              flush=True)
+
+    whole, pieces = combine(args.files, program_zone(settings), progress)
     _warn(whole.warnings)
     spec = validate_piece(whole)
     names = ", ".join(p.path.name for p in pieces)

@@ -134,14 +134,15 @@ class ProgramIndex:
             add(index, normalize(title).split(), 1.0)
             add(index, (normalize(k).replace(" ", "") for k in item.keywords), 1.0)
             add(index, (t for k in item.keywords for t in normalize(k).split()), 1.0)
-            if not any(ch.isdigit() for ch in item.slug):  # a chosen id, not a digest
+            chosen = not any(ch.isdigit() for ch in item.slug)  # an id, not a digest
+            if chosen:
                 add(index, [item.slug.replace("-", "")], 1.0)
                 add(index, item.slug.split("-"), 0.85)
             add(index, (t for p in item.people for t in normalize(p.name).split()), 0.9)
             add(index, normalize(item.summary or "").split(), 0.8)
             add(index, normalize(item.kind_label).split(), 0.8)
             add(index, normalize(item.track or "").split(), 0.85)
-            if not any(ch.isdigit() for ch in item.slug):
+            if chosen:
                 self._compact.append((item.slug.replace("-", ""), index))
             system = normalize(item.title.split(":", 1)[0]).replace(" ", "")
             if ":" in item.title and system:

@@ -195,9 +195,10 @@ class Program:
                                                      if i.track}, key=str.casefold))
         self.many_rooms = len(self.rooms) > 1
         zone = workshop.timezone
+        # The conference day of everything with a time (a paper: its session's), by item.
         self._days = {id(i): i.day or i.start.astimezone(zone).date()  # type: ignore[union-attr]
-                      for i in self.scheduled}
-        self.days: tuple[date, ...] = tuple(sorted(set(self._days.values())))
+                      for i in self.items if i.is_scheduled}
+        self._day_list = sorted({self._days[id(i)] for i in self.scheduled})
         self.day_ends: dict[date, datetime] = {}  # when each conference day's last item ends
         for item in self.scheduled:
             day = self._days[id(item)]
@@ -251,22 +252,16 @@ class Program:
     def program_days(self) -> list[date]:
         """The conference days: dates in the workshop's own timezone, a session after
         midnight counted with the evening it belongs to."""
-        return list(self.days)
+        return list(self._day_list)
 
     def day_of(self, item: Item) -> date | None:
         """The conference day ``item`` belongs to (a paper: its session's)."""
-        found = self._days.get(id(item))
-        if found is not None:
-            return found
-        if item.start is None:
-            return None
-        return item.day or item.start.astimezone(self.workshop.timezone).date()
+        return self._days.get(id(item))
 
     def next_in_each_room(self, instant: datetime) -> list[Item]:
         """The next item to start after ``instant`` in every room, soonest first."""
-        index = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
         found: dict[str | None, Item] = {}
-        for item in self.scheduled[index:]:
+        for item in self.scheduled[self.index_after(instant):]:
             if item.room not in found:
                 found[item.room] = item
                 if len(found) == len(self.rooms) + 1:

@@ -386,12 +386,18 @@ def dump_program(raw: Mapping[str, Any], header: str = "") -> str:
     on top. Reading it back gives the same program."""
     zone = parse_timezone(str(raw["workshop"]["timezone"]))
 
-    def plain(value: Any, key: str = "") -> Any:
+    def said(key: str, value: Any, entry: Mapping[str, Any]) -> bool:
+        """Whether the YAML needs to say it: not when empty, nor a day that is the start's
+        own date."""
+        if key == "day" and isinstance(entry.get("start"), datetime):
+            return value != entry["start"].astimezone(zone).date()
+        return value not in (None, [], {}, "") or key in KEEP_NULL
+
+    def plain(value: Any) -> Any:
         if isinstance(value, datetime):
             return value.astimezone(zone).isoformat()
         if isinstance(value, Mapping):
-            return {k: plain(v, k) for k, v in value.items()
-                    if v not in (None, [], {}, "") or k in KEEP_NULL}
+            return {k: plain(v) for k, v in value.items() if said(k, v, value)}
         if isinstance(value, list):
             return [plain(v) for v in value]
         return value

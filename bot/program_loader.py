@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ import yaml
 from bot.importers import frab_json, frab_xml, ical, papers_csv, sessionize
 from bot.importers.draft import ProgramDraft, settle
 from bot.program_file import ProgramError, ProgramSpec, read_yaml, validate_program
+
+log = logging.getLogger(__name__)
 
 YAML = "program YAML"
 FORMATS = ("our program YAML, pretalx / frab schedule JSON, frab / Pentabarf schedule XML, "
@@ -237,10 +240,25 @@ def load_program_file(path: Path, program_timezone: ZoneInfo | None = None) -> L
     return LoadedProgram(spec, path, piece.format, tuple(piece.warnings), tuple(piece.inputs))
 
 
-def combine(paths: Sequence[Path], zone: ZoneInfo | None) -> tuple[Piece, list[Piece]]:
+def read_program(path: Path, program_timezone: ZoneInfo | None = None) -> LoadedProgram:
+    """:func:`load_program_file` for a running bot: what the reading warned about is
+    logged, one line each (the command line prints it instead)."""
+    loaded = load_program_file(path, program_timezone)
+    for line in loaded.warnings:
+        log.warning("%s", line)
+    return loaded
+
+
+def combine(paths: Sequence[Path], zone: ZoneInfo | None,
+            progress: Callable[[Piece], None] | None = None) -> tuple[Piece, list[Piece]]:
     """Several files as one program (``workshop-bot import``): the first that names a
-    workshop names it; every schedule's events and every CSV's papers are added."""
-    pieces = [read_piece(p, zone, papers=True) for p in paths]
+    workshop names it; every schedule's events and every CSV's papers are added.
+    ``progress`` hears of each file as soon as it is read."""
+    pieces = []
+    for path in paths:
+        pieces.append(read_piece(path, zone, papers=True))
+        if progress is not None:
+            progress(pieces[-1])
     programs = [p for p in pieces if p.format != papers_csv.FORMAT]
     if not programs:
         raise ProgramError([f"{paths[0]}: papers alone make no program; give a schedule "

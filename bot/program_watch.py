@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.core import Core
 from bot.program_file import ProgramError
-from bot.program_loader import load_program_file
+from bot.program_loader import read_program
 from bot.reminders.scheduler import ReminderScheduler
 from bot.settings import program_zone
 from bot.store.program_sync import SyncReport, current_revision, load_program, save_program
@@ -47,14 +47,12 @@ class ProgramWatcher:
         self._stamps = {p: _stamp(p) for p in self._stamps}  # this version is seen now
         try:
             # a big export takes a moment to read: not on the event loop, which answers
-            loaded = await asyncio.to_thread(load_program_file, self.path, self.zone)
+            loaded = await asyncio.to_thread(read_program, self.path, self.zone)
         except ProgramError as exc:
             for line in exc.lines:
                 log.error("Reload refused: %s", line)
             return None
         self._stamps = {p: _stamp(p) for p in loaded.inputs}
-        for line in loaded.warnings:
-            log.warning("%s", line)
         report = await save_program(self.core.db, loaded.spec, self.core.clock.now())
         log.info("Reloaded %s: %s (revision %d)", self.path, report.summary(), report.revision)
         await self.refresh()

@@ -449,3 +449,15 @@ def test_no_zone_warning_in_the_hour_a_clock_goes_back(tmp_path: Path) -> None:
     loaded = load_program_file(path)
     assert loaded.warnings == ()  # 01:15 EST is right: 01:15 happens twice that night
     assert loaded.spec.schedule[0].track == "Main"  # a track in several languages
+
+
+def test_a_zone_set_over_an_export_keeps_its_late_sessions_on_their_day(tmp_path: Path) -> None:
+    # 31C3's XML names no zone; the organizer's YAML does. Its 00:00 film is 23:00 UTC on
+    # the 27th, so read in UTC its day looked like its date; in Berlin it is not.
+    (tmp_path / "31c3.xml").write_bytes((DATA / "frab-31c3-2014.xml").read_bytes())
+    (tmp_path / "program.yaml").write_text(
+        "workshop: {timezone: Europe/Berlin}\nschedule_from: 31c3.xml\n")
+    spec = load_program_file(tmp_path / "program.yaml").spec
+    film = next(s for s in spec.schedule if s.title == "Citizenfour")
+    assert film.start.astimezone(BERLIN).isoformat() == "2014-12-28T00:00:00+01:00"
+    assert str(film.day) == "2014-12-27"

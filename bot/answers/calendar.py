@@ -30,12 +30,13 @@ async def agenda_ics(ask: Ask, arg: str, user: UserRef, reminders: ReminderServi
             private=True,
         )
     alarms: dict[int, list[int]] = {}
+    sessions = {}
     for item, offset in found:
         alarms.setdefault(item.id, []).append(offset)
-    items = [item for item, _ in found]
-    data = program_calendar(program, ask.now, items=list(dict.fromkeys(items)), alarms=alarms,
+        sessions[item.id] = item
+    data = program_calendar(program, ask.now, items=sessions.values(), alarms=alarms,
                             name=f"{program.workshop.full_name}: my sessions")
-    count = len(alarms)
+    count = len(sessions)
     noun = "session" if count == 1 else "sessions"
     return ask.reply(
         (f"📅 Your {count} {noun} with {'its' if count == 1 else 'their'} reminders, as a "

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from bot import timefmt
 from bot.answers.context import Ask
+from bot.intents import WEEKDAYS
 from bot.matching import normalize
 from bot.messages import Line, Moment, Quote, Reply, ZoneNote
 from bot.program import Item, Program
@@ -41,8 +42,13 @@ def _in_place(ask: Ask, words: str, items: list[Item]) -> tuple[list[Item], str]
     place = _place(ask.program, words) if words else None
     if place is None:
         return items, ""
+    return _there(place, items), f" in {place[1]}"
+
+
+def _there(place: tuple[str, str], items: list[Item]) -> list[Item]:
+    """The items in ``place``: ("room", "Saal 1") or ("track", "Security & Hacking")."""
     kind, name = place
-    return [i for i in items if (i.room if kind == "room" else i.track) == name], f" in {name}"
+    return [i for i in items if (i.room if kind == "room" else i.track) == name]
 
 
 def _later_in(ask: Ask, words: str) -> tuple[list[Item], str]:
@@ -116,7 +122,6 @@ def up_next(ask: Ask, arg: str = "") -> Reply:
 
 
 HALF_DAY = timedelta(hours=12)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SCOPE = re.compile(r"^(?P<scope>today|tomorrow|all|last day|day \d{1,2}|"
                    + "|".join(WEEKDAYS) + r")\b\s*(?P<where>.*)$")
 PLACE_WORDS = re.compile(r"\b(?:track|tracks|room|rooms|hall|stage|stream|channel)\b")
@@ -191,7 +196,7 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     lines: list[Line] = []
     place = _place(program, words) if words else None
     if place is not None:
-        items = [i for i in items if (i.room if place[0] == "room" else i.track) == place[1]]
+        items = _there(place, items)
     elif words and (program.many_rooms or program.tracks):
         lines.append(("No room or track matches ", Quote(words), "; " + _places_text(program)
                       + ".",))

@@ -227,7 +227,7 @@ class ProgramDraft:
     """A program read from one export, in the program file's shape (before validation).
 
     ``origins`` names each schedule entry as the file does ("event 6561 ('Opening')"), for
-    error messages; ``zone_declared`` is the zone the file itself names, if any.
+    error messages; ``declared_days`` are the first and last day the file itself names.
     """
 
     label: str
@@ -272,6 +272,21 @@ class ProgramDraft:
 
     # -- building --------------------------------------------------------------------
 
+    def instant(self, value: object, zone: ZoneInfo | None, where: str, field_name: str,
+                offsets: list[datetime] | None = None) -> datetime | None:
+        """A full time from the file: by its own offset, else read in ``zone``. A time
+        that needs a zone nobody named marks the file (see fail_if_any); anything else
+        that is no time is a problem. Times with offsets go to ``offsets``, for
+        choose_zone's check of the file's declared zone."""
+        at, had_offset = parse_instant(value, zone)
+        if at is None and zone is None and parse_instant(value, UTC_ZONE)[0] is not None:
+            self.needs_zone = True
+        elif at is None:
+            self.problem(where, field_name, f"{value!r} is not an ISO 8601 time")
+        elif had_offset and offsets is not None:
+            offsets.append(at)
+        return at
+
     def slug_for(self, key: str, where: str) -> str | None:
         """The id for the event keyed ``key``; a key used twice is a problem."""
         slug = stable_slug(key)
@@ -309,7 +324,7 @@ class ProgramDraft:
         if (track_name := clip(one_line(track), MAX_NAME)):
             entry["track"] = track_name
         if day is not None:
-            entry["day"] = day  # dropped by settle() where it is the start's own date
+            entry["day"] = day
         if people:
             entry["speakers"] = people
         if about:
@@ -362,29 +377,18 @@ class ProgramDraft:
             out["papers"] = list(self.papers)
         return out
 
-    @property
-    def rooms(self) -> set[str]:
-        return {e["room"] for e in self.schedule if e.get("room")}
-
-
 def settle(workshop: dict[str, Any], schedule: list[dict[str, Any]],
            declared: tuple[date | None, date | None] = (None, None), *,
            keep_dates: bool = False) -> None:
-    """Settle what depends on the program's zone (``workshop["timezone"]``): an event's
-    ``day`` is kept only where it is not the date it starts on there, and the workshop
-    runs from the file's first day (or the first event's) to its last (or the last
-    event's), unless ``keep_dates`` (the organizer wrote them)."""
-    zone = parse_timezone(workshop["timezone"])
-    days = []
-    for entry in schedule:
-        if not isinstance(entry.get("start"), datetime):
-            continue
-        starts_on = entry["start"].astimezone(zone).date()
-        if entry.get("day") == starts_on:
-            del entry["day"]
-        days.append(entry.get("day") or starts_on)
+    """The workshop's dates in its zone (``workshop["timezone"]``): from the file's first
+    day (or the first event's) to its last (or the last event's), unless ``keep_dates``
+    (the organizer wrote them). Every event keeps the ``day`` the file gave it, whatever
+    the zone: a day that is its start's own date is only left out when written as YAML."""
     if keep_dates and "date" in workshop:
         return
+    zone = parse_timezone(workshop["timezone"])
+    days = [entry.get("day") or entry["start"].astimezone(zone).date()
+            for entry in schedule if isinstance(entry.get("start"), datetime)]
     first, last = declared
     if days:
         first = min(d for d in (first, min(days)) if d is not None)

@@ -25,7 +25,6 @@ from bot.importers.draft import (
     workshop_id,
 )
 
-UTC = ZoneInfo("UTC")
 FORMAT = "pretalx / frab schedule JSON"
 
 
@@ -118,14 +117,7 @@ class _Reader:
         for field_name in ("date", "start"):
             value = event.get(field_name)
             if isinstance(value, str) and "T" in value:
-                at, had_offset = parse_instant(value, zone)
-                if at is None and zone is None and parse_instant(value, UTC)[0] is not None:
-                    self.draft.needs_zone = True
-                elif at is None:
-                    self.draft.problem(where, field_name, f"{value!r} is not an ISO 8601 time")
-                elif had_offset:
-                    self.offsets.append(at)
-                return at
+                return self.draft.instant(value, zone, where, field_name, self.offsets)
         clock = event.get("start")
         if isinstance(clock, str) and clock.strip() and day is not None:
             try:

@@ -31,7 +31,6 @@ from bot.importers.draft import (
 from bot.program_file import ProgramError
 
 FORMAT = "frab / Pentabarf schedule XML"
-UTC = ZoneInfo("UTC")
 
 
 def parse(data: bytes, label: str) -> Element:
@@ -145,14 +144,7 @@ def _start(draft: ProgramDraft, event: Element, day: date | None, day_start: dat
     """``<date>`` when the event has it (frab); else the day's date and ``<start>``."""
     full = _text(event, "date").strip()
     if full:
-        at, had_offset = parse_instant(full, zone)
-        if at is None and zone is None and parse_instant(full, UTC)[0] is not None:
-            draft.needs_zone = True
-        elif at is None:
-            draft.problem(where, "date", f"{full!r} is not an ISO 8601 time")
-        elif had_offset:
-            offsets.append(at)
-        return at
+        return draft.instant(full, zone, where, "date", offsets)
     clock_text = _text(event, "start").strip()
     if not clock_text:
         draft.problem(where, "start", "missing: the event has no start time")

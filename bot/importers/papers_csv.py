@@ -16,8 +16,15 @@ import io
 import re
 from typing import Any
 
-from bot.importers.draft import MAX_SUMMARY, ProgramDraft, clip, names, one_line, plain_text
-from bot.importers.draft import slugify as _slugify
+from bot.importers.draft import (
+    MAX_SUMMARY,
+    ProgramDraft,
+    clip,
+    names,
+    one_line,
+    plain_text,
+    slugify,
+)
 from bot.program_file import SLUG_RE, ProgramError
 
 FORMAT = "papers CSV"
@@ -44,7 +51,7 @@ def looks_like(text: str) -> bool:
 def paper_slug(ident: str, title: str) -> str:
     """ "paper-123" for id 123; a digest for an id that makes no readable slug; the title's
     words when there is no id column."""
-    base = _slugify(ident) if ident else _slugify(title)[:40].strip("-")
+    base = slugify(ident) if ident else slugify(title)[:40].strip("-")
     candidate = f"paper-{base}"[:63].strip("-") if base else ""
     if candidate and SLUG_RE.match(candidate) and (not ident or len(base) <= 40):
         return candidate

@@ -12,15 +12,13 @@ slot yet are left out, with one warning.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.importers.draft import ProgramDraft, one_line, parse_instant, workshop_id
+from bot.importers.draft import ProgramDraft, one_line, workshop_id
 
 FORMAT = "Sessionize (view/All) JSON"
-UTC = ZoneInfo("UTC")
 TRACK_CATEGORIES = frozenset({"track", "tracks", "topic", "topics"})
 FORMAT_CATEGORIES = frozenset({"format", "session format", "session type", "type"})
 
@@ -63,8 +61,8 @@ def read(data: Mapping[str, Any], label: str, setting: ZoneInfo | None) -> Progr
         if not session.get("startsAt"):
             unscheduled += 1
             continue
-        start = _instant(draft, session, "startsAt", setting, where)
-        end = _instant(draft, session, "endsAt", setting, where)
+        start = draft.instant(session.get("startsAt"), setting, where, "startsAt")
+        end = draft.instant(session.get("endsAt"), setting, where, "endsAt")
         if start is None or end is None:
             continue
         if end <= start:
@@ -103,14 +101,3 @@ def read(data: Mapping[str, Any], label: str, setting: ZoneInfo | None) -> Progr
     draft.finish(zone)
     return draft
 
-
-def _instant(draft: ProgramDraft, session: Mapping[str, Any], field_name: str,
-             setting: ZoneInfo | None, where: str) -> datetime | None:
-    """A session's time: by its own offset if it has one, else in the organizer's zone."""
-    value = session.get(field_name)
-    at = parse_instant(value, setting)[0]
-    if at is None and setting is None and parse_instant(value, UTC)[0] is not None:
-        draft.needs_zone = True
-    elif at is None:
-        draft.problem(where, field_name, f"{value!r} is not an ISO 8601 time")
-    return at
