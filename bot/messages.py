@@ -65,11 +65,15 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """Text a user typed, repeated back. Adapters neutralise mentions and markup in it;
-    it is shortened to ``limit`` characters (a search term briefly, a question whole)."""
+    """Text from a user (what they typed, or their display name), repeated back. Adapters
+    neutralise mentions, links and markup in it, which is why every piece of it in a
+    reply must be a Quote, never part of a plain string. It is shortened to ``limit``
+    characters (a search term briefly, a question whole) and shown in quotation marks,
+    unless ``marks`` is False (a name, a reason in brackets: it reads as it stands)."""
 
     text: str
     limit: int = 80
+    marks: bool = True
 
 
 @dataclass(frozen=True, slots=True)

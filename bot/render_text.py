@@ -25,12 +25,13 @@ def moment_text(moment: Moment, reply: Reply) -> str:
 
 
 def quote_text(quote: Quote, limit: int | None = None) -> str:
-    """User text, shortened; quoted so it reads as theirs."""
+    """User text, shortened; in quotation marks (unless ``quote.marks`` is False) so it
+    reads as theirs."""
     limit = limit or quote.limit
     text = " ".join(quote.text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return f"“{text}”"
+    return f"“{text}”" if quote.marks else text
 
 
 def line_text(line: Line, reply: Reply) -> str:

@@ -6,11 +6,14 @@ runs on the real clock; on a simulated clock (a rehearsal with ``BOT_NOW``) Disc
 would count from the real "now" and say "4 years ago", so the core's own relative
 wording, counted from the simulated "now", is used instead.
 
-User text (:class:`Quote`) is escaped twice: mentions are broken with a zero-width space
-and markdown is escaped, so it shows as typed. That comes on top of
+User text (:class:`Quote`: questions, search terms, names, reasons) goes through
+:func:`adapters.discord.escape.escape`, so it shows as typed and nothing in it is live:
+no mention, channel, command, timestamp, emoji, link or markdown. That comes on top of
 ``AllowedMentions.none()`` on every send, which is what guarantees nobody is pinged.
-Program text (titles, names, summaries) gets its markdown escaped so an underscore in a
-title does not turn the rest into italics.
+Program and core text (titles, names, summaries, the bot's own words) is escaped the
+same way, so an underscore in a title does not turn the rest into italics, but its
+http(s) links stay links (the program's URLs, the Q&A thread links). The only live
+forms in a message are the ones made here: timestamps and bold list titles.
 
 Discord's limits are enforced here, not trusted to the core's 2,000-character cap: the
 ``<t:...>`` markup is longer than the plain times the core counted, and embeds have
@@ -21,13 +24,13 @@ description, 1,024 for a field). Cards that do not fit are counted in "…and N 
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import discord
-from discord.utils import escape_markdown, escape_mentions, format_dt
+from discord.utils import format_dt
 
+from adapters.discord.escape import escape
 from bot import timefmt
 from bot.messages import Attachment, Card, Line, Moment, Quote, Reply, ZoneNote
 from bot.render_text import day_headings, more_text, quote_text
@@ -41,9 +44,6 @@ MAX_FIELD_NAME = 256
 MAX_FIELD_VALUE = 1024
 MAX_AUTHOR = 256
 COLOR = discord.Colour(0x5865F2)
-# Anything discord.py's escape_markdown would change: its special characters, a link's
-# "[", and quote, heading and list markers at the start of a line.
-MARKDOWN = re.compile(r"[_\\~|*`\[]|^\s*[>#-]", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +67,20 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def plain(text: str) -> str:
-    """Program or core text, with Discord markdown escaped (most text has none: the
-    check is cheaper than escaping, which is a fifth of the cost of rendering a reply)."""
-    return escape_markdown(text) if MARKDOWN.search(text) else text
+def plain(text: str, *, line_start: bool = True) -> str:
+    """Program or core text, shown as written; its http(s) links stay links."""
+    return escape(text, links=True, line_start=line_start)
 
 
-def quoted(quote: Quote) -> str:
-    """User text: shortened and quoted (as in every format), mentions and markdown broken."""
-    return escape_markdown(escape_mentions(quote_text(quote)))
+def quoted(quote: Quote, *, line_start: bool = True) -> str:
+    """User text: shortened and quoted as in every format, then nothing in it live."""
+    return escape(quote_text(quote), line_start=line_start)
+
+
+def _at_line_start(parts: list[str]) -> bool:
+    """Whether what follows ``parts`` starts a line (for the markers only a line's start
+    makes live: a heading's ``#``, a list's ``1.``)."""
+    return not "".join(parts).rpartition("\n")[2].strip(" \t")
 
 
 def _http(url: str | None) -> bool:
@@ -123,16 +128,16 @@ class Formatter:
     # ------------------------------------------------------------------ text
 
     def line(self, line: Line, reply: Reply) -> str:
-        parts = []
+        parts: list[str] = []
         for segment in line:
             if isinstance(segment, Moment):
                 parts.append(self.moment(segment, reply))
             elif isinstance(segment, Quote):
-                parts.append(quoted(segment))
+                parts.append(quoted(segment, line_start=_at_line_start(parts)))
             elif isinstance(segment, ZoneNote):
                 continue  # Discord shows every time in the reader's own zone
             else:
-                parts.append(plain(segment))
+                parts.append(plain(segment, line_start=_at_line_start(parts)))
         return "".join(parts)
 
     def content(self, lines: list[str]) -> str | None:

@@ -220,7 +220,8 @@ async def _moderate(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa:
         if not detail.strip():
             return ask.reply(("Say why: “qa hide 12 off topic”.",), kind="help")
         await qa.set_status(number, HIDDEN, ask, reason=detail.strip())
-        return ask.reply((f"Question #{number} is hidden ({detail.strip()}).",))
+        return ask.reply((f"Question #{number} is hidden (",
+                          Quote(detail.strip(), limit=200, marks=False), ")."))
     if sub == "restore":
         await qa.set_status(number, OPEN, ask)
         return ask.reply((f"Question #{number} is open again.",))
@@ -240,7 +241,8 @@ async def _moderate(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa:
 
 
 def _answer_text(ask: Ask, number: int, by: str, text: str) -> Reply:
-    return ask.reply((f"✅ Answer to #{number} from {by}: ", Quote(text, limit=MAX_CHARS)))
+    return ask.reply((f"✅ Answer to #{number} from ", Quote(by, marks=False), ": ",
+                      Quote(text, limit=MAX_CHARS)))
 
 
 async def _answer(ask: Ask, rest: str, message: IncomingMessage, qa: QaService,

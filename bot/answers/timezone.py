@@ -27,8 +27,10 @@ async def timezone(ask: Ask, arg: str, user: UserRef, preferences: Preferences) 
     try:
         zone = parse_timezone(arg)
     except TimezoneError as exc:
-        message = str(exc)
-        hint = message.split("; ", 1)[1] if "; " in message else ""
+        # The hint follows the last "; ": the message repeats the typed name before it,
+        # which may hold "; " too, and must not reach the reply unquoted.
+        before, _, hint = str(exc).rpartition("; ")
+        hint = hint if before else ""
         return ask.reply(("Unknown timezone ", Quote(arg), f"; {hint}"), kind="error")
     await preferences.set_timezone(user, zone, ask.now)
     ask = replace(ask, zone=zone, zone_is_saved=True)

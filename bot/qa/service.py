@@ -336,15 +336,15 @@ class QaService:
 
     # -- speakers and exports -------------------------------------------------------------
 
-    async def top_for_speaker(self, item: Item, offset: int) -> list[str]:
+    async def top_for_speaker(self, item: Item, offset: int) -> list[Line]:
         """The top three open questions, for the speaker reminder closest to the talk."""
         if offset > 15:
             return []
-        return [f"#{q.id} ({q.votes} 👍): {q.text}" for q in await self.top(item, 3)]
+        return [_listed(q) for q in await self.top(item, 3)]
 
-    async def unanswered_texts(self, item: Item) -> list[str]:
+    async def unanswered_texts(self, item: Item) -> list[Line]:
         """The open questions, for the speakers' digest when the session ends."""
-        return [f"#{q.id} ({q.votes} 👍): {q.text}" for q in await self.top(item, 50)]
+        return [_listed(q) for q in await self.top(item, 50)]
 
     async def export(self, item: Item | None, fmt: str, *, moderator: bool) -> tuple[str, bytes]:
         items = {i.id: i for i in self.items()}
@@ -364,19 +364,27 @@ def _ref(row: QaThread) -> ThreadRef:
     return ThreadRef(row.platform, row.channel_id, row.thread_id, row.starter_id, row.url)
 
 
+def _listed(shown: QuestionView) -> Line:
+    """ "#12 (3 👍): the question", for speakers' reminders and digests."""
+    return (f"#{shown.id} ({shown.votes} 👍): ", Quote(shown.text, limit=MAX_CHARS, marks=False))
+
+
 def question_text(ask: Ask, shown: QuestionView) -> Reply:
-    """A question as its message in the thread shows it, in each status."""
+    """A question as its message in the thread shows it, in each status. Names are the
+    asker's and answerer's display names: user text, quoted as such."""
     text = Quote(shown.text, limit=MAX_CHARS)
+    asker = Quote(shown.asked_by, marks=False)
     if shown.status == HIDDEN:
         reason: Line = (": ", Quote(shown.reason, limit=MAX_CHARS)) if shown.reason else ()
         return ask.reply((f"🚫 #{shown.id} hidden by a moderator", *reason))
     if shown.status == ANSWERED:
-        lines: list[Line] = [(f"✅ #{shown.id} from {shown.asked_by}: ", text)]
+        lines: list[Line] = [(f"✅ #{shown.id} from ", asker, ": ", text)]
         if shown.answer:
-            by = f" from {shown.answered_by}" if shown.answered_by else ""
-            lines.append((f"Answer{by}: ", Quote(shown.answer, limit=MAX_CHARS)))
+            by: Line = (" from ", Quote(shown.answered_by, marks=False)) if (
+                shown.answered_by) else ()
+            lines.append(("Answer", *by, ": ", Quote(shown.answer, limit=MAX_CHARS)))
         return ask.reply(*lines)
-    return ask.reply((f"❓ #{shown.id} from {shown.asked_by}: ", text))
+    return ask.reply((f"❓ #{shown.id} from ", asker, ": ", text))
 
 
 def question_buttons(shown: QuestionView) -> tuple[Button, ...]:
@@ -387,4 +395,3 @@ def question_buttons(shown: QuestionView) -> tuple[Button, ...]:
 def question_line(shown: QuestionView) -> Line:
     status = "" if shown.status == OPEN else f" [{shown.status}]"
     return (f"#{shown.id} · {shown.votes} 👍 · {shown.platform}{status} · ", Quote(shown.text))
-

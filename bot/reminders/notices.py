@@ -25,22 +25,23 @@ def announcement(ask: Ask, item: Item, offset: int) -> Reply:
     return ask.reply(head, cards=(ask.card(item),))
 
 
-def speaker_reminder(ask: Ask, item: Item, questions: Sequence[str] = ()) -> Reply:
+def speaker_reminder(ask: Ask, item: Item, questions: Sequence[Line] = ()) -> Reply:
     assert item.start is not None
     lines: list[Line] = [(f"🎤 Your session “{item.display_title}” starts at ",
                           Moment(item.start, relative=True), ".")]
     after: list[Line] = []
     if questions:
         after.append(("Top questions waiting for you:",))
-        after += [(f"{n}. ", question) for n, question in enumerate(questions, 1)]
+        after += [(f"{n}. ", *question) for n, question in enumerate(questions, 1)]
     return ask.reply(*lines, cards=(ask.card(item, detail=False),), after=tuple(after))
 
 
-def digest(ask: Ask, item: Item, questions: Sequence[str]) -> Reply:
-    """When a session ends: the questions still open, and how to answer them."""
+def digest(ask: Ask, item: Item, questions: Sequence[Line]) -> Reply:
+    """When a session ends: the questions still open, and how to answer them. Each
+    question is a line of its own, its text a Quote: it is the asker's."""
     lines: list[Line] = [(f"🗒 “{item.display_title}” has ended. {len(questions)} "
                           f"question{'s' if len(questions) != 1 else ''} still open:",)]
-    lines += [(f"• {text}",) for text in questions[:20]]
+    lines += [("• ", *question) for question in questions[:20]]
     if len(questions) > 20:
         lines.append((f"…and {len(questions) - 20} more: “qa top {item.slug} 50”.",))
     lines.append(("Answer one with “qa answer <id> <your answer>”; it is posted in the "

@@ -22,7 +22,7 @@ from bot.adapter import DeliveryError, Messenger
 from bot.answers.context import Ask
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.messages import Outgoing, Reply, UserRef
+from bot.messages import Line, Outgoing, Reply, UserRef
 from bot.preferences import Preferences
 from bot.program import Item, Program
 from bot.reminders import notices
@@ -46,7 +46,7 @@ from bot.store.program_sync import SessionChange, changes_since
 
 log = logging.getLogger(__name__)
 
-QuestionSource = Callable[[Item, int], Awaitable[list[str]]]
+QuestionSource = Callable[[Item, int], Awaitable[list[Line]]]  # "#12 (3 👍): " and the text
 EARLY = timedelta(minutes=1)  # a job may wake slightly early on a fast simulated clock
 
 
@@ -99,7 +99,7 @@ class ReminderService:
         self.messengers: dict[str, Messenger] = {}
         self._pacers: dict[str, Pacer] = {}
         self.questions: QuestionSource | None = None  # top open questions, for speakers
-        self.unanswered: Callable[[Item], Awaitable[list[str]]] | None = None  # for digests
+        self.unanswered: Callable[[Item], Awaitable[list[Line]]] | None = None  # for digests
         self.on_subscriptions_changed: Callable[[], Awaitable[None]] | None = None
 
     # -- wiring ----------------------------------------------------------------------
@@ -282,7 +282,7 @@ class ReminderService:
         planned.sort(key=lambda p: 0 if not p.message.direct else 1)  # channels first
         return planned
 
-    async def _questions(self, item: Item, offset: int) -> list[str]:
+    async def _questions(self, item: Item, offset: int) -> list[Line]:
         if self.questions is None:
             return []
         return await self.questions(item, offset)
@@ -418,4 +418,3 @@ class ReminderService:
         keys = await ledger.mine(self.db, [p.entry.key for p in planned], self.config.instance)
         await ledger.finish_many(self.db, [(k, False, None, reason) for k in keys],
                                  self.real_clock.now())
-

@@ -3,16 +3,14 @@ core's real answers and on replies larger than any the bundled program produces.
 
 from __future__ import annotations
 
-import random
-import string
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
-from discord.utils import escape_markdown
 
 from adapters.discord.embeds import MAX_CONTENT, MAX_DESCRIPTION, Formatter, plain
 from bot.messages import Card, Moment, Quote, Reply
+from tests.discord.discord_markdown import Live, live_forms, shown
 from tests.support import Conversation
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -127,20 +125,25 @@ def test_program_text_and_user_text_are_escaped() -> None:
     said = Reply(lines=(("You said ", Quote("@here look at <@123456789012345678> **now**")),),
                  zone=LA, now=NOW, cards=(odd,))
     rendered = Formatter(live=False).render(said)
-    assert rendered.content == ("You said “@\u200bhere look at <@\u200b123456789012345678> "
+    assert rendered.content == (r"You said “\@here look at \<\@123456789012345678> "
                                 r"\*\*now\*\*”")
     embed = rendered.embeds[0]
     assert embed.title == r"learned\_cost \*models\*"
     assert embed.fields[1].value == r"\_\_init\_\_"
 
 
-def test_the_fast_path_escapes_exactly_like_discord_py() -> None:
-    """``plain`` skips escape_markdown when nothing needs escaping; it must never differ."""
-    rng = random.Random(13)
-    alphabet = string.ascii_letters + " \n_\\~|*`[]()>#-:/.<@!"
-    for _ in range(20000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24)))
-        assert plain(text) == escape_markdown(text), repr(text)
+def test_program_text_keeps_its_links_and_nothing_else_is_live() -> None:
+    """Program and core text (``plain``) shows as written, but its http(s) links stay
+    links: the program's URLs, and the Q&A thread links the core adds to answers."""
+    text = ("# Intro_1 see https://ex.org/a_b*c and <@1> [x](https://ex.org/y) @here "
+            "Europe/Berlin 19:15 ||z||\n1. next")
+    escaped = plain(text)
+    assert escaped == (r"\# Intro\_1 see https://ex.org/a_b*c and \<\@1> \[x\](https://ex.org/y)"
+                       r" \@here Europe/Berlin 19:15 \|\|z\|\|" "\n" r"1\. next")
+    assert shown(escaped) == text
+    assert live_forms(escaped) == [Live("link", "https://ex.org/a_b*c"),
+                                   Live("link", "https://ex.org/y")]
+    assert plain("- a", line_start=False) == "- a"  # only a line's start makes a list
 
 
 async def test_the_agenda_heading_names_no_zone_since_each_reader_sees_their_own(

@@ -40,7 +40,7 @@ from tests.test_reminders import PROGRAM, at
 COMMITTEE = "Program committee"  # named in the program file
 OPERATOR = UserRef("cli", "operator", "operator")  # `workshop-bot qa setup` moderates
 THUMBS_UP = "👍"
-ZWSP = "\u200b"  # discord.py's escape_mentions breaks "@everyone" with it
+EVERYONE = r"\@everyone"  # as Discord shows it: "@everyone", no pill (see test_escaping)
 
 
 def program_text(qa_channel: int, announcements: int, role_id: str) -> str:
@@ -354,7 +354,7 @@ async def test_ask_posts_into_the_thread_anonymously_and_autocompletes_papers(
                                            "anonymous": True}, user=people.carol)
         assert answer == "Thanks! Your question is #1 for “Engines”, asked anonymously."
         post = await posted(fake, engines, mark)
-        assert post.json["content"] == f"❓ #1 from anonymous: “Steam? @{ZWSP}everyone”"
+        assert post.json["content"] == f"❓ #1 from anonymous: “Steam? {EVERYONE}”"
         assert post.json["allowed_mentions"] == {"parse": []}
         [button] = post.json["components"][0]["components"]
         assert (button["label"], button["custom_id"]) == ("👍 Upvote", "workshop:upvote:1")
@@ -471,7 +471,7 @@ async def test_answered_and_hidden_show_on_the_question_message(
                                   "anonymous": True}, user=people.carol)
         ours = (await posted(fake, engines, mark)).response["id"]  # #1, posted by the bot
         theirs, _ = await ask_in_thread(fake, engines, "Coal?", author=people.alice)  # #2
-        original = f"❓ #1 from anonymous: “Steam? @{ZWSP}everyone”"
+        original = f"❓ #1 from anonymous: “Steam? {EVERYONE}”"
 
         async def moderate(sub: str, values: dict[str, object]) -> str:
             return await slash(fake, "qa", values, user=people.chair, sub=sub)
@@ -490,7 +490,7 @@ async def test_answered_and_hidden_show_on_the_question_message(
         assert await moderate("answered", {"question": 1, "answer": "Yes, with coal."}) == (
             "Question #1 is marked answered.")
         edit = await edited(mark)
-        assert edit["content"] == (f"✅ #1 from anonymous: “Steam? @{ZWSP}everyone”\n"
+        assert edit["content"] == (f"✅ #1 from anonymous: “Steam? {EVERYONE}”\n"
                                    "Answer from Chair: “Yes, with coal.”")
         assert edit["components"] == []  # an answered question takes no votes
         answer = await posted(fake, engines, mark)
@@ -645,3 +645,54 @@ def test_message_content_only_when_a_q_and_a_channel_is_named() -> None:
     assert not plain.message_content and not plain.typing
     assert plain.guild_reactions  # 👍 votes
     assert plain == discord.Intents(plain.value)
+
+
+async def test_threads_a_second_process_made_are_taken_at_once_and_linked_after_a_poll(
+        fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path], tmp_path: Path) -> None:
+    """``workshop-bot qa setup`` in a process of its own beside the running bot, as the
+    README says to run it: a question in a thread it just made (or made again) is
+    acknowledged and stored at once; "about" links the new thread after the bot's poll."""
+    people, path = world
+    env = environment(DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
+                      DISCORD_GATEWAY_URL=fake.gateway_url, BOT_PROGRAM=str(path),
+                      DATABASE_URL=sqlite_url, LOG_LEVEL="WARNING")
+
+    async def setup_in_a_second_process() -> str:
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "bot", "qa", "setup"], cwd=tmp_path,
+            env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+            check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    async def about_machines() -> str:
+        mark = fake.mark()
+        await fake.send_dm("about machines", author=people.bob)
+        reply = await fake.wait_for_request("POST", r"/channels/\d+/messages", since=mark)
+        return json.dumps(reply.json)
+
+    async with qa_bot(fake, sqlite_url, path) as bot:
+        assert await setup_in_a_second_process() == (
+            "Q&A threads on discord: 3 created, 0 already there, 0 recreated.")
+        engines = thread_named(fake, fake.forum_id, "Engines")
+        _, ack = await ask_in_thread(fake, engines, "Made elsewhere?", author=people.bob)
+        assert ack.json["content"] == "Thanks! Your question is #1 for “Engines”."
+
+        machines = thread_named(fake, fake.forum_id, "Machines")
+        await fake.delete_channel(engines)  # moderators delete both on Discord
+        await fake.delete_channel(machines)
+        assert await setup_in_a_second_process() == (
+            "Q&A threads on discord: 0 created, 1 already there, 2 recreated.")
+        renewed = thread_named(fake, fake.forum_id, "Engines")
+        question, ack = await ask_in_thread(fake, renewed, "Still taken?", author=people.carol)
+        assert ack.json["content"] == "Thanks! Your question is #2 for “Engines”."
+        stored = await store.question_by_message(bot.core.db, "discord", question["id"])
+        assert stored is not None and (stored.id, stored.text) == (2, "Still taken?")
+        await fake.send_reaction_add(question, THUMBS_UP, user=people.bob)
+        await until_voters(bot, 2, ids(people.bob))
+
+        await bot.core.qa.poll_threads()  # what `workshop-bot run` does every BOT_RELOAD_POLL s
+        link = f"https://discord.com/channels/{fake.guild_id}/"
+        again = thread_named(fake, fake.forum_id, "Machines")
+        about = await about_machines()
+        assert f"{link}{again}" in about and f"{link}{machines}" not in about
