@@ -3,18 +3,25 @@
 Every answer needs the asker's zone, so a database round trip per question would
 dominate the router's cost; the cache is filled on first use and written through on
 every change, so the database stays the source of truth across restarts.
+
+While the database is not answering, a user not cached yet gets no saved zone (answers
+use the default, and say which zone they are in) and nothing is cached for them, so the
+saved zone is used again as soon as the database is back.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.messages import UserRef
 from bot.store import preferences as store
 from bot.store.database import Database
+from bot.store.outage import OutageLog, is_database_down
 from bot.timezones import TimezoneError, parse_timezone
 
+log = logging.getLogger(__name__)
 CACHE_LIMIT = 100_000
 
 
@@ -22,12 +29,21 @@ class Preferences:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._zones: dict[tuple[str, str], ZoneInfo | None] = {}
+        self._outage = OutageLog(log, "answers use the default timezone for users not seen yet")
 
     async def timezone(self, user: UserRef) -> ZoneInfo | None:
         key = (user.platform, user.id)
         if key in self._zones:
             return self._zones[key]
-        zone = _zone(await store.get_timezone(self._db, user.platform, user.id))
+        try:
+            name = await store.get_timezone(self._db, user.platform, user.id)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._outage.failed(exc)
+            return None  # not remembered: looked up again once the database is back
+        self._outage.worked()
+        zone = _zone(name)
         self._remember(key, zone)
         return zone
 

@@ -2,7 +2,12 @@
 when the program file (or the export or CSV it reads) has changed on disk, as when a
 cron job fetches a fresh pretalx export, and a poll of the database's revision picks up
 reloads made elsewhere (``workshop-bot reload``, or another instance), so every
-instance reschedules and the change notices go out once."""
+instance reschedules and the change notices go out once.
+
+While the database is not answering, a poll logs that once and changes nothing: a file
+change that could not be saved is tried again on the next poll, a revision that could
+not be loaded is loaded then, and rescheduling and notices left undone are retried by
+the reminder sweep."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from bot.program_file import ProgramError
 from bot.program_loader import read_program
 from bot.reminders.scheduler import ReminderScheduler
 from bot.settings import program_zone
+from bot.store.outage import OutageLog, is_database_down
 from bot.store.program_sync import SyncReport, current_revision, load_program, save_program
 
 log = logging.getLogger(__name__)
@@ -41,9 +47,11 @@ class ProgramWatcher:
         self.path = path
         self.zone = program_zone(core.settings)
         self._stamps = {p: _stamp(p) for p in (inputs or (path,))}
+        self._outage = OutageLog(log, "program changes are picked up when it is back")
 
     async def reload_file(self) -> SyncReport | None:
         """Validate and save the program file; a bad file changes nothing and says why."""
+        before = self._stamps
         self._stamps = {p: _stamp(p) for p in self._stamps}  # this version is seen now
         try:
             # a big export takes a moment to read: not on the event loop, which answers
@@ -52,8 +60,15 @@ class ProgramWatcher:
             for line in exc.lines:
                 log.error("Reload refused: %s", line)
             return None
+        try:
+            report = await save_program(self.core.db, loaded.spec, self.core.clock.now())
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._stamps = before  # not saved: the next poll tries this version again
+            self._outage.failed(exc)
+            return None
         self._stamps = {p: _stamp(p) for p in loaded.inputs}
-        report = await save_program(self.core.db, loaded.spec, self.core.clock.now())
         log.info("Reloaded %s: %s (revision %d)", self.path, report.summary(), report.revision)
         await self.refresh()
         return report
@@ -63,7 +78,14 @@ class ProgramWatcher:
         if any(_stamp(p) != seen for p, seen in self._stamps.items()):
             log.info("%s changed on disk; reloading", self.path)
             await self.reload_file()
-        await self.refresh()
+        try:
+            await self.refresh()
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._outage.failed(exc)
+        else:
+            self._outage.worked()
 
     async def refresh(self) -> bool:
         """Follow the database if the program's revision moved on; True if it did."""
@@ -72,6 +94,7 @@ class ProgramWatcher:
         if revision == program.workshop.revision:
             return False
         self.core.catalog.replace(await load_program(self.core.db, program.workshop.slug))
-        await self.scheduler.sync()
-        await self.core.reminders.process_changes(since=self.core.clock.now() - NOTICE_WINDOW)
+        await self.scheduler.sync_or_later()
+        await self.core.reminders.announce_pending_changes(
+            since=self.core.clock.now() - NOTICE_WINDOW)
         return True

@@ -28,6 +28,7 @@ from bot.preferences import Preferences
 from bot.qa.service import QaService
 from bot.reminders.service import ReminderService
 from bot.render_text import fit
+from bot.store.outage import OutageLog, is_database_down
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.THANKS: helps.thanks,
 }
 
+# What cannot be answered from the program in memory (the rest goes on during an outage).
+NEEDS_DATABASE = frozenset({Intent.TIMEZONE, Intent.QA_ASK, Intent.QA, Intent.REMIND,
+                            Intent.AGENDA_ICS, Intent.REMIND_LIST, Intent.REMIND_CANCEL})
+
 
 class Router:
     def __init__(
@@ -70,6 +75,7 @@ class Router:
         self.qa = qa
         self.default_zone = default_zone
         self.answers = answers  # None: every answer is worked out afresh
+        self._outage = OutageLog(log, "commands that need it get the apology")
 
     def understand(self, message: IncomingMessage) -> Request:
         text = message.text[:MAX_INPUT_CHARS]
@@ -94,12 +100,32 @@ class Router:
                                     ) -> Reply | None:
         """A message in a thread: a question when the thread is an item's Q&A thread (the
         reply acknowledges it), else None and the adapter ignores the message."""
-        return await questions.from_thread(await self._context(message), message,
-                                           message_ref, self.qa)
+        ask = await self._context(message)
+        try:
+            return await questions.from_thread(ask, message, message_ref, self.qa)
+        except Exception as exc:
+            return self._database_away(ask, exc)
 
     async def handle(self, message: IncomingMessage) -> Reply:
+        """The reply to ``message``. While the database is not answering, schedule answers
+        go on (the program is in memory) and what needs the database gets the apology."""
         request = self.understand(message)
         ask = await self._context(message)
+        try:
+            reply = await self._dispatch(request, ask, message)
+        except Exception as exc:
+            return self._database_away(ask, exc)
+        if request.intent in NEEDS_DATABASE:
+            self._outage.worked()
+        return reply
+
+    def _database_away(self, ask: Ask, exc: Exception) -> Reply:
+        if not is_database_down(exc):
+            raise exc
+        self._outage.failed(exc)
+        return helps.database_away(ask)
+
+    async def _dispatch(self, request: Request, ask: Ask, message: IncomingMessage) -> Reply:
         log.debug("%s/%s asked %r -> %s", message.platform, message.user.id, message.text[:80],
                   request.intent)
         if request.intent is Intent.TIMEZONE:

@@ -190,7 +190,7 @@ async def test_missed_reminders_inside_the_grace_window_are_sent_at_start(
     # 09:50 announcement (3 min late) goes out; the 09:40 speaker DM (13 min late) does not.
     assert messenger.summary() == [("announce", CHANNEL)]
     assert dropped == 1
-    assert sum("Skipped 1 reminder(s)" in r.message for r in caplog.records) == 1
+    assert sum("Dropped 1 reminder(s)" in r.message for r in caplog.records) == 1
     # A second start sends nothing again and logs no new drop.
     caplog.clear()
     assert await core.reminders.catch_up() == 0

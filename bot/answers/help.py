@@ -53,6 +53,17 @@ def thanks(ask: Ask, _arg: str = "") -> Reply:
     return ask.reply(("You're welcome!",), kind="help")
 
 
+def database_away(ask: Ask) -> Reply:
+    """What a command that needs the database gets while it is not answering: nothing
+    was done (nothing was stored or acknowledged), so asking again later is safe."""
+    return ask.reply(
+        ("Sorry, I cannot reach my database just now, so I could not do that. "
+         "Nothing was saved; please try again in a minute.",),
+        ("Schedule questions still work.",),
+        kind="help",
+    )
+
+
 def not_understood(ask: Ask, text: str) -> Reply:
     return ask.reply(
         ("Sorry, I did not understand ", Quote(text), "."),

@@ -7,6 +7,10 @@ real time through the clock's speed, so a rehearsal at 60x fires a 10:00 reminde
 minute of real time after a 9:59 start. Whether a reminder is still worth sending (the
 grace window) is decided when it fires, by the service, not by APScheduler's misfire
 logic, so the same rule applies after a restart.
+
+A :meth:`ReminderScheduler.sync` that fails because the database is away (a program
+reload noticed during an outage) is retried by the maintenance sweep, with the
+service's own retries (:meth:`ReminderService.maintain`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
 from bot.reminders.service import ReminderService
+from bot.store.outage import OutageLog, is_database_down
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +43,57 @@ class ReminderScheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         service.on_subscriptions_changed = self.sync
+        self._sync_missed = False
+        self._catch_up_missed = False
+        self._outage = OutageLog(log, "reminders are scheduled and caught up when it is back")
 
     async def start(self) -> None:
         """Catch up on what was missed, then schedule the rest and the recovery sweep."""
         self.scheduler.start()
-        await self.service.recover()
-        await self.service.catch_up()
-        await self.sync()
+        await self.catch_up_or_later()
         self.scheduler.add_job(
-            self.service.recover, "interval", seconds=self.recover_every.total_seconds(),
+            self.maintain, "interval", seconds=self.recover_every.total_seconds(),
             id="maintenance:recover", replace_existing=True,
         )
+
+    async def catch_up_or_later(self) -> None:
+        """Start-up's work (finish stopped sends, send what came due while the bot was
+        down, schedule the rest), or, if the database goes away meanwhile, a note to do
+        it all in the sweep: the bot keeps answering instead of failing to start."""
+        try:
+            await self.service.recover()
+            await self.service.catch_up()
+            await self.sync()
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._catch_up_missed = True
+            self._outage.failed(exc)
+        else:
+            self._catch_up_missed = self._sync_missed = False
+            self._outage.worked()
+
+    async def maintain(self) -> None:
+        """The sweep: start-up's catch-up or a sync that failed for want of the database,
+        then the service's own retries."""
+        if self._catch_up_missed:
+            await self.catch_up_or_later()
+        elif self._sync_missed:
+            await self.sync_or_later()
+        await self.service.maintain()
+
+    async def sync_or_later(self) -> None:
+        """:meth:`sync`, or, while the database is away, a note to do it in the sweep."""
+        try:
+            await self.sync()
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._sync_missed = True
+            self._outage.failed(exc)
+        else:
+            self._sync_missed = False
+            self._outage.worked()
 
     def shutdown(self) -> None:
         if self.scheduler.running:
@@ -73,7 +118,7 @@ class ReminderScheduler:
             ) < 0.5:
                 continue  # unchanged: keep the job as it is
             self.scheduler.add_job(
-                self.service.fire, "date", run_date=real_at, id=slot.job_id,
+                self.service.fire_job, "date", run_date=real_at, id=slot.job_id,
                 args=(slot.kind, slot.item.slug, slot.offset), replace_existing=True,
                 name=f"{slot.kind} {slot.item.slug} T-{slot.offset}",
             )

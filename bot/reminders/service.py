@@ -6,6 +6,12 @@ first), then works through them in chunks: claim the chunk in the ledger, send w
 process won at the platform's pace, record the outcomes. A crash leaves claims behind;
 :meth:`ReminderService.recover` finds them once their lease has expired and finishes the
 job, asking the platform first whether the message already arrived.
+
+A moment that comes due while the database is not answering fails before any claim is
+written, so nothing else would ever pick it up: :meth:`ReminderService.fire_job` keeps it
+(in memory: a restart's catch-up covers the same ground) and :meth:`ReminderService.maintain`,
+every few seconds, tries again once the database answers. The grace window then decides,
+as for any late reminder: still worth sending, or dropped with a log line.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from bot.reminders.plan import (
 from bot.store import ledger
 from bot.store import subscriptions as subs
 from bot.store.database import Database
+from bot.store.outage import OutageLog, is_database_down
 from bot.store.program_sync import SessionChange, changes_since
 
 log = logging.getLogger(__name__)
@@ -101,6 +108,10 @@ class ReminderService:
         self.questions: QuestionSource | None = None  # top open questions, for speakers
         self.unanswered: Callable[[Item], Awaitable[list[Line]]] | None = None  # for digests
         self.on_subscriptions_changed: Callable[[], Awaitable[None]] | None = None
+        # moments and change notices that failed because the database was away
+        self._missed: dict[tuple[str, str, int], None] = {}
+        self._changes_missed = False
+        self._outage = OutageLog(log, "reminders due now are kept and sent when it is back")
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -182,6 +193,55 @@ class ReminderService:
         )
         return report
 
+    async def fire_job(self, kind: str, slug: str, offset: int) -> None:
+        """The scheduler's job: :meth:`fire`, kept for :meth:`maintain` if the database is
+        away (APScheduler would only log the error, and the moment would be lost)."""
+        try:
+            await self.fire(kind, slug, offset)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._missed[(kind, slug, offset)] = None
+            self._outage.failed(exc)
+        else:
+            self._outage.worked()
+
+    async def announce_pending_changes(self, since: datetime) -> None:
+        """:meth:`process_changes`, or, if the database is away, a note to retry it."""
+        try:
+            await self.process_changes(since=since)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._changes_missed = True
+            self._outage.failed(exc)
+
+    @property
+    def waiting(self) -> int:
+        """How many moments wait for the database (diagnostics and tests)."""
+        return len(self._missed) + int(self._changes_missed)
+
+    async def maintain(self) -> None:
+        """The periodic sweep: retry what failed while the database was away (each moment
+        once: the ledger skips whatever was decided meanwhile, the grace window drops what
+        is too late now), then finish what stopped processes left."""
+        try:
+            for moment in list(self._missed):
+                kind, slug, offset = moment
+                await self.fire(kind, slug, offset)
+                del self._missed[moment]
+            if self._changes_missed:
+                await self.process_changes(since=self.clock.now() - timedelta(days=1),
+                                           late_after=self.config.grace)
+                self._changes_missed = False
+            await self.recover()
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._outage.failed(exc)
+        else:
+            self._outage.worked()
+
     async def catch_up(self) -> int:
         """At start: send what came due while the bot was down, within the grace window;
         drop (and record) what is older, with one log line. Returns how many dropped."""
@@ -193,8 +253,9 @@ class ReminderService:
             report = await self.fire(slot.kind, slot.item.slug, slot.offset, quiet=True)
             dropped += report.dropped
         if dropped:
-            log.info("Skipped %d reminder(s) that came due more than %s before start-up or "
-                     "after their session ended", dropped, self.config.grace)
+            log.info("Dropped %d reminder(s) that came due while the bot was away or the "
+                     "database was not answering: more than %s late, or their session "
+                     "ended", dropped, self.config.grace)
         return dropped
 
     async def recover(self) -> int:
@@ -290,9 +351,11 @@ class ReminderService:
     # -- program changes -----------------------------------------------------------------
 
     async def announce_changes(
-        self, revision: int, changes: Sequence[SessionChange], *, resume: bool = False
+        self, revision: int, changes: Sequence[SessionChange], *, resume: bool = False,
+        late: bool = False,
     ) -> FanoutReport:
-        """Tell subscribers of moved or removed sessions, and each channel once."""
+        """Tell subscribers of moved or removed sessions, and each channel once; with
+        ``late``, drop (and record) the notices instead, as too late to be news."""
         program = self.catalog.current.program
         planned: list[Planned] = []
         now = self.clock.now()
@@ -325,24 +388,36 @@ class ReminderService:
                         f"subscriber {user}")
         if not planned:
             return FanoutReport()
+        if late:
+            dropped = await ledger.drop(self.db, [p.entry for p in planned],
+                                        self.real_clock.now())
+            if dropped:
+                log.info("Dropped %d notice(s) of program change r%d: more than %s late",
+                         len(dropped), revision, self.config.grace)
+            return FanoutReport(planned=len(planned), dropped=len(dropped))
         report = await self._send(planned, None, resume=resume)
         log.info("Program change r%d: %d notice(s) sent, %d failed, %d already decided",
                  revision, report.sent, report.failed, report.skipped)
         return report
 
     async def process_changes(
-        self, since: datetime | None = None, resume_revision: int | None = None
+        self, since: datetime | None = None, resume_revision: int | None = None,
+        late_after: timedelta | None = None,
     ) -> None:
-        """Send notices for recorded program changes (each once, whoever gets there first)."""
+        """Send notices for recorded program changes (each once, whoever gets there first);
+        with ``late_after``, those recorded longer ago than that are dropped instead."""
         program = self.catalog.current.program
         after = resume_revision - 1 if resume_revision is not None else 0
         found = await changes_since(self.db, program.workshop.slug, after)
-        recorded = [(r, c) for r, c, at in found
+        recorded = [(r, c, at) for r, c, at in found
                     if (resume_revision is None or r == resume_revision)
                     and (since is None or at >= since)]
-        for revision, changes in recorded:
-            await self.announce_changes(revision, changes,
-                                        resume=resume_revision is not None)
+        now = self.clock.now()
+        for revision, changes, at in recorded:
+            await self.announce_changes(
+                revision, changes, resume=resume_revision is not None,
+                late=late_after is not None and now - at > late_after,
+            )
 
     # -- sending -----------------------------------------------------------------------
 
@@ -418,3 +493,4 @@ class ReminderService:
         keys = await ledger.mine(self.db, [p.entry.key for p in planned], self.config.instance)
         await ledger.finish_many(self.db, [(k, False, None, reason) for k in keys],
                                  self.real_clock.now())
+
