@@ -1,25 +1,36 @@
 """A core :class:`Reply` -> a Slack message: Block Kit blocks plus a plain-text fallback.
 
-Two rules make the output safe and local:
+Three rules make the output safe, short and local:
 
-* Everything that goes to Slack is escaped first (``&`` ``<`` ``>``), our text, the
-  program's and the user's alike, so nothing a user typed (``<!channel>``, ``<@U…>``,
-  ``<#C…>``) can ping or link, and a help line like "when <talk>" survives. The words
-  "@channel", "@here" and "@everyone" also get an invisible word joiner after the "@",
-  in case a client or a response_url post parses plain-text mentions.
-* Only then are our own ``<!date^…>`` tokens added for each :class:`Moment`, so every
-  reader sees times in their own timezone. The token's fallback (shown where dates are
-  not rendered) is the core's text in the asker's zone.
+* Everything that goes to Slack is neutralised first, our text, the program's and the
+  user's alike (:func:`escape`), so nothing anyone typed can ping, link or format:
+  ``&`` ``<`` ``>`` become entities (no ``<!channel>``, ``<@U…>``, ``<#C…>``,
+  ``<!subteam^…>`` or ``<http://x|y>``); "@channel", "@here" and "@everyone" get an
+  invisible word joiner after the "@"; a mrkdwn mark (``*`` ``_`` ``~`` and the
+  backtick) gets a zero-width space on each side, since Slack has no escape character
+  and a mark with a letter-like neighbour on both sides opens and closes nothing (one
+  already between two letters, as in ``Los_Angeles``, is left as typed); a line
+  starting with ``>`` gets a word joiner, so it is no quote; direction overrides are
+  dropped, so a name cannot reverse the text after it. Every text object is
+  ``verbatim``: Slack does not turn a typed URL or "#general" into a link either.
+* Only then is our own markup added: ``<!date^…>`` tokens for each :class:`Moment` (so
+  every reader sees times in their own timezone; the token's fallback is the core's text
+  in the asker's zone), a title in bold, a program link as ``<url>`` (a card's page, a
+  Q&A thread: a link the core gives as a segment of its own; user text is a Quote).
+* A message is held to the core's budget (:data:`bot.render_text.MAX_CHARS`): its
+  ``text`` and all its block texts together. Cards that do not fit are counted in
+  "…and N more", as the core does; a single line too long for it (a 4,000-character
+  reason) is cut with an ellipsis, never inside an entity or a ``<…>`` token.
 
 The fallback ``text`` of the message (notifications, screen readers, old clients) is
-the core's plain-text rendering, escaped: the same words the console prints.
+the core's plain-text rendering, neutralised the same way: the words the console prints.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -28,13 +39,26 @@ from zoneinfo import ZoneInfo
 from bot import render_text, timefmt
 from bot.messages import Button, Card, Line, Moment, Quote, Reply, ZoneNote
 
+MESSAGE_CHARS = render_text.MAX_CHARS  # the core's budget: the text, and all block texts
 SECTION_CHARS = 3000  # Slack's limit for a section's text
 MAX_BLOCKS = 50  # Slack's limit per message
+MAX_BUTTONS = 25  # Slack's limit per actions block
+BUTTON_CHARS = 75  # Slack's limit for a button's label
+VALUE_CHARS = 2000  # Slack's limit for a button's value
 DATE_AND_TIME = "{date_short_pretty} {time}"
 TIME_ONLY = "{time}"
+ELLIPSIS = "…"
 WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"
 _SPECIAL_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_NEEDS_ESCAPING = re.compile(r"[&<>@]")
+_MARK = re.compile(r"[*_~`]")
+_DIRECTION_OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DROPPED = str.maketrans(dict.fromkeys(_DIRECTION_OVERRIDES))
+_QUOTE_START = re.compile(r"^([ \t]*)&gt;", re.MULTILINE)
+_NEEDS_ESCAPING = re.compile(f"[&<>@*_~`{_DIRECTION_OVERRIDES}]")
+# A link we make from program data: printable ASCII without Slack's own delimiters.
+_LINKABLE = re.compile(r"https?://[!-~]+")
+_LINK_DELIMITERS = re.compile(r"[<>|]")
 
 Block = dict[str, Any]
 
@@ -53,14 +77,65 @@ class SlackMessage:
                 "unfurl_media": False}
 
 
+# ------------------------------------------------------------------------------ escaping
+
+
 def escape(text: str) -> str:
-    """Text Slack shows literally: no markup, no mention, no link can come out of it."""
+    """Text Slack shows literally: no mention, link, markup or reordering can come out of
+    it (see the module's docstring for how each is neutralised)."""
     if not _NEEDS_ESCAPING.search(text):  # most text: one scan, nothing to change
         return text
+    text = text.translate(_DROPPED)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if "@" not in text:
+    if "@" in text:
+        text = _SPECIAL_MENTION.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
+    text = _MARK.sub(_neutralise_mark, text)
+    if "&gt;" in text:
+        text = _QUOTE_START.sub(lambda m: m.group(1) + WORD_JOINER + "&gt;", text)
+    return text
+
+
+def _neutralise_mark(match: re.Match[str]) -> str:
+    """A mark between two letters or digits (``Los_Angeles``, ``a*b``) opens and closes
+    nothing in Slack and stays as it is, so a zone or a name copied from an answer still
+    reads back; any other gets a zero-width space on each side. Backticks always do."""
+    mark, text, at = match.group(), match.string, match.start()
+    if (mark != "`" and 0 < at < len(text) - 1 and text[at - 1].isalnum()
+            and text[at + 1].isalnum()):
+        return mark
+    return ZERO_WIDTH_SPACE + mark + ZERO_WIDTH_SPACE
+
+
+def link(url: str) -> str:
+    """A program's URL as a live ``<url>`` link (it shows the URL itself); anything that
+    is not a plain http(s) address is shown as text instead."""
+    if _LINKABLE.fullmatch(url) and not _LINK_DELIMITERS.search(url):
+        return f"<{url.replace('&', '&amp;')}>"
+    return escape(url)
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` (already escaped mrkdwn) in at most ``limit`` characters, ending in an
+    ellipsis when shortened. The cut never falls inside an entity (``&amp;``), a
+    ``<…>`` token of ours, or a neutralised mark (whose zero-width spaces must stay
+    together)."""
+    if len(text) <= limit:
         return text
-    return _SPECIAL_MENTION.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
+    if limit < len(ELLIPSIS):
+        return ""
+    end = limit - len(ELLIPSIS)
+    opening = text.rfind("<", 0, end)
+    if opening != -1 and text.find(">", opening, end) == -1:
+        end = opening  # inside a date token or a link: cut before it
+    entity = text.rfind("&", max(0, end - len("&amp;")), end)
+    if entity != -1 and text.find(";", entity, end) == -1:
+        end = entity
+    while end and text[end - 1] in "*_~`" + ZERO_WIDTH_SPACE + WORD_JOINER:
+        end -= 1  # a mark or its joiners: all of it goes, or none
+    return text[:end].rstrip() + ELLIPSIS
+
+
+# ------------------------------------------------------------------------------ times
 
 
 def date_token(at: datetime, fmt: str, fallback: str) -> str:
@@ -94,7 +169,12 @@ def _date_tokens(start: datetime, end: datetime | None, zone: ZoneInfo, today: d
     return text
 
 
+# ------------------------------------------------------------------------------ text
+
+
 def line_mrkdwn(line: Line, reply: Reply) -> str:
+    """One line: user text (a Quote) and our words escaped, times as tokens, and a
+    segment that is a URL on its own (a Q&A thread's) as a link."""
     parts = []
     for segment in line:
         if isinstance(segment, Moment):
@@ -103,6 +183,8 @@ def line_mrkdwn(line: Line, reply: Reply) -> str:
             parts.append(escape(render_text.quote_text(segment)))
         elif isinstance(segment, ZoneNote):
             continue  # Slack shows every time in the reader's own zone
+        elif segment.startswith(("https://", "http://")):
+            parts.append(link(segment))
         else:
             parts.append(escape(segment))
     return "".join(parts)
@@ -126,7 +208,7 @@ def card_detail(card: Card, reply: Reply) -> str:
     if card.note:
         lines.append(f"_{escape(card.note)}_")
     if card.url:
-        lines.append(escape(card.url))
+        lines.append(link(card.url))
     return "\n".join(lines)
 
 
@@ -140,11 +222,14 @@ def card_list_line(card: Card, reply: Reply) -> str:
     return text + (f" ({escape(card.note)})" if card.note else "")
 
 
+# ------------------------------------------------------------------------------ blocks
+
+
 def _pack(texts: list[str], limit: int = SECTION_CHARS) -> list[str]:
     """Join lines into as few chunks of at most ``limit`` characters as they fit in."""
     chunks: list[str] = []
     for text in texts:
-        text = text[:limit]
+        text = cut(text, limit)
         if chunks and len(chunks[-1]) + 1 + len(text) <= limit:
             chunks[-1] += "\n" + text
         else:
@@ -152,36 +237,110 @@ def _pack(texts: list[str], limit: int = SECTION_CHARS) -> list[str]:
     return chunks
 
 
+def _mrkdwn(text: str) -> dict[str, Any]:
+    """A text object of mrkdwn that is already escaped; ``verbatim`` so Slack adds no
+    links of its own to plain words (a typed URL, a channel's name)."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def _section(text: str) -> Block:
-    """A section block of mrkdwn that is already escaped."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": _mrkdwn(text)}
 
 
 def _context(text: str) -> Block:
-    """A context block (small grey text) of mrkdwn that is already escaped."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+    """A context block (small grey text)."""
+    return {"type": "context", "elements": [_mrkdwn(text)]}
 
 
-def to_blocks(reply: Reply) -> list[Block]:
-    """Lines, a section per card, "…and N more", closing lines: within Slack's limits."""
-    head = [_section(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.lines])]
-    tail = []
-    if reply.more:
-        tail.append(_context(escape(render_text.more_text(reply.more, reply.narrow))))
-    tail += [_context(text) for text in _pack([line_mrkdwn(ln, reply) for ln in reply.after])]
+def block_texts(block: Block) -> list[str]:
+    """Every text a block shows (a section's, a context's elements', buttons' labels)."""
+    if block["type"] == "section":
+        return [block["text"]["text"]]
+    return [element["text"] if isinstance(element["text"], str) else element["text"]["text"]
+            for element in block.get("elements", ())]
+
+
+def message_chars(blocks: Sequence[Block]) -> int:
+    """What the budget counts of a message's blocks: the length of all their texts."""
+    return sum(len(text) for block in blocks for text in block_texts(block))
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """A reply's texts, before they are made blocks: what the budget is spent on."""
+
+    head: list[str]  # the lines, packed into sections
+    cards: list[str]  # a text per card, its day's heading before it where a day begins
+    more: str  # "…and N more", or ""
+    tail: list[str]  # the closing lines, packed into context blocks
+
+
+def _parts(reply: Reply) -> _Parts:
+    head = _pack([line_mrkdwn(ln, reply) for ln in reply.lines])
+    tail = _pack([line_mrkdwn(ln, reply) for ln in reply.after])
+    more = escape(render_text.more_text(reply.more, reply.narrow)) if reply.more else ""
     if reply.layout == "list":
         cards = []
         for heading, card in zip(render_text.day_headings(reply.cards), reply.cards,
                                  strict=True):
+            text = card_list_line(card, reply)
             if heading is not None:
-                cards.append(f"*{escape(timefmt.long_date(heading))}*")
-            cards.append(card_list_line(card, reply))
+                text = f"*{escape(timefmt.long_date(heading))}*\n{text}"
+            cards.append(text)
     else:
         cards = [card_detail(card, reply) for card in reply.cards]
-    room = MAX_BLOCKS - len(head) - len(tail)
+    return _Parts(head, cards, more, tail)
+
+
+def _blocks(parts: _Parts) -> list[Block]:
+    """Lines, a section per card, "…and N more", closing lines: within Slack's limits."""
+    tail = [_context(parts.more)] if parts.more else []
+    tail += [_context(text) for text in parts.tail]
+    room = MAX_BLOCKS - len(parts.head) - len(tail)
+    cards = parts.cards
     if len(cards) > room:  # a long list: several items share a section
         cards = _pack(cards)
-    return head + [_section(text) for text in cards[:room]] + tail
+    found = [_section(t) for t in parts.head] + [_section(t) for t in cards[:room]] + tail
+    return [block for block in found if all(block_texts(block))]  # Slack refuses empty text
+
+
+def to_blocks(reply: Reply) -> list[Block]:
+    return _blocks(_parts(reply))
+
+
+def _fewer_cards(reply: Reply, parts: _Parts, budget: int) -> Reply:
+    """The reply with as many cards as fit ``budget`` in Slack's rendering (dates are
+    tokens, longer than the core's text), the rest counted in ``more``."""
+    fixed = sum(len(text) for text in (*parts.head, *parts.tail))
+    kept = 0
+    total = fixed
+    for size in (len(text) + 1 for text in parts.cards):  # + 1: a newline, when packed
+        left = len(parts.cards) - kept - 1
+        more = len(escape(render_text.more_text(reply.more + left, reply.narrow)))
+        if total + size + more > budget:
+            break
+        total += size
+        kept += 1
+    return replace(reply, cards=reply.cards[:kept], more=reply.more + len(parts.cards) - kept,
+                   text="")
+
+
+def _hold(blocks: list[Block], budget: int) -> list[Block]:
+    """The blocks up to ``budget`` characters of text: the first one that does not fit
+    is cut with an ellipsis, and those after it are left out."""
+    held: list[Block] = []
+    for block in blocks:
+        size = message_chars([block])
+        if size <= budget:
+            held.append(block)
+            budget -= size
+            continue
+        shortened = cut(block_texts(block)[0], budget)
+        if shortened:
+            held.append(_section(shortened) if block["type"] == "section"
+                        else _context(shortened))
+        break
+    return held
 
 
 ACTION_PREFIX = "workshop:"  # action_id of our buttons: workshop:<command>
@@ -190,19 +349,31 @@ ACTION_PREFIX = "workshop:"  # action_id of our buttons: workshop:<command>
 def actions(buttons: Sequence[Button]) -> Block:
     """Buttons such as "Remind me"; pressing one sends its command back to the core."""
     return {"type": "actions", "elements": [
-        {"type": "button", "text": {"type": "plain_text", "text": b.label[:75]},
-         "action_id": f"{ACTION_PREFIX}{b.command}:{n}", "value": b.value[:2000]}
-        for n, b in enumerate(buttons[:25])
+        {"type": "button",
+         "text": {"type": "plain_text", "text": cut(b.label, BUTTON_CHARS) or ELLIPSIS},
+         "action_id": f"{ACTION_PREFIX}{b.command}:{n}", "value": b.value[:VALUE_CHARS]}
+        for n, b in enumerate(buttons[:MAX_BUTTONS])
     ]}
 
 
 def to_message(reply: Reply, buttons: Sequence[Button] = ()) -> SlackMessage:
-    found = to_blocks(reply)
-    if buttons:
-        found = [*found[: MAX_BLOCKS - 1], actions(buttons)]
-    return SlackMessage(text=escape(render_text.render(reply)), blocks=found)
+    """The reply as one Slack message within the core's budget (see the module's
+    docstring); buttons, when given, come last and are always kept."""
+    bar = [actions(buttons)] if buttons else []
+    budget = MESSAGE_CHARS - message_chars(bar)
+    parts = _parts(reply)
+    found = _blocks(parts)
+    if message_chars(found) > budget and reply.cards:
+        reply = _fewer_cards(reply, parts, budget)
+        found = to_blocks(reply)
+    found = _hold(found, budget)[: MAX_BLOCKS - len(bar)] + bar
+    text = cut(escape(render_text.render(reply)), MESSAGE_CHARS)
+    if not found and text:
+        found = [_section(text)]
+    return SlackMessage(text=text, blocks=found)
 
 
 def plain(text: str) -> SlackMessage:
     """A message of our own words only (the apology)."""
-    return SlackMessage(text=escape(text), blocks=[_section(escape(text))])
+    shown = cut(escape(text), MESSAGE_CHARS)
+    return SlackMessage(text=shown, blocks=[_section(shown)])

@@ -24,7 +24,9 @@ The Web API surface is what the bot uses: ``auth.test``, ``apps.connections.open
 ``usergroups.users.list`` and the files upload v2 flow. Threads are kept as Slack keeps
 them: a reply carries ``thread_ts`` and ``parent_user_id``, its parent counts
 ``reply_count``, and a parent deleted with replies stays behind as a tombstone. Only the
-author may update or delete a message; reactions are per user and name.
+author may update or delete a message; reactions are per user and name. A message Slack
+would refuse (too long, or blocks beyond Block Kit's limits: ``block_kit_problems``) is
+refused as Slack does, with ``msg_too_long`` or ``invalid_blocks``.
 """
 
 from __future__ import annotations
@@ -151,6 +153,81 @@ def _decode_json_arg(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("{", "["):
         return json.loads(value)
     return value
+
+
+# ------------------------------------------------------------------------------ Block Kit
+
+# Slack's documented limits for what a message may carry (Block Kit reference).
+MAX_TEXT = 40_000  # chat.postMessage's text; longer is msg_too_long
+MAX_BLOCKS = 50
+TEXT_OBJECT_CHARS = 3000
+CONTEXT_ELEMENTS = 10
+ACTIONS_ELEMENTS = 25
+BUTTON_TEXT_CHARS = 75
+BUTTON_VALUE_CHARS = 2000
+ACTION_ID_CHARS = 255
+
+
+def _text_object_problems(where: str, obj: Any, limit: int = TEXT_OBJECT_CHARS,
+                          kinds: tuple[str, ...] = ("mrkdwn", "plain_text")) -> list[str]:
+    if not isinstance(obj, dict) or obj.get("type") not in kinds:
+        return [f"{where}: not a text object of type {'/'.join(kinds)}"]
+    text = obj.get("text")
+    if not isinstance(text, str) or not 1 <= len(text) <= limit:
+        return [f"{where}: text must be 1 to {limit} characters"]
+    if "verbatim" in obj and (obj["type"] != "mrkdwn" or not isinstance(obj["verbatim"], bool)):
+        return [f"{where}: verbatim is a boolean of mrkdwn text only"]
+    return []
+
+
+def block_kit_problems(blocks: Any) -> list[str]:
+    """What Slack would refuse in ``blocks`` (as ``invalid_blocks``): too many blocks, an
+    empty or too long text, too many elements, a too long button label or value."""
+    if not isinstance(blocks, list):
+        return ["blocks: not a list"]
+    problems = [] if len(blocks) <= MAX_BLOCKS else [f"blocks: more than {MAX_BLOCKS}"]
+    for n, block in enumerate(blocks):
+        where = f"blocks[{n}]"
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "section":
+            problems += _text_object_problems(f"{where}.text", block.get("text"))
+        elif kind == "context":
+            elements = block.get("elements")
+            if not isinstance(elements, list) or not 1 <= len(elements) <= CONTEXT_ELEMENTS:
+                problems.append(f"{where}: 1 to {CONTEXT_ELEMENTS} elements")
+                continue
+            for m, element in enumerate(elements):
+                problems += _text_object_problems(f"{where}.elements[{m}]", element)
+        elif kind == "actions":
+            elements = block.get("elements")
+            if not isinstance(elements, list) or not 1 <= len(elements) <= ACTIONS_ELEMENTS:
+                problems.append(f"{where}: 1 to {ACTIONS_ELEMENTS} elements")
+                continue
+            for m, button in enumerate(elements):
+                at = f"{where}.elements[{m}]"
+                if not isinstance(button, dict) or button.get("type") != "button":
+                    problems.append(f"{at}: not a button")
+                    continue
+                problems += _text_object_problems(f"{at}.text", button.get("text"),
+                                                  BUTTON_TEXT_CHARS, ("plain_text",))
+                if len(str(button.get("value", ""))) > BUTTON_VALUE_CHARS:
+                    problems.append(f"{at}.value: more than {BUTTON_VALUE_CHARS} characters")
+                if not 1 <= len(str(button.get("action_id", ""))) <= ACTION_ID_CHARS:
+                    problems.append(f"{at}.action_id: 1 to {ACTION_ID_CHARS} characters")
+        else:
+            problems.append(f"{where}: a block type the bot does not send ({kind!r})")
+    return problems
+
+
+def message_error(args: JsonDict) -> JsonDict | None:
+    """Slack's error answer for a message it would refuse (None: it would take it)."""
+    if len(str(args.get("text") or "")) > MAX_TEXT:
+        return {"ok": False, "error": "msg_too_long"}
+    if args.get("blocks") is not None:
+        problems = block_kit_problems(_decode_json_arg(args["blocks"]))
+        if problems:
+            return {"ok": False, "error": "invalid_blocks", "errors": problems}
+    return None
 
 
 # ------------------------------------------------------------------------------ the fake
@@ -585,6 +662,9 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         if not args.get("text") and not args.get("blocks"):
             return {"ok": False, "error": "no_text"}
+        refused = message_error(args)
+        if refused is not None:
+            return refused
         channel = self._resolve_channel(args["channel"])
         message = self._bot_message(args, self.next_ts())
         self._count_reply(channel, message)
@@ -597,6 +677,9 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         if not args.get("user"):
             return {"ok": False, "error": "user_not_found"}
+        refused = message_error(args)
+        if refused is not None:
+            return refused
         ts = self.next_ts()
         self.ephemerals.append(
             {"channel": args["channel"], "user": args["user"], "message_ts": ts,
@@ -611,6 +694,9 @@ class FakeSlack:
             return {"ok": False, "error": "message_not_found"}
         if message.get("user") != self.bot_user_id:  # a bot may edit only its own messages
             return {"ok": False, "error": "cant_update_message"}
+        refused = message_error(args)
+        if refused is not None:
+            return refused
         update = self._bot_message(args, message["ts"])
         for key in ("text", "blocks", "metadata"):
             if key in update and args.get(key) is not None:
@@ -774,6 +860,9 @@ class FakeSlack:
         if key in self._response_url_failures:
             status, text = self._response_url_failures[key]
             return web.Response(status=status, text=text)
+        refused = message_error(body) if isinstance(body, dict) else None
+        if refused is not None:
+            return web.Response(status=400, text=refused["error"])
         return web.Response(text="ok")
 
     # -------------------------------------------------------------------- Socket Mode

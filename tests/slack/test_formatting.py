@@ -9,16 +9,27 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.slack import blocks, events
-from bot.messages import Card, Moment, Quote, Reply
+from bot.messages import Button, Card, Moment, Quote, Reply
+from tests.fakes.slack_server import block_kit_problems
 from tests.support import Conversation
+
+ZWSP = "\u200b"
 
 KRASKA = (int(datetime(2021, 12, 13, 17, 30, tzinfo=UTC).timestamp()),
           int(datetime(2021, 12, 13, 18, 5, tzinfo=UTC).timestamp()))
 DATE = "{date_short_pretty} {time}"
 
 
+def mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [mrkdwn(text)]}
 
 
 # ------------------------------------------------------------------------------ Block Kit
@@ -53,10 +64,8 @@ async def test_an_agenda_is_a_section_per_item_and_a_closing_context(chat: Conve
     assert message.blocks[-2]["text"]["text"].endswith(
         "· *Closing Remarks* — Jonathan Raiman, Mimee Xu, Martin Maas, Anna Goldie, "
         "Azade Nazi, Benoit Steiner")
-    assert message.blocks[-1] == {"type": "context", "elements": [{
-        "type": "mrkdwn",
-        "text": "Plus 13 papers without a time slot: say “papers” to list them.",
-    }]}
+    assert message.blocks[-1] == context(
+        "Plus 13 papers without a time slot: say “papers” to list them.")
     assert message.text.startswith("ML for Systems (NeurIPS 2021), Monday 13 December 2021 "
                                    "(times in America/Los_Angeles):")  # the fallback says
 
@@ -86,17 +95,19 @@ def _reply(cards: int, **fields: object) -> Reply:
                  layout="list", **fields)  # type: ignore[arg-type]
 
 
-def test_a_long_list_shares_sections_within_slacks_limits():
+def test_a_long_list_keeps_the_cards_that_fit_the_budget_and_counts_the_rest():
     message = blocks.to_message(_reply(120, more=7, after=(("The end.",),)))
-    assert len(message.blocks) <= blocks.MAX_BLOCKS
+    assert blocks.message_chars(message.blocks) <= blocks.MESSAGE_CHARS
+    assert len(message.text) <= blocks.MESSAGE_CHARS
     texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
-    assert all(len(text) <= blocks.SECTION_CHARS for text in texts)
     listed = "\n".join(texts)
-    assert all(f"Talk number {n} " in listed for n in range(120))
+    shown = [n for n in range(120) if f"Talk number {n} " in listed]
+    assert shown == list(range(len(shown))) and len(shown) > 5  # the first ones, in order
     assert message.blocks[-2:] == [
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": "…and 7 more."}]},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": "The end."}]},
+        context(f"…and {7 + 120 - len(shown)} more."),  # the core's 7 and Slack's own cut
+        context("The end."),
     ]
+    assert f"…and {7 + 120 - len(shown)} more." in message.text  # the fallback says so too
 
 
 def test_a_short_list_keeps_a_section_per_item():
@@ -123,9 +134,73 @@ def test_a_span_over_days_names_both_days():
     ("&lt;!everyone&gt;", "&amp;lt;!everyone&amp;gt;"),
     ("hi @channel @Here @everyone!", "hi @\u2060channel @\u2060Here @\u2060everyone!"),
     ("mail me@channels.org", "mail me@channels.org"),
+    # mrkdwn marks: a zero-width space each side, unless between two letters or digits
+    ("*bold* _it_ ~s~", f"{ZWSP}*{ZWSP}bold{ZWSP}*{ZWSP} {ZWSP}_{ZWSP}it{ZWSP}_{ZWSP} "
+                        f"{ZWSP}~{ZWSP}s{ZWSP}~{ZWSP}"),
+    ("`code` a`b", f"{ZWSP}`{ZWSP}code{ZWSP}`{ZWSP} a{ZWSP}`{ZWSP}b"),
+    ("America/Los_Angeles 1_000 a*b", "America/Los_Angeles 1_000 a*b"),
+    # a quote only starts a line; direction overrides are dropped
+    ("> quoted\n  > again a > b", "\u2060&gt; quoted\n  \u2060&gt; again a &gt; b"),
+    ("evil\u202eexe.txt \u2066x\u2069", "evilexe.txt x"),
 ])
 def test_escape(typed: str, shown: str):
     assert blocks.escape(typed) == shown
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://compilergym.ai/docs?a=1&b=2", "<https://compilergym.ai/docs?a=1&amp;b=2>"),
+    ("http://x.org/a_b", "<http://x.org/a_b>"),
+    ("https://x.org/<!channel>", "https://x.org/&lt;!channel&gt;"),  # not a plain address
+    ("https://x.org/a|b", "https://x.org/a|b"),
+    ("javascript:alert(1)", "javascript:alert(1)"),
+    ("https://exämple.org", "https://exämple.org"),
+])
+def test_a_program_link(url: str, shown: str):
+    assert blocks.link(url) == shown
+
+
+@pytest.mark.parametrize(("text", "limit", "shortened"), [
+    ("short", 10, "short"),
+    ("a b c d e f", 6, "a b c…"),
+    ("ab &amp; cd", 6, "ab…"),  # not "ab &a…"
+    ("ab &amp; cd", 9, "ab &amp;…"),
+    ("x <!date^1^{time}|9:30> y", 12, "x…"),  # not inside the token
+    ("x <!date^1^{time}|9:30> y", 24, "x <!date^1^{time}|9:30>…"),
+    (f"ab {ZWSP}*{ZWSP}cd", 6, "ab…"),  # a neutralised mark goes whole
+    ("abc", 0, ""),
+])
+def test_cut(text: str, limit: int, shortened: str):
+    assert blocks.cut(text, limit) == shortened
+    assert len(blocks.cut(text, limit)) <= limit
+
+
+def _one_line(*line: object) -> Reply:
+    return Reply(lines=(line,), zone=ZoneInfo("UTC"),  # type: ignore[arg-type]
+                 now=datetime(2021, 12, 13, tzinfo=UTC))
+
+
+def test_text_that_escapes_beyond_the_budget_is_cut_between_entities():
+    message = blocks.to_message(_one_line("Hidden: ", Quote("&<>" * 700, limit=2000)))
+    for text in (message.text, message.blocks[0]["text"]["text"]):
+        assert blocks.MESSAGE_CHARS - 5 <= len(text) <= blocks.MESSAGE_CHARS
+        assert text.endswith("…")
+        assert text.removesuffix("…").endswith(("&amp;", "&lt;", "&gt;"))
+    assert block_kit_problems(message.blocks) == []
+
+
+def test_lines_of_times_are_cut_between_tokens_and_buttons_are_kept():
+    start = datetime(2021, 12, 13, 17, 0, tzinfo=UTC)
+    reply = Reply(lines=tuple(("Slot: ", Moment(start + timedelta(minutes=n),
+                                                start + timedelta(minutes=n + 5)))
+                              for n in range(60)),
+                  zone=ZoneInfo("UTC"), now=start)
+    message = blocks.to_message(reply, [Button("Remind me", "remind", "s1")])
+    texts = [t for b in message.blocks for t in blocks.block_texts(b)]
+    assert blocks.message_chars(message.blocks) <= blocks.MESSAGE_CHARS
+    assert all(t.count("<") == t.count(">") for t in texts)
+    assert message.blocks[-1]["type"] == "actions"  # the buttons stay, counted in the budget
+    assert texts[-2].endswith("…")
+    assert block_kit_problems(message.blocks) == []
 
 
 def test_quotes_are_escaped_and_shortened():

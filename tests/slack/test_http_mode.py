@@ -164,7 +164,8 @@ async def test_a_failed_response_url_is_logged_and_the_apology_tried(
     apology = await fake.wait_for_response_post(count=2)
     assert apology.body == {"text": APOLOGY, "response_type": "ephemeral",
                             "blocks": [{"type": "section",
-                                        "text": {"type": "mrkdwn", "text": APOLOGY}}]}
+                                        "text": {"type": "mrkdwn", "text": APOLOGY,
+                                                 "verbatim": True}}]}
     assert "Slack respond() failed: HTTP 404 expired_url" in caplog.messages
 
 
