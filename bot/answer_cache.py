@@ -11,10 +11,16 @@ costs one answer and one rendering; the rest is the platform's own work.
 
 Nothing that reads or writes a person's state (their timezone, reminders, Q&A) goes
 through the cache: the router only offers it the answers that are pure (see
-``Router.handle``). A new program (a reload), a new second of the bot's clock or a new
-real second starts an empty cache, so an answer is never more than a second old: not
-on the bot's clock, and not in real time either, which matters when a rehearsal clock
-stands still while a Q&A thread is created that an "about" answer should link to.
+``Router.handle``). A new program (a reload), a new Q&A revision, a new second of the
+bot's clock or a new real second starts an empty cache, so an answer is never more than
+a second old: not on the bot's clock, and not in real time either, which matters when a
+rehearsal clock stands still while a Q&A thread is created that an "about" answer
+should link to.
+
+The Q&A revision is the database's (``bot.qa.threads``): threads another process made
+or recreated (``workshop-bot qa setup`` beside a running bot, a second instance) end
+the epoch as soon as this process has read them, by its poll or by a message in one of
+them, so no reply linking a replaced thread is given from here after that.
 """
 
 from __future__ import annotations

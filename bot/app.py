@@ -76,6 +76,7 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
             default_zone,
         )
         qa = QaService(db, catalog, clock)
+        await qa.threads.current()  # read at start, as the program is: answers link them
         reminders.questions = qa.top_for_speaker
         reminders.unanswered = qa.unanswered_texts
         answers = AnswerCache() if settings.bot_answer_cache else None
@@ -196,6 +197,10 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
         scheduler.scheduler.add_job(
             watcher.poll, "interval", seconds=core.settings.bot_reload_poll,
             id="maintenance:program", replace_existing=True,
+        )
+        scheduler.scheduler.add_job(  # Q&A threads made by another process, as the program
+            core.qa.poll_threads, "interval", seconds=core.settings.bot_reload_poll,
+            id="maintenance:qa-threads", replace_existing=True,
         )
         while pending:
             done, _ = await asyncio.wait(pending | {stopper}, return_when=asyncio.FIRST_COMPLETED)

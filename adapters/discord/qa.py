@@ -133,10 +133,14 @@ class DiscordQa:
         await self.client.connected()
         rendered = self.client.formatter.render(text)
         view = view_of(buttons)
+        channel = self._thread(thread)
+        nonce = question_nonce(thread, question.id)
         try:
-            sent = await self._thread(thread).send(  # type: ignore[call-overload]
-                rendered.content, embeds=rendered.embeds, view=view,
-                nonce=question_nonce(thread, question.id))
+            if view is None:
+                sent = await channel.send(rendered.content, embeds=rendered.embeds, nonce=nonce)
+            else:
+                sent = await channel.send(rendered.content, embeds=rendered.embeds, view=view,
+                                          nonce=nonce)
         except delivery.FAILURES as exc:
             delivery.log_failure(f"Q&A question #{question.id}", exc)
             return None
@@ -147,14 +151,14 @@ class DiscordQa:
         """The answer in the thread, as a reply to the question's message (no ping)."""
         await self.client.connected()
         channel = self._thread(thread)
-        options: dict[str, object] = {}
-        if question.message_ref is not None:
-            target = channel.get_partial_message(int(question.message_ref))
-            options.update(reference=target.to_reference(fail_if_not_exists=False),
-                           mention_author=False)
         rendered = self.client.formatter.render(text)
-        await channel.send(rendered.content, embeds=rendered.embeds,  # type: ignore[call-overload]
-                           **options)
+        if question.message_ref is None:
+            await channel.send(rendered.content, embeds=rendered.embeds)
+            return
+        target = channel.get_partial_message(int(question.message_ref))
+        await channel.send(rendered.content, embeds=rendered.embeds,
+                           reference=target.to_reference(fail_if_not_exists=False),
+                           mention_author=False)
 
     async def question_changed(self, thread: ThreadRef, question: QuestionView,
                                text: Reply, buttons: tuple[Button, ...]) -> None:
@@ -205,7 +209,8 @@ class DiscordQa:
     async def reaction(self, event: discord.RawReactionActionEvent, *, add: bool) -> None:
         """A 👍 added or taken away in a Q&A thread: a vote for the message's question, if
         it is one (the core looks the message up). 👍s outside Q&A threads stop at the
-        core's thread map in memory (a miss rereads it at most every few seconds)."""
+        core's thread map (a thread it does not know costs one small query, for the
+        threads another process may have made a moment ago)."""
         me = self.client.user
         if event.guild_id is None or str(event.emoji) != THUMBS_UP:
             return

@@ -11,8 +11,19 @@ from bot.matching import normalize
 from bot.messages import Attachment, IncomingMessage, Line, Quote, Reply
 from bot.program import Item
 from bot.qa import roles
+from bot.qa.blank import is_blank
 from bot.qa.export import FORMATS
-from bot.qa.service import ANSWERED, HIDDEN, MAX_CHARS, OPEN, PENDING, QaService, question_line
+from bot.qa.service import (
+    ANSWERED,
+    HIDDEN,
+    MAX_CHARS,
+    MAX_REASON,
+    OPEN,
+    PENDING,
+    QaService,
+    question_line,
+    shown_to,
+)
 
 ANON_WORDS = frozenset({"anonymous", "anonymously", "anon"})
 QUESTION_ID = re.compile(r"^#?(\d{1,9})$")
@@ -136,7 +147,7 @@ async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService
     if sub == "answer":
         return await _answer(ask, rest, message, qa, moderator)
     if sub in ("upvote", "unvote"):
-        return await _vote(ask, sub, rest, message, qa)
+        return await _vote(ask, sub, rest, message, qa, moderator)
     if sub in ("pending", "approve", "answered", "hide", "restore", "setup"):
         if not moderator:
             return ask.reply((f"Only moderators can use “qa {sub}”; nothing was changed.",),
@@ -172,19 +183,22 @@ VOTE_WORDS = {
     "unchanged": "You had already voted that way on #{n} ({votes}).",
     "own": "You cannot upvote your own question (#{n}).",
     "closed": "Question #{n} is no longer open for votes.",
+    "pending": "Question #{n} is waiting for approval; votes count once it is approved.",
     "unknown": "There is no question #{n}.",
 }
+NO_VOTE_COUNT = frozenset({"pending", "unknown"})  # replies that must not show a count
 
 
-async def _vote(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa: QaService
-                ) -> Reply:
-    """The Upvote button, and "qa upvote 12" typed anywhere."""
+async def _vote(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa: QaService,
+                moderator: bool) -> Reply:
+    """The Upvote button, and "qa upvote 12" typed anywhere. A question the voter may not
+    know of gets the very reply a number nobody has gets (see ``QaService.vote``)."""
     match = QUESTION_ID.match(rest.split(" ", 1)[0] if rest else "")
     if match is None:
         return ask.reply((f"Which question? For example: “qa {sub} 12”.",), kind="help")
     number = int(match[1])
-    outcome = await qa.vote(number, message.user, add=sub == "upvote")
-    votes = await qa.votes(number) if outcome != "unknown" else 0
+    outcome = await qa.vote(number, message.user, add=sub == "upvote", moderator=moderator)
+    votes = await qa.votes(number) if outcome not in NO_VOTE_COUNT else 0
     return ask.reply((VOTE_WORDS[outcome].format(n=number, votes=votes),),
                      kind="answer" if outcome in ("added", "removed", "unchanged") else "error")
 
@@ -217,8 +231,11 @@ async def _moderate(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa:
     question, item = found
     by = message.user.name or message.user.id
     if sub == "hide":
-        if not detail.strip():
+        if is_blank(detail):
             return ask.reply(("Say why: “qa hide 12 off topic”.",), kind="help")
+        if len(detail.strip()) > MAX_REASON:
+            return ask.reply((f"Sorry, the reason has {len(detail.strip())} characters; the "
+                              f"limit is {MAX_REASON}; nothing was changed.",), kind="error")
         await qa.set_status(number, HIDDEN, ask, reason=detail.strip())
         return ask.reply((f"Question #{number} is hidden (",
                           Quote(detail.strip(), limit=200, marks=False), ")."))
@@ -249,12 +266,14 @@ async def _answer(ask: Ask, rest: str, message: IncomingMessage, qa: QaService,
                   moderator: bool) -> Reply:
     target, _, text = rest.partition(" ")
     match = QUESTION_ID.match(target)
-    if match is None or not text.strip():
+    if match is None or is_blank(text):
         return ask.reply(("Write “qa answer <id> <your answer>”, e.g. “qa answer 12 Yes, "
                           "it runs on GPUs too.”",), kind="help")
     number = int(match[1])
     found = await qa.get(number)
-    if found is None:
+    # A question waiting for approval is not on the speakers' list yet: for anyone but a
+    # moderator (or its asker) it is not there at all, so its number and paper stay unsaid.
+    if found is None or not shown_to(found[0], message.user, moderator=moderator):
         return ask.reply((f"There is no question #{number}.",), kind="not_found")
     _question, item = found
     if not (moderator or roles.is_speaker_of(item, message)):

@@ -4,13 +4,14 @@ Platforms report what happens in their threads (a message is a question, a 👍 
 and the service decides: it numbers and stores questions, counts votes, applies
 moderation, and tells the platforms what to show (a question posted from elsewhere, a
 new status, an answer). The database holds everything, so a restart loses nothing; votes
-cast while the bot was offline are reconciled from the platforms at start.
+cast while the bot was offline are reconciled from the platforms at start. Which thread
+belongs to which item is kept by :mod:`bot.qa.threads`, which follows the threads that
+other processes make.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,17 +22,22 @@ from bot.clock import Clock
 from bot.messages import Button, Line, QuestionView, Quote, Reply, ThreadRef, UserRef
 from bot.program import Item
 from bot.qa import export
+from bot.qa.blank import is_blank, without_controls
+from bot.qa.threads import QaThreads
 from bot.store import qa as store
 from bot.store.database import Database
-from bot.store.tables import QaThread, Question
+from bot.store.outage import DATABASE_DOWN, OutageLog
+from bot.store.tables import Question
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000
+MAX_REASON = 500  # a moderator's reason for hiding a question: its column's size
+MAX_NAME = 200  # the columns of askers' and answerers' names
 REACTION, COMMAND = "reaction", "command"  # how a vote was cast
-RELOAD_SECONDS = 5.0  # how often a missing thread may send us back to the database
 PENDING, OPEN, ANSWERED, HIDDEN = "pending", "open", "answered", "hidden"
 ANONYMOUS = "anonymous"
+PUBLIC = (OPEN, ANSWERED)  # what an attendee's export holds: not what waits or was hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +75,8 @@ class QaService:
         self.catalog = catalog
         self.clock = clock
         self.publishers: dict[str, QaPublisher] = {}
-        # Thread references, read once and again after every setup: every answer about a
-        # paper links its thread, so they are looked up far more often than they change.
-        self._by_thread: dict[tuple[str, str], int] | None = None  # (platform, thread) -> item
-        self._by_item: dict[tuple[str, int], ThreadRef] = {}
-        self._loaded_at = 0.0
-        # Counts changes of the thread map, so answers that link threads (kept for a
-        # second by the router's answer cache) are worked out again after one.
-        self.threads_revision = 0
+        self.threads = QaThreads(db, lambda: catalog.current.program.workshop.slug)
+        self._outage = OutageLog(log, "Q&A links come from the threads known before")
 
     def attach(self, publisher: QaPublisher) -> None:
         self.publishers[publisher.platform] = publisher
@@ -89,44 +89,55 @@ class QaService:
     def item(self, item_id: int) -> Item | None:
         return next((i for i in self.catalog.current.program.items if i.id == item_id), None)
 
-    async def _load_threads(self, *, missed: bool = False) -> dict[tuple[str, str], int]:
-        """The thread map; read again on a miss (at most every few seconds), since
-        ``workshop-bot qa setup`` or another instance may have made threads since."""
-        stale = missed and time.monotonic() - self._loaded_at > RELOAD_SECONDS
-        if self._by_thread is None or stale:
-            rows = await store.threads(self.db)
-            by_item = {(t.platform, t.item_id): _ref(t) for t in rows}
-            if by_item != self._by_item:
-                self.threads_revision += 1
-            self._by_item = by_item
-            self._by_thread = {(t.platform, t.thread_id): t.item_id for t in rows}
-            self._loaded_at = time.monotonic()
-        return self._by_thread
+    @property
+    def threads_revision(self) -> int | None:
+        """The Q&A revision of the threads this process knows: answers that link threads
+        are kept by the router's answer cache under it, so none outlives a change."""
+        return self.threads.revision
+
+    async def poll_threads(self) -> None:
+        """The periodic check for threads made elsewhere (``workshop-bot qa setup``,
+        another instance). The database being away is logged once and waited out: links
+        keep coming from the map in memory."""
+        try:
+            await self.threads.refresh()
+        except DATABASE_DOWN as exc:
+            self._outage.failed(exc)
+        else:
+            self._outage.worked()
 
     async def thread_of(self, item: Item, platform: str) -> ThreadRef | None:
-        await self._load_threads()
-        found = self._by_item.get((platform, item.id))
-        if found is None:
-            await self._load_threads(missed=True)
-            found = self._by_item.get((platform, item.id))
-        return found
+        """The item's thread as the database has it now: for posting into it."""
+        return (await self.threads.fresh()).by_item.get((platform, item.id))
 
     async def thread_url(self, slug: str, platform: str) -> str | None:
+        """The link an answer about ``slug`` shows, from memory (no query once the map is
+        read): None while the map cannot be read, since a missing link misleads nobody."""
         item = self.catalog.current.program.by_slug.get(slug)
-        thread = await self.thread_of(item, platform) if item is not None else None
+        if item is None:
+            return None
+        try:
+            threads = await self.threads.current()
+        except DATABASE_DOWN as exc:
+            self._outage.failed(exc)
+            return None
+        thread = threads.by_item.get((platform, item.id))
         return thread.url if thread is not None else None
 
     async def item_of_thread(self, platform: str, thread_id: str) -> Item | None:
-        item_id = (await self._load_threads()).get((platform, thread_id))
-        if item_id is None:
-            item_id = (await self._load_threads(missed=True)).get((platform, thread_id))
+        """The item whose Q&A thread ``thread_id`` is, or None for any other thread. A
+        thread the map does not know is checked against the database's revision first:
+        another process may have made it a moment ago."""
+        item_id = (await self.threads.current()).by_thread.get((platform, thread_id))
+        if item_id is None and await self.threads.refresh():
+            item_id = (await self.threads.current()).by_thread.get((platform, thread_id))
         return self.item(item_id) if item_id is not None else None
 
     async def setup(self, ask: Ask) -> SetupReport:
         """One thread per paper and talk in each platform's Q&A channel; idempotent."""
         report = SetupReport()
         workshop = self.catalog.current.program.workshop
-        stored = {(t.platform, t.item_id): _ref(t) for t in await store.threads(self.db)}
+        stored = (await self.threads.fresh()).by_item
         for platform, publisher in self.publishers.items():
             channel = workshop.channel(platform, "qa")
             if not channel:
@@ -155,8 +166,7 @@ class QaService:
                     await store.save_thread(self.db, item.id, platform, ref.channel_id,
                                             ref.thread_id, ref.starter_id, ref.url,
                                             self.clock.now())
-        self._by_thread = None
-        self.threads_revision += 1
+        await self.threads.refresh()  # what was saved, at its new revision
         log.info("Q&A setup on %s: %d created, %d reused, %d recreated, %d failed",
                  ", ".join(report.platforms) or "no platform", report.created, report.reused,
                  report.recreated, report.failed)
@@ -168,8 +178,8 @@ class QaService:
         self, item: Item, user: UserRef, text: str, *, anonymous: bool = False,
         message_ref: str | None = None,
     ) -> Asked:
-        text = " ".join(text.split())
-        if not text:
+        text = " ".join(without_controls(text).split())
+        if is_blank(text):  # also zero-width or direction characters and nothing else
             return Asked(None, "your question is empty")
         if len(text) > MAX_CHARS:
             return Asked(None, f"your question has {len(text)} characters; the limit is "
@@ -177,7 +187,8 @@ class QaService:
         now = self.clock.now()
         status = PENDING if self.catalog.current.program.workshop.qa.premoderation else OPEN
         row = Question(item_id=item.id, platform=user.platform, author_id=user.id,
-                       author_name=user.name, anonymous=anonymous, text=text, status=status,
+                       author_name=_name(user.name), anonymous=anonymous, text=text,
+                       status=status,
                        message_ref=message_ref, created_at=now, updated_at=now)
         stored, created = await store.add_question(self.db, row)
         return Asked(stored, created=created)
@@ -197,19 +208,33 @@ class QaService:
     # -- votes ---------------------------------------------------------------------------
 
     async def vote(self, question_id: int, user: UserRef, *, add: bool = True,
-                   source: str = COMMAND) -> str:
-        """ "added", "removed", "unchanged", "own", "closed" or "unknown". ``source`` says
-        how it was cast (a 👍 reaction, or a button or command), so that reconciling with
-        the platforms' reactions never undoes a button vote."""
+                   source: str = COMMAND, moderator: bool = False) -> str:
+        """ "added", "removed", "unchanged", "own", "closed", "pending" or "unknown".
+
+        ``source`` says how it was cast (a 👍 reaction, or a button or command), so that
+        reconciling with the platforms' reactions never undoes a button vote.
+
+        A vote by number (a command; buttons are only on open questions) counts on open
+        questions only. On a question the voter may not know of (see :func:`shown_to`:
+        a pending one, unless they asked it or moderate) it changes nothing and the
+        outcome is "unknown", as for a number nobody has, so that trying numbers tells
+        nothing; moderators hear "pending". A 👍 reaction is cast on a message the
+        reactor sees in the thread and gets no reply, so it counts on a pending question
+        too: the question then starts with its votes once approved.
+        """
+        votable = (OPEN, PENDING) if source == REACTION else (OPEN,)
         if add and await store.cast_vote(self.db, question_id, user.platform, user.id,
-                                         self.clock.now(), (OPEN, PENDING), source):
+                                         self.clock.now(), votable, source):
             return "added"  # one statement in the common case; the rest explains a refusal
         question = await store.question(self.db, question_id)
-        if question is None:
+        if question is None or (source != REACTION
+                                and not shown_to(question, user, moderator=moderator)):
             return "unknown"
         if question.platform == user.platform and question.author_id == user.id:
             return "own"
-        if question.status not in (OPEN, PENDING):
+        if question.status == PENDING and source != REACTION:
+            return "pending"
+        if question.status not in votable:
             return "closed"
         now = self.clock.now()
         if add:
@@ -224,6 +249,8 @@ class QaService:
 
     async def vote_by_message(self, platform: str, message_ref: str, user_id: str, *,
                               add: bool) -> str:
+        """A 👍 on a message: the message's own question is in plain view of the reactor,
+        whatever its status."""
         question = await store.question_by_message(self.db, platform, message_ref)
         if question is None or question.id is None:
             log.debug("A reaction on %s message %s, which is no question", platform, message_ref)
@@ -234,12 +261,13 @@ class QaService:
     async def reconcile_votes(self) -> int:
         """Make stored votes match the platforms' 👍 reactions (cast while we were away)."""
         changed = 0
+        threads = await self.threads.fresh()
         for question, _votes in await store.questions(self.db, None, (OPEN, PENDING)):
             publisher = self.publishers.get(question.platform)
             item = self.item(question.item_id)
             if publisher is None or item is None or question.message_ref is None:
                 continue
-            thread = await self.thread_of(item, question.platform)
+            thread = threads.by_item.get((question.platform, item.id))
             if thread is None or question.id is None:
                 continue
             try:
@@ -298,9 +326,9 @@ class QaService:
         _old, item = found
         values: dict[str, object] = {"status": status}
         if status == HIDDEN:
-            values["reason"] = reason
+            values["reason"] = _said(reason)
         if status == ANSWERED:
-            values.update(answer=answer, answered_by=by)
+            values.update(answer=_said(answer), answered_by=_name(by))
         if status == OPEN:
             values["reason"] = None
         updated = await store.update_question(self.db, question_id, self.clock.now(), **values)
@@ -347,12 +375,15 @@ class QaService:
         return [_listed(q) for q in await self.top(item, 50)]
 
     async def export(self, item: Item | None, fmt: str, *, moderator: bool) -> tuple[str, bytes]:
+        """A file of the questions: a moderator's holds them all, with their authors; an
+        attendee's only what the threads show (open and answered questions), never one
+        waiting for approval or a hidden one's text."""
         items = {i.id: i for i in self.items()}
         order = {i.id: n for n, i in enumerate(self.catalog.current.program.items)}
         ids = [item.id] if item is not None else list(items)
         rows = [export.Row(items[q.item_id], q, n)
                 for q, n in await store.questions(self.db, ids)
-                if q.item_id in items and (moderator or q.status != PENDING)]
+                if q.item_id in items and (moderator or q.status in PUBLIC)]
         rows.sort(key=lambda r: (order.get(r.item.id, 0), r.question.id))
         program = self.catalog.current.program
         title = item.display_title if item else program.workshop.full_name
@@ -360,8 +391,31 @@ class QaService:
         return name, export.render(rows, fmt, moderator=moderator, title=title)
 
 
-def _ref(row: QaThread) -> ThreadRef:
-    return ThreadRef(row.platform, row.channel_id, row.thread_id, row.starter_id, row.url)
+def _name(name: str | None) -> str | None:
+    """A display name as stored: controls out, no longer than its column."""
+    return without_controls(name)[:MAX_NAME] if name else name
+
+
+def _said(text: str | None) -> str | None:
+    """An answer or a reason as stored: controls out (see ``without_controls``)."""
+    return without_controls(text).strip() or None if text else None
+
+
+def shown_to(question: Question, user: UserRef, *, moderator: bool) -> bool:
+    """Whether ``user`` may know that ``question`` exists, so that a reply may say so.
+
+    Moderators and the asker always may. Anyone else may once it was shown: open and
+    answered questions are in the threads, the top lists and the exports; a hidden one
+    was shown if it has a message on a platform (which now says it is hidden). A pending
+    question is the asker's and the moderators' business until it is approved, and a
+    question hidden before anyone saw it stays unseen; for them every reply is the one a
+    number nobody has gets.
+    """
+    if moderator or (question.platform == user.platform and question.author_id == user.id):
+        return True
+    if question.status == HIDDEN:
+        return question.message_ref is not None
+    return question.status != PENDING
 
 
 def _listed(shown: QuestionView) -> Line:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+import sqlalchemy
 from sqlalchemy import delete, func, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.store.database import Database
-from bot.store.tables import QaThread, Question, Vote
+from bot.store.tables import Item, QaThread, Question, Vote, Workshop
 from bot.store.types import UTCDateTime
 
 
@@ -36,11 +37,38 @@ async def threads(db: Database, platform: str | None = None) -> list[QaThread]:
         return list((await session.exec(query)).all())
 
 
+async def threads_revision(db: Database, workshop_slug: str) -> int:
+    """The workshop's Q&A revision: one indexed read, cheap enough for every poll and
+    for every message in a thread the process does not know."""
+    async with db.engine.connect() as conn:
+        found = (await conn.execute(
+            select(Workshop.qa_revision).where(col(Workshop.slug) == workshop_slug))).first()
+    return int(found[0]) if found is not None else 0
+
+
+async def thread_snapshot(db: Database, workshop_slug: str) -> tuple[int, list[QaThread]]:
+    """The workshop's threads and the Q&A revision they are at.
+
+    The revision is read first: a change committed between the two reads then shows as
+    newer threads under an older revision, which the next check reads again, never as
+    older threads under a newer revision, which would be taken as current for good."""
+    async with db.session() as session:
+        found = (await session.exec(
+            select(Workshop.qa_revision).where(col(Workshop.slug) == workshop_slug))).first()
+        rows = (await session.exec(
+            select(QaThread).join(Item, col(Item.id) == col(QaThread.item_id))
+            .join(Workshop, col(Workshop.id) == col(Item.workshop_id))
+            .where(col(Workshop.slug) == workshop_slug))).all()
+    return int(found or 0), list(rows)
+
+
 async def save_thread(
     db: Database, item_id: int, platform: str, channel_id: str, thread_id: str,
     starter_id: str | None, url: str | None, now: datetime,
 ) -> None:
-    """Record (or replace, after a recreation) an item's thread on a platform."""
+    """Record (or replace, after a recreation) an item's thread on a platform, and bump
+    the workshop's Q&A revision in the same transaction: that is how other processes
+    (a running bot, when ``workshop-bot qa setup`` made the thread) learn of it."""
     statement = _insert(db)(QaThread).values(
         item_id=item_id, platform=platform, channel_id=channel_id, thread_id=thread_id,
         starter_id=starter_id, url=url, created_at=now,
@@ -49,9 +77,12 @@ async def save_thread(
         set_={"channel_id": channel_id, "thread_id": thread_id, "starter_id": starter_id,
               "url": url, "created_at": now},
     )
-    async with db.session() as session:
-        await session.exec(statement)  # type: ignore[call-overload]
-        await session.commit()
+    workshop = select(Item.workshop_id).where(col(Item.id) == item_id).scalar_subquery()
+    bump = (update(Workshop).where(col(Workshop.id) == workshop)
+            .values(qa_revision=col(Workshop.qa_revision) + 1))
+    async with db.writing() as conn:
+        await conn.execute(statement)
+        await conn.execute(bump)
 
 
 # -- questions -----------------------------------------------------------------------
@@ -140,9 +171,9 @@ async def cast_vote(db: Database, question_id: int, platform: str, user_id: str,
     """One statement for the common case of a vote: inserted only if the question exists,
     is open for votes and is not the voter's own. False means "see why" (rare)."""
     table = Question.__table__  # type: ignore[attr-defined]
-    eligible = (
-        select(table.c.id, literal(platform), literal(user_id), literal(source),
-               literal(now, UTCDateTime()))
+    eligible = (  # SQLAlchemy's own select: SQLModel's types at most four columns
+        sqlalchemy.select(table.c.id, literal(platform), literal(user_id), literal(source),
+                          literal(now, UTCDateTime()))
         .where(table.c.id == question_id, table.c.status.in_(list(open_statuses)),
                ~((table.c.platform == platform) & (table.c.author_id == user_id)))
     )

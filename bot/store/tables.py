@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import UTCDateTime
@@ -34,6 +34,10 @@ class Workshop(SQLModel, table=True):
     reminders_json: str = Field(default="{}", sa_column=Column(Text, nullable=False,
                                                                server_default="{}"))
     revision: int = Field(default=0, description="bumped by every change to the program")
+    # Bumped with every change of the Q&A threads (bot.store.qa.save_thread), so running
+    # processes see threads another one created or recreated (bot.qa.threads).
+    qa_revision: int = Field(default=0, sa_column=Column(Integer, nullable=False,
+                                                         server_default="0"))
 
 
 class Person(SQLModel, table=True):

@@ -646,3 +646,53 @@ def test_message_content_only_when_a_q_and_a_channel_is_named() -> None:
     assert plain.guild_reactions  # 👍 votes
     assert plain == discord.Intents(plain.value)
 
+
+async def test_threads_a_second_process_made_are_taken_at_once_and_linked_after_a_poll(
+        fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path], tmp_path: Path) -> None:
+    """``workshop-bot qa setup`` in a process of its own beside the running bot, as the
+    README says to run it: a question in a thread it just made (or made again) is
+    acknowledged and stored at once; "about" links the new thread after the bot's poll."""
+    people, path = world
+    env = environment(DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
+                      DISCORD_GATEWAY_URL=fake.gateway_url, BOT_PROGRAM=str(path),
+                      DATABASE_URL=sqlite_url, LOG_LEVEL="WARNING")
+
+    async def setup_in_a_second_process() -> str:
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "bot", "qa", "setup"], cwd=tmp_path,
+            env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+            check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    async def about_machines() -> str:
+        mark = fake.mark()
+        await fake.send_dm("about machines", author=people.bob)
+        reply = await fake.wait_for_request("POST", r"/channels/\d+/messages", since=mark)
+        return json.dumps(reply.json)
+
+    async with qa_bot(fake, sqlite_url, path) as bot:
+        assert await setup_in_a_second_process() == (
+            "Q&A threads on discord: 3 created, 0 already there, 0 recreated.")
+        engines = thread_named(fake, fake.forum_id, "Engines")
+        _, ack = await ask_in_thread(fake, engines, "Made elsewhere?", author=people.bob)
+        assert ack.json["content"] == "Thanks! Your question is #1 for “Engines”."
+
+        machines = thread_named(fake, fake.forum_id, "Machines")
+        await fake.delete_channel(engines)  # moderators delete both on Discord
+        await fake.delete_channel(machines)
+        assert await setup_in_a_second_process() == (
+            "Q&A threads on discord: 0 created, 1 already there, 2 recreated.")
+        renewed = thread_named(fake, fake.forum_id, "Engines")
+        question, ack = await ask_in_thread(fake, renewed, "Still taken?", author=people.carol)
+        assert ack.json["content"] == "Thanks! Your question is #2 for “Engines”."
+        stored = await store.question_by_message(bot.core.db, "discord", question["id"])
+        assert stored is not None and (stored.id, stored.text) == (2, "Still taken?")
+        await fake.send_reaction_add(question, THUMBS_UP, user=people.bob)
+        await until_voters(bot, 2, ids(people.bob))
+
+        await bot.core.qa.poll_threads()  # what `workshop-bot run` does every BOT_RELOAD_POLL s
+        link = f"https://discord.com/channels/{fake.guild_id}/"
+        again = thread_named(fake, fake.forum_id, "Machines")
+        about = await about_machines()
+        assert f"{link}{again}" in about and f"{link}{machines}" not in about

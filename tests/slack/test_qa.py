@@ -600,3 +600,57 @@ async def test_the_cli_sets_the_threads_up(fake: FakeSlack, program: Path, sqlit
     assert out.decode().strip() == (
         "Q&A threads on slack: 3 created, 0 already there, 0 recreated.")
     assert len(fake.top_level(QA)) == 3
+
+
+# ------------------------------------------------------------------------------ a second process
+
+
+async def test_threads_a_second_process_made_are_taken_at_once_and_linked_after_a_poll(
+    fake: FakeSlack, bot: RunningBot, program: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    """``workshop-bot qa setup`` in a process of its own beside the running bot, as the
+    README says to run it: a question in a thread it just made (or made again) is
+    acknowledged and stored at once; "about" links the new thread after the bot's poll."""
+
+    async def setup_in_a_second_process() -> str:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "qa", "setup", cwd=tmp_path,
+            env=environment(DATABASE_URL=sqlite_url, BOT_PROGRAM=str(program),
+                            SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
+                            SLACK_API_URL=fake.api_url, BOT_HTTP_HOST="127.0.0.1",
+                            BOT_HTTP_PORT="0", LOG_LEVEL="WARNING"),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            out, err = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        assert process.returncode == 0, err.decode()
+        return out.decode().strip()
+
+    assert (await command(fake, bot, "about machines")).find("Questions for the speakers") < 0
+    assert await setup_in_a_second_process() == (
+        "Q&A threads on slack: 3 created, 0 already there, 0 recreated.")
+    first = await threads(bot)
+    _ts, ack = await thread_question(fake, bot, first["keynote"], "Made elsewhere?")
+    assert ack.args["text"] == "Thanks! Your question is #1 for “Engines”."
+
+    # Both parents are deleted on Slack; the second process posts them again.
+    assert fake.delete_message(QA, first["keynote"]) and fake.delete_message(QA, first["turing"])
+    assert await setup_in_a_second_process() == (
+        "Q&A threads on slack: 0 created, 1 already there, 2 recreated.")
+    renewed = await threads(bot)
+    assert renewed["keynote"] != first["keynote"] and renewed["turing"] != first["turing"]
+    ts, ack = await thread_question(fake, bot, renewed["keynote"], "Still taken?",
+                                    user="U0CAROL")
+    assert (ack.args["thread_ts"], ack.args["text"]) == (
+        renewed["keynote"], "Thanks! Your question is #2 for “Engines”.")
+    question, _item = await bot.core.qa.get(2)  # type: ignore[misc]
+    assert (question.text, question.message_ref) == ("Still taken?", ts)
+
+    await bot.core.qa.poll_threads()  # what `workshop-bot run` does every BOT_RELOAD_POLL s
+    about = await command(fake, bot, "about machines")
+    ts = renewed["turing"].replace(".", "")
+    link = f"https://{fake.team_domain}.slack.com/archives/{QA}/p{ts}"
+    assert about.endswith(f"Questions for the speakers: {link}")
