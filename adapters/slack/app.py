@@ -8,9 +8,13 @@ serves until cancelled:
   websocket URL is asked for first so a wrong app token also fails in one line (the
   library itself would log and retry forever).
 * HTTP mode: an aiohttp server on ``BOT_HTTP_HOST:BOT_HTTP_PORT`` with one route,
-  ``POST /slack/events``, for Events API, slash commands and interactivity alike. Bolt
-  verifies every request's signature and timestamp before anything else runs, so a
-  forged or stale request gets 401 and reaches no listener.
+  ``POST /slack/events``, for Events API, slash commands and interactivity alike. Every
+  request's size, signature and timestamp are checked before its body is even parsed
+  (``http_checks``), so a forged, stale or oversized request gets 401 or 413, one
+  rate-limited WARNING line (``refusals``), and reaches neither bolt nor a listener.
+
+No log line holds a request's body, whatever the level: bolt's and slack-sdk's loggers
+are given levels at which they write none (:func:`library_logger`).
 
 On cancellation everything is closed in reverse order (the socket or server, then the
 client's HTTP session), so nothing is left open.
@@ -24,20 +28,18 @@ and the vote reconciliation start beside the adapter), so they wait for it, brie
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 import aiohttp
 import orjson
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.request.async_internals import build_async_context
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -47,8 +49,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery import SlackDelivery
+from adapters.slack.http_checks import MAX_BODY, RequestChecks
 from adapters.slack.listeners import Listeners
 from adapters.slack.qa import SlackThreads
+from adapters.slack.refusals import RefusalLog
 from bot.adapter import DeliveryError
 from bot.core import Core
 from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
@@ -58,7 +62,6 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 RATE_LIMIT_RETRIES = 5  # each waits Retry-After (+ up to 1 s); slack-sdk's default is 1
 SHUTDOWN_SECONDS = 3.0  # how long the HTTP server lets running requests finish
-FORM = "application/x-www-form-urlencoded"
 READY_WAIT = 30.0  # seconds a reminder or a Q&A call waits for the connection at start-up
 
 
@@ -76,17 +79,41 @@ def json_text(data: object) -> str:
     return orjson.dumps(data).decode()
 
 
-def client_logger() -> logging.Logger:
-    """slack-sdk's Web API logger, with its level set to the level the bot runs at.
+def library_logger(name: str, floor: int) -> logging.Logger:
+    """A library's logger at the level the bot runs at, but never below ``floor``.
 
-    slack-sdk decides whether to write a request's and a response's debug line from the
-    logger's own level (``logger.level <= DEBUG``), not its effective one; left unset
-    (0), it formats every request body and response into a string that is then not
-    logged. With the level set, it formats them only when they are logged.
+    The floor keeps request bodies out of the log: slack-sdk writes every Web API
+    request and response (our answers, with what users typed) and every Socket Mode
+    message at DEBUG; bolt writes the whole body of a request with a bad signature, and
+    more, at INFO and DEBUG. The level is set on the logger itself because both decide
+    whether to format a body from ``logger.level``, not the effective level; left unset
+    (0), slack-sdk formats every body into a string that is then not logged.
     """
-    logger = logging.getLogger("slack_sdk.web.async_base_client")
-    logger.setLevel(logging.getLogger().getEffectiveLevel())
+    logger = logging.getLogger(name)
+    logger.setLevel(max(floor, logging.getLogger().getEffectiveLevel()))
     return logger
+
+
+def client_logger() -> logging.Logger:
+    """slack-sdk's Web API logger: retries at INFO, and no request or response body."""
+    return library_logger("slack_sdk.web.async_base_client", logging.INFO)
+
+
+def bolt_logger() -> logging.Logger:
+    """bolt's logger (and the base of every logger bolt makes): its warnings and errors
+    only, since its INFO and DEBUG lines quote requests."""
+    return library_logger("slack_bolt.workshop-bot", logging.WARNING)
+
+
+def webhook_logger() -> logging.Logger:
+    """The logger of the clients bolt's ``respond()`` makes for each response_url (by this
+    name): no answer's body at DEBUG."""
+    return library_logger("slack_sdk.webhook.async_client", logging.INFO)
+
+
+def socket_logger() -> logging.Logger:
+    """The Socket Mode client's logger: connections at INFO, no message at DEBUG."""
+    return library_logger("slack_sdk.socket_mode", logging.INFO)
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
@@ -109,35 +136,23 @@ def build_client(core: Core, session: aiohttp.ClientSession) -> AsyncWebClient:
 
 
 def build_app(core: Core, client: AsyncWebClient) -> AsyncApp:
-    """The bolt app: its listeners, and signature checks for HTTP mode.
+    """The bolt app with the listeners. Its own signature check is off: in HTTP mode
+    :class:`RequestChecks` has checked every request before bolt sees it (bolt would
+    parse the body first), and in Socket Mode there is none to check.
 
-    ``signing_secret`` is always passed (empty in Socket Mode, where bolt does not check
-    signatures) so bolt never reads it from the environment behind the settings' back.
+    ``signing_secret`` is passed (empty) so bolt never reads it from the environment
+    behind the settings' back.
     """
-    secret = core.settings.slack_signing_secret
     app = AsyncApp(
         client=client,
-        signing_secret=secret.get_secret_value() if secret else "",
+        signing_secret="",
+        request_verification_enabled=False,
         name="workshop-bot",
+        logger=bolt_logger(),
     )
+    webhook_logger()
     Listeners(core).register(app, core.settings.slack_command)
     return app
-
-
-def repair_form_body(request: AsyncBoltRequest) -> None:
-    """Undo bolt's misreading of form bodies that contain the word "payload".
-
-    slack-bolt 1.30 takes any non-JSON body containing "payload" for an interactivity
-    request (``payload=<json>``); a slash command like ``/workshop search payload``
-    then arrives as ``{}`` and is answered 404. A form without a ``payload`` field is
-    parsed again as the plain form it is.
-    """
-    if request.body or request.content_type != FORM or "payload" not in request.raw_body:
-        return
-    fields = dict(parse_qsl(request.raw_body, keep_blank_values=True))
-    if fields and "payload" not in fields:
-        request.body = fields
-        request.context = build_async_context(AsyncBoltContext({}), fields)
 
 
 class SlackAdapter:
@@ -148,8 +163,13 @@ class SlackAdapter:
     platform = "slack"
     fallback = False
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, *, wall: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        """``wall`` is real time, for Slack's signed timestamps; ``monotonic`` measures
+        the windows of the refusal log."""
         self.core = core
+        self.wall = wall
+        self.monotonic = monotonic
         self.socket_mode = core.settings.slack_app_token is not None
         self.ready = asyncio.Event()  # set once Slack can reach the bot
         self.url: str | None = None  # the HTTP endpoint, in HTTP mode
@@ -229,16 +249,23 @@ class SlackAdapter:
             ) from None
 
     async def _serve_http(self, app: AsyncApp, identity: str) -> None:
-        async def handle(request: web.Request) -> web.Response:
-            bolt_request = await to_bolt_request(request)
-            repair_form_body(bolt_request)
-            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        secret = self.core.settings.slack_signing_secret
+        assert secret is not None  # check_settings requires it in HTTP mode
+        refusals = RefusalLog(log, self.monotonic)
+        checks = RequestChecks(secret.get_secret_value(), refusals, self.wall)
 
-        server = web.Application()
+        async def handle(request: web.Request) -> web.Response:
+            admitted = await checks.admit(request)
+            if isinstance(admitted, web.Response):
+                return admitted
+            return await to_aiohttp_response(await app.async_dispatch(admitted))
+
+        server = web.Application(client_max_size=MAX_BODY)
         server.router.add_post(EVENTS_PATH, handle)
         # No access log: one line per Slack request would drown the bot's own lines.
         runner = web.AppRunner(server, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
+        summaries = asyncio.create_task(refusals.summarise(), name="slack-refusal-summaries")
         try:
             settings = self.core.settings
             await web.TCPSite(runner, settings.bot_http_host, settings.bot_http_port).start()
@@ -249,13 +276,18 @@ class SlackAdapter:
             await asyncio.Event().wait()  # serve until cancelled
         finally:
             await runner.cleanup()
+            summaries.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await summaries
+            refusals.close()  # what the last window counted is said, not lost
 
     async def _serve_socket_mode(
         self, app: AsyncApp, client: AsyncWebClient, identity: str
     ) -> None:
         token = self.core.settings.slack_app_token
         assert token is not None
-        handler = AsyncSocketModeHandler(app, app_token=token.get_secret_value())
+        handler = AsyncSocketModeHandler(app, app_token=token.get_secret_value(),
+                                         logger=socket_logger())
         try:
             try:
                 opened = await client.apps_connections_open(app_token=token.get_secret_value())
