@@ -16,13 +16,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.answer_cache import AnswerCache
 from bot.app import open_core
 from bot.messages import Button, IncomingMessage, QuestionView, Reply, ThreadRef, UserRef
 from bot.render_text import render
 from bot.store import qa as store
-from tests.conftest import make_settings
+from tests.conftest import _reset_postgres, make_settings
+from tests.fakes.pg_proxy import PgProxy
 from tests.support import ManualClock
 from tests.test_reminders import PROGRAM, RecordingMessenger, at
 
@@ -627,3 +629,45 @@ async def test_controls_and_long_reasons_get_one_line_not_a_database_error(chat:
     named = IncomingMessage(UserRef("discord", "nul", "Nul\x00" + "n" * 300), "ask engines: Hi?")
     assert render(await chat.core.router.handle(named)).startswith("Thanks!")
     assert (await chat.core.qa.get(3))[0].author_name == "Nul " + "n" * 196  # type: ignore[index]
+
+
+# -- while the database is away -------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL")
+async def test_threads_and_reactions_during_an_outage(postgres_url: str | None,
+                                                      tmp_path: Path) -> None:
+    """PostgreSQL refusing connections (the tests' own proxy in between): links keep
+    coming from memory, a message in an unknown thread is simply no question, a 👍 is
+    "deferred" instead of an error, and the first poll after the outage counts it."""
+    assert postgres_url is not None
+    await _reset_postgres(postgres_url)
+    url = make_url(postgres_url)
+    proxy = await PgProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    path = tmp_path / "program.yaml"
+    path.write_text(QA_PROGRAM)
+    try:
+        settings = make_settings(proxy.url(postgres_url), path)
+        async with open_core(settings, ManualClock(at("09:30"))) as core:
+            publisher = RecordingPublisher()
+            core.qa.attach(publisher)
+            chat = Chat(core, core.clock)
+            await chat.ask("qa setup", **MOD)
+            thread = publisher.threads["keynote"].thread_id
+            await core.router.handle_thread_message(
+                chat.message("Steam?", user="bob", thread=thread), "m-1")
+            await proxy.set_mode("refuse")
+
+            about = await chat.ask("about engines")
+            assert about.endswith(f"Questions for the speakers: {publisher.threads['keynote'].url}")
+            assert await core.qa.item_of_thread("discord", "some-other-thread") is None
+            assert (await core.qa.item_of_thread("discord", thread)).slug == "keynote"  # type: ignore[union-attr]
+            assert await core.qa.vote_by_message("discord", "m-1", "eve", add=True) == "deferred"
+            publisher.reactions["m-1"] = {"eve"}  # the 👍 stays on the platform
+            await core.qa.poll_threads()  # still away: waits
+
+            await proxy.set_mode("pass")
+            await core.qa.poll_threads()  # back: the reactions are read again
+            assert await store.voters(core.db, 1, "discord") == {"eve"}
+    finally:
+        await proxy.stop()

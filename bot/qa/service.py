@@ -76,7 +76,8 @@ class QaService:
         self.clock = clock
         self.publishers: dict[str, QaPublisher] = {}
         self.threads = QaThreads(db, lambda: catalog.current.program.workshop.slug)
-        self._outage = OutageLog(log, "Q&A links come from the threads known before")
+        self._outage = OutageLog(log, "Q&A links come from the threads known before; 👍 "
+                                      "reactions are counted once it is back")
 
     def attach(self, publisher: QaPublisher) -> None:
         self.publishers[publisher.platform] = publisher
@@ -98,9 +99,12 @@ class QaService:
     async def poll_threads(self) -> None:
         """The periodic check for threads made elsewhere (``workshop-bot qa setup``,
         another instance). The database being away is logged once and waited out: links
-        keep coming from the map in memory."""
+        keep coming from the map in memory. The first poll after an outage counts the 👍
+        reactions that could not be stored meanwhile (see ``vote_by_message``)."""
         try:
             await self.threads.refresh()
+            if self._outage.down:
+                await self.reconcile_votes()
         except DATABASE_DOWN as exc:
             self._outage.failed(exc)
         else:
@@ -129,8 +133,16 @@ class QaService:
         thread the map does not know is checked against the database's revision first:
         another process may have made it a moment ago."""
         item_id = (await self.threads.current()).by_thread.get((platform, thread_id))
-        if item_id is None and await self.threads.refresh():
-            item_id = (await self.threads.current()).by_thread.get((platform, thread_id))
+        if item_id is None:
+            try:
+                refreshed = await self.threads.refresh()
+            except DATABASE_DOWN as exc:
+                # No thread is made while the database is away (setup must save it), so
+                # an unknown thread is no Q&A thread: ignored, with one line for the outage.
+                self._outage.failed(exc)
+                return None
+            if refreshed:
+                item_id = (await self.threads.current()).by_thread.get((platform, thread_id))
         return self.item(item_id) if item_id is not None else None
 
     async def setup(self, ask: Ask) -> SetupReport:
@@ -250,13 +262,19 @@ class QaService:
     async def vote_by_message(self, platform: str, message_ref: str, user_id: str, *,
                               add: bool) -> str:
         """A 👍 on a message: the message's own question is in plain view of the reactor,
-        whatever its status."""
-        question = await store.question_by_message(self.db, platform, message_ref)
-        if question is None or question.id is None:
-            log.debug("A reaction on %s message %s, which is no question", platform, message_ref)
-            return "unknown"
-        return await self.vote(question.id, UserRef(platform, user_id), add=add,
-                               source=REACTION)
+        whatever its status. While the database is away the outcome is "deferred": the
+        reaction stays on the platform, and the first poll after the outage counts it."""
+        try:
+            question = await store.question_by_message(self.db, platform, message_ref)
+            if question is None or question.id is None:
+                log.debug("A reaction on %s message %s, which is no question", platform,
+                          message_ref)
+                return "unknown"
+            return await self.vote(question.id, UserRef(platform, user_id), add=add,
+                                   source=REACTION)
+        except DATABASE_DOWN as exc:
+            self._outage.failed(exc)
+            return "deferred"
 
     async def reconcile_votes(self) -> int:
         """Make stored votes match the platforms' 👍 reactions (cast while we were away)."""
