@@ -1,8 +1,10 @@
 """The ``workshop-bot`` command: ``run`` the bot, ``ask`` one question, ``check`` a program,
-``reload`` it, ``import`` exports into our YAML, ``export ics``, and ``qa`` setup and export.
+``reload`` it, ``import`` exports into our YAML, ``export ics``, ``qa`` setup and export,
+and ``migrate`` the database.
 
 Exit status: 0 on success, 2 for bad input (a program file, a setting, an option), 1 when
-the bot could not run (e.g. the database is unreachable). Errors are one line each.
+the bot could not run (e.g. the database is unreachable; for ``migrate``, whose only input
+is the database, that is 2). Errors are one line each.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from bot.settings import (
     load_settings,
     program_zone,
 )
+from bot.store.database import Database, async_url
+from bot.store.outage import DATABASE_DOWN, reason
 from bot.timezones import TimezoneError, parse_timezone
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -134,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("md", "csv", "json"), default="md")
     export.add_argument("--output", type=Path, metavar="FILE",
                         help="where to write (default: standard output)")
+
+    commands.add_parser(
+        "migrate", help="create the database's tables, or upgrade them to this version",
+        description="Apply the database migrations this version needs to DATABASE_URL, "
+        "printing a line for each, and exit ('run' and every other command do the same "
+        "when they start). A database made by an earlier release, before migrations, is "
+        "adopted and upgraded without losing a row. Safe to run from several processes at "
+        "once; exit status 2 when the database cannot be reached.",
+    )
 
     commands.add_parser(
         "check", parents=[program], help="validate a program file and write nothing",
@@ -306,6 +319,26 @@ async def _qa(args: argparse.Namespace) -> int:
         return EXIT_OK if reply.kind == "answer" else EXIT_FAILED
 
 
+async def _migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    where = async_url(settings.database_url).render_as_string(hide_password=True)
+    try:
+        db = Database(settings.database_url, timeout=settings.bot_db_timeout)
+        try:
+            steps = await db.migrate(lambda step: print(step.line(), flush=True))
+            revision = await db.revision()
+        finally:
+            await db.dispose()
+    except DATABASE_DOWN as exc:
+        why = reason(exc)
+        if isinstance(exc, TimeoutError) and not str(exc):  # a stalled server says nothing
+            why = f"no answer within {settings.bot_db_timeout:g} s (BOT_DB_TIMEOUT)"
+        raise UsageError(f"cannot use the database {where}: {why}") from None
+    state = "now at" if steps else "already up to date at"
+    print(f"{where}: {state} revision {revision}")
+    return EXIT_OK
+
+
 async def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     async with open_core(settings) as core:
@@ -316,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = _settings(args)
-        quiet = args.command in ("ask", "check", "import", "export") and \
+        quiet = args.command in ("ask", "check", "import", "export", "migrate") and \
             "LOG_LEVEL" not in _env_keys()
         configure_logging("WARNING" if quiet else settings.log_level)
         if args.command == "check":
@@ -324,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return _import(args)
         runner = {"ask": _ask, "run": _run, "reload": _reload, "qa": _qa,
-                  "export": _export}[args.command]
+                  "export": _export, "migrate": _migrate}[args.command]
         return asyncio.run(runner(args))
     except (ProgramError, SettingsError) as exc:
         for line in exc.lines:

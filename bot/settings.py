@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.store.database import DatabaseURLError, async_url
+from bot.store.database import DEFAULT_TIMEOUT, DatabaseURLError, async_url
 from bot.timezones import TimezoneError, parse_timezone
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         30, gt=0, le=3600, description="seconds before another process takes over a send")
     bot_reload_poll: float = Field(
         15, gt=0, le=3600, description="seconds between checks for a reloaded program")
+    bot_db_timeout: float = Field(
+        DEFAULT_TIMEOUT, gt=0, le=600, description="seconds a database query (connecting and "
+        "waiting for a connection included) may take before the bot gives up and apologises")
     bot_answer_cache: bool = Field(
         True, description="answer the same question in the same second once (off: every "
         "answer is worked out afresh, as bench/*_bench.py --no-answer-cache measures)")
@@ -167,3 +170,5 @@ def configure_logging(level: str) -> None:
     # APScheduler narrates every job at INFO; our own log lines already say what happened.
     quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
     logging.getLogger("apscheduler").setLevel(quiet)
+    # Alembic narrates its set-up at every start; Database.migrate logs what it applied.
+    logging.getLogger("alembic").setLevel(quiet)

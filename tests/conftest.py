@@ -54,6 +54,7 @@ def postgres_url() -> Iterator[str | None]:
 
 
 async def _reset_postgres(url: str) -> None:
+    from sqlalchemy import text
     from sqlmodel import SQLModel
 
     from bot.store.database import Database
@@ -61,6 +62,7 @@ async def _reset_postgres(url: str) -> None:
     db = Database(url)
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.drop_all)
+        await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))  # migrations start over
     await db.dispose()
 
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.core import Core
 from bot.messages import IncomingMessage, Reply, UserRef
 from bot.render_text import render
+
+# The source tree, for what ships beside the package rather than in it (config/,
+# tests/data/); the bundled program is in the package: bot.settings.BUNDLED_PROGRAM.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class ManualClock:

@@ -9,29 +9,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlmodel import SQLModel
+from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import bot.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
+if TYPE_CHECKING:
+    from bot.store.migrations.apply import Step
+
 log = logging.getLogger(__name__)
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
-SCHEMA_LOCK = 0x5742_5343  # "WBSC": the advisory lock that serialises schema creation
+SCHEMA_LOCK = 0x5742_5343  # "WBSC": the advisory lock that serialises migrations
+DEFAULT_TIMEOUT = 5.0  # seconds a query may take (BOT_DB_TIMEOUT)
+MIGRATION_TIMEOUT = 120.0  # seconds a migration statement, or the wait for another's, may take
 
 
 class DatabaseURLError(ValueError):
@@ -63,60 +68,68 @@ def async_url(url: str) -> URL:
     return parsed.set(drivername=ASYNC_DRIVERS[backend])
 
 
-def _add_missing_columns(conn: Connection) -> list[tuple[str, str]]:
-    """Additive upgrades: a column a newer version defines but the database lacks.
-
-    Every column added after a release has a default, so ``ADD COLUMN`` is all an
-    upgrade needs; tables themselves are created by ``create_all``.
-    """
-    inspector = inspect(conn)
-    added = []
-    for table in SQLModel.metadata.sorted_tables:
-        present = {c["name"] for c in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in present:
-                continue
-            kind = column.type.compile(dialect=conn.dialect)
-            default = column.server_default.arg if column.server_default is not None else None
-            if default is None and column.default is not None and column.default.is_scalar:
-                default = column.default.arg
-            clause = f" DEFAULT {_literal(default)}" if default is not None else ""
-            conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" '
-                              f"{kind}{clause}"))
-            added.append((table.name, column.name))
-    return added
-
-
-def _literal(value: object) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers and one writer work at once; busy_timeout waits out short locks."""
+def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int, foreign_keys: bool) -> None:
+    """WAL lets readers and one writer work at once; busy_timeout waits out short locks
+    (another process's write) and then fails, as a stalled server times out."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-class Database:
-    """Owns the engine; ``session()`` hands out short-lived sessions."""
+def _sqlite_engine(url: URL, *, echo: bool, timeout: float, migrating: bool) -> AsyncEngine:
+    if migrating:
+        engine = create_async_engine(url, echo=echo, poolclass=NullPool)
+    else:
+        engine = create_async_engine(url, echo=echo, pool_timeout=timeout)
+    busy_ms = round(timeout * 1000)
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        if migrating:
+            # The driver's own transaction handling leaves DDL outside any transaction;
+            # a migration must be all or nothing, so BEGIN is ours (see "begin" below).
+            dbapi_connection.isolation_level = None
+        # A migration copies tables (SQLite's way to alter one): foreign keys are checked
+        # once at the end instead (Database.migrate), as SQLite's ALTER TABLE page says.
+        _sqlite_pragmas(dbapi_connection, busy_ms, foreign_keys=not migrating)
+
+    def begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock at once: a second process starting at the same
+        # moment waits here, then finds the schema already up to date.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine.sync_engine, "connect", connect)
+    if migrating:
+        event.listen(engine.sync_engine, "begin", begin)
+    return engine
+
+
+class Database:
+    """Owns the engine; ``session()`` hands out short-lived sessions.
+
+    Every query is bounded by ``timeout`` seconds (BOT_DB_TIMEOUT): connecting, waiting
+    for a pooled connection, and each statement (on SQLite: each wait for another
+    process's lock). A database that accepts connections and answers nothing then costs
+    a caller one timeout error, which it already treats as "the database is away", not
+    an answer that hangs for the whole stall.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
         self.url = async_url(url)
+        self.timeout = timeout
+        self._echo = echo
         if self.url.get_backend_name() == "sqlite":
             Path(self.url.database or "").parent.mkdir(parents=True, exist_ok=True)
-            self.engine: AsyncEngine = create_async_engine(self.url, echo=echo)
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            self.engine: AsyncEngine = _sqlite_engine(self.url, echo=echo, timeout=timeout,
+                                                      migrating=False)
         else:
             self.engine = create_async_engine(
-                self.url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+                self.url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True,
+                pool_timeout=timeout,
+                connect_args={"timeout": timeout, "command_timeout": timeout},
             )
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
@@ -135,28 +148,55 @@ class Database:
         """The URL without its password, for logs."""
         return self.url.render_as_string(hide_password=True)
 
-    async def create_schema(self) -> None:
-        """Create missing tables, then add columns that newer versions introduced.
+    async def migrate(self, progress: Callable[[Step], None] | None = None) -> list[Step]:
+        """Create the schema, or upgrade it to this version's; return the steps taken.
 
-        Several processes may start at once on one database: on PostgreSQL an advisory
-        lock makes them take turns; on SQLite the loser of a race sees "already exists"
-        and simply looks again.
+        One transaction does it all, so a failed migration changes nothing. Several
+        processes may start at once on one database: they take turns (an advisory lock
+        on PostgreSQL, the write lock on SQLite) and the later ones find nothing to do.
+        The migration has its own connection, with a longer statement timeout than
+        answers get (MIGRATION_TIMEOUT): it may copy a table, or wait for another
+        process's migration.
         """
-        for attempt in range(5):
-            try:
-                async with self.engine.begin() as conn:
-                    if self.backend == "postgresql":
-                        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                           {"key": SCHEMA_LOCK})
-                    await conn.run_sync(SQLModel.metadata.create_all)
-                    added = await conn.run_sync(_add_missing_columns)
-                break
-            except DBAPIError as exc:
-                if attempt == 4 or not any(w in str(exc).lower() for w in ("exist", "duplicate")):
-                    raise
-                await asyncio.sleep(0.1 * (attempt + 1))
-        for table, column in added:
-            log.info("Upgraded the database: added column %s.%s", table, column)
+        from bot.store.migrations.apply import upgrade  # Alembic: only when migrating
+
+        engine = self._migration_engine()
+        try:
+            async with engine.begin() as conn:
+                if self.backend == "postgresql":
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": SCHEMA_LOCK})
+                steps = await conn.run_sync(upgrade, progress)
+                if steps and self.backend == "sqlite":
+                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"a migration broke {len(broken)} foreign keys "
+                                           f"(first: {tuple(broken[0])}); nothing changed")
+        finally:
+            await engine.dispose()
+        for step in steps:
+            log.info("Database %s: %s", self.describe(), step.line())
+        return steps
+
+    async def create_schema(self) -> None:
+        """What every command does before it uses the database: :meth:`migrate`."""
+        await self.migrate()
+
+    async def revision(self) -> str | None:
+        """The migration the database is at (None: empty, or made before migrations)."""
+        from bot.store.migrations.apply import current_revision
+
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(current_revision)
+
+    def _migration_engine(self) -> AsyncEngine:
+        if self.backend == "sqlite":
+            return _sqlite_engine(self.url, echo=self._echo, timeout=MIGRATION_TIMEOUT,
+                                  migrating=True)
+        return create_async_engine(
+            self.url, echo=self._echo, poolclass=NullPool,
+            connect_args={"timeout": self.timeout, "command_timeout": MIGRATION_TIMEOUT},
+        )
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncConnection]:
