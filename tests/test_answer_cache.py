@@ -13,6 +13,8 @@ from bot.answer_cache import AnswerCache, RenderCache
 from bot.app import open_core
 from bot.messages import Reply
 from bot.render_text import render
+from bot.store import qa as store
+from bot.store.database import Database
 from bot.store.program_sync import load_program
 from tests.conftest import make_settings
 from tests.support import Conversation, ManualClock
@@ -147,3 +149,25 @@ def test_the_render_cache_renders_each_reply_object_once() -> None:
     assert cache(three) == "THREE" and rendered == ["one", "one", "two", "three"]
     cache(one)
     assert rendered[-1] == "one"
+
+
+async def test_threads_saved_by_another_process_end_the_epoch(chat: Conversation) -> None:
+    """A thread saved elsewhere (``workshop-bot qa setup``, another instance) bumps the
+    database's Q&A revision; once the bot has read it (its poll), no answer from before is
+    given again, though the bot's clock and the real second stand still."""
+    chat.core.router.answers = AnswerCache(real_seconds=lambda: 0.0)
+    first = await chat.reply("about compilergym", at=MORNING)
+    assert "Questions for the speakers" not in render(first)
+    assert await chat.reply("about compilergym") is first
+    item = chat.core.catalog.current.program.by_slug["compilergym"]
+    other = Database(chat.core.settings.database_url)  # the other process's connection
+    try:
+        await store.save_thread(other, item.id, "test", "C1", "T1", None,
+                                "https://chat.example/T1", chat.clock.now())
+    finally:
+        await other.dispose()
+    await chat.core.qa.poll_threads()
+    linked = await chat.reply("about compilergym")
+    assert linked is not first
+    assert render(linked).endswith("Questions for the speakers: https://chat.example/T1")
+    assert await chat.reply("about compilergym") is linked  # cached again, at the new revision
