@@ -37,6 +37,7 @@ from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
 from bot.settings import Settings, program_zone
 from bot.store.database import Database
+from bot.store.outage import reason
 from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.timezones import parse_timezone
 
@@ -54,15 +55,15 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
     # any format; ProgramError before any write
     loaded = read_program(settings.bot_program, program_zone(settings))
     clock = clock or build_clock(settings.bot_now, settings.bot_speed)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, timeout=settings.bot_db_timeout)
     try:
         try:
             await db.create_schema()
             report = await save_program(db, loaded.spec, clock.now())
             program = await load_program(db, loaded.spec.workshop.id)
         except (OSError, OperationalError, DBAPIError) as exc:
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise StartupError(f"cannot use the database {db.describe()}: {reason}") from None
+            raise StartupError(f"cannot use the database {db.describe()}: {reason(exc)}"
+                               ) from None
         log.info(
             "Program %r from %s: %d sessions, %d papers, %d people (%s); database %s",
             program.workshop.full_name, loaded.source, len(program.scheduled),
@@ -95,13 +96,12 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
     """
     loaded = read_program(settings.bot_program, program_zone(settings))
     clock = clock or build_clock(settings.bot_now, settings.bot_speed)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, timeout=settings.bot_db_timeout)
     try:
         await db.create_schema()
         return await save_program(db, loaded.spec, clock.now())
     except (OSError, OperationalError, DBAPIError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise StartupError(f"cannot use the database {db.describe()}: {reason}") from None
+        raise StartupError(f"cannot use the database {db.describe()}: {reason(exc)}") from None
     finally:
         await db.dispose()
 

@@ -136,6 +136,7 @@ async def test_a_database_of_the_previous_release_upgrades_without_losing_a_row(
         async with db.session() as session:
             workshop = (await session.exec(select(Workshop))).one()
             assert workshop.revision == 2  # the program reloaded once, as it was left
+            assert workshop.qa_revision == 0  # added by 0002, with its default
             texts = [q.text for q in (await session.exec(select(Question).order_by(
                 col(Question.id)))).all()]
             assert texts[0] == "How does it scale to 10⁶ nodes? “quotes” 'too'"
