@@ -4,7 +4,7 @@ A program is checked completely before anything is written, so a typo in one tal
 never leave half a program in the database. Every problem becomes one line that a
 person can act on, e.g.::
 
-    config/program.yaml: schedule[2] (id 'kraska-talk'): end: ends before it starts
+    program.yaml: schedule[2] (id 'kraska-talk'): end: ends before it starts
 
 The schema is strict (unknown keys are errors) because a misspelt optional key would
 otherwise be silently ignored. Programs read from a conference tool's export

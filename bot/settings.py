@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.bundled import program_path
 from bot.store.database import DEFAULT_TIMEOUT, DatabaseURLError, async_url
 from bot.timezones import TimezoneError, parse_timezone
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_PROGRAM = PROJECT_ROOT / "config" / "program.yaml"
+BUNDLED_PROGRAM = program_path()  # inside the package, so a plain install has it too
 DEFAULT_DATABASE_URL = "sqlite:///data/workshop-bot.db"
 SLACK_API_URL = "https://slack.com/api/"
 DISCORD_API_URL = "https://discord.com/api/v10"

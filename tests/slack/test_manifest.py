@@ -9,12 +9,12 @@ import logging
 import pytest
 import yaml
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import RunningBot
-from tests.support import wait_until
+from tests.support import ROOT, wait_until
 
-MANIFEST = PROJECT_ROOT / "config" / "slack-manifest.yaml"
+MANIFEST = ROOT / "config" / "slack-manifest.yaml"
 EVENTS = ["app_mention", "message.channels", "message.groups", "message.im",
           "reaction_added", "reaction_removed"]
 
