@@ -183,12 +183,12 @@ class Formatter:
         when = ""
         if card.when is not None:
             when = self.short_moment(card.when, reply, with_date=with_date) + " · "
-        where = f"{plain(card.room)} · " if card.room else ""
-        text = f"• {when}{where}**{plain(card.title)}**"
+        where = f"{plain(card.room, line_start=False)} · " if card.room else ""
+        text = f"• {when}{where}**{plain(card.title, line_start=False)}**"
         if card.people and not card.title.endswith("(title TBD)"):
-            text += f" — {plain(', '.join(card.people))}"
+            text += f" — {plain(', '.join(card.people), line_start=False)}"
         if card.note:
-            text += f" ({plain(card.note)})"
+            text += f" ({plain(card.note, line_start=False)})"
         return text
 
     def _list_lines(self, cards: tuple[Card, ...], reply: Reply) -> list[list[str]]:

@@ -31,9 +31,10 @@ sequences need the joiner.
 
 ``links=True`` is for the program's text and the bot's own (the program's URLs, the
 Q&A thread links the core adds to answers): URLs in it stay as Discord reads them, so
-they stay links, and ``:`` and ``/`` are left alone (an organizer's ``:tada:`` may be
-an emoji; "Europe/Berlin, 19:15" reads better without backslashes in a notification
-that shows the raw text). User text never gets it. ``AllowedMentions.none()`` on every send is
+they stay links (unless something escaped is glued to one: then it is text), and ``:``
+and ``/`` are left alone (an organizer's ``:tada:`` may be an emoji; "Europe/Berlin,
+19:15" reads better without backslashes where Discord shows the raw text, as some
+notifications do). User text never gets it. ``AllowedMentions.none()`` on every send is
 what guarantees nobody is pinged; escaping is what keeps the text from looking live.
 """
 
@@ -71,11 +72,16 @@ def escape(text: str, *, links: bool = False, line_start: bool = True) -> str:
         return _escaped(text, USER, line_start)
     if "://" not in text:
         return _escaped(text, PROGRAM, line_start)
-    parts: list[str] = []
-    done = 0
-    for url in URL.finditer(text):
-        parts += [_escaped(text[done:url.start()], PROGRAM, line_start and done == 0),
-                  url[0]]
-        done = url.end()
-    parts.append(_escaped(text[done:], PROGRAM, line_start and done == 0))
+    urls = list(URL.finditer(text))
+    ends = [0, *(url.end() for url in urls)]
+    starts = [*(url.start() for url in urls), len(text)]
+    between = [_escaped(text[end:start], PROGRAM, line_start and end == 0)
+               for end, start in zip(ends, starts, strict=True)]
+    parts = [between[0]]
+    for url, after in zip(urls, between[1:], strict=True):
+        # Discord reads the escaped text: a backslash put just after the link (before a
+        # "<"; after a last ")", before a "*") would become part of it. It is text then.
+        kept = URL.match(url[0] + after)
+        parts += [url[0] if kept and kept.end() == len(url[0]) else
+                  _escaped(url[0], USER, False), after]
     return "".join(parts)
