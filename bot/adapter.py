@@ -65,6 +65,7 @@ class QaPublisher(Protocol):
                           existing: ThreadRef | None) -> ThreadRef:
         """The item's thread in ``channel_id``: ``existing`` if it is still there, else a
         new one (a forum post, a thread on a starter message, a Slack parent message)."""
+        ...
 
     async def publish_question(self, thread: ThreadRef, question: QuestionView,
                                text: Reply, buttons: tuple[Button, ...]) -> str | None:

@@ -52,8 +52,9 @@ def _event(program: Program, item: Item, now: datetime, alarms: Iterable[int]) -
     event = icalendar.Event()
     event.add("uid", uid_of(program, item))
     event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", item.start.astimezone(zone))  # type: ignore[union-attr]
-    event.add("dtend", item.end.astimezone(zone))  # type: ignore[union-attr]
+    start, end = item.span
+    event.add("dtstart", start.astimezone(zone))
+    event.add("dtend", end.astimezone(zone))
     event.add("summary", item.display_title)
     where = item.room if item.room and (program.many_rooms or item.room != "main") else None
     if where or workshop.venue:
@@ -103,7 +104,7 @@ def program_calendar(program: Program, now: datetime,
     for item in sessions:
         calendar.add_component(_event(program, item, now, (alarms or {}).get(item.id, ())))
     if sessions:  # the zone's rules for the program's years, not for 1970 to 2038
-        first = sessions[0].start.date() - timedelta(days=366)  # type: ignore[union-attr]
-        last = max(i.end for i in sessions).date() + timedelta(days=366)  # type: ignore[type-var,union-attr]
+        first = sessions[0].span[0].date() - timedelta(days=366)
+        last = max(i.span[1] for i in sessions).date() + timedelta(days=366)
         calendar.add_missing_timezones(first_date=first, last_date=last)
     return calendar.to_ical()

@@ -42,6 +42,7 @@ STOPWORDS = frozenset(
 )
 
 EntryKind = Literal["person", "item"]
+ANYTHING: frozenset[EntryKind] = frozenset({"person", "item"})
 
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -210,7 +211,7 @@ class ProgramIndex:
         return scores
 
     def _resolve(
-        self, query: str, kinds: frozenset[EntryKind] = frozenset({"person", "item"})
+        self, query: str, kinds: frozenset[EntryKind] = ANYTHING
     ) -> Resolution:
         tokens = query_tokens(query)
         if not tokens:
@@ -250,7 +251,7 @@ class ProgramIndex:
         return tuple(self._labels[i] for _, score, i in found if score >= 60)
 
     def complete(
-        self, text: str, kinds: frozenset[EntryKind] = frozenset({"person", "item"}),
+        self, text: str, kinds: frozenset[EntryKind] = ANYTHING,
         limit: int = 25,
     ) -> list[str]:
         """Names and titles for autocomplete as someone types: prefixes first, then fuzzy."""
@@ -258,8 +259,8 @@ class ProgramIndex:
         labels = [(i, label) for i, label in enumerate(self._labels)
                   if self.entries[i].kind in kinds]
         if not wanted:
-            scheduled = [label for i, label in labels if self.entries[i].item is not None
-                         and self.entries[i].item.is_scheduled]  # type: ignore[union-attr]
+            scheduled = [label for i, label in labels
+                         if (item := self.entries[i].item) is not None and item.is_scheduled]
             rest = [label for _, label in labels if label not in scheduled]
             return (scheduled + rest)[:limit]
         scores: dict[int, float] = {}

@@ -97,8 +97,17 @@ class Item:
             return f"{self.kind_label} by {names} (title TBD)"
         return self.title
 
+    @property
+    def span(self) -> tuple[datetime, datetime]:
+        """Start and end of an item with a time slot: what code working on
+        :attr:`Program.scheduled` (only such items) reads, so both are typed as present."""
+        if self.start is None or self.end is None:
+            raise ValueError(f"{self.slug!r} has no time slot")
+        return self.start, self.end
+
     def is_on_at(self, instant: datetime) -> bool:
-        return self.is_scheduled and self.start <= instant < self.end  # type: ignore[operator]
+        return self.start is not None and self.end is not None and (
+            self.start <= instant < self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +185,10 @@ class Program:
             )
         )
         self.papers: tuple[Item, ...] = tuple(i for i in self.items if i.is_paper)
-        self._starts = [item.start for item in self.scheduled]
+        self._starts: list[datetime] = [item.span[0] for item in self.scheduled]
         # Nothing lasts longer than this, so what is on at an instant started at most this
         # long before it: "on_at" looks at those items only, not the whole program.
-        self._longest = max((i.end - i.start for i in self.scheduled),  # type: ignore[operator]
+        self._longest = max((end - start for start, end in (i.span for i in self.scheduled)),
                             default=timedelta(0))
         credits: dict[int, list[Credit]] = {p.id: [] for p in self.people}
         for person in self.organizers:
@@ -196,14 +205,14 @@ class Program:
         self.many_rooms = len(self.rooms) > 1
         zone = workshop.timezone
         # The conference day of everything with a time (a paper: its session's), by item.
-        self._days = {id(i): i.day or i.start.astimezone(zone).date()  # type: ignore[union-attr]
+        self._days = {id(i): i.day or i.span[0].astimezone(zone).date()
                       for i in self.items if i.is_scheduled}
         self._day_list = sorted({self._days[id(i)] for i in self.scheduled})
         self.day_ends: dict[date, datetime] = {}  # when each conference day's last item ends
         for item in self.scheduled:
-            day = self._days[id(item)]
-            if day not in self.day_ends or item.end > self.day_ends[day]:  # type: ignore[operator]
-                self.day_ends[day] = item.end  # type: ignore[assignment]
+            day, end = self._days[id(item)], item.span[1]
+            if day not in self.day_ends or end > self.day_ends[day]:
+                self.day_ends[day] = end
         # Reply cards by (id(item), detail, relative, mark_papers), with their item, made
         # once per program: a card is a pure function of its item, and answers list the
         # same items over and over (see bot.answers.context.Ask.card).
@@ -219,17 +228,17 @@ class Program:
 
     def on_at(self, instant: datetime) -> list[Item]:
         """Everything happening at ``instant`` (start inclusive, end exclusive)."""
-        upto = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
-        since = bisect.bisect_left(self._starts, instant - self._longest)  # type: ignore[arg-type]
+        upto = bisect.bisect_right(self._starts, instant)
+        since = bisect.bisect_left(self._starts, instant - self._longest)
         return [item for item in self.scheduled[since:upto] if item.is_on_at(instant)]
 
     def index_after(self, instant: datetime) -> int:
         """Where the items starting strictly after ``instant`` begin in ``scheduled``."""
-        return bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
+        return bisect.bisect_right(self._starts, instant)
 
     def next_after(self, instant: datetime) -> list[Item]:
         """The items that start soonest strictly after ``instant`` (several if parallel)."""
-        index = bisect.bisect_right(self._starts, instant)  # type: ignore[arg-type]
+        index = bisect.bisect_right(self._starts, instant)
         if index >= len(self.scheduled):
             return []
         first = self.scheduled[index].start
@@ -237,8 +246,8 @@ class Program:
 
     def last_before(self, instant: datetime) -> Item | None:
         """The item that most recently ended at or before ``instant``."""
-        ended = [i for i in self.scheduled if i.end is not None and i.end <= instant]
-        return max(ended, key=lambda i: i.end, default=None)  # type: ignore[arg-type,return-value]
+        ended = [i for i in self.scheduled if i.span[1] <= instant]
+        return max(ended, key=lambda i: i.span[1], default=None)
 
     def credits_of(self, person: Person) -> list[Credit]:
         return list(self._credits.get(person.id, ()))

@@ -142,8 +142,8 @@ def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
         kept = 0
         for index, card in enumerate(cards):
             size = len(card) + 1
-            if headings and headings[index] is not None:
-                size += len(day_heading(headings[index])) + 1  # type: ignore[arg-type]
+            if headings and (heading := headings[index]) is not None:
+                size += len(day_heading(heading)) + 1
             left = len(cards) - kept - 1
             if total + size + len(more_text(reply.more + left, reply.narrow)) + 1 > limit:
                 break

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.matching import Entry, ProgramIndex, Resolution
+from bot.matching import ANYTHING, Entry, EntryKind, ProgramIndex, Resolution
 from bot.messages import Card, Line, Moment, Quote, Reply
 from bot.program import Item, Program
 from bot.render_text import fit
@@ -43,7 +43,7 @@ class Ask:
         return card
 
     def _make_card(self, item: Item, detail: bool, relative: bool, mark_papers: bool) -> Card:
-        when = Moment(item.start, item.end, relative=relative) if item.is_scheduled else None  # type: ignore[arg-type]
+        when = Moment(*item.span, relative=relative) if item.is_scheduled else None
         note = None
         if item.is_paper and when is None and (detail or mark_papers):
             note = "paper, no time slot on the program" if detail else "paper"
@@ -64,11 +64,10 @@ class Ask:
             day=self.program.day_of(item) if item.is_scheduled else None,
         )
 
-    def one(self, query: str, kinds: frozenset[str] = frozenset({"person", "item"})
-            ) -> Entry | Reply:
+    def one(self, query: str, kinds: frozenset[EntryKind] = ANYTHING) -> Entry | Reply:
         """The one talk, paper or person ``query`` names; else the reply that says there
         is none ("Nothing matches …", with suggestions) or several ("Several things …")."""
-        resolution = self.index.resolve(query, kinds)  # type: ignore[arg-type]
+        resolution = self.index.resolve(query, kinds)
         if not resolution.found:
             return self.not_found(query, resolution)
         entry = resolution.unique

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from bot.answers.context import Ask, describe_roles
-from bot.matching import Resolution
+from bot.matching import ANYTHING, EntryKind, Resolution
 from bot.messages import Card, Line, Quote, Reply
 from bot.program import Item, Person, examples
 
-PEOPLE = frozenset({"person"})
+PEOPLE: frozenset[EntryKind] = frozenset({"person"})
 SHOWN = 60  # search results made into lines; a message has room for a few dozen
-ANYTHING = frozenset({"person", "item"})
+
 
 
 def _need(ask: Ask, example: str) -> Reply:
     return ask.reply((f"Which talk, paper or person? For example: “{example}”.",), kind="help")
 
 
-def _resolve(ask: Ask, query: str, kinds: frozenset[str] = ANYTHING) -> Resolution:
-    return ask.index.resolve(query, kinds)  # type: ignore[arg-type]
+def _resolve(ask: Ask, query: str, kinds: frozenset[EntryKind] = ANYTHING) -> Resolution:
+    return ask.index.resolve(query, kinds)
 
 
 def when(ask: Ask, query: str) -> Reply:
@@ -89,7 +89,7 @@ def _person_summary(ask: Ask, who: Person) -> Reply:
     if any(c.kind == "organizer" for c in credits):
         lines.append((f"Organizer of {program.workshop.full_name}.",))
     items = [c.item for c in credits if c.item is not None]
-    sessions = sorted((i for i in items if i.is_scheduled), key=lambda i: i.start)  # type: ignore[arg-type,return-value]
+    sessions = sorted((i for i in items if i.is_scheduled), key=lambda i: i.span[0])
     papers = [i for i in items if not i.is_scheduled]
     cards: list[Card] = [ask.card(i, detail=False) for i in sessions + papers]
     if not cards and len(lines) == 1:
@@ -124,7 +124,7 @@ def search(ask: Ask, words: str) -> Reply:
         return _need(ask, "search quantization")
     matches = ask.index.search(words, limit=None)
     if not matches:
-        return ask.not_found(words, Resolution(words, (), ask.index.suggest(words, ANYTHING)))  # type: ignore[arg-type]
+        return ask.not_found(words, Resolution(words, (), ask.index.suggest(words, ANYTHING)))
     items = [m.entry.item for m in matches if m.entry.item is not None]
     noun = "result" if len(items) == 1 else "results"
     shown = items[:SHOWN]  # no message holds more; the rest are counted

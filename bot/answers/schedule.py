@@ -72,7 +72,7 @@ def on_now(ask: Ask, arg: str = "") -> Reply:
     after: list[Line] = []
     if upcoming:
         after.append(("Next: ", upcoming[0].display_title, " at ",
-                      Moment(upcoming[0].start, relative=True), "."))  # type: ignore[arg-type]
+                      Moment(upcoming[0].span[0], relative=True), "."))
     if current:
         narrow = f"Say “what's on now in {current[0].room}” for one room." \
             if _listed(ask, current) else ""
@@ -200,7 +200,7 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     elif words and (program.many_rooms or program.tracks):
         lines.append(("No room or track matches ", Quote(words), "; " + _places_text(program)
                       + ".",))
-    local_days = sorted({i.start.astimezone(ask.zone).date() for i in items})  # type: ignore[union-attr]
+    local_days = sorted({i.span[0].astimezone(ask.zone).date() for i in items})
     when = timefmt.long_date(local_days[0]) if local_days else timefmt.long_date(days[0])
     if len(local_days) > 1:
         when += f" to {timefmt.long_date(local_days[-1])}"
@@ -355,7 +355,8 @@ def _gap_reply(ask: Ask, at: datetime) -> Reply:
     after = ask.program.next_after(at)
     lines: list[Line] = [("Nothing is on at ", Moment(at), ".")]
     if before is not None:
-        lines.append(("Before: ", before.display_title, ", ended ", Moment(before.end), "."))  # type: ignore[arg-type]
+        lines.append(("Before: ", before.display_title, ", ended ", Moment(before.span[1]), "."))
     if after:
-        lines.append(("After: ", after[0].display_title, " at ", Moment(after[0].start), "."))  # type: ignore[arg-type]
+        lines.append(("After: ", after[0].display_title, " at ", Moment(after[0].span[0]),
+                      "."))
     return ask.reply(*lines)

@@ -317,15 +317,16 @@ class ReminderService:
                         notices.announcement(self._ask(program, None), item, offset),
                         "announcements", buttons)
             elif kind in (SPEAKER, DIGEST):
-                accounts = {p.name if rehearsal else p.account(platform): p for p in item.people}
-                accounts.pop(None, None)  # type: ignore[arg-type]
+                # a rehearsal DMs the console by name; live, only speakers with an account
+                accounts = {account: p for p in item.people
+                            if (account := p.name if rehearsal else p.account(platform))}
                 if kind == SPEAKER:
                     questions = await self._questions(item, offset)
                 else:
                     questions = await self.unanswered(item) if self.unanswered else []
                     if not questions:
                         continue  # no digest when every question was answered
-                zones = await self._zones(platform, [a for a in accounts if a])
+                zones = await self._zones(platform, list(accounts))
                 for account, person in accounts.items():
                     ask = self._ask(program, zones.get(account))
                     reply = (notices.speaker_reminder(ask, item, questions) if kind == SPEAKER

@@ -9,17 +9,20 @@ a conditional UPDATE, so again only one process wins it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, update
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from bot.store.database import Database
 from bot.store.tables import Delivery
+from bot.store.types import table_of
 
 CLAIMED, SENT, FAILED, DROPPED = "claimed", "sent", "failed", "dropped"
 BATCH = 500  # rows per INSERT: keeps statements well under SQLite's variable limit
@@ -39,7 +42,8 @@ class Entry:
     revision: int | None = None
 
 
-def _insert(db: Database):  # type: ignore[no-untyped-def]
+def _insert(db: Database) -> Callable[[type[Delivery]], PgInsert | SqliteInsert]:
+    """The backend's INSERT, for its ON CONFLICT clause (both dialects spell it alike)."""
     return pg_insert if db.backend == "postgresql" else sqlite_insert
 
 
@@ -47,7 +51,7 @@ async def _insert_new(
     db: Database, entries: Sequence[Entry], status: str, owner: str | None, at: datetime
 ) -> set[str]:
     won: set[str] = set()
-    async with db.session() as session:
+    async with db.writing() as connection:
         for start in range(0, len(entries), BATCH):
             rows = [
                 {"key": e.key, "kind": e.kind, "item_id": e.item_id, "platform": e.platform,
@@ -59,9 +63,8 @@ async def _insert_new(
             ]
             statement = (_insert(db)(Delivery).values(rows)
                          .on_conflict_do_nothing(index_elements=["key"])
-                         .returning(Delivery.key))  # type: ignore[attr-defined]
-            won.update((await session.exec(statement)).scalars())  # type: ignore[call-overload]
-        await session.commit()
+                         .returning(col(Delivery.key)))
+            won.update((await connection.execute(statement)).scalars())
     return won
 
 
@@ -81,7 +84,7 @@ async def finish_many(
     """Record several outcomes (key, sent, ref, error) in one executemany statement."""
     if not results:
         return
-    table = Delivery.__table__  # type: ignore[attr-defined]
+    table = table_of(Delivery)
     statement = (
         update(table).where(table.c.key == bindparam("b_key"))
         .values(status=bindparam("b_status"), done_at=now, message_ref=bindparam("b_ref"),
@@ -108,14 +111,13 @@ async def take_over(
     db: Database, key: str, owner: str, now: datetime, older_than: datetime
 ) -> bool:
     """Move a stale claim to ``owner``; True for exactly one of several contenders."""
-    async with db.session() as session:
-        result = await session.exec(  # type: ignore[call-overload]
+    async with db.writing() as connection:
+        result = await connection.execute(
             update(Delivery)
             .where(and_(col(Delivery.key) == key, col(Delivery.status) == CLAIMED,
                         col(Delivery.claimed_at) < older_than))
             .values(claimed_by=owner, claimed_at=now)
         )
-        await session.commit()
         return bool(result.rowcount)
 
 

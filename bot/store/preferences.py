@@ -30,9 +30,8 @@ async def set_timezone(
         index_elements=["platform", "user_id"],
         set_={"timezone": zone, "updated_at": now},
     )
-    async with db.session() as session:
-        await session.exec(statement)  # type: ignore[call-overload]
-        await session.commit()
+    async with db.writing() as connection:
+        await connection.execute(statement)
 
 
 

@@ -22,6 +22,7 @@ from bot import program as model
 from bot.program_file import ProgramSpec
 from bot.store.database import Database
 from bot.store.tables import Item, Person, ProgramChange, Role, Workshop
+from bot.store.types import table_of
 from bot.timezones import parse_timezone
 
 
@@ -207,12 +208,13 @@ async def _insert_many(session: AsyncSession, table: type[SQLModel], rows: list[
     program adds thousands of rows, which one ORM insert each would take seconds for."""
     if not rows:
         return {}
-    columns = table.__table__.c  # type: ignore[attr-defined]
+    core_table = table_of(table)
+    columns = core_table.c
     connection = await session.connection()
     result = await connection.execute(
-        insert(table.__table__).returning(  # type: ignore[attr-defined]
-            columns.id, columns[key], sort_by_parameter_order=True), rows)
-    return {row[1]: row[0] for row in result}
+        insert(core_table).returning(columns.id, columns[key], sort_by_parameter_order=True),
+        rows)
+    return {str(row[1]): int(row[0]) for row in result}
 
 
 async def _sync_items(
@@ -336,7 +338,7 @@ async def _sync_roles(
     await session.flush()
     if new:
         connection = await session.connection()
-        await connection.execute(insert(Role.__table__), new)  # type: ignore[attr-defined]
+        await connection.execute(insert(table_of(Role)), new)
 
 
 async def _drop_orphans(
@@ -351,7 +353,7 @@ async def _drop_orphans(
             report.other_changes += 1
 
 
-def _id(row: Person | Item) -> int:
+def _id(row: Person | Item | Workshop) -> int:
     assert row.id is not None
     return row.id
 

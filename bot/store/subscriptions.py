@@ -25,11 +25,10 @@ async def subscribe(
                 created_at=now)
         .on_conflict_do_nothing(index_elements=["item_id", "platform", "user_id",
                                                 "offset_minutes"])
-        .returning(Subscription.id)  # type: ignore[attr-defined]
+        .returning(col(Subscription.id))
     )
-    async with db.session() as session:
-        created = (await session.exec(statement)).first()  # type: ignore[call-overload]
-        await session.commit()
+    async with db.writing() as connection:
+        created = (await connection.execute(statement)).first()
     return created is not None
 
 
@@ -40,9 +39,8 @@ async def unsubscribe(db: Database, platform: str, user_id: str, item_id: int | 
     )
     if item_id is not None:
         statement = statement.where(col(Subscription.item_id) == item_id)
-    async with db.session() as session:
-        result = await session.exec(statement)  # type: ignore[call-overload]
-        await session.commit()
+    async with db.writing() as connection:
+        result = await connection.execute(statement)
     return int(result.rowcount or 0)
 
 
@@ -106,6 +104,5 @@ async def remember_direct_channel(
         platform=platform, user_id=user_id, channel_id=channel_id
     ).on_conflict_do_update(index_elements=["platform", "user_id"],
                             set_={"channel_id": channel_id})
-    async with db.session() as session:
-        await session.exec(statement)  # type: ignore[call-overload]
-        await session.commit()
+    async with db.writing() as connection:
+        await connection.execute(statement)
