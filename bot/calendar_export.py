@@ -100,7 +100,7 @@ def program_calendar(program: Program, now: datetime,
     calendar.add("x-wr-timezone", workshop.timezone.key)
     chosen = program.scheduled if items is None else items
     sessions = sorted((i for i in chosen if i.is_scheduled),
-                      key=lambda i: (i.start, i.slug))  # type: ignore[arg-type,return-value]
+                      key=lambda i: (i.span[0], i.slug))
     for item in sessions:
         calendar.add_component(_event(program, item, now, (alarms or {}).get(item.id, ())))
     if sessions:  # the zone's rules for the program's years, not for 1970 to 2038

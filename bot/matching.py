@@ -155,7 +155,7 @@ class ProgramIndex:
         self._choices: dict[frozenset[EntryKind], dict[int, str]] = {}  # labels by kinds
         self._titles = [set(normalize(e.item.title).split()) if e.item is not None else set()
                         for e in self.entries]
-        self.resolve = functools.lru_cache(maxsize=4096)(self._resolve)  # type: ignore[method-assign]
+        self.resolve = functools.lru_cache(maxsize=4096)(self._resolve)
         # What one query word matches is the same in every question that has it ("talk",
         # a speaker's name), and looking it up is most of an answer's cost on a big
         # program: kept per word, for as long as this index (this program) lives.

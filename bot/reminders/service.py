@@ -139,7 +139,7 @@ class ReminderService:
         by_id = {item.id: item for item in program.scheduled}
         rows = await subs.of_user(self.db, user.platform, user.id)
         found = [(by_id[r.item_id], r.offset_minutes) for r in rows if r.item_id in by_id]
-        return sorted(found, key=lambda pair: (pair[0].start, -pair[1]))  # type: ignore[arg-type,return-value]
+        return sorted(found, key=lambda pair: (pair[0].span[0], -pair[1]))
 
     async def _subscriptions_changed(self) -> None:
         if self.on_subscriptions_changed is not None:
