@@ -18,7 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -37,7 +37,7 @@ from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
 from bot.settings import Settings, program_zone
 from bot.store.database import Database
-from bot.store.outage import reason
+from bot.store.outage import is_database_down, reason
 from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.timezones import parse_timezone
 
@@ -172,7 +172,7 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
     watcher = ProgramWatcher(core, scheduler, core.settings.bot_program, core.program_files)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    background: set[asyncio.Task[object]] = set()
+    background: set[asyncio.Task[Any]] = set()
 
     def reload_on_signal() -> None:
         task = asyncio.create_task(watcher.reload_file(), name="reload")
@@ -184,16 +184,16 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
     tasks = {asyncio.create_task(a.run(), name=f"adapter:{a.name}"): a for a in adapters}
     for adapter in adapters:
         log.info("%s adapter starting", adapter.name)
-    stopper = asyncio.create_task(stop.wait(), name="stop-signal")
+    stopper = asyncio.create_task(_wait(stop), name="stop-signal")
     failures = 0
     pending = set(tasks)
     _settle_heap()
     try:
         await scheduler.start()
-        await core.reminders.process_changes(since=core.clock.now() - NOTICE_WINDOW)
-        reconcile = asyncio.create_task(core.qa.reconcile_votes(), name="qa-reconcile")
-        background.add(reconcile)  # type: ignore[arg-type]
-        reconcile.add_done_callback(background.discard)  # type: ignore[arg-type]
+        await core.reminders.announce_pending_changes(since=core.clock.now() - NOTICE_WINDOW)
+        reconcile = asyncio.create_task(_reconcile_votes(core), name="qa-reconcile")
+        background.add(reconcile)
+        reconcile.add_done_callback(background.discard)
         scheduler.scheduler.add_job(
             watcher.poll, "interval", seconds=core.settings.bot_reload_poll,
             id="maintenance:program", replace_existing=True,
@@ -203,11 +203,12 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
             id="maintenance:qa-threads", replace_existing=True,
         )
         while pending:
-            done, _ = await asyncio.wait(pending | {stopper}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait([*pending, stopper],
+                                         return_when=asyncio.FIRST_COMPLETED)
             if stopper in done:
                 log.info("Stopping on signal")
                 break
-            for task in done:
+            for task in pending & done:
                 pending.discard(task)
                 name = tasks[task].name
                 if task.cancelled():
@@ -228,6 +229,29 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
         _listen_for_signals(loop, dict.fromkeys(handlers))
         gc.unfreeze()  # what start-up built may be garbage now (a test serving again)
     return 1 if failures == len(adapters) else 0
+
+
+async def _wait(event: asyncio.Event) -> None:
+    """``event.wait()`` as a coroutine of None, so its task sits with the adapters'."""
+    await event.wait()
+
+
+async def _reconcile_votes(core: Core, retry_every: float = 10.0) -> None:
+    """Votes cast while the bot was away, counted once the database lets us (start-up may
+    meet an outage: then this waits for the database instead of failing in the dark)."""
+    told = False
+    while True:
+        try:
+            await core.qa.reconcile_votes()
+            return
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            if not told:
+                log.info("Votes cast while the bot was away are counted once the database "
+                         "answers")
+                told = True
+            await asyncio.sleep(retry_every)
 
 
 def _settle_heap() -> None:
