@@ -61,7 +61,7 @@ class SlackDelivery:
             channel = message.target
             if message.direct:
                 opened = await self.client.conversations_open(users=message.target)
-                channel = opened["channel"]["id"]
+                channel = events.opened_channel(opened)
             history = await self.client.conversations_history(
                 channel=channel, include_all_metadata=True, limit=HISTORY_PAGE,
             )

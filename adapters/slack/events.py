@@ -15,9 +15,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import IncomingMessage, UserRef
+
+if TYPE_CHECKING:
+    from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 PLATFORM = "slack"
 PUBLIC_WORD = "public"
@@ -223,3 +226,10 @@ def tagged(messages: Iterable[Mapping[str, Any]], event_type: str, field: str, v
         if (metadata.get("event_type") == event_type
                 and (metadata.get("event_payload") or {}).get(field) == value):
             yield message
+
+
+def opened_channel(opened: AsyncSlackResponse) -> str:
+    """The id of the conversation ``conversations.open`` answered with ("" if none: the
+    next call then fails with Slack's own error, reported as any other)."""
+    channel = opened.get("channel") or {}
+    return str(channel.get("id") or "")
