@@ -37,6 +37,7 @@ from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
 from bot.settings import Settings, program_zone
 from bot.store.database import Database
+from bot.store.migrations import NewerDatabaseError
 from bot.store.outage import is_database_down, reason
 from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.timezones import parse_timezone
@@ -64,6 +65,8 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
         except (OSError, OperationalError, DBAPIError) as exc:
             raise StartupError(f"cannot use the database {db.describe()}: {reason(exc)}"
                                ) from None
+        except NewerDatabaseError as exc:
+            raise StartupError(f"cannot use the database {db.describe()}: {exc}") from None
         log.info(
             "Program %r from %s: %d sessions, %d papers, %d people (%s); database %s",
             program.workshop.full_name, loaded.source, len(program.scheduled),
@@ -102,6 +105,8 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
         return await save_program(db, loaded.spec, clock.now())
     except (OSError, OperationalError, DBAPIError) as exc:
         raise StartupError(f"cannot use the database {db.describe()}: {reason(exc)}") from None
+    except NewerDatabaseError as exc:
+        raise StartupError(f"cannot use the database {db.describe()}: {exc}") from None
     finally:
         await db.dispose()
 

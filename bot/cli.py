@@ -39,6 +39,7 @@ from bot.settings import (
     program_zone,
 )
 from bot.store.database import Database, async_url
+from bot.store.migrations import NewerDatabaseError
 from bot.store.outage import DATABASE_DOWN, reason
 from bot.timezones import TimezoneError, parse_timezone
 
@@ -334,6 +335,8 @@ async def _migrate(args: argparse.Namespace) -> int:
         if isinstance(exc, TimeoutError) and not str(exc):  # a stalled server says nothing
             why = f"no answer within {settings.bot_db_timeout:g} s (BOT_DB_TIMEOUT)"
         raise UsageError(f"cannot use the database {where}: {why}") from None
+    except NewerDatabaseError as exc:
+        raise UsageError(f"cannot use the database {where}: {exc}") from None
     state = "now at" if steps else "already up to date at"
     print(f"{where}: {state} revision {revision}")
     return EXIT_OK

@@ -32,14 +32,13 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel, col, select
 
 from bot.store.database import Database, async_url
-from bot.store.migrations import apply, baseline
+from bot.store.migrations import HEAD, NewerDatabaseError, apply, baseline
 from bot.store.tables import Question, Workshop
 from tests.conftest import BACKENDS, _pg_execute
 from tests.support import ROOT
 
 LEGACY_SQLITE = ROOT / "tests" / "data" / "legacy-882da0f.sqlite3"
 LEGACY_POSTGRES = ROOT / "tests" / "data" / "legacy-882da0f.postgresql.sql"
-HEAD = apply.head_revision()
 REVISIONS = [s.revision for s in reversed(list(
     ScriptDirectory.from_config(apply.alembic_config()).walk_revisions()))]
 
@@ -104,6 +103,10 @@ def _differences(conn: Connection, metadata: sa.MetaData = SQLModel.metadata) ->
     context = MigrationContext.configure(conn, opts={"compare_type": True,
                                                      "compare_server_default": True})
     return compare_metadata(context, metadata)
+
+
+def _revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
 
 
 def _tables(conn: Connection) -> set[str]:
@@ -198,7 +201,7 @@ def test_the_migrations_are_one_line_of_history() -> None:
     """One head, each revision after the one before: two migrations written on parallel
     branches must be put in order (or merged) before release."""
     scripts = ScriptDirectory.from_config(apply.alembic_config())
-    assert scripts.get_heads() == [HEAD]
+    assert scripts.get_heads() == [HEAD]  # bot.store.migrations.HEAD names the newest
     assert REVISIONS[0] == baseline.REVISION
     for earlier, later in itertools.pairwise(REVISIONS):
         assert scripts.get_revision(later).down_revision == earlier
@@ -264,8 +267,12 @@ CLEAN = {k: v for k, v in os.environ.items()
 
 
 def _migrate(url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return _workshop_bot(url, cwd, "migrate", *args)
+
+
+def _workshop_bot(url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "migrate", *args], cwd=cwd,
+        [sys.executable, "-m", "bot", *args], cwd=cwd,
         env={**CLEAN, "DATABASE_URL": url}, input="", capture_output=True, text=True,
         timeout=120, check=False,
     )
@@ -300,16 +307,59 @@ def test_migrate_creates_a_new_database(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "new.db").is_file()
 
 
-@pytest.mark.parametrize("url", [
-    "postgresql://nobody@127.0.0.1:1/nothing",  # nothing listens on port 1
-    "sqlite:////proc/no/such/dir/bot.db",
-])
-def test_migrate_without_a_database_is_one_line_and_exit_2(tmp_path: Path, url: str) -> None:
-    done = _migrate(url, tmp_path)
+def test_migrate_without_a_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _migrate("postgresql://nobody@127.0.0.1:1/nothing", tmp_path)  # nothing listens
     assert done.returncode == 2, done.stderr
     assert done.stdout == ""
-    assert done.stderr.startswith("workshop-bot: cannot use the database ")
+    assert done.stderr.startswith("workshop-bot: cannot use the database "
+                                  "postgresql+asyncpg://nobody@127.0.0.1:1/nothing: ")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+async def test_a_database_a_newer_release_upgraded_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """Rolled back to an older release after an upgrade: this version cannot know what the
+    tables mean now, so it touches nothing and says so, in one line, for every command."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    db = Database(url)
+    await db.migrate()
+    await db.dispose()
+    await _on(url, lambda conn: conn.execute(sa.text(
+        "UPDATE alembic_version SET version_num = '9999'")))
+    before = await _on(url, _rows)
+
+    db = Database(url)
+    try:
+        with pytest.raises(NewerDatabaseError, match="at revision 9999, "):
+            await db.migrate()
+    finally:
+        await db.dispose()
+    message = (f"workshop-bot: cannot use the database sqlite+aiosqlite:///{tmp_path}/bot.db: "
+               f"{NewerDatabaseError('9999')}\n")
+    for args, status in ((["migrate"], 2), (["ask", "what's next?"], 1)):
+        done = _workshop_bot(url, tmp_path, *args)
+        assert (done.returncode, done.stdout, done.stderr) == (status, "", message)
+    assert await _on(url, _rows) == before
+    assert await _on(url, _revision) == "9999"
+
+
+def test_a_start_on_an_up_to_date_database_loads_no_alembic(tmp_path: Path) -> None:
+    """The usual start reads the revision and goes on: Alembic (a few hundred ms to
+    import) is only loaded when there is something to do."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    assert _migrate(url, tmp_path).returncode == 0
+    script = ("import asyncio, sys\n"
+              "from bot.store.database import Database\n"
+              "async def main():\n"
+              f"    db = Database({url!r})\n"
+              "    print(await db.migrate())\n"
+              "    await db.dispose()\n"
+              "asyncio.run(main())\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=CLEAN,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (0, "[]\n[]\n"), done.stderr
 
 
 def test_migrate_help_says_what_it_does(tmp_path: Path) -> None:

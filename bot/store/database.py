@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -27,6 +27,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import bot.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.store.migrations import HEAD
 
 if TYPE_CHECKING:
     from bot.store.migrations.apply import Step
@@ -37,6 +38,7 @@ ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg
 SCHEMA_LOCK = 0x5742_5343  # "WBSC": the advisory lock that serialises migrations
 DEFAULT_TIMEOUT = 5.0  # seconds a query may take (BOT_DB_TIMEOUT)
 MIGRATION_TIMEOUT = 120.0  # seconds a migration statement, or the wait for another's, may take
+VERSION_TABLE = "alembic_version"  # where Alembic keeps the revision a database is at
 
 
 class DatabaseURLError(ValueError):
@@ -106,6 +108,13 @@ def _sqlite_engine(url: URL, *, echo: bool, timeout: float, migrating: bool) -> 
     return engine
 
 
+def _revision(conn: Connection) -> str | None:
+    """What Alembic's MigrationContext.get_current_revision reads, without loading it."""
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
 class Database:
     """Owns the engine; ``session()`` hands out short-lived sessions.
 
@@ -158,6 +167,8 @@ class Database:
         answers get (MIGRATION_TIMEOUT): it may copy a table, or wait for another
         process's migration.
         """
+        if await self.revision() == HEAD:  # the usual start: nothing to do
+            return []
         from bot.store.migrations.apply import upgrade  # Alembic: only when migrating
 
         engine = self._migration_engine()
@@ -184,10 +195,8 @@ class Database:
 
     async def revision(self) -> str | None:
         """The migration the database is at (None: empty, or made before migrations)."""
-        from bot.store.migrations.apply import current_revision
-
         async with self.engine.connect() as conn:
-            return await conn.run_sync(current_revision)
+            return await conn.run_sync(_revision)
 
     def _migration_engine(self) -> AsyncEngine:
         if self.backend == "sqlite":

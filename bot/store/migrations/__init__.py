@@ -11,3 +11,22 @@ migrations agree)::
     .venv/bin/workshop-bot migrate
     .venv/bin/alembic revision --autogenerate --rev-id 0003 -m "what changes"
 """
+
+from __future__ import annotations
+
+# The newest migration in versions/. Written here so that the usual start, on a database
+# already there, is one query and no Alembic to load (Database.migrate); the tests hold
+# it to the scripts' head, so a new migration without it fails there.
+HEAD = "0002"
+
+
+class NewerDatabaseError(Exception):
+    """The database is at a revision this version does not know: a newer release has
+    upgraded it, and this one cannot tell what its tables now mean."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(
+            f"it is at revision {revision}, which this version of the bot does not know "
+            f"(its newest is {HEAD}): a newer release upgraded it; run that one, or restore "
+            "a backup from before the upgrade")
+        self.revision = revision

@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from bot.store.migrations import baseline
+from bot.store.migrations import NewerDatabaseError, baseline
 
 SCRIPTS = Path(__file__).resolve().parent
 
@@ -81,6 +81,10 @@ def upgrade(conn: Connection, progress: Callable[[Step], None] | None = None) ->
         record(Step(info.up_revision_id or "?", doc.strip()))
 
     config = alembic_config(conn, applied)
+    current = current_revision(conn)
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is not None and current not in known:
+        raise NewerDatabaseError(current)
     if baseline.is_legacy(conn):
         added = baseline.adopt(conn)
         command.stamp(config, baseline.REVISION)
