@@ -6,10 +6,14 @@ person can act on, e.g.::
 
     program.yaml: schedule[2] (id 'kraska-talk'): end: ends before it starts
 
-The schema is strict (unknown keys are errors) because a misspelt optional key would
-otherwise be silently ignored. Programs read from a conference tool's export
-(``bot.importers``) are turned into the same shape and validated by the same rules;
-their problems name the export's file and event instead of a position in our YAML.
+The schema is strict (unknown keys are errors, and so is a key written twice) because a
+misspelt optional key, or the first of two, would otherwise be silently ignored. The
+YAML is read within bounds (:mod:`bot.bounded_documents`: size, depth, aliases), every
+value an error quotes is cut short (:func:`bot.error_values.shown`), and every time and
+day must fall in the years the bot keeps time in (:mod:`bot.instant_range`). Programs
+read from a conference tool's export (``bot.importers``) are turned into the same shape
+and validated by the same rules; their problems name the export's file and event
+instead of a position in our YAML.
 """
 
 from __future__ import annotations
@@ -31,16 +35,24 @@ from pydantic import (
     model_validator,
 )
 
+from bot.bounded_documents import DocumentError, load_yaml
+from bot.error_values import clipped, shown
+from bot.instant_range import check_day, check_instant
 from bot.timezones import TimezoneError, parse_timezone
 
+MAX_PROBLEMS = 20  # lines of one error: a screenful, then how many more
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 SessionKind = Literal["talk", "keynote", "remarks", "break", "panel", "poster", "social", "other"]
 
 
 class ProgramError(Exception):
-    """A program file that cannot be used; ``lines`` holds one message per problem."""
+    """A program file that cannot be used; ``lines`` holds one message per problem, the
+    first MAX_PROBLEMS of them and then how many more (a calendar of 50,000 broken
+    events is not 50,000 lines)."""
 
     def __init__(self, lines: list[str]) -> None:
+        if len(lines) > MAX_PROBLEMS:
+            lines = [*lines[:MAX_PROBLEMS], f"… and {len(lines) - MAX_PROBLEMS:,} more problems"]
         super().__init__("\n".join(lines))
         self.lines = lines
 
@@ -48,7 +60,8 @@ class ProgramError(Exception):
 def _slug(value: str) -> str:
     if not SLUG_RE.match(value):
         raise ValueError(
-            f"{value!r} is not a valid id (lowercase letters, digits and '-', e.g. 'compilergym')"
+            f"{shown(value)} is not a valid id (lowercase letters, digits and '-', e.g. "
+            "'compilergym')"
         )
     return value
 
@@ -65,7 +78,7 @@ def _distinct(names: list[str]) -> list[str]:
     seen: set[str] = set()
     for name in names:
         if name.casefold() in seen:
-            raise ValueError(f"{name!r} is listed twice")
+            raise ValueError(f"{shown(name)} is listed twice")
         seen.add(name.casefold())
     return names
 
@@ -75,13 +88,14 @@ def _aware(value: datetime) -> datetime:
         raise ValueError(
             f"{value.isoformat()} has no UTC offset; write it like 2021-12-13T09:00:00-08:00"
         )
-    return value
+    return check_instant(value)
 
 
 Slug = Annotated[StrictStr, AfterValidator(_slug)]
 Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 Zone = Annotated[StrictStr, AfterValidator(_zone)]
 Instant = Annotated[datetime, AfterValidator(_aware)]
+Day = Annotated[date, AfterValidator(check_day)]
 Names = Annotated[list[Name], AfterValidator(_distinct)]
 
 
@@ -93,8 +107,8 @@ class WorkshopSpec(_Strict):
     id: Slug
     name: Name
     venue: StrictStr | None = None
-    date: date
-    end_date: date | None = None
+    date: Day
+    end_date: Day | None = None
     timezone: Zone
     url: StrictStr | None = None
     summary: StrictStr | None = None
@@ -176,7 +190,7 @@ class SessionSpec(_Strict):
     track: Name | None = None
     # The conference day it belongs to, when that is not its start's date: a session at
     # 01:00 after a long first evening still belongs to day 1.
-    day: date | None = None
+    day: Day | None = None
     speakers: Names = Field(default_factory=list)
     summary: StrictStr | None = None
     keywords: list[Name] = Field(default_factory=list)
@@ -228,17 +242,24 @@ Describe = Callable[[str, int], str | None]
 merged program (by section and index), or None for an entry of our own YAML."""
 
 
-def read_yaml(text: str, label: str) -> dict[str, Any]:
-    """The YAML mapping in ``text``, or a :class:`ProgramError` that says why there is none."""
+def yaml_value(text: str, label: str) -> Any:
+    """The value of the YAML in ``text``, read within bounds, or a :class:`ProgramError`
+    that says where and why it cannot be read."""
     try:
-        raw = yaml.safe_load(text)
-    except RecursionError:
-        raise ProgramError([f"{label}: nests too deeply to be a program"]) from None
+        return load_yaml(text)
+    except DocumentError as exc:
+        raise ProgramError([f"{label}: {exc.where()}{exc.problem}"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ProgramError([f"{label}: {where}not valid YAML ({problem})"]) from None
+        raise ProgramError([f"{label}: {where}not valid YAML ({clipped(problem, 120)})"]
+                           ) from None
+
+
+def read_yaml(text: str, label: str) -> dict[str, Any]:
+    """The YAML mapping in ``text``, or a :class:`ProgramError` that says why there is none."""
+    raw = yaml_value(text, label)
     if not isinstance(raw, dict):
         raise ProgramError(
             [f"{label}: the file must be a mapping with 'workshop', 'schedule' and 'papers'"]
@@ -271,7 +292,7 @@ def _where(
     """Split a pydantic location into "file: item" and the field path."""
     if len(loc) >= 2 and loc[0] in ("schedule", "papers", "people") and isinstance(loc[1], int):
         section, index = loc[0], loc[1]
-        field = ".".join(str(p) for p in loc[2:]) or "(entry)"
+        field = _field(loc[2:]) or "(entry)"
         origin = describe(section, index) if describe else None
         if origin is not None:
             return origin, field
@@ -281,17 +302,44 @@ def _where(
         if isinstance(entry, dict):
             ident = entry.get("id") if section != "people" else entry.get("name")
         item = f"{section}[{index}]" + (f" ({'name' if section == 'people' else 'id'} "
-                                        f"{ident!r})" if isinstance(ident, str) else "")
+                                        f"{shown(ident)})" if isinstance(ident, str) else "")
         return f"{label}: {item}", field
-    field = ".".join(str(p) for p in loc) or "(top level)"
+    field = _field(loc) or "(top level)"
     return label, field
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+
+
+def _field(parts: Iterable[Any]) -> str:
+    """ "schedule.0.title"; a key that is no plain word is quoted (and cut short), since
+    an unknown key is the file's text: it may be 100,000 characters or hold a line break."""
+    return ".".join(p if isinstance(p, str) and _PLAIN_KEY.fullmatch(p) else
+                    str(p) if isinstance(p, int) else shown(p, 40) for p in parts)
+
+
+def _data_path(raw: Mapping[str, Any], loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The keys and indexes of a pydantic location that address the data: the names it
+    adds for the members of a union ("list[str]", "str") are dropped; the last part stays
+    even when the data lacks it (a missing field, an unknown key)."""
+    path: list[Any] = []
+    here: Any = raw
+    for position, part in enumerate(loc):
+        addresses = (isinstance(here, Mapping) and part in here) or (
+            isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here))
+        if addresses:
+            here = here[part]
+        elif position < len(loc) - 1:
+            continue  # a union member's name, not a key
+        path.append(part)
+    return tuple(path)
 
 
 def _describe_errors(
     label: str, raw: Mapping[str, Any], errors: Iterable[Any], describe: Describe | None
 ) -> Iterable[str]:
     for err in errors:
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        loc = _data_path(raw, tuple(err["loc"]))
         where, field = _where(label, raw, loc, describe)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
@@ -301,7 +349,8 @@ def _describe_errors(
         elif err["type"] == "too_short":
             message = "needs at least one entry"
         elif err["type"] == "string_type":
-            message = f"must be text, not {type(err.get('input')).__name__} {err.get('input')!r}"
+            message = f"must be text, not {type(err.get('input')).__name__} " \
+                      f"{shown(err.get('input'))}"
         yield f"{where}: {field}: {message}"
 
 
@@ -310,7 +359,7 @@ def _cross_checks(label: str, spec: ProgramSpec, describe: Describe | None) -> I
 
     def entry(section: str, index: int, ident: str) -> str:
         return (describe(section, index) if describe else None) or \
-            f"{label}: {section}[{index}] (id {ident!r})"
+            f"{label}: {section}[{index}] (id {shown(ident)})"
 
     def other(section: str, index: int, fallback: str) -> str:
         """Another entry, named as the file names it (its event), else by ``fallback``."""
@@ -333,7 +382,7 @@ def _cross_checks(label: str, spec: ProgramSpec, describe: Describe | None) -> I
     for index, person in enumerate(spec.people):
         key = person.name.casefold()
         if key in names:
-            yield (f"{label}: people[{index}] (name {person.name!r}): name: listed twice, "
+            yield (f"{label}: people[{index}] (name {shown(person.name)}): name: listed twice, "
                    f"also people[{names[key]}]")
         names.setdefault(key, index)
 
@@ -348,9 +397,9 @@ def _cross_checks(label: str, spec: ProgramSpec, describe: Describe | None) -> I
             if latest is not None and after.start < latest[1].end:
                 before = latest[1]
                 yield (f"{entry('schedule', index, after.id)}: start: overlaps "
-                       f"{other('schedule', latest[0], repr(before.id))} "
+                       f"{other('schedule', latest[0], shown(before.id))} "
                        f"({before.start.isoformat()} to {before.end.isoformat()}) "
-                       f"in room {room!r}")
+                       f"in room {shown(room)}")
             if latest is None or after.end > latest[1].end:
                 latest = (index, after)
 
@@ -358,7 +407,7 @@ def _cross_checks(label: str, spec: ProgramSpec, describe: Describe | None) -> I
     for index, paper in enumerate(spec.papers):
         if paper.session is not None and paper.session not in session_ids:
             yield (f"{entry('papers', index, paper.id)}: session: no schedule entry "
-                   f"has id {paper.session!r}")
+                   f"has id {shown(paper.session)}")
 
     zone = parse_timezone(spec.workshop.timezone)
     first, last = spec.workshop.date, spec.workshop.end_date or spec.workshop.date

@@ -13,19 +13,20 @@ the whole of it is valid.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
+from bot.bounded_documents import MAX_BYTES, DocumentError, load_json
+from bot.error_values import shown
 from bot.importers import frab_json, frab_xml, ical, papers_csv, sessionize
 from bot.importers.draft import ProgramDraft, settle
-from bot.program_file import ProgramError, ProgramSpec, read_yaml, validate_program
+from bot.program_file import ProgramError, ProgramSpec, validate_program, yaml_value
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +62,36 @@ class Piece:
     draft: ProgramDraft | None = None
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_file(path: Path, what: str = "a program file") -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES; a ProgramError saying why not.
+
+    Opened without blocking and checked before it is read: a FIFO (or ``/dev/stdin``)
+    would wait for a writer forever, and ``/dev/zero`` would fill the memory."""
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ProgramError([f"{path}: no such file"]) from None
     except IsADirectoryError:
-        raise ProgramError([f"{path}: is a folder, not a program file"]) from None
+        raise ProgramError([f"{path}: is a folder, not {what}"]) from None
     except OSError as exc:
         raise ProgramError([f"{path}: cannot read the file ({exc.strerror or exc})"]) from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise ProgramError([f"{path}: is a folder, not {what}"])
+        raise ProgramError([f"{path}: is not a regular file (a device, pipe or socket); "
+                            f"give {what}"])
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            data = file.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ProgramError([f"{path}: cannot read the file ({exc.strerror or exc})"]
+                               ) from None
+    if len(data) > MAX_BYTES:
+        raise ProgramError([f"{path}: is larger than {MAX_BYTES // 2**20} MB; a program, even "
+                            "an export of a large congress, is a few MB"])
+    return data
 
 
 def _text(data: bytes, label: str) -> str:
@@ -90,19 +112,16 @@ def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False,
     """Read one file of any format we know (with ``papers``, a papers CSV too; without
     ``yaml_too``, not our YAML: what ``schedule_from`` names is an export)."""
     label = str(path)
-    data = _read_bytes(path)
+    data = read_file(path)
     text = _text(data, label)
     head = text.lstrip()
     if not head:
         raise _unknown(label, "the file is empty")
     if head[0] in "{[":
         try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProgramError([f"{label}: line {exc.lineno}, column {exc.colno}: not valid "
-                                f"JSON ({exc.msg})"]) from None
-        except RecursionError:
-            raise _too_deep(label) from None
+            parsed = load_json(text)
+        except DocumentError as exc:
+            raise ProgramError([f"{label}: {exc.where()}{exc.problem}"]) from None
         if frab_json.looks_like(parsed):
             return _from_draft(path, frab_json.read(parsed, label, zone))
         if sessionize.looks_like(parsed):
@@ -122,15 +141,8 @@ def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False,
             return _from_draft(path, papers_csv.read(data, label))
         raise _unknown(label, "a papers CSV, not a program (name it in a YAML program with "
                               "'papers_from:')")
-    try:
-        found = yaml.safe_load(text)
-    except yaml.YAMLError:
-        found = None
-    except RecursionError:
-        raise _too_deep(label) from None
+    found = yaml_value(text, label)  # a broken YAML file: says where it breaks
     if not isinstance(found, dict):
-        if found is None and text.strip():
-            read_yaml(text, label)  # a broken YAML file: says where it breaks
         raise _unknown(label)
     if not ({"workshop", "schedule", "papers", *OVERLAY_KEYS} & found.keys()):
         raise _unknown(label)
@@ -138,10 +150,6 @@ def read_piece(path: Path, zone: ZoneInfo | None, *, papers: bool = False,
         raise ProgramError([f"{label}: is a program YAML, not a schedule export (pretalx, "
                             "frab, iCalendar, Sessionize)"])
     return _from_yaml(path, found, zone)
-
-
-def _too_deep(label: str) -> ProgramError:
-    return ProgramError([f"{label}: nests too deeply to be a program (thousands of levels)"])
 
 
 def _from_draft(path: Path, draft: ProgramDraft) -> Piece:
@@ -154,7 +162,7 @@ def _yaml_origins(label: str, entries: object, section: str) -> list[str]:
     out = []
     for index, entry in enumerate(found):
         ident = entry.get("id") if isinstance(entry, dict) else None
-        out.append(f"{label}: {section}[{index}]" + (f" (id {ident!r})"
+        out.append(f"{label}: {section}[{index}]" + (f" (id {shown(ident)})"
                                                      if isinstance(ident, str) else ""))
     return out
 
@@ -168,7 +176,7 @@ def _from_yaml(path: Path, raw: dict[str, Any], zone: ZoneInfo | None) -> Piece:
     papers_file = piece.raw.pop("papers_from", None)
     for key, value in (("schedule_from", schedule_file), ("papers_from", papers_file)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ProgramError([f"{label}: {key}: must be a file name, not {value!r}"])
+            raise ProgramError([f"{label}: {key}: must be a file name, not {shown(value)}"])
     if schedule_file:
         _take_schedule(piece, read_piece(path.parent / schedule_file, zone, yaml_too=False))
     if papers_file:
@@ -200,7 +208,7 @@ def _take_schedule(piece: Piece, export: Piece) -> None:
     piece.warnings += export.warnings
     if export.draft is not None and export.draft.nameless and "name" not in wrote:
         piece.warnings.append(f"{export.path}: the file does not name its event; it is "
-                              f"called {workshop.get('name')!r} (set workshop.name in "
+                              f"called {shown(workshop.get('name'))} (set workshop.name in "
                               f"{piece.path})")
     piece.inputs += export.inputs
 

@@ -149,7 +149,7 @@ def test_ask_on_an_export_by_setting(tmp_path: Path) -> None:
            "Estonia's Internet Voting System — J. Alex Halderman" in lines
     bad = bot("ask", "now", "--program-timezone", "Mars/Olympus", cwd=tmp_path, env=env)
     assert bad.returncode == 2
-    assert bad.stderr.startswith("workshop-bot: BOT_PROGRAM_TIMEZONE: unknown timezone "
+    assert bad.stderr.startswith("workshop-bot: --program-timezone: unknown timezone "
                                  "'Mars/Olympus'")
 
 

@@ -461,3 +461,96 @@ def test_a_zone_set_over_an_export_keeps_its_late_sessions_on_their_day(tmp_path
     film = next(s for s in spec.schedule if s.title == "Citizenfour")
     assert film.start.astimezone(BERLIN).isoformat() == "2014-12-28T00:00:00+01:00"
     assert str(film.day) == "2014-12-27"
+
+
+# -- careless and hostile exports (issue 11, items 7 and 8) -------------------------------
+
+
+YEARS = "1970 to 2999, the only ones the bot keeps time in"
+
+
+def _frab(event: dict[str, object], **conference: object) -> str:
+    return json.dumps({"schedule": {"version": "1", "conference": {
+        "title": "X", "acronym": "x", **conference,
+        "days": [{"date": "2024-01-01", "rooms": {"A": [event]}}]}}}, indent=1)
+
+
+def _refused(tmp_path: Path, name: str, text: str) -> list[str]:
+    path = tmp_path / name
+    path.write_text(text, newline="")
+    with pytest.raises(ProgramError) as refused:
+        load_program_file(path)
+    return [line.removeprefix(f"{path}: ") for line in refused.value.lines]
+
+
+def test_a_key_written_twice_in_an_export_names_both_lines(tmp_path: Path) -> None:
+    text = _frab({"guid": "g1", "title": "One", "date": "2024-01-01T10:00:00+01:00",
+                  "duration": "00:30"}).replace('"title": "One",', '"title": "One",\n'
+                                                '       "title": "Two",')
+    assert 'line' not in text.split('"Two"')[0].rsplit("\n", 1)[-1]  # it is on a line of its own
+    line = text.splitlines().index('       "title": "Two",') + 1
+    assert _refused(tmp_path, "dup.json", text) == [
+        f"line {line}: the key 'title' is written twice in one object (first on line "
+        f"{line - 1}); keep one"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("year1.json", _frab({"guid": "g1", "title": "T", "date": "0001-01-01T00:00:00+01:00",
+                              "duration": "00:30"}),
+         f"event g1 ('T'): date: 0001-01-01T00:00:00+01:00 is outside the years {YEARS}"),
+        ("end-of-time.json", _frab({"guid": "g1", "title": "T", "duration": "00:30",
+                                    "date": "9999-12-31T23:59:59-14:00"}),
+         f"event g1 ('T'): date: 9999-12-31T23:59:59-14:00 is outside the years {YEARS}"),
+        ("forever.json", _frab({"guid": "g1", "title": "T", "duration": "99999999:00",
+                                "date": "2024-01-01T10:00:00+01:00"}),
+         "event g1 ('T'): duration: '99999999:00' is not a duration like 00:30, and there is "
+         "no 'end'"),
+        ("year1.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:T\r\n"
+         "DTSTART:00010101T000000Z\r\nDURATION:PT30M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+         f"event u ('T'): DTSTART: 0001-01-01T00:00:00+00:00 is outside the years {YEARS}"),
+        ("forever.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:T\r\n"
+         "DTSTART:20240101T100000Z\r\nDURATION:P99999999D\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+         "event u ('T'): DURATION: 99,999,999 days: longer than a program"),
+        ("endless.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:T\r\n"
+         "DTSTART:20240101T100000Z\r\nDTEND:99991231T235959Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+         f"event u ('T'): DTEND: 9999-12-31T23:59:59+00:00 is outside the years {YEARS}"),
+        ("long.json", _frab({"guid": "g1", "title": "T", "date": "2024-01-01T10:00:00+01:00",
+                             "duration": "x" * 10_000}),
+         "event g1 ('T'): duration: '" + "x" * 78 + "… is not a duration like 00:30, and "
+         "there is no 'end'"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and len(value) < 20 else "",
+)
+def test_times_no_program_can_have_are_one_line(
+        tmp_path: Path, name: str, text: str, expected: str) -> None:
+    assert _refused(tmp_path, name, text) == [expected]
+
+
+def test_a_papers_csv_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "papers.csv").write_text("id,Title,title,authors\n1,A,B,Ada\n")
+    program = ("workshop: {id: x, name: X, date: 2024-01-01, timezone: UTC}\n"
+               "papers_from: papers.csv\n")
+    assert _refused(tmp_path, "program.yaml", program) == [
+        f"{tmp_path / 'papers.csv'}: the header names the column 'title' twice (columns 2 "
+        "and 3); keep one"]
+
+
+def test_a_header_without_a_title_is_named_in_200_characters(tmp_path: Path) -> None:
+    (tmp_path / "papers.csv").write_text(",".join(f"c{n}" for n in range(10_000)) +
+                                         ",title\n1,A\n")
+    program = ("workshop: {id: x, name: X, date: 2024-01-01, timezone: UTC}\n"
+               "papers_from: papers.csv\n")
+    (line,) = _refused(tmp_path, "program.yaml", program)
+    assert line.startswith(f"{tmp_path / 'papers.csv'}: no authors column (the header row "
+                           "has: c0, c1, c2")
+    assert len(line) < len(str(tmp_path)) + 300
+
+
+def test_a_calendar_of_50000_broken_events_is_20_lines_and_a_count(tmp_path: Path) -> None:
+    text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "BEGIN:VEVENT\r\nEND:VEVENT\r\n" * 50_000 + \
+        "END:VCALENDAR\r\n"
+    lines = _refused(tmp_path, "broken.ics", text)
+    assert lines == ["an event: DTSTART: missing: the event has no start"] * 20 + [
+        "… and 49,980 more problems"]

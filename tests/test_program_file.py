@@ -3,6 +3,7 @@ file, the item and the field, and nothing is written."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,155 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ProgramError) as caught:
         load_program_file(tmp_path / "nope.yaml")
     assert caught.value.lines == [f"{tmp_path / 'nope.yaml'}: no such file"]
+
+
+# -- careless and hostile files (issue 11, items 7 and 8) ---------------------------------
+
+
+def test_a_key_written_twice_is_an_error_naming_both_lines() -> None:
+    text = MINIMAL.replace("  name: Demo Workshop\n", "  name: Demo Workshop\n  name: Other\n")
+    assert errors_of(text) == ["demo.yaml: line 5: the key 'name' is written twice in one "
+                               "mapping (first on line 4); keep one"]
+    flow = MINIMAL.replace("    speakers: [Ada Lovelace]", "    speakers: [Ada Lovelace]\n"
+                           "    keywords: {a: 1, a: 2}")
+    assert errors_of(flow) == ["demo.yaml: line 18: the key 'a' is written twice in one "
+                               "mapping (first on line 18); keep one"]
+
+
+def test_merge_keys_may_still_be_overridden() -> None:
+    """`<<: *base` then a key of its own is how YAML says "like base, but": not a duplicate."""
+    data = yaml.safe_load(MINIMAL)
+    text = yaml.safe_dump(data, sort_keys=False).replace(
+        "- id: keynote\n", "- &talk\n  id: keynote\n").replace(
+        "papers:", "- <<: *talk\n  id: second-keynote\n  start: 2024-05-06T10:00:00+02:00\n"
+                   "  end: 2024-05-06T10:30:00+02:00\npapers:")
+    spec = parse_program(text, "demo.yaml")
+    assert [(s.id, s.title) for s in spec.schedule][1:] == [
+        ("keynote", "A keynote"), ("second-keynote", "A keynote")]
+
+
+def test_an_alias_bomb_is_refused_while_it_is_read() -> None:
+    """Nine lists of nine aliases to the one before: 387 million strings, if expanded."""
+    lists = ["&a [" + ", ".join(["lol"] * 9) + "]"]
+    lists += [f"&{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 9) + "]" for n in range(8)]
+    text = MINIMAL.replace("    speakers: [Ada Lovelace]", "    speakers: [Ada Lovelace]\n"
+                           "    keywords: [" + ", ".join(lists) + "]")
+    assert errors_of(text) == ["demo.yaml: line 18: holds more than 500,000 values (counting "
+                               "what its aliases repeat); a program holds far fewer"]
+
+
+def test_a_few_aliases_are_fine_and_many_are_refused() -> None:
+    few = MINIMAL.replace("    speakers: [Ada Lovelace]", "    speakers: &ada [Ada Lovelace]")
+    few = few.replace("    authors: [Ada Lovelace, Charles Babbage]", "    authors: *ada")
+    assert parse_program(few, "demo.yaml").papers[0].authors == ["Ada Lovelace"]
+    many = MINIMAL.replace("    speakers: [Ada Lovelace]", "    speakers: &ada [Ada Lovelace]"
+                           "\n    keywords: [" + ", ".join(["*ada"] * 101) + "]")
+    assert errors_of(many) == ["demo.yaml: line 18: uses more than 100 aliases (*name); "
+                               "write the values out"]
+    loop = MINIMAL.replace("    speakers: [Ada Lovelace]", "    speakers: &me [Ada, *me]")
+    assert errors_of(loop) == ["demo.yaml: line 17: the alias *me refers to the value that "
+                               "holds it"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000, "demo.yaml: line 1: nests too deeply to be a program (more than 64 "
+                        "levels)"),
+        ("workshop: " + "{a: " * 70 + "1" + "}" * 70, "nests too deeply to be a program"),
+        ("workshop: {date: 2021-13-45}", "demo.yaml: line 1: cannot read '2021-13-45' (month "
+                                         "must be in 1..12)"),
+        ("workshop: {id: " + "9" * 5000 + "}", "(a number of more than 4,300 digits)"),
+        ("workshop: !!python/object/apply:os.system [echo]", "not valid YAML (could not "
+                                                              "determine a constructor"),
+        ("workshop: *nowhere", "demo.yaml: line 1, column 11: not valid YAML (found undefined "
+                               "alias 'nowhere')"),
+    ],
+)
+def test_unreadable_values_and_shapes_are_one_line(text: str, expected: str) -> None:
+    (line,) = errors_of(text)
+    assert expected in line
+
+
+def test_a_value_in_an_error_is_cut_to_80_characters() -> None:
+    long_title = "x" * 100_000
+    problems = errors_of(edited("papers.0.authors", ["Ada", ["y" * 100_000]],
+                                papers__0__id="a b " + long_title))
+    assert problems == [
+        "demo.yaml: papers[0] (id 'a b " + "x" * 74 + "…): id: 'a b " + "x" * 74 + "… is not a "
+        "valid id (lowercase letters, digits and '-', e.g. 'compilergym')",
+        "demo.yaml: papers[0] (id 'a b " + "x" * 74 + "…): authors.1: must be text, not list "
+        "['" + "y" * 77 + "…",
+    ]
+
+
+def test_an_unknown_key_is_quoted_when_it_is_no_plain_word() -> None:
+    problems = errors_of(edited("schedule.0.a\nb\x1b[31m", 1, workshop__colour=2))
+    assert problems == [
+        "demo.yaml: workshop.colour: unknown key (check the spelling; see README, 'The program "
+        "file')",
+        "demo.yaml: schedule[0] (id 'hello'): 'a\\nb\\x1b[31m': unknown key (check the "
+        "spelling; see README, 'The program file')"]
+    assert all(line.isprintable() for line in problems)
+
+
+@pytest.mark.parametrize(
+    ("change", "value", "expected"),
+    [
+        ("schedule.0.start", "0001-01-01T00:00:00+01:00",
+         "schedule[0] (id 'hello'): start: 0001-01-01T00:00:00+01:00 is outside the years "
+         "1970 to 2999"),
+        ("schedule.1.end", "9999-12-31T23:59:59-14:00",
+         "schedule[1] (id 'keynote'): end: 9999-12-31T23:59:59-14:00 is outside the years"),
+        ("workshop.date", "9999-12-31", "workshop.date: 9999-12-31 is outside the years"),
+        ("workshop.end_date", "0001-01-01", "workshop.end_date: 0001-01-01 is outside the years"),
+        ("schedule.0.day", "0001-01-01", "day: 0001-01-01 is outside the years"),
+    ],
+)
+def test_times_and_days_outside_the_years_the_bot_keeps(
+        change: str, value: str, expected: str) -> None:
+    problems = errors_of(edited(change, value))
+    assert any(expected in line for line in problems), problems
+
+
+def test_thousands_of_problems_are_the_first_twenty_and_a_count() -> None:
+    data = yaml.safe_load(MINIMAL)
+    data["papers"] = [{"id": f"p{n}", "title": "", "authors": []} for n in range(1000)]
+    with pytest.raises(ProgramError) as caught:
+        parse_program(yaml.safe_dump(data), "demo.yaml")
+    assert len(caught.value.lines) == 21
+    assert caught.value.lines[-1] == "… and 1,980 more problems"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("program.yaml", b"", "the file is empty"),
+        ("program.yaml", "Café".encode("latin-1"), "it is not UTF-8 text (byte 3)"),
+        ("program.json", b'{"a": 1,\n "a": 2}', "line 2: the key 'a' is written twice in one "
+                                                "object (first on line 1); keep one"),
+        ("program.json", b"[" * 100_000, "nests too deeply to be a program"),
+        ("program.json", b'{"a": ' + b"9" * 5000 + b"}", "holds a number of 5,000 digits"),
+    ],
+)
+def test_files_that_cannot_be_programs(tmp_path: Path, name: str, content: bytes,
+                                       expected: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ProgramError) as caught:
+        load_program_file(path)
+    (line,) = caught.value.lines
+    assert line.startswith(f"{path}: ") and expected in line
+
+
+def test_a_fifo_a_device_and_a_huge_file_are_refused_unread(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as file:
+        file.truncate(17 * 1024 * 1024)
+    for path, expected in ((fifo, "is not a regular file"), (Path("/dev/zero"),
+                           "is not a regular file"), (huge, "is larger than 16 MB")):
+        with pytest.raises(ProgramError) as caught:
+            load_program_file(path)
+        assert caught.value.lines[0].startswith(f"{path}: {expected}")

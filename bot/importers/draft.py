@@ -22,12 +22,15 @@ from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.error_values import shown
+from bot.instant_range import YEARS, check_day
 from bot.program_file import SLUG_RE, ProgramError
 from bot.timezones import TimezoneError, parse_timezone
 
 UTC_ZONE = ZoneInfo("UTC")
 MAX_NAME = 200  # the program file's limit for titles and names
 MAX_SUMMARY = 1200  # an abstract, not a whole description: answers show 400 of it
+MAX_DURATION = timedelta(days=366)  # of one event: longer is a typo, or a hostile file
 TBD = "TBD"
 NEEDS_ZONE = ("name the zone with --program-timezone ZONE (or BOT_PROGRAM_TIMEZONE), "
               "e.g. --program-timezone Europe/Berlin")
@@ -189,14 +192,35 @@ def local_zone(declared: object, setting: ZoneInfo | None) -> ZoneInfo | None:
     return setting
 
 
+def _iso_time(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def outside_years(value: date | None) -> str | None:
+    """Why a time or day cannot be kept (its year is outside bot.instant_range), or None.
+    Such a time is no time to an importer: moving it by an offset or a day could overflow
+    (validation then checks the exact bounds of what an importer lets through)."""
+    if value is None:
+        return None
+    try:
+        check_day(value.date() if isinstance(value, datetime) else value)
+    except ValueError:
+        return f"{value.isoformat()} is outside the years {YEARS}, the only ones the bot " \
+               "keeps time in"
+    return None
+
+
 def parse_instant(text: object, zone: ZoneInfo | None) -> tuple[datetime | None, bool]:
     """An ISO 8601 time and whether it carried its own offset; a time without one is read
-    in ``zone``. (None, False) when it is not a time at all or there is no zone for it."""
-    if not isinstance(text, str) or not text.strip():
-        return None, False
-    try:
-        value = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
-    except ValueError:
+    in ``zone``. (None, False) when it is not a time at all, falls outside the years the
+    bot keeps time in, or there is no zone for it."""
+    value = _iso_time(text)
+    if value is None or outside_years(value) is not None:
         return None, False
     if value.utcoffset() is not None:
         return value, True
@@ -208,10 +232,11 @@ def parse_duration(text: object) -> timedelta | None:
     if not isinstance(text, str):
         return None
     parts = text.strip().split(":")
-    if not 2 <= len(parts) <= 3 or not all(p.strip().isdigit() for p in parts):
+    if not 2 <= len(parts) <= 3 or not all(p.strip().isdigit() and len(p) < 10 for p in parts):
         return None
     hours, minutes, *rest = (int(p) for p in parts)
-    return timedelta(hours=hours, minutes=minutes, seconds=rest[0] if rest else 0)
+    length = timedelta(hours=hours, minutes=minutes, seconds=rest[0] if rest else 0)
+    return length if length <= MAX_DURATION else None
 
 
 def _offset_text(at: datetime) -> str:
@@ -251,7 +276,7 @@ class ProgramDraft:
         """ "event 6561 ('31C3 Opening Event')", as the organizer finds it in the file."""
         parts = [clip(one_line(ident), 60)] if ident not in (None, "") else []
         if title:
-            parts.append(f"({clip(title, 60)!r})")
+            parts.append(f"({shown(clip(title, 60))})")
         return " ".join(["event", *parts]) if parts else "an event"
 
     def problem(self, where: str, field_name: str, message: str) -> None:
@@ -262,7 +287,7 @@ class ProgramDraft:
         is refused with that one line (its events are not wrong, only unreadable)."""
         if self.needs_zone and self.unknown_zone:
             raise ProgramError([f"{self.label}: the times in this {self.format} file carry no "
-                                f"UTC offset and the zone it names, {self.unknown_zone!r}, is "
+                                f"UTC offset and the zone it names, {shown(self.unknown_zone)}, is "
                                 f"not one I know; {NEEDS_ZONE}"])
         if self.needs_zone:
             raise ProgramError([f"{self.label}: the times in this {self.format} file carry no "
@@ -279,10 +304,12 @@ class ProgramDraft:
         that is no time is a problem. Times with offsets go to ``offsets``, for
         choose_zone's check of the file's declared zone."""
         at, had_offset = parse_instant(value, zone)
-        if at is None and zone is None and parse_instant(value, UTC_ZONE)[0] is not None:
+        if at is None and (outside := outside_years(_iso_time(value))) is not None:
+            self.problem(where, field_name, outside)
+        elif at is None and zone is None and parse_instant(value, UTC_ZONE)[0] is not None:
             self.needs_zone = True
         elif at is None:
-            self.problem(where, field_name, f"{value!r} is not an ISO 8601 time")
+            self.problem(where, field_name, f"{shown(value)} is not an ISO 8601 time")
         elif had_offset and offsets is not None:
             offsets.append(at)
         return at
@@ -292,7 +319,7 @@ class ProgramDraft:
         slug = stable_slug(key)
         other = self._keys.get(slug)
         if other is not None:
-            self.problem(where, "id", f"{key!r} is also the id of {other}")
+            self.problem(where, "id", f"{shown(key)} is also the id of {other}")
             return None
         self._keys[slug] = where
         return slug
@@ -348,7 +375,7 @@ class ProgramDraft:
                 zone = parse_timezone(name)
             except TimezoneError:
                 self.warnings.append(
-                    f"{self.label}: the file's time zone {name!r} is not one I know; each "
+                    f"{self.label}: the file's time zone {shown(name)} is not one I know; each "
                     f"time is read by its own offset and the program's zone is "
                     f"{(setting or UTC_ZONE).key}" + ("" if setting else
                                                       " (set --program-timezone to choose)"))

@@ -15,11 +15,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.error_values import shown
 from bot.importers.draft import (
     ProgramDraft,
     local_zone,
     localized,
     one_line,
+    outside_years,
     parse_duration,
     parse_instant,
     workshop_id,
@@ -55,9 +57,10 @@ def _track(value: object) -> str:
 
 def _day_of(value: object) -> date | None:
     try:
-        return date.fromisoformat(str(value)[:10]) if value else None
+        day = date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
         return None
+    return None if outside_years(day) else day
 
 
 class _Reader:
@@ -87,7 +90,7 @@ class _Reader:
         if end is None:
             length = parse_duration(event.get("duration"))
             if length is None:
-                draft.problem(where, "duration", f"{event.get('duration')!r} is not a "
+                draft.problem(where, "duration", f"{shown(event.get('duration'))} is not a "
                               "duration like 00:30, and there is no 'end'")
                 return
             end = start + length
@@ -123,7 +126,7 @@ class _Reader:
             try:
                 local = time.fromisoformat(clock.strip())
             except ValueError:
-                self.draft.problem(where, "start", f"{clock!r} is not a time like 09:30")
+                self.draft.problem(where, "start", f"{shown(clock)} is not a time like 09:30")
                 return None
             if zone is None:
                 self.draft.needs_zone = True
@@ -148,7 +151,8 @@ def read(data: Mapping[str, Any], label: str, setting: ZoneInfo | None) -> Progr
     reader.declared = conference.get("time_zone_name") or schedule.get("time_zone_name")
     if reader.declared and local_zone(reader.declared, None) is None:
         draft.unknown_zone = one_line(reader.declared)
-    days = conference.get("days") if isinstance(conference.get("days"), list) else []
+    listed = conference.get("days")
+    days: list[Any] = listed if isinstance(listed, list) else []
     spans: list[tuple[date, datetime | None, datetime | None]] = []
     for day in days:
         if not isinstance(day, dict):
@@ -158,7 +162,8 @@ def read(data: Mapping[str, Any], label: str, setting: ZoneInfo | None) -> Progr
         day_end = parse_instant(day.get("day_end"), reader.zone_for_local())[0]
         if when is not None:
             spans.append((when, day_start, day_end))
-        rooms = day.get("rooms") if isinstance(day.get("rooms"), dict) else {}
+        found = day.get("rooms")
+        rooms: dict[Any, Any] = found if isinstance(found, dict) else {}
         for room, events in rooms.items():
             for event in events if isinstance(events, list) else ():
                 if isinstance(event, dict):

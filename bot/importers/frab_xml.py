@@ -20,10 +20,12 @@ from zoneinfo import ZoneInfo
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
+from bot.error_values import shown
 from bot.importers.draft import (
     ProgramDraft,
     local_zone,
     one_line,
+    outside_years,
     parse_duration,
     parse_instant,
     workshop_id,
@@ -58,9 +60,10 @@ def _text(element: Element | None, path: str) -> str:
 
 def _date(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text.strip()[:10]) if text else None
+        day = date.fromisoformat(text.strip()[:10]) if text else None
     except ValueError:
         return None
+    return None if outside_years(day) else day
 
 
 def _clock(text: str) -> time | None:
@@ -123,7 +126,7 @@ def _event(draft: ProgramDraft, event: Element, day: date | None, room_name: str
     length = parse_duration(_text(event, "duration"))
     if length is None or length <= timedelta(0):
         draft.problem(where, "duration",
-                      f"{_text(event, 'duration')!r} is not a duration like 00:30")
+                      f"{shown(_text(event, 'duration'))} is not a duration like 00:30")
         return
     persons = event.find("persons")
     speakers = ["".join(p.itertext()) for p in persons.iter("person")] if persons is not None \
@@ -151,7 +154,8 @@ def _start(draft: ProgramDraft, event: Element, day: date | None, day_start: dat
         return None
     clock = _clock(clock_text)
     if clock is None or day is None:
-        draft.problem(where, "start", f"{clock_text!r} is not a time like 09:30 on a dated day")
+        draft.problem(where, "start",
+                      f"{shown(clock_text)} is not a time like 09:30 on a dated day")
         return None
     if zone is None:
         draft.needs_zone = True

@@ -23,11 +23,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.calendar_export import DAY, KIND, TRACK
+from bot.error_values import shown
 from bot.importers.draft import (
+    MAX_DURATION,
     ProgramDraft,
     local_zone,
     looks_like_link,
     one_line,
+    outside_years,
     plain_text,
     workshop_id,
 )
@@ -93,10 +96,10 @@ def _value(event: icalendar.Event, name: str) -> Any:
     try:
         return found.dt if hasattr(found, "dt") else found
     except Exception as exc:  # icalendar raises its own errors for a broken value
-        shown = found.to_ical() if hasattr(found, "to_ical") else found
-        if isinstance(shown, bytes):
-            shown = shown.decode("utf-8", "replace")
-        raise ValueError(f"{one_line(shown)[:60]!r} is not a valid {name} "
+        text = found.to_ical() if hasattr(found, "to_ical") else found
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        raise ValueError(f"{shown(one_line(text), 60)} is not a valid {name} "
                          f"({type(exc).__name__})") from None
 
 
@@ -121,19 +124,26 @@ def _check(draft: ProgramDraft, events: list[icalendar.Event], floating: ZoneInf
         if start is None:
             draft.problem(where, "DTSTART", "missing: the event has no start")
             continue
+        outside = next(filter(None, (outside_years(value) for value in (start, end))), None)
+        if outside is not None:
+            draft.problem(where, "DTSTART" if outside_years(start) else "DTEND", outside)
+            continue
+        if length is not None and abs(length) > MAX_DURATION:
+            draft.problem(where, "DURATION", f"{length.days:,} days: longer than a program")
+            continue
         if not uid:
             draft.problem(where, "UID", "missing: the event has no UID")
         elif event.get("RECURRENCE-ID") is None:
             if uid in seen:
-                draft.problem(where, "UID", f"{uid!r} is also the UID of {seen[uid]}")
+                draft.problem(where, "UID", f"{shown(uid)} is also the UID of {seen[uid]}")
             seen[uid] = where
         if not isinstance(start, datetime):
             continue  # all day
         if start.tzinfo is None:
             tzid = (event["DTSTART"].params or {}).get("TZID")
             if tzid:
-                draft.problem(where, "DTSTART", f"TZID {str(tzid)!r} is neither a zone I know "
-                              "nor one of the calendar's VTIMEZONEs")
+                draft.problem(where, "DTSTART", f"TZID {shown(str(tzid))} is neither a zone I "
+                              "know nor one of the calendar's VTIMEZONEs")
                 continue
             if floating is None:
                 draft.needs_zone = True
@@ -193,10 +203,10 @@ def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
             title=summary, start=start, end=end, **_place_and_words(event),
         )
     if all_day:
-        shown = "; ".join(all_day[:3]) + (f" and {len(all_day) - 3} more" if len(all_day) > 3
-                                          else "")
+        listed = "; ".join(all_day[:3]) + (f" and {len(all_day) - 3} more" if len(all_day) > 3
+                                           else "")
         draft.warnings.append(f"{label}: {len(all_day)} all-day events are not sessions and "
-                              f"were left out ({shown})")
+                              f"were left out ({listed})")
     draft.fail_if_any()
     if not draft.schedule:
         raise ProgramError([f"{label}: the calendar holds no timed events to schedule"])

@@ -16,6 +16,7 @@ import io
 import re
 from typing import Any
 
+from bot.error_values import shown
 from bot.importers.draft import (
     MAX_SUMMARY,
     ProgramDraft,
@@ -74,15 +75,21 @@ def read(data: bytes, label: str) -> ProgramDraft:
     if header is None:
         raise ProgramError([f"{label}: the file is empty"])
     found: dict[str, int] = {}
+    named: dict[str, int] = {}
     for position, name in enumerate(header):
         key = one_line(name).casefold()
+        if key and key in named:  # which of the two would be read is anybody's guess
+            raise ProgramError([f"{label}: the header names the column {shown(key)} twice "
+                                f"(columns {named[key] + 1} and {position + 1}); keep one"])
+        named[key] = position
         for column, spellings in COLUMNS.items():
             if key in spellings and column not in found:
                 found[column] = position
     missing = [c for c in ("title", "authors") if c not in found]
     if missing:
+        has = clip(", ".join(one_line(h) for h in header), 200) or "nothing"
         raise ProgramError([f"{label}: no {' or '.join(missing)} column (the header row has: "
-                            f"{', '.join(one_line(h) for h in header) or 'nothing'})"])
+                            f"{has})"])
 
     def cell(row: list[str], column: str) -> str:
         at = found.get(column)
@@ -93,8 +100,8 @@ def read(data: bytes, label: str) -> ProgramDraft:
         if not any(c.strip() for c in row):
             continue
         ident, title = one_line(cell(row, "id")), one_line(cell(row, "title"))
-        where = f"row {number}" + (f" (id {ident!r})" if ident else
-                                   f" ({clip(title, 60)!r})" if title else "")
+        where = f"row {number}" + (f" (id {shown(ident)})" if ident else
+                                   f" ({shown(clip(title, 60))})" if title else "")
         authors = names(AUTHOR_SEPARATORS.split(one_line(cell(row, "authors"))))
         if not title:
             draft.problem(where, "title", "empty")
