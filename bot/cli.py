@@ -4,7 +4,10 @@ and ``migrate`` the database.
 
 Exit status: 0 on success, 2 for bad input (a program file, a setting, an option), 1 when
 the bot could not run (e.g. the database is unreachable; for ``migrate``, whose only input
-is the database, that is 2). Errors are one line each.
+is the database, that is 2). Errors are one line each, whatever the input: values are
+quoted cut short and escaped, argparse's usage-and-error is one line too, output files
+are checked before any work and written whole or not at all, and even a bug is one line
+(LOG_LEVEL=DEBUG shows its traceback).
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from bot.app import (
     StartupError,
@@ -27,6 +34,8 @@ from bot.app import (
 )
 from bot.calendar_export import program_calendar
 from bot.clock import SimulatedClock
+from bot.error_values import clipped, shown
+from bot.instant_range import check_instant
 from bot.messages import IncomingMessage, UserRef
 from bot.program_file import ProgramError, counts, counts_text, dump_program
 from bot.program_loader import YAML, Piece, combine, load_program_file, validate_piece
@@ -44,10 +53,29 @@ from bot.store.outage import DATABASE_DOWN, reason
 from bot.timezones import TimezoneError, parse_timezone
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+NO_PLATFORM = "no platform is configured: set DISCORD_TOKEN and/or SLACK_BOT_TOKEN (see README)"
+
+
+LONGEST_LINE = 1000  # characters of one line of an error; values in it are cut far shorter
+log = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
     """A bad command-line value."""
+
+
+class WriteError(Exception):
+    """An output file that could not be written (the disk, not the input: exit 1)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors in one line like every other error (argparse prints the
+    usage first, and quotes a bad value whole). Sub-commands' parsers are of this class
+    too: argparse makes them with the class of the parser they belong to."""
+
+    def error(self, message: str) -> NoReturn:
+        line = clipped(message, LONGEST_LINE // 2)
+        self.exit(EXIT_USAGE, f"workshop-bot: {line} (see {self.prog} --help)\n")
 
 
 def _instant(text: str) -> datetime:
@@ -55,44 +83,47 @@ def _instant(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 time; write e.g. 2021-12-13T10:15:00-08:00"
+            f"{shown(text)} is not an ISO 8601 time; write e.g. 2021-12-13T10:15:00-08:00"
         ) from None
     if value.utcoffset() is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} has no UTC offset; write e.g. 2021-12-13T10:15:00-08:00"
+            f"{shown(text)} has no UTC offset; write e.g. 2021-12-13T10:15:00-08:00"
         )
-    return value
+    try:
+        return check_instant(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _speed(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number") from None
     if not 0 < value <= 100_000:
         raise argparse.ArgumentTypeError("the speed must be above 0 and at most 100000")
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="workshop-bot",
         description="A community bot for academic workshops: schedule answers, reminders "
         "and Q&A on Discord, Slack and a console.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    zone_option = argparse.ArgumentParser(add_help=False)
+    zone_option = _Parser(add_help=False)
     zone_option.add_argument(
         "--program-timezone", metavar="ZONE",
         help="the zone of a program whose times carry no offset or zone (Sessionize, "
         "Pentabarf XML), and its zone when the file names none ($BOT_PROGRAM_TIMEZONE)")
-    program = argparse.ArgumentParser(add_help=False, parents=[zone_option])
+    program = _Parser(add_help=False, parents=[zone_option])
     program.add_argument("--program", type=Path, metavar="FILE",
                          help="program file: our YAML, a pretalx / frab JSON or XML export, "
                          "an iCalendar file or a Sessionize export (default: $BOT_PROGRAM or "
                          "the bundled program)")
-    clock = argparse.ArgumentParser(add_help=False)
+    clock = _Parser(add_help=False)
     clock.add_argument("--at", type=_instant, metavar="ISO",
                        help="pretend it is this instant, e.g. 2021-12-13T08:45-08:00 ($BOT_NOW)")
 
@@ -191,9 +222,56 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _warn(lines: Sequence[str]) -> None:
+def _say(lines: Sequence[str], what: str = "") -> None:
+    """Lines on stderr, each one line however it was made: what a file or setting said is
+    in them, so no line break, terminal escape or 100,000 characters of it get through."""
     for line in lines:
-        print(f"workshop-bot: warning: {line}", file=sys.stderr)
+        print(f"workshop-bot: {what}{clipped(line, LONGEST_LINE)}", file=sys.stderr)
+
+
+def _warn(lines: Sequence[str]) -> None:
+    _say(lines, "warning: ")
+
+
+def _destination(path: Path | None) -> Path | None:
+    """An output file's path, checked before any work, so that a bad one is refused
+    before a program is read or a database opened (and nothing is written)."""
+    if path is None:
+        return None
+    if path.is_dir():
+        raise UsageError(f"{path}: cannot write it: it is a folder")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{path}: cannot write it: there is no folder {folder}")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"{path}: cannot write it: permission denied")
+    return path
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: into a file beside it, then renamed over it,
+    so a full disk or an interrupt never leaves half an export where the last one was.
+    (A device or FIFO, like /dev/stdout, is written to directly.)"""
+    if path.exists() and not path.is_file():
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise WriteError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+        return
+    mask = os.umask(0)
+    os.umask(mask)
+    temporary: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as file:
+            temporary = Path(file.name)
+            file.write(data)
+        temporary.chmod(0o666 & ~mask)
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise WriteError(f"{path}: cannot write it ({exc.strerror or exc})") from None
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -213,8 +291,11 @@ def _import(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.output is not None and args.output.exists() and not args.force:
         raise UsageError(f"{args.output} exists; pass --force to overwrite it")
+    output = _destination(args.output)
 
     def progress(piece: Piece) -> None:
+        if len(args.files) == 1:
+            return  # the summary at the end says it; a bad file is then one line
         found = {"events": len(piece.raw.get("schedule") or []),
                  "papers": len(piece.raw.get("papers") or [])}
         print(f"Read {piece.path}: {piece.format}, {counts_text(found)}", file=sys.stderr,
@@ -230,25 +311,26 @@ def _import(args: argparse.Namespace) -> int:
     in_order = sorted(whole.raw["schedule"], key=lambda s: (s["start"], str(s.get("room"))))
     text = dump_program({**whole.raw, "schedule": in_order}, header)
     summary = counts_text(counts(spec))
-    if args.output is None:
+    if output is None:
         sys.stdout.write(text)
         print(f"{spec.workshop.name}: {summary}", file=sys.stderr)
     else:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"Wrote {args.output}: {spec.workshop.name}, {summary}", file=sys.stderr)
+        _write(output, text.encode("utf-8"))
+        print(f"Wrote {output}: {spec.workshop.name}, {summary}", file=sys.stderr)
     return EXIT_OK
 
 
 async def _export(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    output = _destination(args.output)
     async with open_core(settings) as core:
         program = core.catalog.current.program
         data = program_calendar(program, core.clock.now())
-    if args.output is None:
+    if output is None:
         sys.stdout.buffer.write(data)
     else:
-        args.output.write_bytes(data)
-        print(f"Wrote {args.output}: {len(program.scheduled)} sessions of "
+        _write(output, data)
+        print(f"Wrote {output}: {len(program.scheduled)} sessions of "
               f"{program.workshop.full_name} ({len(data):,} bytes)", file=sys.stderr)
     return EXIT_OK
 
@@ -297,6 +379,9 @@ async def _reload(args: argparse.Namespace) -> int:
 
 async def _qa(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    output = _destination(args.output) if args.qa_command == "export" else None
+    if args.qa_command == "setup" and not (settings.discord_token or settings.slack_bot_token):
+        raise UsageError(NO_PLATFORM)  # before the database is opened: nothing written
     async with open_core(settings) as core:
         operator = UserRef("cli", getpass.getuser(), getpass.getuser())  # a moderator
         if args.qa_command == "export":
@@ -304,16 +389,15 @@ async def _qa(args: argparse.Namespace) -> int:
             reply = await core.router.handle(IncomingMessage(operator, words, command="qa"))
             if reply.attachment is None:
                 raise UsageError(render(reply).splitlines()[0])
-            if args.output is None:
+            if output is None:
                 sys.stdout.buffer.write(reply.attachment.data)
             else:
-                args.output.write_bytes(reply.attachment.data)
-                print(f"Wrote {args.output} ({len(reply.attachment.data):,} bytes)")
+                _write(output, reply.attachment.data)
+                print(f"Wrote {output} ({len(reply.attachment.data):,} bytes)")
             return EXIT_OK
         adapters = [a for a in choose_adapters(core) if not a.fallback]
         if not adapters:
-            raise UsageError("no platform is configured: set DISCORD_TOKEN and/or "
-                             "SLACK_BOT_TOKEN (see README)")
+            raise UsageError(NO_PLATFORM)
         reply = await run_alongside(core, adapters, core.router.handle(
             IncomingMessage(operator, "setup", command="qa")))
         print(render(reply))
@@ -363,17 +447,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "export": _export, "migrate": _migrate}[args.command]
         return asyncio.run(runner(args))
     except (ProgramError, SettingsError) as exc:
-        for line in exc.lines:
-            print(f"workshop-bot: {line}", file=sys.stderr)
+        _say(exc.lines)
         return EXIT_USAGE
     except UsageError as exc:
-        print(f"workshop-bot: {exc}", file=sys.stderr)
+        _say([str(exc)])
         return EXIT_USAGE
-    except StartupError as exc:
-        print(f"workshop-bot: {exc}", file=sys.stderr)
+    except (StartupError, WriteError) as exc:
+        _say([str(exc)])
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line; LOG_LEVEL=DEBUG shows where
+        log.debug("unexpected error", exc_info=True)
+        _say([f"unexpected error: {type(exc).__name__}: {exc} (please report it; "
+              "LOG_LEVEL=DEBUG shows where it happened)"])
+        return EXIT_FAILED
 
 
 def _env_keys() -> set[str]:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.instant_range import check_instant
+
 
 class Clock(Protocol):
     """Anything that can tell the current instant (timezone-aware, UTC)."""
@@ -38,7 +40,9 @@ class SystemClock:
 class SimulatedClock:
     """Starts at ``start`` and advances ``speed`` simulated seconds per real second.
 
-    ``speed=0`` freezes time, which is what one-shot questions and tests want.
+    ``speed=0`` freezes time, which is what one-shot questions and tests want. The start
+    must fall in the years the bot keeps time in (bot.instant_range); settings and
+    options check it first, to say so in one line.
     """
 
     simulated = True
@@ -51,7 +55,8 @@ class SimulatedClock:
     ) -> None:
         if start.tzinfo is None:
             raise ValueError("the simulated start time needs a UTC offset")
-        if speed < 0:
+        check_instant(start)  # else converting it (to UTC, to any zone) may overflow
+        if not speed >= 0:  # NaN too
             raise ValueError("speed cannot be negative")
         self._start = start.astimezone(UTC)
         self._speed = speed

@@ -1,7 +1,10 @@
 """Settings from the environment and an optional ``.env`` file (see config/example.env).
 
 Read once by the composition root and passed down; nothing else reads the environment.
-A bad value is reported as one line naming the variable, and the command exits with 2.
+A bad value is reported as one line naming the variable (or the command-line option that
+gave it), and the command exits with 2: before anything is read or written, so a setting
+that cannot work (a port of 99999, an SQLite file in a folder that does not exist,
+``BOT_NOW`` in year 1, a ``.env`` that is not UTF-8) costs nothing but that line.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.bundled import program_path
+from bot.error_values import shown
+from bot.instant_range import check_instant
 from bot.store.database import DEFAULT_TIMEOUT, DatabaseURLError, async_url
 from bot.timezones import TimezoneError, parse_timezone
 
@@ -26,6 +31,10 @@ DEFAULT_DATABASE_URL = "sqlite:///data/workshop-bot.db"
 SLACK_API_URL = "https://slack.com/api/"
 DISCORD_API_URL = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+ENV_FILE = ".env"
+# The command-line options that stand for settings: an error names what the user typed.
+OPTIONS = {"bot_program": "--program", "bot_now": "--at", "bot_speed": "--speed",
+           "bot_console": "--console", "bot_program_timezone": "--program-timezone"}
 
 
 class SettingsError(Exception):
@@ -38,7 +47,7 @@ class SettingsError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env",
+        env_file=ENV_FILE,
         env_file_encoding="utf-8",
         extra="ignore",
         env_ignore_empty=True,
@@ -93,7 +102,7 @@ class Settings(BaseSettings):
     def _url(cls, value: str) -> str:
         parsed = urlsplit(value.strip())
         if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
-            raise ValueError(f"{value!r} is not an http(s):// or ws(s):// URL")
+            raise ValueError(f"{shown(value)} is not an http(s):// or ws(s):// URL")
         return value.strip()
 
     @field_validator("slack_command")
@@ -101,16 +110,18 @@ class Settings(BaseSettings):
     def _command(cls, value: str) -> str:
         name = value.strip()
         if not re.fullmatch(r"/[a-z0-9_-]{1,31}", name):
-            raise ValueError(f"{value!r} is not a slash command name like /workshop")
+            raise ValueError(f"{shown(value)} is not a slash command name like /workshop")
         return name
 
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
         try:
-            async_url(value)
+            url = async_url(value)
         except DatabaseURLError as exc:
             raise ValueError(str(exc)) from None
+        if url.get_backend_name() == "sqlite":
+            _sqlite_place(Path(url.database or ""))
         return value
 
     @field_validator("bot_timezone", "bot_program_timezone")
@@ -130,15 +141,31 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{value.isoformat()} has no UTC offset; write e.g. 2021-12-13T08:45:00-08:00"
             )
-        return value
+        return value if value is None else check_instant(value)
 
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
         level = value.strip().upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            raise ValueError(f"{value!r} is not a log level; use DEBUG, INFO, WARNING or ERROR")
+            raise ValueError(f"{shown(value)} is not a log level; use DEBUG, INFO, WARNING or "
+                             "ERROR")
         return level
+
+
+def _sqlite_place(path: Path) -> None:
+    """Refuse an SQLite file the bot could not make: the database's own folder is made
+    when it is missing (``data/`` on a first run), but only inside a folder that exists,
+    so a mistyped path is an error and not a tree of new folders."""
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; name the database file in it, e.g. "
+                         f"sqlite:///{path / 'workshop-bot.db'}")
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
+    if not folder.exists() and not folder.parent.is_dir():
+        raise ValueError(f"{folder.parent} does not exist; make it first (the database's "
+                         f"own folder, {folder.name}, is made when it is missing)")
 
 
 def program_zone(settings: Settings) -> ZoneInfo | None:
@@ -154,10 +181,16 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            field = str(err["loc"][0]) if err["loc"] else "settings"
+            name = OPTIONS[field] if field in given and field in OPTIONS else field.upper()
             message = err["msg"].removeprefix("Value error, ")
             lines.append(f"{name}: {message}")
         raise SettingsError(lines) from None
+    except UnicodeDecodeError as exc:  # pydantic-settings reading the .env file
+        raise SettingsError([f"{ENV_FILE}: it is not UTF-8 text (byte {exc.start}); save it "
+                             "as UTF-8"]) from None
+    except OSError as exc:
+        raise SettingsError([f"{ENV_FILE}: cannot read it ({exc.strerror or exc})"]) from None
 
 
 def configure_logging(level: str) -> None:

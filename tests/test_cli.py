@@ -3,6 +3,7 @@ exit codes, and one-line errors for bad settings and options."""
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -153,4 +154,40 @@ def test_the_console_saves_an_export_next_to_it(tmp_path: Path) -> None:
     saved = tmp_path / "exports" / "questions-mlforsys-2021.csv"
     assert f"Saved exports/questions-mlforsys-2021.csv ({saved.stat().st_size:,} bytes)." \
         in done.stdout
-    assert saved.read_text().startswith("id,item,title,question,votes,status,platform,asked_at")
+    header = next(csv.reader(saved.read_text().splitlines()))
+    assert header[:8] == ["id", "item", "title", "question", "votes", "status", "platform",
+                          "asked_at"]
+
+
+def test_a_bad_option_is_one_line_naming_the_option(tmp_path: Path) -> None:
+    done = bot("ask", "now", "--at", "0001-01-01T00:00:00+00:00", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == ("workshop-bot: argument --at: 0001-01-01T00:00:00+00:00 is outside "
+                           "the years 1970 to 2999, the only ones the bot keeps time in (see "
+                           "workshop-bot ask --help)\n")
+    long = bot("export", "x" * 100_000, cwd=tmp_path)
+    assert long.returncode == 2
+    assert long.stderr.startswith("workshop-bot: argument FORMAT: invalid choice: 'xxx")
+    assert len(long.stderr) < 600 and long.stderr.count("\n") == 1
+
+
+def test_an_sslmode_is_given_to_postgresql_as_asyncpg_spells_it(
+        tmp_path: Path, postgres_url: str | None) -> None:
+    if postgres_url is None:
+        pytest.skip("needs TEST_DATABASE_URL")
+    env = {"DATABASE_URL": f"{postgres_url}?sslmode=disable"}
+    done = bot("ask", "when is kraska?", "--at", "2021-12-13T09:00:00-08:00", cwd=tmp_path,
+               env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Tim Kraska" in done.stdout
+
+
+def test_outputs_are_written_whole_with_the_usual_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "program.ics"
+    done = bot("export", "ics", "-o", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "program.ics"]

@@ -27,6 +27,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import bot.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.error_values import shown
 from bot.store.migrations import HEAD
 
 if TYPE_CHECKING:
@@ -45,29 +46,73 @@ class DatabaseURLError(ValueError):
     """A DATABASE_URL that cannot be used."""
 
 
+URL_EXAMPLES = "use sqlite:///path/to/file.db or postgresql://user:password@host:5432/dbname"
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+SESSION_ATTRS = ("any", "primary", "standby", "read-write", "read-only", "prefer-standby")
+# The ?options of a PostgreSQL URL that asyncpg takes as they are written (its connect()
+# receives every option as a keyword, so any other one fails there, as a traceback).
+POSTGRES_OPTIONS = {"sslmode": SSL_MODES, "ssl": SSL_MODES, "target_session_attrs":
+                    SESSION_ATTRS, "host": None, "passfile": None}
+
+
 def async_url(url: str) -> URL:
-    """Parse ``url`` and pick the async driver for its backend."""
+    """Parse ``url`` and pick the async driver for its backend.
+
+    Everything that would only fail when the bot connects (a port of 99999, an option
+    asyncpg does not take, ``sslmode=bogus``, an empty user name, no database) fails
+    here, so that a bad DATABASE_URL is one line at start and nothing is tried. The
+    errors never quote the URL itself: it may hold a password."""
     try:
         parsed = make_url(url.strip())
     except ArgumentError:
-        raise DatabaseURLError(
-            f"cannot parse {url!r}; use sqlite:///path/to/file.db or "
-            "postgresql://user:password@host:5432/dbname"
-        ) from None
+        raise DatabaseURLError(f"cannot parse it as a database URL; {URL_EXAMPLES}") from None
+    except ValueError:  # SQLAlchemy reads the port with int()
+        raise DatabaseURLError(f"cannot parse it: the port is not a number; {URL_EXAMPLES}"
+                               ) from None
     backend = parsed.get_backend_name()
     if parsed.drivername in ("postgres", "postgresql+psycopg2", "postgresql+psycopg"):
         backend = "postgresql"
     if backend not in ASYNC_DRIVERS:
         raise DatabaseURLError(
-            f"unsupported database {backend!r} in {parsed.render_as_string()!r}; "
-            "use sqlite:/// or postgresql://"
+            f"unsupported database {shown(backend)}; use sqlite:/// or postgresql://"
         )
-    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise DatabaseURLError(
-            "an in-memory SQLite database would forget everything; give a file path, "
-            "e.g. sqlite:///data/workshop-bot.db"
-        )
-    return parsed.set(drivername=ASYNC_DRIVERS[backend])
+    if backend == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise DatabaseURLError(
+                "an in-memory SQLite database would forget everything; give a file path, "
+                "e.g. sqlite:///data/workshop-bot.db"
+            )
+        if parsed.query:
+            options = shown("&".join(parsed.query), 40)[1:-1]
+            raise DatabaseURLError(f"SQLite URLs take no options (?{options}); give the "
+                                   "file's path alone")
+        return parsed.set(drivername=ASYNC_DRIVERS[backend])
+    return _postgres_url(parsed).set(drivername=ASYNC_DRIVERS[backend])
+
+
+def _postgres_url(parsed: URL) -> URL:
+    """A PostgreSQL URL that asyncpg can connect with, libpq's ``sslmode`` as asyncpg's
+    ``ssl``; or DatabaseURLError."""
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        raise DatabaseURLError(f"port {parsed.port} is not a port (1 to 65535)")
+    if parsed.username == "":
+        raise DatabaseURLError(f"the user name is empty (before ':' or '@'); {URL_EXAMPLES}")
+    if not parsed.database:
+        raise DatabaseURLError(f"names no database; {URL_EXAMPLES}")
+    for option, value in parsed.query.items():
+        if option not in POSTGRES_OPTIONS:
+            raise DatabaseURLError(f"{shown(option, 40)} is not an option of a PostgreSQL URL "
+                                   f"here; use {', '.join(POSTGRES_OPTIONS)}")
+        allowed = POSTGRES_OPTIONS[option]
+        if allowed is not None and (not isinstance(value, str) or value not in allowed):
+            raise DatabaseURLError(f"{option} {shown(value, 40)} is not one of "
+                                   f"{', '.join(allowed)}")
+    if "sslmode" in parsed.query:
+        if "ssl" in parsed.query:
+            raise DatabaseURLError("give sslmode or ssl, not both")
+        mode = parsed.query["sslmode"]
+        parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": mode})
+    return parsed
 
 
 def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int, foreign_keys: bool) -> None:
