@@ -3,9 +3,9 @@ this project holds the bundled program and the migrations, and the package unpac
 it (as ``pip install`` puts it in site-packages) finds its program with
 importlib.resources, answers and migrates from any folder, with no checkout around.
 
-Building the wheel asks pip for the build backend pyproject.toml names (setuptools), as
-``pip wheel`` always does; installing it into a fresh venv is left out for speed: that
-would only add the dependencies, which the test's own venv already has."""
+The wheel is built with the venv's own setuptools (a dev dependency, no build isolation),
+so the test downloads nothing; installing it into a fresh venv is left out for speed:
+that would only add the dependencies, which the test's own venv already has."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
                         ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("wheel")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(source),
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+         str(source),
          "--wheel-dir", str(out)],
         env=CLEAN, capture_output=True, text=True, timeout=600, check=False,
     )
