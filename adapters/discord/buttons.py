@@ -7,24 +7,26 @@ messages sent long before, even by an earlier run of the bot.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.messages import Button
 
-if TYPE_CHECKING:
-    from adapters.discord.client import WorkshopClient
+log = logging.getLogger(__name__)
 
 PREFIX = "workshop"
+DEFAULT_LABEL = "Remind me"
 
 
 class CoreButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"{PREFIX}:(?P<command>[a-z]+):(?P<value>[a-z0-9][a-z0-9-]{{0,62}})",
 ):
-    def __init__(self, command: str, value: str, label: str = "Remind me") -> None:
+    def __init__(self, command: str, value: str, label: str = DEFAULT_LABEL) -> None:
         super().__init__(discord.ui.Button(
             label=label[:80], style=discord.ButtonStyle.primary,
             custom_id=f"{PREFIX}:{command}:{value}",
@@ -34,13 +36,27 @@ class CoreButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any, /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+        match: re.Match[str], /,
     ) -> CoreButton:
-        return cls(match["command"], match["value"], item.label or "Remind me")
+        """The pressed button again, from its custom id (discord.py hands over any item;
+        one matching the template is a button, whose label is kept)."""
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["command"], match["value"], label or DEFAULT_LABEL)
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        """The presser alone sees the answer; the message with the button stays as it is."""
-        client: WorkshopClient = interaction.client  # type: ignore[assignment]
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """The presser alone sees the answer; the message with the button stays as it is.
+
+        discord.py types ``interaction.client`` as the base ``Client``; the bot's is a
+        ``WorkshopClient``, checked here (imported here: client.py imports this module).
+        """
+        from adapters.discord.client import WorkshopClient
+
+        client = interaction.client
+        if not isinstance(client, WorkshopClient):
+            log.error("Discord: button %s pressed on a client that is no WorkshopClient",
+                      self.item.custom_id)
+            return
         await client.answer_command(interaction, self.command, self.value, public=False)
 
 
