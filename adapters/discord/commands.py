@@ -10,14 +10,15 @@ and titles, and from its list of timezone names.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Coroutine, Iterable
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 
 from adapters.discord import delivery
 from adapters.discord.embeds import clip
+from bot.matching import ANYTHING, EntryKind
 
 if TYPE_CHECKING:
     from adapters.discord.client import WorkshopClient
@@ -28,21 +29,24 @@ MAX_CHOICES = 25  # Discord's limits for autocomplete
 MAX_CHOICE_CHARS = 100
 MAX_OPTION_CHARS = 200
 PUBLIC = "Show the answer to everyone in the channel (default: only you see it)"
-ANYTHING = frozenset({"person", "item"})
-ITEMS = frozenset({"item"})
+ITEMS: frozenset[EntryKind] = frozenset({"item"})
 RESET = "reset"
 
 Text = app_commands.Range[str, 1, MAX_OPTION_CHARS]
 Scope = Literal["today", "tomorrow", "all"]
+Choices = list[app_commands.Choice[str]]
+# An autocomplete callback as discord.py calls it: it answers through ``delivery.suggest``
+# itself (a late answer is logged, not raised) and returns no choices of its own.
+Autocomplete = Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]
 
 
-def choices(names: Iterable[str]) -> list[app_commands.Choice[str]]:
+def choices(names: Iterable[str]) -> Choices:
     """Autocomplete choices, each within Discord's 100 characters, values unique.
 
     A long title is shortened with "…" for display; its value is the title's first 100
     characters, which the core still matches to the title.
     """
-    out: list[app_commands.Choice[str]] = []
+    out: Choices = []
     seen: set[str] = set()
     for name in names:
         value = name[:MAX_CHOICE_CHARS].rstrip()
@@ -77,18 +81,16 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
                      public: bool) -> None:
         await client.answer_command(interaction, command, text, public=public)
 
-    def names(kinds: frozenset[str]) -> Callable[..., object]:
-        async def complete(interaction: discord.Interaction, current: str
-                           ) -> list[app_commands.Choice[str]]:
+    def names(kinds: frozenset[EntryKind]) -> Autocomplete:
+        async def complete(interaction: discord.Interaction, current: str) -> Choices:
             index = client.core.catalog.current.index
-            found = index.complete(current, kinds, limit=MAX_CHOICES)  # type: ignore[arg-type]
+            found = index.complete(current, kinds, limit=MAX_CHOICES)
             await delivery.suggest(interaction, choices(found))
             return []  # already answered (a failure is logged in one line, not raised)
 
         return complete
 
-    async def zones(interaction: discord.Interaction, current: str
-                    ) -> list[app_commands.Choice[str]]:
+    async def zones(interaction: discord.Interaction, current: str) -> Choices:
         from bot.timezones import complete_timezones
 
         found = complete_timezones(current, limit=MAX_CHOICES)
@@ -108,8 +110,7 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
     async def next_(interaction: discord.Interaction, public: bool = False) -> None:
         await answer(interaction, "next", "", public)
 
-    async def places(interaction: discord.Interaction, current: str
-                     ) -> list[app_commands.Choice[str]]:
+    async def places(interaction: discord.Interaction, current: str) -> Choices:
         program = client.core.catalog.current.program
         typed = current.strip().casefold()
         found = [n for n in (*program.rooms, *program.tracks) if typed in n.casefold()]
@@ -139,14 +140,14 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
 
     @app_commands.command(name="when", description="When a talk, paper or person is on")
     @app_commands.describe(what="A talk, paper or person, e.g. Tim Kraska", public=PUBLIC)
-    @app_commands.autocomplete(what=names(ANYTHING))  # type: ignore[arg-type]
+    @app_commands.autocomplete(what=names(ANYTHING))
     async def when(interaction: discord.Interaction, what: Text, public: bool = False) -> None:
         await answer(interaction, "when", what, public)
 
     @app_commands.command(name="about", description="Title, people, summary and time of a "
                           "talk or paper")
     @app_commands.describe(what="A talk or paper, e.g. CompilerGym", public=PUBLIC)
-    @app_commands.autocomplete(what=names(ITEMS))  # type: ignore[arg-type]
+    @app_commands.autocomplete(what=names(ITEMS))
     async def about(interaction: discord.Interaction, what: Text, public: bool = False) -> None:
         await answer(interaction, "about", what, public)
 
@@ -164,9 +165,8 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
                  public: bool = False) -> None:
         await answer(interaction, "tz", zone or "", public)
 
-    def sessions_or_all(include_all: bool) -> Callable[..., object]:
-        async def complete(interaction: discord.Interaction, current: str
-                           ) -> list[app_commands.Choice[str]]:
+    def sessions_or_all(include_all: bool) -> Autocomplete:
+        async def complete(interaction: discord.Interaction, current: str) -> Choices:
             found = client.core.catalog.current.index.complete(current, ITEMS, MAX_CHOICES)
             offer = ["all"] if include_all and "all".startswith(current.strip().casefold()) \
                 else []
@@ -177,7 +177,7 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
     @app_commands.command(name="remind", description="Get a DM before a talk starts")
     @app_commands.describe(what="The talk or session, e.g. Tim Kraska",
                            before="How long before, e.g. 30m or 1h (default: the program's)")
-    @app_commands.autocomplete(what=sessions_or_all(False))  # type: ignore[arg-type]
+    @app_commands.autocomplete(what=sessions_or_all(False))
     async def remind(interaction: discord.Interaction, what: Text,
                      before: app_commands.Range[str, 1, 20] | None = None) -> None:
         await answer(interaction, "remind", f"{what} {before or ''}".strip(), False)
@@ -188,7 +188,7 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
 
     @app_commands.command(name="remind-cancel", description="Stop a reminder, or all of them")
     @app_commands.describe(what="The talk, or 'all'")
-    @app_commands.autocomplete(what=sessions_or_all(True))  # type: ignore[arg-type]
+    @app_commands.autocomplete(what=sessions_or_all(True))
     async def remind_cancel(interaction: discord.Interaction, what: Text) -> None:
         await answer(interaction, "remind", f"cancel {what}", False)
 

@@ -10,14 +10,20 @@ their ids as values (titles may hold a colon, which "ask" reads as the end of th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 
 from adapters.discord import delivery
-from adapters.discord.commands import ITEMS, MAX_CHOICE_CHARS, MAX_CHOICES, Text
+from adapters.discord.commands import (
+    ITEMS,
+    MAX_CHOICE_CHARS,
+    MAX_CHOICES,
+    Autocomplete,
+    Choices,
+    Text,
+)
 from adapters.discord.embeds import clip
 
 if TYPE_CHECKING:
@@ -34,9 +40,8 @@ def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
                     client: WorkshopClient) -> None:
     """``/ask`` and ``/qa …`` on ``tree``."""
 
-    def papers(*, offer_all: bool) -> Callable[..., object]:
-        async def complete(interaction: discord.Interaction, current: str
-                           ) -> list[app_commands.Choice[str]]:
+    def papers(*, offer_all: bool) -> Autocomplete:
+        async def complete(interaction: discord.Interaction, current: str) -> Choices:
             with_qa = {item.display_title: item.slug for item in client.core.qa.items()}
             snapshot = client.core.catalog.current
             # Every item is ranked (breaks too, which have no Q&A), so all may be needed.
@@ -62,7 +67,7 @@ def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
     @app_commands.describe(paper="The paper or talk, e.g. CompilerGym",
                            question="Your question (up to 1,000 characters)",
                            anonymous="Post it without your name (default: with it)")
-    @app_commands.autocomplete(paper=papers(offer_all=False))  # type: ignore[arg-type]
+    @app_commands.autocomplete(paper=papers(offer_all=False))
     async def ask(interaction: discord.Interaction, paper: Text, question: Words,
                   anonymous: bool = False) -> None:
         words = f"{'anonymous ' if anonymous else ''}{name_of(paper)}: {question}"
@@ -73,14 +78,14 @@ def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
 
     @group.command(name="top", description="A paper's open questions, most votes first")
     @app_commands.describe(paper="The paper or talk", count="How many (default 10)")
-    @app_commands.autocomplete(paper=papers(offer_all=False))  # type: ignore[arg-type]
+    @app_commands.autocomplete(paper=papers(offer_all=False))
     async def top(interaction: discord.Interaction, paper: Text,
                   count: app_commands.Range[int, 1, 50] | None = None) -> None:
         await qa(interaction, f"top {paper} {count or ''}".strip())
 
     @group.command(name="pending", description="Moderators: questions waiting for approval")
     @app_commands.describe(paper="Only this paper or talk (default: all)")
-    @app_commands.autocomplete(paper=papers(offer_all=False))  # type: ignore[arg-type]
+    @app_commands.autocomplete(paper=papers(offer_all=False))
     async def pending(interaction: discord.Interaction, paper: Text | None = None) -> None:
         await qa(interaction, f"pending {paper or ''}".strip())
 
@@ -118,7 +123,7 @@ def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
     @group.command(name="export", description="The questions as a file")
     @app_commands.describe(paper="A paper or talk, or 'all'", format="md (default), csv or "
                            "json")
-    @app_commands.autocomplete(paper=papers(offer_all=True))  # type: ignore[arg-type]
+    @app_commands.autocomplete(paper=papers(offer_all=True))
     async def export(interaction: discord.Interaction, paper: Text = ALL,
                      format: Format = "md") -> None:
         await qa(interaction, f"export {paper} {format}")
