@@ -14,6 +14,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
+from typing import TypedDict
 
 import aiohttp
 import discord
@@ -29,6 +30,16 @@ TOKEN_IN_PATH = re.compile(r"(/(?:interactions|webhooks)/\d+/)[^/]+")
 TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 FAILURES = (discord.HTTPException, *TRANSPORT_ERRORS)  # a call that did not get through
 NONCE_CHARS = 25  # Discord's limit for a string nonce
+
+
+class ChannelOptions(TypedDict, total=False):
+    """What a message sent to a channel carries besides itself (``Messageable.send``): a
+    reply's reference is left out in DMs, a view when there are no buttons."""
+
+    nonce: str
+    reference: discord.MessageReference
+    mention_author: bool
+    view: discord.ui.View
 
 
 def route_of(exc: discord.HTTPException) -> str:
@@ -81,44 +92,38 @@ async def send_reply(message: discord.Message, rendered: Rendered) -> discord.Me
     Discord keeps one message per nonce, so the same question delivered twice (a replay)
     still gets one answer, and discord.py's 429 retry resends the same nonce.
     """
-    options: dict[str, object] = {"nonce": str(message.id)}
+    options = ChannelOptions(nonce=str(message.id))
     if message.guild is not None:
         options.update(reference=message.to_reference(fail_if_not_exists=False),
                        mention_author=False)
     try:
-        return await _send(message.channel, rendered, options)
+        return await send(message.channel, rendered, options)
     except FAILURES as exc:
         log_failure("reply", exc)
         if not worth_apologising(exc):
             return None
     try:
-        return await _send(message.channel, text_only(APOLOGY), options)
+        return await send(message.channel, text_only(APOLOGY), options)
     except FAILURES as exc:
         log_failure("apology", exc)
     return None
 
 
-def with_files(rendered: Rendered, options: dict[str, object]) -> dict[str, object]:
-    """``options`` plus the rendered attachment as a new ``discord.File``, if any."""
-    files = rendered.files()
-    return {**options, "files": files} if files else options
-
-
-async def _send(channel: discord.abc.Messageable, rendered: Rendered,
-                options: dict[str, object]) -> discord.Message:
-    return await channel.send(rendered.content, embeds=rendered.embeds,  # type: ignore[call-overload]
-                              **with_files(rendered, options))
+async def send(channel: discord.abc.Messageable, rendered: Rendered,
+               options: ChannelOptions) -> discord.Message:
+    """One attempt at sending ``rendered`` to ``channel``; failures are the caller's."""
+    return await channel.send(**rendered.fields(), **options)
 
 
 async def respond(interaction: discord.Interaction, rendered: Rendered, *, ephemeral: bool
                   ) -> bool:
     """Answer a slash command (within Discord's 3 seconds: the core answers at once), or
     complete a deferred one with a follow-up."""
-    send = (interaction.followup.send if interaction.response.is_done()
-            else interaction.response.send_message)
     try:
-        await send(rendered.content, embeds=rendered.embeds,  # type: ignore[operator]
-                   ephemeral=ephemeral, **with_files(rendered, {}))
+        if interaction.response.is_done():
+            await interaction.followup.send(**rendered.fields(), ephemeral=ephemeral)
+        else:
+            await interaction.response.send_message(**rendered.fields(), ephemeral=ephemeral)
         return True
     except FAILURES as exc:
         log_failure(f"/{command_name(interaction)} response", exc)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Required, TypedDict
 
 import discord
 from discord.utils import format_dt
@@ -46,6 +47,17 @@ MAX_AUTHOR = 256
 COLOR = discord.Colour(0x5865F2)
 
 
+class MessageFields(TypedDict, total=False):
+    """A rendered message as keyword arguments of discord.py's ``send`` (channel, webhook
+    follow-up) and ``send_message`` (interaction response). ``content`` is left out when
+    there is no text (a follow-up's ``content`` must be a string), ``files`` when there is
+    no attachment; ``embeds`` is always sent, an empty list for none."""
+
+    content: str
+    embeds: Required[list[discord.Embed]]
+    files: list[discord.File]
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """What one Discord message carries. The attachment (a Q&A export) stays bytes until
@@ -61,6 +73,16 @@ class Rendered:
             return []
         return [discord.File(io.BytesIO(self.attachment.data),
                              filename=self.attachment.filename)]
+
+    def fields(self) -> MessageFields:
+        """The message for one attempt at sending it (a new ``discord.File`` each time)."""
+        fields = MessageFields(embeds=self.embeds)
+        if self.content is not None:
+            fields["content"] = self.content
+        files = self.files()
+        if files:
+            fields["files"] = files
+        return fields
 
 
 def clip(text: str, limit: int) -> str:
@@ -84,7 +106,7 @@ def _at_line_start(parts: list[str]) -> bool:
 
 
 def _http(url: str | None) -> bool:
-    return bool(url) and url.startswith(("https://", "http://"))  # type: ignore[union-attr]
+    return url is not None and url.startswith(("https://", "http://"))
 
 
 class Formatter:

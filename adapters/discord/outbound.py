@@ -49,11 +49,10 @@ class DiscordOutbound:
             channel_id = await self._channel_for(message)
             kind = discord.ChannelType.private if message.direct else None
             channel = self.client.get_partial_messageable(channel_id, type=kind)
-            options: dict[str, object] = {"nonce": delivery.nonce_of(message.key)}
+            options = delivery.ChannelOptions(nonce=delivery.nonce_of(message.key))
             if view is not None:
                 options["view"] = view
-            sent = await channel.send(rendered.content, embeds=rendered.embeds,  # type: ignore[call-overload]
-                                      **options)
+            sent = await delivery.send(channel, rendered, options)
         except discord.HTTPException as exc:
             route = delivery.route_of(exc)
             permanent = exc.code in GONE or 400 <= exc.status < 500
