@@ -49,6 +49,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery import SlackDelivery
+from adapters.slack.errors import answer_of
 from adapters.slack.http_checks import MAX_BODY, RequestChecks
 from adapters.slack.listeners import Listeners
 from adapters.slack.qa import SlackThreads
@@ -242,7 +243,7 @@ class SlackAdapter:
 
     async def _check_token(self, client: AsyncWebClient) -> Mapping[str, Any]:
         try:
-            return (await client.auth_test()).data  # type: ignore[return-value]
+            return answer_of(await client.auth_test())
         except SlackApiError as exc:
             raise SlackStartupError(
                 f"auth.test failed: {exc.response.get('error')} (check SLACK_BOT_TOKEN)"

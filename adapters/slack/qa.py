@@ -27,9 +27,10 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import blocks, events
-from adapters.slack.errors import NETWORK_ERRORS, error_code
+from adapters.slack.errors import NETWORK_ERRORS, answer_of, error_code
 from bot.messages import Button, QuestionView, Reply, ThreadRef
 from bot.qa.service import ANSWERED, HIDDEN
 
@@ -49,9 +50,10 @@ class SlackQaError(Exception):
         self.code = code
 
 
-async def _call(method: str, channel: str, request: Awaitable[Any]) -> Mapping[str, Any]:
+async def _call(method: str, channel: str, request: Awaitable[AsyncSlackResponse]
+                ) -> Mapping[str, Any]:
     try:
-        return await request  # type: ignore[no-any-return]
+        return answer_of(await request)
     except SlackApiError as exc:
         code = error_code(exc)
         raise SlackQaError(method, code, channel) from None

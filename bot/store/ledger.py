@@ -9,17 +9,14 @@ a conditional UPDATE, so again only one process wins it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, update
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
+from bot.store import upsert
 from bot.store.database import Database
 from bot.store.tables import Delivery
 from bot.store.types import table_of
@@ -42,10 +39,6 @@ class Entry:
     revision: int | None = None
 
 
-def _insert(db: Database) -> Callable[[type[Delivery]], PgInsert | SqliteInsert]:
-    """The backend's INSERT, for its ON CONFLICT clause (both dialects spell it alike)."""
-    return pg_insert if db.backend == "postgresql" else sqlite_insert
-
 
 async def _insert_new(
     db: Database, entries: Sequence[Entry], status: str, owner: str | None, at: datetime
@@ -61,7 +54,7 @@ async def _insert_new(
                  "done_at": at if status != CLAIMED else None}
                 for e in entries[start:start + BATCH]
             ]
-            statement = (_insert(db)(Delivery).values(rows)
+            statement = (upsert.insert(db, Delivery).values(rows)
                          .on_conflict_do_nothing(index_elements=["key"])
                          .returning(col(Delivery.key)))
             won.update((await connection.execute(statement)).scalars())

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
+from bot.store import upsert
 from bot.store.database import Database
 from bot.store.tables import UserPreference
 
@@ -22,8 +21,7 @@ async def set_timezone(
     db: Database, platform: str, user_id: str, zone: str | None, now: datetime
 ) -> None:
     """Upsert in one statement, so two processes saving at once cannot collide."""
-    insert = pg_insert if db.backend == "postgresql" else sqlite_insert
-    statement = insert(UserPreference).values(
+    statement = upsert.insert(db, UserPreference).values(
         platform=platform, user_id=user_id, timezone=zone, updated_at=now
     )
     statement = statement.on_conflict_do_update(

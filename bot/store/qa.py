@@ -12,19 +12,13 @@ from datetime import datetime
 
 import sqlalchemy
 from sqlalchemy import delete, func, literal, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from bot.store import upsert
 from bot.store.database import Database
 from bot.store.tables import Item, QaThread, Question, Vote, Workshop
-from bot.store.types import UTCDateTime
-
-
-def _insert(db: Database):  # type: ignore[no-untyped-def]
-    return pg_insert if db.backend == "postgresql" else sqlite_insert
-
+from bot.store.types import UTCDateTime, table_of
 
 # -- threads -------------------------------------------------------------------------
 
@@ -69,7 +63,7 @@ async def save_thread(
     """Record (or replace, after a recreation) an item's thread on a platform, and bump
     the workshop's Q&A revision in the same transaction: that is how other processes
     (a running bot, when ``workshop-bot qa setup`` made the thread) learn of it."""
-    statement = _insert(db)(QaThread).values(
+    statement = upsert.insert(db, QaThread).values(
         item_id=item_id, platform=platform, channel_id=channel_id, thread_id=thread_id,
         starter_id=starter_id, url=url, created_at=now,
     ).on_conflict_do_update(
@@ -125,10 +119,9 @@ async def question_by_message(db: Database, platform: str, message_ref: str) -> 
 
 
 async def set_message_ref(db: Database, question_id: int, message_ref: str) -> None:
-    async with db.session() as session:
-        await session.exec(update(Question).where(col(Question.id) == question_id)  # type: ignore[call-overload]
-                           .values(message_ref=message_ref))
-        await session.commit()
+    async with db.writing() as connection:
+        await connection.execute(update(Question).where(col(Question.id) == question_id)
+                                 .values(message_ref=message_ref))
 
 
 async def update_question(db: Database, question_id: int, now: datetime, **values: object
@@ -170,18 +163,18 @@ async def cast_vote(db: Database, question_id: int, platform: str, user_id: str,
                     now: datetime, open_statuses: Sequence[str], source: str) -> bool:
     """One statement for the common case of a vote: inserted only if the question exists,
     is open for votes and is not the voter's own. False means "see why" (rare)."""
-    table = Question.__table__  # type: ignore[attr-defined]
+    table = table_of(Question)
     eligible = (  # SQLAlchemy's own select: SQLModel's types at most four columns
         sqlalchemy.select(table.c.id, literal(platform), literal(user_id), literal(source),
                           literal(now, UTCDateTime()))
         .where(table.c.id == question_id, table.c.status.in_(list(open_statuses)),
                ~((table.c.platform == platform) & (table.c.author_id == user_id)))
     )
-    statement = (_insert(db)(Vote)
+    statement = (upsert.insert(db, Vote)
                  .from_select(["question_id", "platform", "user_id", "source", "created_at"],
                               eligible)
                  .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
-                 .returning(Vote.user_id))  # type: ignore[attr-defined]
+                 .returning(col(Vote.user_id)))
     async with db.writing() as conn:
         return (await conn.execute(statement)).first() is not None
 
@@ -189,11 +182,11 @@ async def cast_vote(db: Database, question_id: int, platform: str, user_id: str,
 async def add_vote(db: Database, question_id: int, platform: str, user_id: str,
                    now: datetime, source: str) -> bool:
     """True if this was a new vote."""
-    statement = (_insert(db)(Vote)
+    statement = (upsert.insert(db, Vote)
                  .values(question_id=question_id, platform=platform, user_id=user_id,
                          source=source, created_at=now)
                  .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
-                 .returning(Vote.user_id))  # type: ignore[attr-defined]
+                 .returning(col(Vote.user_id)))
     async with db.writing() as conn:
         return (await conn.execute(statement)).first() is not None
 
@@ -217,7 +210,7 @@ async def voters(db: Database, question_id: int, platform: str, source: str | No
 
 
 async def vote_count(db: Database, question_id: int) -> int:
-    table = Vote.__table__  # type: ignore[attr-defined]
+    table = table_of(Vote)
     async with db.engine.connect() as conn:
         return int((await conn.execute(
             select(func.count()).select_from(table).where(table.c.question_id == question_id)

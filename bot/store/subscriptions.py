@@ -6,10 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
+from bot.store import upsert
 from bot.store.database import Database
 from bot.store.tables import DirectChannel, Subscription
 
@@ -18,9 +17,8 @@ async def subscribe(
     db: Database, item_id: int, platform: str, user_id: str, offset: int, now: datetime
 ) -> bool:
     """Add a subscription; False when the user already had exactly this one."""
-    insert = pg_insert if db.backend == "postgresql" else sqlite_insert
     statement = (
-        insert(Subscription)
+        upsert.insert(db, Subscription)
         .values(item_id=item_id, platform=platform, user_id=user_id, offset_minutes=offset,
                 created_at=now)
         .on_conflict_do_nothing(index_elements=["item_id", "platform", "user_id",
@@ -99,8 +97,7 @@ async def direct_channel(db: Database, platform: str, user_id: str) -> str | Non
 async def remember_direct_channel(
     db: Database, platform: str, user_id: str, channel_id: str
 ) -> None:
-    insert = pg_insert if db.backend == "postgresql" else sqlite_insert
-    statement = insert(DirectChannel).values(
+    statement = upsert.insert(db, DirectChannel).values(
         platform=platform, user_id=user_id, channel_id=channel_id
     ).on_conflict_do_update(index_elements=["platform", "user_id"],
                             set_={"channel_id": channel_id})
