@@ -1,4 +1,4 @@
-# Workshop Bot: `make run` starts the bot, `make test` runs every check.
+# Workshop Bot: `make run` starts the bot, `make test` runs every check (ruff, pyright, hadolint, pytest).
 # Both create .venv on first use (Python 3.11+ and the network to PyPI are all they need).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -24,6 +24,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/pyright
 	$(BIN)/hadolint Dockerfile
 
 test: lint

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -215,7 +215,7 @@ def outside_years(value: date | None) -> str | None:
     return None
 
 
-def parse_instant(text: object, zone: ZoneInfo | None) -> tuple[datetime | None, bool]:
+def parse_instant(text: object, zone: tzinfo | None) -> tuple[datetime | None, bool]:
     """An ISO 8601 time and whether it carried its own offset; a time without one is read
     in ``zone``. (None, False) when it is not a time at all, falls outside the years the
     bot keeps time in, or there is no zone for it."""

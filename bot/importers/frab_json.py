@@ -86,7 +86,7 @@ class _Reader:
         start = self.start(event, day, day_start, where)
         if start is None:
             return
-        end, had_offset = parse_instant(event.get("end"), start.tzinfo)  # type: ignore[arg-type]
+        end, had_offset = parse_instant(event.get("end"), start.tzinfo)
         if end is None:
             length = parse_duration(event.get("duration"))
             if length is None:

@@ -103,6 +103,22 @@ def _value(event: icalendar.Event, name: str) -> Any:
                          f"({type(exc).__name__})") from None
 
 
+def _events(calendar: icalendar.Component) -> list[icalendar.Event]:
+    """The calendar's VEVENTs (``walk`` is typed for any component)."""
+    import icalendar
+
+    return [e for e in calendar.walk("VEVENT") if isinstance(e, icalendar.Event)]
+
+
+def _repeats_forever(event: icalendar.Event) -> bool:
+    """An RRULE (or one of several) with neither COUNT nor UNTIL."""
+    rules = event.get("RRULE")
+    if rules is None:
+        return False
+    return any(not ({"COUNT", "UNTIL"} & set(rule)) for rule in
+               (rules if isinstance(rules, list) else [rules]) if isinstance(rule, dict))
+
+
 def _check(draft: ProgramDraft, events: list[icalendar.Event], floating: ZoneInfo | None
            ) -> tuple[list[datetime], list[datetime]]:
     """Every VEVENT's own problems, named; the starts of all and the ends of one-off ones."""
@@ -161,7 +177,7 @@ def _check(draft: ProgramDraft, events: list[icalendar.Event], floating: ZoneInf
 def read(data: bytes, label: str, setting: ZoneInfo | None) -> ProgramDraft:
     draft = ProgramDraft(label, FORMAT)
     calendar = _calendar(data, label)
-    events = calendar.walk("VEVENT")
+    events = _events(calendar)
     if not events:
         raise ProgramError([f"{label}: the calendar holds no events (no VEVENT)"])
     declared = one_line(calendar.get("X-WR-TIMEZONE"))
@@ -262,8 +278,7 @@ def _occurrences(calendar: icalendar.Calendar, starts: list[datetime], ends: lis
     Reading stops at MAX_OCCURRENCES, so no calendar keeps the bot busy for long."""
     import icalendar
 
-    unbounded = {str(e.get("UID")) for e in calendar.walk("VEVENT")
-                 if e.get("RRULE") is not None and not ({"COUNT", "UNTIL"} & set(e["RRULE"]))}
+    unbounded = {str(e.get("UID")) for e in _events(calendar) if _repeats_forever(e)}
     horizon = max([*ends, min(starts) + timedelta(days=14)])
     found = _expand(calendar, label, until=horizon)
     if unbounded:  # read on without them
@@ -284,6 +299,7 @@ def _expand(calendar: icalendar.Calendar, label: str, *, until: datetime,
             ) -> list[icalendar.Event]:
     """The occurrences that start after ``after`` (default: at any time) and by ``until``,
     in order; read a few weeks at a time so that reading stops soon after ``limit``."""
+    import icalendar
     import recurring_ical_events
 
     begin = after or min(
@@ -294,7 +310,8 @@ def _expand(calendar: icalendar.Calendar, label: str, *, until: datetime,
         while begin < until:
             end = min(begin + WINDOW, until)
             for occurrence in query.between(begin, end):
-                if begin < _instant(occurrence.get("DTSTART").dt, until) <= end:
+                if isinstance(occurrence, icalendar.Event) and (
+                        begin < _instant(occurrence.get("DTSTART").dt, until) <= end):
                     found.append(occurrence)  # (an overlap from before is the last window's)
             if len(found) > limit:
                 raise ProgramError([f"{label}: the calendar's repeating events make more than "
