@@ -50,6 +50,7 @@ LATER_LINE = re.compile(rf"(?<=\n){MARKER}")
 # What simple-markdown's url rule (which Discord's client uses) reads as one link.
 URL = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
 DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+MARKUP_IN_URL = re.compile(r"[\\\[\]<>]")  # brackets in a "URL": two glued together: text
 
 
 def _line_start(match: re.Match[str]) -> str:
@@ -81,7 +82,9 @@ def escape(text: str, *, links: bool = False, line_start: bool = True) -> str:
     for url, after in zip(urls, between[1:], strict=True):
         # Discord reads the escaped text: a backslash put just after the link (before a
         # "<"; after a last ")", before a "*") would become part of it. It is text then.
-        kept = URL.match(url[0] + after)
+        # A "link" that holds markdown or brackets (two links glued together once a
+        # direction mark between them is dropped) is not one the program meant: text.
+        kept = URL.match(url[0] + after) if not MARKUP_IN_URL.search(url[0]) else None
         parts += [url[0] if kept and kept.end() == len(url[0]) else
                   _escaped(url[0], USER, False), after]
     return "".join(parts)

@@ -50,7 +50,9 @@ TIME_ONLY = "{time}"
 ELLIPSIS = "…"
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
-_SPECIAL_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+# Not \b: "_" after it is a word character, but a mark gets zero-width spaces around it
+# later, which would make "@channel_" a mention; only a letter or digit after it is safe.
+_SPECIAL_MENTION = re.compile(r"@(channel|here|everyone)(?![^\W_])", re.IGNORECASE)
 _MARK = re.compile(r"[*_~`]")
 _DIRECTION_OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _DROPPED = str.maketrans(dict.fromkeys(_DIRECTION_OVERRIDES))

@@ -154,3 +154,10 @@ async def test_the_agenda_heading_names_no_zone_since_each_reader_sees_their_own
     assert rendered.content.startswith(
         "ML for Systems (NeurIPS 2021), Monday 13 December 2021 to Tuesday 14 December 2021:")
     assert "times in" not in rendered.content
+
+
+def test_two_program_links_glued_together_are_text() -> None:
+    """Once a direction mark between them is dropped, "[x](http://a)[x](http://a)" reads
+    as one URL holding brackets: no link the program meant (found by test_hostile_text)."""
+    escaped = plain("[x](http://evil.example)\u202e[x](http://evil.example)")
+    assert [form for form in live_forms(escaped) if "[" in form.text] == []

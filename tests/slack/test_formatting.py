@@ -266,3 +266,10 @@ def test_a_slash_command_becomes_a_question_for_the_core():
     assert public is True
     assert (message.user.id, message.user.name, message.text, message.is_direct) == (
         "U0ALICE", "alice", "tz Europe/Berlin", True)
+
+
+def test_a_special_mention_before_a_mark_is_broken_too() -> None:
+    """"@channel_" is no mention as typed, but the mark's zero-width spaces would make it
+    one (found by tests/slack/test_hostile_text.py)."""
+    escaped = blocks.escape("yz@channel_-")
+    assert "@channel" not in escaped and "@\u2060channel" in escaped
