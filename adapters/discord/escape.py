@@ -84,7 +84,11 @@ def escape(text: str, *, links: bool = False, line_start: bool = True) -> str:
         # "<"; after a last ")", before a "*") would become part of it. It is text then.
         # A "link" that holds markdown or brackets (two links glued together once a
         # direction mark between them is dropped) is not one the program meant: text.
-        kept = URL.match(url[0] + after) if not MARKUP_IN_URL.search(url[0]) else None
+        # So is one glued to the word before it (Discord starts no link mid-word) or
+        # holding a second "://" (two links run together).
+        glued = url.start() > 0 and text[url.start() - 1].isalnum()
+        odd = glued or url[0].count("://") > 1 or MARKUP_IN_URL.search(url[0])
+        kept = None if odd else URL.match(url[0] + after)
         parts += [url[0] if kept and kept.end() == len(url[0]) else
                   _escaped(url[0], USER, False), after]
     return "".join(parts)

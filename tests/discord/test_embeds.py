@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
+import pytest
 
 from adapters.discord.embeds import MAX_CONTENT, MAX_DESCRIPTION, Formatter, plain
 from bot.messages import Card, Moment, Quote, Reply
@@ -161,3 +162,14 @@ def test_two_program_links_glued_together_are_text() -> None:
     as one URL holding brackets: no link the program meant (found by test_hostile_text)."""
     escaped = plain("[x](http://evil.example)\u202e[x](http://evil.example)")
     assert [form for form in live_forms(escaped) if "[" in form.text] == []
+
+
+@pytest.mark.parametrize("text", ["[x](http://evil.example)\u202ehttp://evil.example",
+                                  "discord.gg/evilhttps://evil.example/a_b*c"])
+def test_a_link_run_into_another_or_into_a_word_is_text(text: str) -> None:
+    """Found by test_hostile_text on a clean run: two links run together, and a link
+    glued to the word before it (Discord starts no link mid-word), show as text."""
+    escaped = plain(text)
+    written = text.replace("\u202e", "")
+    for form in live_forms(escaped):
+        assert form.kind == "link" and form.text in written and form.text.count("://") <= 1
