@@ -8,38 +8,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 
+from bot.casual_forms import plain_chat
+from bot.frames import TIME_OF_DAY, match_frame
+from bot.request import Intent, Request
 
-class Intent(StrEnum):
-    NOW = "now"
-    NEXT = "next"
-    AGENDA = "agenda"
-    AGENDA_ICS = "agenda_ics"
-    PAPERS = "papers"
-    WHEN = "when"
-    WHO_AT = "who_at"
-    ABOUT = "about"
-    PERSON = "person"
-    BY = "by"
-    SEARCH = "search"
-    TIMEZONE = "tz"
-    REMIND = "remind"
-    REMIND_LIST = "remind_list"
-    REMIND_CANCEL = "remind_cancel"
-    QA_ASK = "qa_ask"
-    QA = "qa"
-    HELP = "help"
-    GREETING = "greeting"
-    THANKS = "thanks"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    intent: Intent
-    arg: str = ""
+__all__ = ["Intent", "Request", "clean_subject", "from_command", "normalize_text", "parse"]
 
 
 # Command words, as typed after "/" or alone ("next", "/when kraska").
@@ -79,10 +53,7 @@ COMMANDS: dict[str, Intent] = {
     "start": Intent.HELP,
 }
 
-TIME = (
-    r"(?P<x>(?:\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
-    r"(?:\s+\S+/\S+)?)"
-)
+TIME = TIME_OF_DAY
 WHO_AT_TAIL = re.compile(rf"^(?:at|around|@)?\s*{TIME}$")
 
 # (intent, pattern): the first pattern that matches decides. ``x`` is the argument.
@@ -110,7 +81,10 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"(?: (?:for|about|of|to))?|unremind|stop reminding me(?: (?:about|of|for))?"
         r"|don'?t remind me(?: (?:about|of))?)(?:\s+(?P<x>.+))?$")),
     (Intent.REMIND, re.compile(
-        r"^remind(?: me)?(?: (?:about|of|for|before|when))?\s+(?P<x>.+)$")),
+        r"^(?:remind(?: me)?|set (?:a |me a )?reminder|ping me|notify me|alert me|"
+        r"give me a (?:shout|ping|heads up)|let me know)(?: (?:about|of|for|before|when|"
+        r"to go to|to see))?(?:\s+(?P<x>.+))?$")),
+    # -- the question frames (bot.frames) are tried here, before the patterns below
     (Intent.WHO_AT, re.compile(
         r"^(?:who(?:'s| is| will be)?|what(?:'s| is| will be)?|whats)\b.*?\b(?:at|around)\s+"
         + TIME + "$")),
@@ -146,17 +120,21 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"what(?:'s| is) (?:on|happening) (?:today|tonight|tomorrow))\b")),
     (Intent.PERSON, re.compile(r"^(?:who(?:'s| is)|whois)\s+(?P<x>.+)$")),
     (Intent.PERSON, re.compile(
-        r"^what (?:is|does|will) (?P<x>.+?) (?:doing|do|presenting|present)"
-        r"(?: at the workshop| here| today)?$")),
+        r"^what(?:'s| is| does| will| has) (?P<x>.+?) (?:doing|do|presenting|present|up to|"
+        r"got|speaking (?:on|about)|talking (?:on|about)|giving)"
+        r"(?: at the workshop| at this event| at the event| here| today| tomorrow)?$")),
     (Intent.PERSON, re.compile(r"^(?:everything|all)\s+(?:about|by|from|of|for)\s+(?P<x>.+)$")),
     (Intent.WHEN, re.compile(
         r"^(?:when|what time|at what time)"
-        r"(?:\s+(?:is|are|does|do|will|was|did|'s|s|'re|can i see))?\s+(?P<x>.+)$")),
+        r"(?:\s+(?:is|are|does|do|will|was|did|'s|s|'re|can i see)|'s|'re)?\s+(?P<x>.+)$")),
     (Intent.ABOUT, re.compile(
         r"^(?:tell me (?:more )?about|more about|about|info(?:rmation)?(?: on| about)?|"
         r"details (?:on|of|for|about)|describe|explain|summary of|summari[sz]e|"
         r"what(?:'s| is| are)|whats|show(?: me)?)\s+(?P<x>.+)$")),
 ]
+
+# Where the question frames are tried: after commands, Q&A and reminders, before the rest.
+FRAMES_AT = next(i for i, (intent, _) in enumerate(PATTERNS) if intent is Intent.WHO_AT)
 
 KEEP_PUNCTUATION = frozenset({Intent.QA_ASK, Intent.QA})
 # "… in Saal 2", "… on the security track": a room or track a "now" or "next" names.
@@ -244,7 +222,14 @@ def parse(text: str) -> Request:
     lowered = cleaned.casefold()
     if lowered in COMMANDS and lowered not in ("who", "at", "by", "start"):
         return Request(COMMANDS[lowered])
-    for intent, pattern in PATTERNS:
+    if not lowered.startswith(("ask ", "qa ", "question ")):  # a question keeps its words
+        cleaned = plain_chat(cleaned) or cleaned
+        lowered = cleaned.casefold()
+        if lowered in COMMANDS and lowered not in ("who", "at", "by", "start"):
+            return Request(COMMANDS[lowered])
+    for position, (intent, pattern) in enumerate(PATTERNS):
+        if position == FRAMES_AT and (framed := match_frame(lowered, cleaned)) is not None:
+            return framed
         match = pattern.search(lowered)
         if match is None:
             continue

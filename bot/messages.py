@@ -123,6 +123,9 @@ class Reply:
     an ephemeral answer where the platform has them (None: the adapter's default).
     ``zone`` and ``now`` are what the text fallback is rendered with; ``text`` is that
     fallback, filled in once by :func:`bot.render_text.fit` so no adapter renders it again.
+    ``subject`` is what the answer was about, for a follow-up ("and after that?"): an
+    item ("#slug"), a person ("~name"), an instant ("@iso") or "workshop"; empty when it
+    is one card's item, or nothing.
     """
 
     lines: tuple[Line, ...]
@@ -137,6 +140,7 @@ class Reply:
     kind: Literal["answer", "help", "not_found", "error"] = "answer"
     text: str = ""
     attachment: Attachment | None = None
+    subject: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,17 @@ from zoneinfo import ZoneInfo
 
 from bot.answer_cache import AnswerCache
 from bot.answers import help as helps
-from bot.answers import lookup, schedule
+from bot.answers import kinds, lookup, relative, schedule, spans
 from bot.answers import qa as questions
 from bot.answers import reminders as remind
 from bot.answers.calendar import agenda_ics
 from bot.answers.context import Ask
 from bot.answers.timezone import timezone
+from bot.answers.where import where
+from bot.answers.workshop import workshop
 from bot.catalog import Catalog
 from bot.clock import Clock
+from bot.followups import RecentSubjects
 from bot.intents import Intent, Request, from_command, parse
 from bot.messages import IncomingMessage, Reply
 from bot.preferences import Preferences
@@ -29,6 +32,7 @@ from bot.qa.service import QaService
 from bot.reminders.service import ReminderService
 from bot.render_text import fit
 from bot.store.outage import OutageLog, is_database_down
+from bot.subjects import about_workshop
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,16 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.HELP: helps.help_text,
     Intent.GREETING: helps.greeting,
     Intent.THANKS: helps.thanks,
+    Intent.WORKSHOP: workshop,
+    Intent.AFTER: relative.after,
+    Intent.BEFORE: relative.before,
+    Intent.FIRST: relative.first,
+    Intent.LAST: relative.last,
+    Intent.DURATION: spans.duration,
+    Intent.RANGE: spans.time_range,
+    Intent.KIND: kinds.kind,
+    Intent.COUNT: kinds.count,
+    Intent.WHERE: where,
 }
 
 # What cannot be answered from the program in memory (the rest goes on during an outage).
@@ -67,6 +81,7 @@ class Router:
         qa: QaService,
         default_zone: ZoneInfo | None = None,
         answers: AnswerCache | None = None,
+        followups: RecentSubjects | None = None,
     ) -> None:
         self.catalog = catalog
         self.preferences = preferences
@@ -75,13 +90,19 @@ class Router:
         self.qa = qa
         self.default_zone = default_zone
         self.answers = answers  # None: every answer is worked out afresh
+        self.followups = followups if followups is not None else RecentSubjects()
         self._outage = OutageLog(log, "commands that need it get the apology")
 
     def understand(self, message: IncomingMessage) -> Request:
+        """What ``message`` asks, read with the program and the asker's last subject: "and
+        after that?" refers to what they just asked about, "when is ML for Systems?" to
+        the workshop itself. Reading it changes nothing."""
         text = message.text[:MAX_INPUT_CHARS]
-        if message.command:
-            return from_command(message.command, text)
-        return parse(text)
+        request = from_command(message.command, text) if message.command else parse(text)
+        request = self.followups.refer(request, message.user, self.clock.now())
+        aspect = about_workshop(self.catalog.current.program, request.intent.value,
+                                request.arg)
+        return Request(Intent.WORKSHOP, aspect) if aspect is not None else request
 
     def needs_roles(self, message: IncomingMessage) -> bool:
         """Whether the answer depends on the asker's roles, permissions or user groups:
@@ -117,6 +138,7 @@ class Router:
             return self._database_away(ask, exc)
         if request.intent in NEEDS_DATABASE:
             self._outage.worked()
+        self.followups.remember(message.user, reply, ask.now)
         return reply
 
     def _database_away(self, ask: Ask, exc: Exception) -> Reply:

@@ -67,6 +67,9 @@ class Ask:
     def one(self, query: str, kinds: frozenset[EntryKind] = ANYTHING) -> Entry | Reply:
         """The one talk, paper or person ``query`` names; else the reply that says there
         is none ("Nothing matches …", with suggestions) or several ("Several things …")."""
+        exact = self.exact(query)
+        if exact is not None and exact.kind in kinds:
+            return exact
         resolution = self.index.resolve(query, kinds)
         if not resolution.found:
             return self.not_found(query, resolution)
@@ -74,6 +77,16 @@ class Ask:
         if entry is None:
             return self.ambiguous(query, resolution)
         return entry
+
+    def exact(self, query: str) -> Entry | None:
+        """The item ("#slug") or person ("~name") a follow-up refers to exactly."""
+        if query.startswith("#") and (item := self.program.by_slug.get(query[1:])):
+            return Entry("item", item=item)
+        if query.startswith("~"):
+            person = next((p for p in self.program.people if p.name == query[1:]), None)
+            if person is not None:
+                return Entry("person", person=person)
+        return None
 
     def not_found(self, query: str, resolution: Resolution | None = None, what: str = "") -> Reply:
         suggestions = resolution.suggestions if resolution else ()

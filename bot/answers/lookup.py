@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from bot.answers.context import Ask, describe_roles
+from bot.answers.focus import absent_kind
+from bot.answers.workshop import workshop
 from bot.matching import ANYTHING, EntryKind, Resolution
 from bot.messages import Card, Line, Quote, Reply
 from bot.program import Item, Person, examples
+from bot.subjects import KindSubject, items_of_kind, kind_named, names_workshop
 
 PEOPLE: frozenset[EntryKind] = frozenset({"person"})
 SHOWN = 60  # search results made into lines; a message has room for a few dozen
@@ -20,9 +23,30 @@ def _resolve(ask: Ask, query: str, kinds: frozenset[EntryKind] = ANYTHING) -> Re
     return ask.index.resolve(query, kinds)
 
 
+def _program_level(ask: Ask, query: str, aspect: str) -> Reply | None:
+    """The answer when ``query`` names the workshop itself or a kind of thing ("the
+    poster thing", "keynotes") rather than one item or person; else None."""
+    if names_workshop(ask.program, query):
+        return workshop(ask, aspect)
+    found = kind_named(query)
+    if found is None:
+        return None
+    subject = KindSubject(found, items_of_kind(ask.program, found))
+    if not subject.items:
+        return absent_kind(ask, subject)
+    if len(subject.items) == 1:
+        return ask.reply(cards=(ask.card(subject.items[0], relative=True),))
+    label = found.plural
+    return ask.reply((f"{len(subject.items)} {label} on the program:",),
+                     cards=tuple(ask.card(i, detail=False) for i in subject.items),
+                     layout="list")
+
+
 def when(ask: Ask, query: str) -> Reply:
     if not query:
         return _need(ask, f"when is {examples(ask.program).speaker}'s talk?")
+    if (reply := _program_level(ask, query, "dates")) is not None:
+        return reply
     entry = ask.one(query)
     if isinstance(entry, Reply):
         return entry
@@ -53,12 +77,15 @@ def _when_person(ask: Ask, person: Person) -> Reply:
         (f"{person.name}:",),
         cards=tuple(ask.card(item, relative=True) for item in sessions),
         after=tuple(after),
+        subject=f"#{sessions[0].slug}" if len(sessions) == 1 else f"~{person.name}",
     )
 
 
 def about(ask: Ask, query: str) -> Reply:
     if not query:
         return _need(ask, f"tell me about {examples(ask.program).item}")
+    if (reply := _program_level(ask, query, "about")) is not None:
+        return reply
     entry = ask.one(query)
     if isinstance(entry, Reply):
         return entry
@@ -94,7 +121,8 @@ def _person_summary(ask: Ask, who: Person) -> Reply:
     cards: list[Card] = [ask.card(i, detail=False) for i in sessions + papers]
     if not cards and len(lines) == 1:
         lines.append(("No role on the program.",))
-    return ask.reply(*lines, cards=tuple(cards), layout="list")
+    subject = f"#{sessions[0].slug}" if len(sessions) == 1 and not papers else f"~{who.name}"
+    return ask.reply(*lines, cards=tuple(cards), layout="list", subject=subject)
 
 
 def by_author(ask: Ask, query: str) -> Reply:
@@ -140,6 +168,8 @@ def search(ask: Ask, words: str) -> Reply:
 
 def guess(ask: Ask, text: str) -> Reply | None:
     """A bare name or title ("CompilerGym", "kraska"): answer about it, if it is one."""
+    if (reply := _program_level(ask, text, "about")) is not None:
+        return reply
     resolution = _resolve(ask, text)
     entry = resolution.unique
     if entry is None:

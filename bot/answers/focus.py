@@ -1,0 +1,74 @@
+"""The one item a question is about when its subject stands for several (a person with
+a talk and a panel, "lunch" on a two-day program), and the reply when the subject is
+not on the program or could be several things."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.answers.context import Ask
+from bot.messages import Line, Reply
+from bot.program import Item
+from bot.subjects import (
+    ItemSubject,
+    KindSubject,
+    Missing,
+    PersonSubject,
+    Several,
+    Subject,
+    WorkshopSubject,
+    sessions_of,
+)
+
+
+def pick(ask: Ask, items: Sequence[Item]) -> Item | None:
+    """The one people mean now: the first not yet over, else the last."""
+    scheduled = [i for i in items if i.is_scheduled]
+    if not scheduled:
+        return None
+    return next((i for i in scheduled if i.span[1] > ask.now), scheduled[-1])
+
+
+def items_of(ask: Ask, subject: Subject) -> list[Item]:
+    """The scheduled items a subject stands for, in time order."""
+    if isinstance(subject, ItemSubject):
+        return [subject.item]
+    if isinstance(subject, PersonSubject):
+        return sessions_of(ask.program, subject.person)
+    if isinstance(subject, KindSubject):
+        return [i for i in subject.items if i.is_scheduled]
+    if isinstance(subject, WorkshopSubject):
+        return list(ask.program.scheduled)
+    return []
+
+
+def unresolved(ask: Ask, subject: Subject) -> Reply | None:
+    """The reply for a subject that is not one thing on the program, else None."""
+    if isinstance(subject, Missing):
+        return ask.not_found(subject.query, subject.resolution)
+    if isinstance(subject, Several):
+        return ask.ambiguous(subject.query, subject.resolution)
+    if isinstance(subject, KindSubject) and not subject.items:
+        return absent_kind(ask, subject)
+    return None
+
+
+def absent_kind(ask: Ask, subject: KindSubject) -> Reply:
+    """ "There is no panel on the program." and what kinds of things it does have."""
+    lines: list[Line] = [(f"There is no {subject.kind.singular} on the program.",)]
+    lines.append(("It has: " + kinds_on(ask) + ".",))
+    return ask.reply(*lines, kind="not_found")
+
+
+def kinds_on(ask: Ask) -> str:
+    """ "9 talks, 2 remarks, 1 break and 13 papers": what the program is made of."""
+    counts: dict[str, int] = {}
+    for item in ask.program.scheduled:
+        label = item.kind_label.casefold()
+        counts[label] = counts.get(label, 0) + 1
+    if ask.program.papers:
+        counts["paper"] = len(ask.program.papers)
+    parts = [f"{n} {label}" + ("" if n == 1 or label.endswith("s") else "s")
+             for label, n in counts.items()]
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] \
+        if parts else "nothing scheduled yet"

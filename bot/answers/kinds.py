@@ -1,0 +1,108 @@
+"""Questions about kinds of things: "is there a panel?", "list the keynotes", "are there
+posters?", and counts: "how many papers are there?". A kind the program does not have
+is said plainly ("There is no panel on the program"), never answered with a near miss."""
+
+from __future__ import annotations
+
+from bot.answers import lookup
+from bot.answers.context import Ask
+from bot.answers.focus import kinds_on, unresolved
+from bot.answers.workshop import workshop
+from bot.matching import normalize
+from bot.messages import Line, Quote, Reply
+from bot.subjects import (
+    ItemSubject,
+    KindSubject,
+    Missing,
+    PersonSubject,
+    WorkshopSubject,
+    items_of_kind,
+    kind_named,
+    resolve,
+)
+
+
+def kind(ask: Ask, arg: str) -> Reply:
+    subject = resolve(ask, arg)
+    if isinstance(subject, KindSubject) and subject.items:
+        items = subject.items
+        label = subject.kind.singular if len(items) == 1 else subject.kind.plural
+        cards = tuple(ask.card(i, detail=False) for i in items)
+        return ask.reply((f"{len(items)} {label} on the program:",), cards=cards,
+                         layout="list",
+                         subject=f"#{items[0].slug}" if len(items) == 1 else "")
+    if isinstance(subject, WorkshopSubject):
+        return workshop(ask, "about")
+    if isinstance(subject, Missing):
+        return _absent(ask, subject.query)
+    if (reply := unresolved(ask, subject)) is not None:
+        return reply
+    if isinstance(subject, ItemSubject):
+        return ask.reply(cards=(ask.card(subject.item, relative=True),))
+    if isinstance(subject, PersonSubject):
+        return lookup.person(ask, subject.person.name)
+    return lookup.about(ask, arg)
+
+
+def _absent(ask: Ask, query: str) -> Reply:
+    """Something that is not on the program, with what comes closest as suggestions."""
+    lines: list[Line] = [("There is no ", Quote(query, marks=False), " on the program.",)]
+    found = ask.index.search(query, limit=3)
+    if found:
+        titles = "; ".join(m.entry.label for m in found)
+        lines.append((f"Closest on the program (not the same thing): {titles}.",))
+    else:
+        lines.append(("It has: " + kinds_on(ask) + ".",))
+    return ask.reply(*lines, kind="not_found")
+
+
+# What "how many <noun>" can count beyond kinds of items.
+def count(ask: Ask, arg: str) -> Reply:
+    program = ask.program
+    words = normalize(arg).split()
+    noun = words[0] if words else ""
+    noun = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
+    people_nouns = {"speaker": "speaker", "presenter": "speaker", "author": "author",
+                    "organizer": "organizer", "organiser": "organizer"}
+    if noun in people_nouns:
+        role = people_nouns[noun]
+        if role == "organizer":
+            names = [p.name for p in program.organizers]
+        else:
+            credit = "author" if role == "author" else "speaker"
+            names = sorted({p.name for p in program.people
+                            if any(c.kind == credit for c in program.credits_of(p))})
+        shown = ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
+        return ask.reply((f"{len(names)} {role}{'' if len(names) == 1 else 's'}: {shown}.",))
+    if noun == "day":
+        days = program.program_days()
+        return ask.reply((f"{program.workshop.full_name} has {len(days)} "
+                          f"day{'' if len(days) == 1 else 's'}.",))
+    if noun in ("room", "stage", "hall"):
+        rooms = program.rooms
+        return ask.reply((f"{len(rooms)} room{'' if len(rooms) == 1 else 's'}: "
+                          + ", ".join(rooms) + ".",))
+    if noun == "track":
+        return ask.reply((f"{len(program.tracks)} track"
+                          f"{'' if len(program.tracks) == 1 else 's'}"
+                          + (": " + ", ".join(program.tracks) if program.tracks else "") + ".",))
+    if noun in ("item", "session", "event", "slot", "thing"):
+        total = len(program.scheduled)
+        return ask.reply((f"{total} scheduled items (" + kinds_on(ask) + ").",))
+    if noun in ("people", "attendee", "participant", "person", "registration"):
+        names = {p.name for p in program.people}
+        return ask.reply(("The program does not say how many people attend; it names "
+                          f"{len(names)} speakers, authors and organizers.",))
+    found = kind_named(arg)
+    if found is None:
+        return ask.reply(("I can count talks, papers, keynotes, breaks, speakers, authors, "
+                          "rooms and days; for example “how many papers are there?”.",),
+                         kind="help")
+    items = items_of_kind(program, found)
+    label = found.singular if len(items) == 1 else found.plural
+    if not items:
+        return ask.reply((f"There is no {found.singular} on the program (0 {found.plural}).",),
+                         kind="not_found")
+    return ask.reply((f"{len(items)} {label} on the program.",),
+                     cards=tuple(ask.card(i, detail=False) for i in items[:40]),
+                     more=max(0, len(items) - 40), layout="list")

@@ -1,0 +1,229 @@
+"""Questions relative to an item: what comes after or before it, and the first or last
+thing of a day, a part of a day or the whole program. Every answer names both the item
+asked about and the one it leads to ("After Luis Ceze's talk (ends 4:25 PM PST): …")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot import timefmt
+from bot.answers import schedule
+from bot.answers.context import Ask
+from bot.answers.focus import items_of, pick, unresolved
+from bot.intents import WEEKDAYS
+from bot.messages import Line, Moment, Reply
+from bot.program import Item
+from bot.subjects import (
+    InstantSubject,
+    Subject,
+    WorkshopSubject,
+    items_of_kind,
+    kind_named,
+    resolve,
+)
+
+TINY = timedelta(microseconds=1)
+
+
+def _instant(ask: Ask, text: str) -> datetime | None:
+    """The instant a clock time ("3pm", "noon") means for this asker, nearest now."""
+    clocks = schedule.parse_clock(text)
+    if len(clocks) > 1 and not timefmt.uses_12h(ask.zone):
+        clocks = clocks[:1]
+    first, last = ask.program.first_start, ask.program.last_end
+    if not clocks or first is None or last is None:
+        return None
+    found = schedule._instants(clocks, ask.zone, first - timedelta(hours=12), last)
+    return min(found, key=lambda at: abs(at - ask.now)) if found else None
+
+
+def _subject(ask: Ask, arg: str) -> Subject:
+    if (arg and arg[0].isdigit()) or arg.casefold() in ("noon", "midday", "midnight"):
+        at = _instant(ask, arg.replace("midday", "noon"))
+        if at is not None:
+            return InstantSubject(at)
+    return resolve(ask, arg)
+
+
+def _following(ask: Ask, reference: Item) -> list[Item]:
+    """What comes after ``reference``: in its room that day when there are several
+    rooms, else the next start anywhere."""
+    program = ask.program
+    end = reference.span[1]
+    later = list(program.scheduled[program.index_after(end - TINY):])
+    later = [i for i in later if i is not reference and i.span[0] >= end - TINY]
+    if program.many_rooms:
+        day = program.day_of(reference)
+        same = [i for i in later if i.room == reference.room and program.day_of(i) == day]
+        if same:
+            return [same[0]]
+    if not later:
+        return []
+    return [i for i in later if i.span[0] == later[0].span[0]]
+
+
+def _preceding(ask: Ask, reference: Item) -> list[Item]:
+    program = ask.program
+    start = reference.span[0]
+    earlier = [i for i in program.scheduled if i.span[1] <= start and i is not reference]
+    if program.many_rooms:
+        day = program.day_of(reference)
+        same = [i for i in earlier if i.room == reference.room and program.day_of(i) == day]
+        if same:
+            return [max(same, key=lambda i: i.span[1])]
+    if not earlier:
+        return []
+    latest = max(i.span[1] for i in earlier)
+    return [i for i in earlier if i.span[1] == latest]
+
+
+def _listed(ask: Ask, heading: Line, items: list[Item]) -> Reply:
+    subject = f"#{items[0].slug}" if len(items) == 1 else ""
+    return ask.reply(heading, cards=tuple(ask.card(i, detail=False) for i in items), layout="list",
+                     subject=subject)
+
+
+def after(ask: Ask, arg: str) -> Reply:
+    subject = _subject(ask, arg)
+    if isinstance(subject, InstantSubject):
+        found = ask.program.next_after(subject.at - TINY)
+        if not found:
+            return ask.reply(("Nothing is scheduled after ", Moment(subject.at), "."))
+        return _listed(ask, ("After ", Moment(subject.at), ":"), found)
+    if isinstance(subject, WorkshopSubject) and arg.casefold() in ("", "that", "it", "this"):
+        return schedule.up_next(ask)  # "what's after?" with nothing said before it
+    if (reply := unresolved(ask, subject)) is not None:
+        return reply
+    if isinstance(subject, WorkshopSubject):
+        return ask.reply((f"Nothing is scheduled after {ask.program.workshop.full_name}; it "
+                          "ends ", Moment(ask.program.last_end or ask.now, relative=True), "."))
+    reference = pick(ask, items_of(ask, subject))
+    if reference is None:
+        return ask.reply(("That has no time slot on the program, so nothing comes after it.",))
+    found = _following(ask, reference)
+    if not found:
+        return ask.reply((f"Nothing comes after {reference.display_title} (ends ",
+                          Moment(reference.span[1]), "): it is the last item.",),
+                         subject=f"#{reference.slug}")
+    return _listed(ask, (f"After {reference.display_title} (ends ", Moment(reference.span[1]),
+                         "):"), found)
+
+
+def before(ask: Ask, arg: str) -> Reply:
+    subject = _subject(ask, arg)
+    if isinstance(subject, InstantSubject):
+        last = ask.program.last_before(subject.at)
+        if last is None:
+            return ask.reply(("Nothing is scheduled before ", Moment(subject.at), "."))
+        return _listed(ask, ("Before ", Moment(subject.at), ":"), [last])
+    if isinstance(subject, WorkshopSubject) and arg.casefold() in ("", "that", "it", "this"):
+        return schedule.on_now(ask)
+    if (reply := unresolved(ask, subject)) is not None:
+        return reply
+    if isinstance(subject, WorkshopSubject):
+        return ask.reply((f"{ask.program.workshop.full_name} starts ",
+                          Moment(ask.program.first_start or ask.now, relative=True),
+                          "; nothing is scheduled before it."))
+    reference = pick(ask, items_of(ask, subject))
+    if reference is None:
+        return ask.reply(("That has no time slot on the program, so nothing comes before it.",))
+    found = _preceding(ask, reference)
+    if not found:
+        return ask.reply((f"Nothing comes before {reference.display_title} (starts ",
+                          Moment(reference.span[0]), "): it is the first item.",),
+                         subject=f"#{reference.slug}")
+    return _listed(ask, (f"Before {reference.display_title} (starts ",
+                         Moment(reference.span[0]), "):"), found)
+
+
+# Parts of a day, as local hours [from, to) in the workshop's own zone.
+DAY_PARTS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24),
+             "night": (17, 24), "tonight": (17, 24), "midday": (11, 14)}
+ANY_KIND = frozenset({"", "item", "items", "thing", "things", "session", "sessions", "event",
+                      "events", "slot", "slots", "one", "ones", "act", "acts"})
+
+
+def _scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
+    """The items a scope means ("afternoon", "day 2", "tomorrow", "after lunch", "" for
+    the current day), and how to say it (" this afternoon", " on day 2")."""
+    program = ask.program
+    days = program.program_days()
+    if not days:
+        return [], ""
+    words = scope.casefold().split()
+    current = schedule._current_day(ask)
+    day: date | None = current if len(days) > 1 else None
+    said = ""
+    if "tomorrow" in words:
+        later = [d for d in days if d > current]
+        day, said = (later[0] if later else current), " tomorrow"
+    elif "today" in words or scope.casefold() == "day":
+        day, said = current, " today" if len(days) > 1 else ""
+    elif any(w in ("workshop", "event", "program", "programme", "conference", "summit",
+                   "schedule") for w in words):
+        day, said = None, ""
+    for number, word in enumerate(("first", "second", "third", "fourth", "fifth"), 1):
+        if word in words and "day" in words and number <= len(days):
+            day, said = days[number - 1], f" on day {number}"
+    if {"last", "final"} & set(words) and "day" in words:
+        day, said = days[-1], " on the last day"
+    for word in words:
+        digits = word.removeprefix("day")
+        if digits.isdigit() and ("day" in words or word.startswith("day")) and \
+                1 <= int(digits) <= len(days):
+            day, said = days[int(digits) - 1], f" on day {digits}"
+        if word in WEEKDAYS:
+            found = [d for d in days if d.weekday() == WEEKDAYS.index(word)]
+            if found:
+                day, said = found[0], f" on {word.capitalize()}"
+    items = [i for i in program.scheduled if day is None or program.day_of(i) == day]
+    if day is not None and len(days) > 1 and not said:
+        said = f" on {timefmt.long_date(day)}"
+    part = next((p for p in DAY_PARTS if p in words), None)
+    if part is not None:
+        low, high = DAY_PARTS[part]
+        zone = program.workshop.timezone
+        items = [i for i in items if low <= i.span[0].astimezone(zone).hour < high]
+        said = f" in the {part}" + said
+    if "lunch" in words or "break" in words:
+        breaks = [i for i in items if i.kind == "break" and (
+            "lunch" in i.title.casefold() or "lunch" not in words)]
+        if breaks:
+            end = breaks[0].span[1]
+            items = [i for i in items if i.span[0] >= end]
+            said = f" after {breaks[0].display_title}"
+    return items, said
+
+
+def _ordinal(ask: Ask, arg: str, last: bool) -> Reply:
+    kind_text, _, scope = arg.partition("|")
+    items, said = _scoped(ask, scope)
+    kind_text = kind_text.strip().casefold()
+    noun = "item"
+    if kind_text not in ANY_KIND:
+        if kind_text.rstrip("s") in ("speaker", "presenter"):
+            items = [i for i in items if i.people and i.kind not in ("break", "remarks")]
+            noun = "speaker"
+        else:
+            kind = kind_named(kind_text)
+            if kind is not None:
+                wanted = set(map(id, items_of_kind(ask.program, kind)))
+                items = [i for i in items if id(i) in wanted]
+                noun = kind.singular
+    if not items:
+        return ask.reply((f"There is no {noun}{said} on the program.",), kind="not_found")
+    chosen = items[-1] if last else items[0]
+    if last:
+        latest = max(i.span[0] for i in items)
+        chosen = next(i for i in items if i.span[0] == latest)
+    which = "last" if last else "first"
+    return _listed(ask, (f"The {which} {noun}{said}:",), [chosen])
+
+
+def first(ask: Ask, arg: str) -> Reply:
+    return _ordinal(ask, arg, last=False)
+
+
+def last(ask: Ask, arg: str) -> Reply:
+    return _ordinal(ask, arg, last=True)
+

@@ -1,0 +1,128 @@
+"""Questions about lengths of time: how long an item (or lunch, or the workshop) lasts,
+and what is on between two times or in a part of the day."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+from bot import timefmt
+from bot.answers import schedule
+from bot.answers.context import Ask
+from bot.answers.focus import items_of, unresolved
+from bot.answers.relative import DAY_PARTS
+from bot.answers.workshop import workshop
+from bot.messages import Line, Moment, Reply
+from bot.program import Item
+from bot.subjects import PersonSubject, WorkshopSubject, resolve
+
+
+def minutes_text(delta: timedelta) -> str:
+    """ "35 minutes", "1 h (60 minutes)", "1 h 30 min (90 minutes)"."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} minutes" if minutes != 1 else "1 minute"
+    return f"{timefmt.duration(delta)} ({minutes} minutes)"
+
+
+def _length_line(item: Item) -> Line:
+    start, end = item.span
+    return (f"{item.display_title}: {minutes_text(end - start)}, ", Moment(start, end), ".")
+
+
+def duration(ask: Ask, arg: str) -> Reply:
+    subject = resolve(ask, arg)
+    if isinstance(subject, WorkshopSubject):
+        return workshop(ask, "hours")
+    if (reply := unresolved(ask, subject)) is not None:
+        return reply
+    items = items_of(ask, subject)
+    if not items:
+        name = subject.person.name if isinstance(subject, PersonSubject) else "That"
+        return ask.reply((f"{name} has no time slot on the program, so it has no length.",))
+    lines = [_length_line(item) for item in items[:12]]
+    subject_ref = f"#{items[0].slug}" if len(items) == 1 else ""
+    return ask.reply(*lines, subject=subject_ref)
+
+
+def _clock_pair(ask: Ask, low: str, high: str) -> tuple[time, time] | None:
+    """ "2" to "4pm" is 14:00 to 16:00: a bare first time takes the half of the day that
+    puts it before the second."""
+    highs = schedule.parse_clock(high)
+    lows = schedule.parse_clock(low)
+    if not highs or not lows:
+        return None
+    if not timefmt.uses_12h(ask.zone):  # "2 to 4pm" is still 14:00 on a 24-hour clock
+        highs = highs[:1]
+        lows = lows if re.search(r"[ap]\.?m", high, re.IGNORECASE) else lows[:1]
+    for end in highs:
+        earlier = [start for start in lows if start < end or end == time(0, 0)]
+        if earlier:
+            return max(earlier), end
+    return None
+
+
+def _window(ask: Ask, start: time, end: time) -> tuple[datetime, datetime] | None:
+    """The window on the program's day nearest now with those local clock times."""
+    first, last = ask.program.first_start, ask.program.last_end
+    if first is None or last is None:
+        return None
+    day = first.astimezone(ask.zone).date()
+    windows: list[tuple[datetime, datetime]] = []
+    while day <= last.astimezone(ask.zone).date():
+        low = datetime.combine(day, start, tzinfo=ask.zone)
+        high = datetime.combine(day if end != time(0, 0) else day + timedelta(days=1), end,
+                                tzinfo=ask.zone)
+        if low < last and high > first:
+            windows.append((low, high))
+        day += timedelta(days=1)
+    if not windows:
+        return None
+    busy = [w for w in windows if _overlapping(ask, *w)]
+    return min(busy or windows, key=lambda w: abs(w[0] - ask.now))
+
+
+def _overlapping(ask: Ask, low: datetime, high: datetime) -> list[Item]:
+    return [i for i in ask.program.scheduled if i.span[0] < high and i.span[1] > low]
+
+
+def time_range(ask: Ask, arg: str) -> Reply:
+    if arg.startswith("@"):
+        return _day_part(ask, arg[1:])
+    low_text, _, high_text = arg.partition("|")
+    pair = _clock_pair(ask, low_text, high_text)
+    if pair is None:
+        return ask.reply(("I could not read that as two times; try “what's on from 2 to "
+                          "4pm?”.",), kind="error")
+    window = _window(ask, *pair)
+    if window is None:
+        first, last = ask.program.first_start, ask.program.last_end
+        if first is None or last is None:
+            return ask.reply(("The program has no scheduled sessions yet.",))
+        return ask.reply(("Nothing is scheduled then; the program runs ", Moment(first, last),
+                          "."), kind="not_found")
+    return _window_reply(ask, *window)
+
+
+def _window_reply(ask: Ask, low: datetime, high: datetime, said: str = "") -> Reply:
+    found = _overlapping(ask, low, high)
+    heading: Line = (f"{said} (", Moment(low, high), "):") if said else \
+        ("On between ", Moment(low, high), ":")
+    if not found:
+        upcoming = ask.program.next_after(high)
+        lines: list[Line] = [("Nothing is on from ", Moment(low, high), ".")]
+        if upcoming:
+            lines.append(("Next: ", upcoming[0].display_title, " at ",
+                          Moment(upcoming[0].span[0]), "."))
+        return ask.reply(*lines, subject=f"@{high.isoformat()}")
+    return ask.reply(heading, cards=tuple(ask.card(i, detail=False) for i in found),
+                     layout="list")
+
+
+def _day_part(ask: Ask, part: str) -> Reply:
+    low_hour, high_hour = DAY_PARTS.get(part, (12, 17))
+    zone = ask.program.workshop.timezone
+    day = schedule._current_day(ask)
+    low = datetime.combine(day, time(low_hour), tzinfo=zone)
+    high = datetime.combine(day, time(0), tzinfo=zone) + timedelta(hours=high_hour)
+    return _window_reply(ask, low, high, said=f"In the {part}")

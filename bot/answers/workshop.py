@@ -1,0 +1,101 @@
+"""Questions about the workshop itself: when it starts and ends, which days, how many
+hours, who runs it, its web page, where it is held, what it is about.
+
+Every answer is the workshop card (name, venue, days and hours in the reader's zone,
+organizers, web page), led by one line that answers the very thing asked.
+"""
+
+from __future__ import annotations
+
+from bot import timefmt
+from bot.answers.context import Ask
+from bot.messages import Line, Moment, Reply
+from bot.program import Program
+
+
+def _day_spans(program: Program) -> list[tuple[str, Moment]]:
+    """Each conference day with its first start and last end."""
+    spans: list[tuple[str, Moment]] = []
+    for day in program.program_days():
+        items = [i for i in program.scheduled if program.day_of(i) == day]
+        start = min(i.span[0] for i in items)
+        end = max(i.span[1] for i in items)
+        spans.append((timefmt.long_date(day), Moment(start, end)))
+    return spans
+
+
+def card_lines(ask: Ask, summary: bool = False) -> list[Line]:
+    """The workshop card, as lines."""
+    program, workshop = ask.program, ask.program.workshop
+    lines: list[Line] = [(workshop.full_name,)]
+    spans = _day_spans(program)
+    if len(spans) == 1:
+        lines.append(("When: ", spans[0][1], " (", _length(program), ")"))
+    for index, (_, moment) in enumerate(spans if len(spans) > 1 else []):
+        lines.append((f"Day {index + 1}: ", moment))
+    if not spans:
+        when = timefmt.long_date(workshop.start_date)
+        if workshop.end_date != workshop.start_date:
+            when += f" to {timefmt.long_date(workshop.end_date)}"
+        lines.append((f"When: {when} (no sessions scheduled yet)",))
+    if workshop.venue:
+        lines.append((f"Where: {workshop.venue}",))
+    if program.many_rooms:
+        lines.append((f"Rooms: {', '.join(program.rooms[:12])}",))
+    if program.organizers:
+        lines.append(("Organizers: " + ", ".join(p.name for p in program.organizers),))
+    if workshop.url:
+        lines.append((f"Web: {workshop.url}",))
+    if summary and workshop.summary:
+        lines.append((workshop.summary,))
+    return lines
+
+
+def _length(program: Program) -> str:
+    first, last = program.first_start, program.last_end
+    if first is None or last is None:
+        return ""
+    return timefmt.duration(last - first)
+
+
+def workshop(ask: Ask, arg: str = "") -> Reply:
+    program, name = ask.program, ask.program.workshop.full_name
+    aspect = arg.partition("|")[0].strip()
+    first, last = program.first_start, program.last_end
+    lead: list[Line] = []
+    if aspect == "start" and first is not None:
+        opener = program.scheduled[0]
+        lead.append((f"{name} starts ", Moment(first, relative=True), " with ",
+                     opener.display_title, "."))
+    elif aspect == "end" and last is not None:
+        closer = max(program.scheduled, key=lambda i: i.span[1])
+        lead.append((f"{name} ends ", Moment(last, relative=True), " with ",
+                     closer.display_title, "."))
+    elif aspect == "hours" and first is not None and last is not None:
+        days = len(program.program_days())
+        if days == 1:
+            lead.append((f"{name} runs {_length(program)}: ", Moment(first, last), "."))
+        else:
+            lead.append((f"{name} runs {days} days, from ", Moment(first), " to ",
+                         Moment(last), "."))
+    elif aspect == "dates":
+        days = program.program_days() or [program.workshop.start_date]
+        text = timefmt.long_date(days[0]) if len(days) == 1 else \
+            f"{len(days)} days, {timefmt.long_date(days[0])} to {timefmt.long_date(days[-1])}"
+        lead.append((f"{name} is on {text}.",) if len(days) == 1 else (f"{name}: {text}.",))
+    elif aspect == "organizers":
+        people = ", ".join(p.name for p in program.organizers)
+        lead.append((f"{name} is organized by {people}." if people else
+                     f"The program names no organizers for {name}.",))
+    elif aspect == "url":
+        url = program.workshop.url
+        lead.append((f"The web page of {name}: {url}" if url else
+                     f"The program gives no web page for {name}.",))
+    elif aspect == "venue":
+        venue = program.workshop.venue
+        lead.append((f"{name} is held at {venue}." if venue else
+                     f"The program does not say where {name} is held.",))
+    card = card_lines(ask, summary=aspect in ("about", ""))
+    if lead:
+        card = card[1:]  # the lead line already names the workshop
+    return ask.reply(*lead, *card, subject="workshop")

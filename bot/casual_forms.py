@@ -1,0 +1,75 @@
+"""Chat spelling turned into the words the question grammar knows: "wots on atm" reads
+as "what's on at the moment", "who r u" as "who are you", "whos up nxt" as "who's up
+next". Only whole words are rewritten, and only forms that mean one thing in a question
+about a program; names and titles are left alone (they go to the fuzzy index).
+"""
+
+from __future__ import annotations
+
+import re
+
+# One word (as typed, lowercase) -> what it stands for.
+WORDS: dict[str, str] = {
+    "wots": "what's", "wot's": "what's", "wats": "what's", "wat's": "what's",
+    "wuts": "what's", "wut's": "what's", "whats": "what's", "whts": "what's",
+    "wassup": "what's up", "sup": "what's up", "whatsup": "what's up",
+    "wot": "what", "wat": "what", "wut": "what", "wht": "what", "wha": "what",
+    "whos": "who's", "hoo": "who", "wen": "when", "whens": "when's", "wn": "when",
+    "wheres": "where's", "whr": "where", "wher": "where", "hows": "how's",
+    "whose": "who's",
+    "atm": "at the moment", "rn": "right now", "rite": "right", "nao": "now",
+    "nw": "now", "rnow": "right now",
+    "u": "you", "ya": "you", "yu": "you", "ur": "your", "ure": "you're",
+    "2day": "today", "tday": "today", "tdy": "today", "2nite": "tonight",
+    "tonite": "tonight", "2moro": "tomorrow", "2morrow": "tomorrow", "tmrw": "tomorrow",
+    "tmr": "tomorrow", "tmrow": "tomorrow", "tomoz": "tomorrow", "tomorow": "tomorrow",
+    "b4": "before", "bfore": "before", "befor": "before", "aftr": "after",
+    "l8r": "later", "nxt": "next", "nex": "next", "neext": "next",
+    "sched": "schedule", "skedule": "schedule", "shedule": "schedule",
+    "progam": "program", "agneda": "agenda", "agend": "agenda",
+    "pls": "", "plz": "", "plox": "", "pleas": "", "please": "",
+    "lol": "", "lmao": "", "haha": "", "hehe": "", "thx": "thanks", "ty": "thanks",
+    "abt": "about", "bout": "about", "w/": "with", "ppl": "people", "spkr": "speaker",
+    "mins": "minutes", "hrs": "hours", "hr": "hour", "min": "minutes",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to",
+    "dis": "this", "dat": "that", "da": "the", "teh": "the", "hte": "the",
+    "whn": "when", "wich": "which", "wich's": "which's", "whch": "which",
+    "iz": "is", "izzit": "is it", "isit": "is it", "s'": "is",
+    "anythin": "anything", "nething": "anything", "ne1": "anyone",
+    "tlk": "talk", "tlks": "talks", "preso": "talk", "prez": "talk",
+}
+
+# Several words that stand for one question part.
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bat (?:da|the) mo(?:ment|mo)?\b"), "at the moment"),
+    # "r" is "are" before what a question puts after it ("r there posters", "who r u"),
+    # and left alone elsewhere (a talk about R)
+    (re.compile(r"\br (?=(?:u|you|there|they|the|we|any|all|these|those)\b)"), "are "),
+    (re.compile(r"\b(?:rite|right) (?:now|nao|nw)\b"), "right now"),
+    (re.compile(r"\bwhat(?:'s| is) (?:going on|goin on|goin' on|happenin'?)\b"),
+     "what's happening"),
+    (re.compile(r"\bgoin'?\b"), "going"),
+    (re.compile(r"\bhappenin'?\b"), "happening"),
+    (re.compile(r"\bcomin'?\b"), "coming"),
+    (re.compile(r"\bspeakin'?\b"), "speaking"),
+    (re.compile(r"\btalkin'?\b"), "talking"),
+    (re.compile(r"\bwhat\s+s\b"), "what's"),  # "what s on" after an apostrophe was lost
+    (re.compile(r"\bwho\s+s\b"), "who's"),
+)
+
+_WORD = re.compile(r"[\w/']+")
+_PHRASES = tuple((re.compile(p.pattern, re.IGNORECASE), r) for p, r in PHRASES)
+
+
+def plain_chat(text: str) -> str:
+    """``text`` (single-spaced) with chat spellings expanded; other words keep their case,
+    so a name typed "Ceze" stays "Ceze"."""
+    for pattern, replacement in _PHRASES:
+        if pattern.search(text):
+            text = pattern.sub(replacement, text)
+
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return WORDS.get(token.casefold(), token)
+
+    return " ".join(_WORD.sub(word, text).split())

@@ -1,0 +1,365 @@
+"""The question frames: a small grammar for what attendees ask about the program.
+
+A question is a *relation* on a *subject*: "who's up **after** Anandkumar?" is AFTER on
+"Anandkumar", "how long is the opening?" is DURATION on "the opening", "is there a
+panel?" is KIND on "panel", "when do things get going?" is WORKSHOP on its start. The
+rules below are built from shared pieces (question words, verbs of starting and ending,
+fillers, times, the words that name the workshop itself) so a new wording of a known
+relation reads the same; the subject stays text, and :mod:`bot.subjects` resolves it
+against the program (workshop, kind, item, person, instant) when the question is
+answered.
+
+Arguments of the new intents:
+- WORKSHOP: the aspect asked about (``start``, ``end``, ``dates``, ``hours``,
+  ``organizers``, ``url``, ``venue``, ``about`` or empty), then ``|`` and the subject
+  words when they were a pronoun ("when does it start" -> ``start|it``): a follow-up
+  then asks about the asker's last subject instead.
+- AFTER, BEFORE, WHERE, DURATION, COUNT, KIND: the subject.
+- FIRST, LAST: ``<kind>|<scope>``: "talk|afternoon", "|day 2", "keynote|".
+- RANGE: ``<from>|<to>`` as typed ("2|4pm"), or ``@<day part>`` ("@afternoon").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.kind_words import kind_named
+from bot.request import Intent, Request
+
+# --- shared pieces -----------------------------------------------------------------------
+
+TIME_OF_DAY = (
+    r"(?P<x>(?:\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
+    r"(?:\s+\S+/\S+)?)"
+)
+
+
+def _time(name: str) -> str:
+    return TIME_OF_DAY.replace("(?P<x>", f"(?P<{name}>")
+
+
+WH = r"(?:what|which|who|whom)"
+BE = r"(?:'s|'re|s|is|are|was|were|will be|would be|comes?|came|goes|happens?)"
+# Words that name the workshop as a whole, whatever its name.
+EVENT = (r"(?:(?:the|this|our|your)\s+)?(?:whole\s+|entire\s+|main\s+)?(?:workshop|event|"
+         r"conference|summit|symposium|meeting|meetup|thing|day|program(?:me)?|schedule|"
+         r"proceedings|sessions)")
+GENERIC_SUBJECT = rf"(?:things|stuff|everything|it all|we|you guys|you all|{EVENT})"
+STARTS = (r"(?:start(?:s|ing)?(?: up)?|begin(?:s|ning)?|kick(?:s|ing)? off|get(?:s|ting)? "
+          r"(?:going|started|underway)|open(?:s|ing)?|commence(?:s)?|go(?:es)? live|"
+          r"be starting)")
+ENDS = (r"(?:end(?:s|ing)?|finish(?:es|ing)?|wrap(?:s|ping)? up|close(?:s)?|stop(?:s)?|"
+        r"conclude(?:s)?|be (?:over|done|finished)|(?:is|are) (?:over|done|finished)|"
+        r"over|done|get out|let out)")
+WHEN_WORD = r"(?:when|what time|at what time|wat time|by when|until when|how early|how late)"
+AUX = r"(?:does|do|did|will|is|are|'s|'re|s|would|should|can)"
+DAY_TAIL = (r"(?:\s+(?:on\s+)?(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|"
+            r"friday|saturday|sunday|day\s*\d+|the (?:first|second|third|last|final) day|"
+            r"each day|every day|in the (?:morning|evening|afternoon)|exactly|again|then|"
+            r"here|there))*")
+PRONOUN = r"(?:it|that|this|that one|this one|them|he|she|they|him|her)"
+KIND_NOUNS = (r"talks?|items?|things?|sessions?|events?|speakers?|speeches|keynotes?|"
+              r"presentations?|slots?|ones?|papers?|panels?|breaks?|acts?|presenters?|"
+              r"invited talks?|posters?|poster sessions?|tutorials?|workshops?|lectures?")
+SCOPES = (r"(?:the\s+)?(?:day|morning|afternoon|evening|night|workshop|event|program(?:me)?|"
+          r"conference|summit|schedule|first day|second day|third day|last day|final day)|"
+          r"day\s*\d+|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|"
+          r"saturday|sunday|lunch|the lunch break|the break")
+FIRST_WORDS = r"(?:first|earliest|opening|1st|initial)"
+LAST_WORDS = r"(?:last|final|closing|latest|concluding|ending|finishing)"
+OPEN_VERBS = r"(?:opens?|kicks? off|starts?|begins?|leads? off|goes first|is first)"
+CLOSE_VERBS = r"(?:closes?|ends?|wraps? up|finish(?:es)?|concludes?|goes last|is last)"
+QUESTION_TAIL = (r"(?:\s+(?:today|tomorrow|here|then|again|please|on the program|"
+                 r"on the schedule|at the workshop|at this event|this year|planned|"
+                 r"scheduled|on offer|too|as well|at all|or not))*")
+DAY_PART = r"(?P<part>morning|afternoon|evening|tonight|lunch ?time|midday)"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One rule: a pattern and how its match becomes a request."""
+
+    pattern: re.Pattern[str]
+    build: Callable[[re.Match[str], str], Request | None]
+
+
+def _subject(match: re.Match[str], original: str, group: str = "s") -> str:
+    """The subject as the asker typed it (their capitalisation), tidied."""
+    start, end = match.span(group)
+    if start < 0:
+        return ""
+    text = original[start:end] if len(original) == len(match.string) else match.group(group)
+    text = re.sub(r"^(?:the|a|an|that|this)\s+", "", text.strip(" ,.-"), flags=re.IGNORECASE)
+    return re.sub(r"(?:'s|’s)$", "", text).strip()
+
+
+def _fixed(intent: Intent, arg: str = "") -> Callable[[re.Match[str], str], Request]:
+    return lambda _m, _o: Request(intent, arg)
+
+
+def _with_subject(intent: Intent) -> Callable[[re.Match[str], str], Request]:
+    return lambda m, o: Request(intent, _subject(m, o))
+
+
+def _workshop(aspect: str) -> Callable[[re.Match[str], str], Request]:
+    def build(match: re.Match[str], original: str) -> Request:
+        said = match.groupdict().get("s") or ""
+        pronoun = said.strip().casefold() in ("it", "that", "this", "they", "them")
+        return Request(Intent.WORKSHOP, f"{aspect}|{said.strip().casefold()}" if pronoun
+                       else aspect)
+    return build
+
+
+def _start_or_end(match: re.Match[str], original: str) -> Request:
+    aspect = "end" if re.match(ENDS, match["v"]) else "start"
+    return _workshop(aspect)(match, original)
+
+
+def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
+    """FIRST / LAST: the kind of thing ("talk") and the scope ("afternoon", "day 2")."""
+    def build(match: re.Match[str], original: str) -> Request:
+        groups = match.groupdict()
+        kind = (groups.get("k") or "").strip()
+        scope = (groups.get("scope") or groups.get("rest") or "").strip()
+        scope = re.sub(r"^(?:of|in|on|for|at|during)\s+", "", scope)
+        scope = re.sub(r"^(?:the|this)\s+", "", scope)
+        return Request(intent, f"{kind}|{scope}")
+    return build
+
+
+def _range(match: re.Match[str], _original: str) -> Request:
+    return Request(Intent.RANGE, f"{match['a'].strip()}|{match['b'].strip()}")
+
+
+def _day_part(match: re.Match[str], _original: str) -> Request:
+    part = match["part"].replace(" ", "")
+    part = {"tonight": "evening", "lunchtime": "midday"}.get(part, part)
+    return Request(Intent.RANGE, f"@{part}")
+
+
+def _duration(match: re.Match[str], original: str) -> Request | None:
+    rest = _subject(match, original)
+    if re.search(r"\b(?:until|till|til|left|before it starts|to go|away)\b", rest, re.I):
+        return None  # "how long until Ceze": a when question
+    rest = re.sub(r"^(?:(?:is|are|was|does|do|did|will|would|the|for|of|in|go|it|does it)\s+)+",
+                  "", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"\s+(?:get|gets|got|have|has|last|lasts|take|takes|run|runs|go|goes|go on|"
+                  r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|"
+                  r"scheduled|planned|long|take up)(?:\s+(?:for|on stage|up))?$", "", rest,
+                  flags=re.IGNORECASE)
+    return Request(Intent.DURATION, _tidy(rest))
+
+
+def _count(match: re.Match[str], original: str) -> Request:
+    rest = _subject(match, original)
+    rest = re.sub(r"\s+(?:are there|are (?:on|in) (?:the )?(?:program(?:me)?|schedule|"
+                  r"workshop)|do (?:you|we|they) have|will there be|are we having|"
+                  r"there are|are being presented|are presented|were accepted|accepted|"
+                  r"in total|total|altogether|are planned|are scheduled|are listed)"
+                  r"(?:\s+(?:in total|total|altogether|here|today|on the program))*$", "",
+                  rest, flags=re.IGNORECASE)
+    return Request(Intent.COUNT, _tidy(rest))
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an|that|this)\s+", "", text.strip(" ,.-"), flags=re.IGNORECASE)
+    return re.sub(r"(?:'s|’s)$", "", text).strip()
+
+
+def _kind(match: re.Match[str], original: str) -> Request | None:
+    subject = _subject(match, original)
+    if not subject or re.search(r"\b(?:about|regarding|related to|mentioning|concerning|"
+                                r"on the topic|by|from|with|written|authored)\b",
+                                subject, re.IGNORECASE):
+        return None  # "any papers about X", "is there a talk by Y": search and authors
+    if re.search(r"\b(?:on|happening|scheduled|going on)\s+(?:at|around)\b|\d", subject):
+        return None
+    return Request(Intent.KIND, subject)
+
+
+def _named_kind(match: re.Match[str], original: str) -> Request | None:
+    """ "list the keynotes", "what are the breaks": a kind only when the words name one."""
+    request = _kind(match, original)
+    if request is None or kind_named(request.arg) is None:
+        return None
+    return request
+
+
+def _where(match: re.Match[str], original: str) -> Request:
+    subject = _subject(match, original)
+    subject = re.sub(r"\s+(?:be|held|be held|take place|taking place|happening|located|"
+                     r"going to be|happen|hosted|located at|on|at|in|being held|"
+                     r"is|are)$", "", subject, flags=re.IGNORECASE)
+    return Request(Intent.WHERE, _tidy(subject))
+
+
+def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
+    def build(match: re.Match[str], original: str) -> Request | None:
+        subject = _subject(match, original)
+        subject = re.sub(r"\s+(?:ends?|finish(?:es)?|is over|is done|wraps? up|then|"
+                         r"starts?|begins?|talk|session|today|tomorrow|is|'s)$", "", subject,
+                         flags=re.IGNORECASE)
+        subject = re.sub(r"^(?:the\s+)?(?:one|talk|session|item)\s+(?:of|by|from)\s+", "",
+                         subject, flags=re.IGNORECASE)
+        subject = re.sub(r"^(?:that|this|it)\s+(?:one|talk|session)$", "that", subject)
+        return Request(intent, _tidy(subject) or "that")
+    return build
+
+
+def _rule(pattern: str, build: Callable[[re.Match[str], str], Request | None]) -> Frame:
+    return Frame(re.compile(pattern), build)
+
+
+FRAMES: tuple[Frame, ...] = (
+    # -- ranges of time: "what's on from 2 to 4pm", "anything between 10 and 11:30"
+    _rule(rf"\b(?:from|between|btw|betwen)\s+{_time('a')}\s*(?:to|and|till|til|until|through|"
+          rf"-|–|—)\s*{_time('b')}(?:\s|$)", _range),
+    _rule(rf"^(?:{WH}\s*{BE}?|anything|anyone|is (?:there )?anything|any talks?|talks?)\s+"
+          rf"(?:on|happening|scheduled|going on|running|speaking)?\s*{_time('a')}\s*(?:-|–|—|"
+          rf"to|till|until)\s*{_time('b')}$", _range),
+    # -- how long
+    _rule(r"\bhow\s+(?:long|much time|many (?:minutes|mins|hours|hrs|min))\b(?P<s>.*)$",
+          _duration),
+    _rule(r"\b(?:duration|length|running time)\s+(?:of|for)\s+(?P<s>.+)$", _duration),
+    _rule(r"^(?P<s>.+?)\s+(?:duration|length)$", _duration),
+    # -- how many
+    _rule(r"\bhow\s+many\s+(?P<s>.+)$", _count),
+    _rule(r"\b(?:number|count|total number|total)\s+of\s+(?P<s>.+)$", _count),
+    # -- the workshop's own facts
+    _rule(r"\b(?:who(?:'s| is| are| was)?\s+(?:the\s+)?(?:organi[sz](?:er|ers|ing|ed)|running|"
+          r"hosting|in charge|behind|responsible)|who\s+(?:runs|organi[sz]es|organi[sz]ed|"
+          r"hosts|hosted|puts on|put on|put together|chairs|is running|are running|set up)"
+          r"|organi[sz](?:ers|er|ing committee|ing team|ation team)|(?:the\s+)?hosts\b|"
+          r"(?:program|programme) (?:committee|chairs?))", _workshop("organizers")),
+    _rule(rf"^(?:(?:what(?:'s| is)|where(?:'s| is| can i find)|give me|send me|share|is there|"
+          rf"got|any|do you have|have you got)\s+)?(?:the\s+|a\s+|an\s+)?(?:(?:{EVENT}|its|"
+          rf"their|official)(?:'s)?\s+)?(?:web ?site|web ?page|home ?page|url|link|site|"
+          rf"page|web address)(?:\s+(?:for|of|to)\s+(?:{EVENT}|it|this))?$",
+          _workshop("url")),
+    _rule(r"^(?:(?:what(?:'s| is)|where(?:'s| is))\s+)?(?:the\s+)?(?:venue|location|address|"
+          r"place)(?:\s+(?:of|for)\s+.+)?$", _workshop("venue")),
+    _rule(rf"^where\s+(?:is|are|will|does|do|'s|'re|s)?\s*(?P<s>{EVENT}|it|this|we|they|"
+          rf"you guys|everyone|everybody|people)\s*(?:being\s+)?(?:held|be held|take place|"
+          rf"taking place|happening|located|hosted|be|going to be|happen|meeting|gathering|"
+          rf"at|from)?(?: exactly| physically| this year)?$", _workshop("venue")),
+    _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<s>{GENERIC_SUBJECT}|it|that|this|they)\s+"
+          rf"(?:(?:going|supposed|meant|expected|scheduled) to\s+|gonna\s+)?"
+          rf"(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$", _start_or_end),
+    _rule(rf"^(?:{WH}\s+)?(?P<v>{STARTS}|{ENDS})\s+(?:time|hour)\s*(?:of|for)?\s*"
+          rf"(?P<s>{EVENT}|it)?{DAY_TAIL}$", _start_or_end),
+    _rule(rf"^(?:{WH}(?:'s| is)?\s+)?(?:the\s+)?(?P<v>start|end|finish|opening|closing)\s+"
+          rf"time(?:\s+(?:of|for)\s+(?P<s>{EVENT}|it))?{DAY_TAIL}$", _start_or_end),
+    _rule(rf"^(?:what|which)\s+(?:day|date|days|dates)\s+(?:{AUX}\s+)?(?:(?P<s>{EVENT}|it|this)"
+          rf"(?:\s+(?:on|held|happening|taking place|be))?|today|it today)?$",
+          _workshop("dates")),
+    _rule(rf"^(?:is|are)\s+(?P<s>{EVENT}|it)\s+(?:today|tomorrow|on|happening)\b.*$",
+          _workshop("dates")),
+    _rule(rf"^(?:{WH}\s+{BE}\s+|tell me (?:more )?about\s+|describe\s+)(?P<s>{EVENT})"
+          rf"(?:\s+(?:about|for|all about))?$", _workshop("about")),
+    _rule(rf"^{WH}\s+{BE}\s+(?P<s>{EVENT})\s+(?:all\s+)?about$", _workshop("about")),
+    # -- first and last
+    _rule(rf"\b{FIRST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST)),
+    _rule(rf"\b{LAST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST)),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
+          rf"speaks\s+|is\s+)?first(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:in|on|of|for|at|"
+          rf"during)\s+(?:{SCOPES}))?)$", _ordinal(Intent.FIRST)),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
+          rf"speaks\s+|is\s+)?last(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:in|on|of|for|at|"
+          rf"during)\s+(?:{SCOPES}))?)$", _ordinal(Intent.LAST)),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?P<scope>{SCOPES})$",
+          _ordinal(Intent.FIRST)),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?P<scope>{SCOPES})$",
+          _ordinal(Intent.LAST)),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?:(?:it|things)\s+)?"
+          rf"(?:off)?$", _ordinal(Intent.FIRST)),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?:(?:it|things)\s+)?"
+          rf"(?:out|off)?$", _ordinal(Intent.LAST)),
+    _rule(rf"^(?:how|what)\s+(?:{AUX}\s+)?(?P<scope>{SCOPES})\s+(?:start|begin|open|kick off)"
+          r"(?: with)?$", _ordinal(Intent.FIRST)),
+    _rule(rf"^(?:how|what)\s+(?:{AUX}\s+)?(?P<scope>{SCOPES})\s+(?:end|finish|close|wrap up)"
+          r"(?: with)?$", _ordinal(Intent.LAST)),
+    # -- follow-up fragments: "and after that?", "where?", "tell me more"
+    _rule(rf"^(?:and|so|ok|okay|then)?\s*(?:(?:what|who)(?:'s| is| comes)?\s+)?(?:after\s+"
+          rf"(?:that|this|it|them)|afterwards|and then|then what|what then|after|next one|"
+          rf"the one after|what follows|what comes after|after {PRONOUN} ends?)$",
+          _fixed(Intent.AFTER, "that")),
+    _rule(r"^(?:and|so|ok|okay)?\s*(?:(?:what|who)(?:'s| is| was| came| comes)?\s+)?"
+          r"(?:before\s+(?:that|this|it|them)|beforehand|the one before|what precedes|"
+          r"what came before|before)$", _fixed(Intent.BEFORE, "that")),
+    _rule(rf"^(?:and|so|ok|okay)?\s*(?:where|which room|what room|where exactly|which hall|"
+          rf"what hall|where(?:'s| is| was| will) (?:{PRONOUN}|that held|it held))"
+          rf"(?:\s+(?:is it|is that|then|again|exactly|held))?$", _fixed(Intent.WHERE)),
+    _rule(r"^(?:and|so|ok|okay)?\s*(?:tell me more|more|more info|more information|more details|"
+          r"details|go on|and|what else|any details|more about (?:it|that|this)|"
+          r"what(?:'s| is) (?:it|that|this) about|summary|abstract|the abstract|elaborate|"
+          r"what(?:'s| is) (?:it|that|this))$", _fixed(Intent.ABOUT, "that")),
+    _rule(rf"^(?:and\s+)?who\s+(?:wrote|writes|authored|is giving|gives|gave|is presenting|"
+          rf"presents|presented|speaks at|is speaking at|is speaking in|is in|did|made|"
+          rf"is behind|is doing|does|runs|are the (?:authors|speakers) of)\s+"
+          rf"(?:{PRONOUN}|the (?:paper|talk|session|poster))$", _fixed(Intent.ABOUT, "that")),
+    _rule(rf"^(?:and\s+)?who\s+(?:are|is|were|was)\s+the\s+(?:authors?|speakers?|presenters?)"
+          rf"(?:\s+(?:of\s+)?{PRONOUN})?$", _fixed(Intent.ABOUT, "that")),
+    # -- relations to an item: "who's up after Anandkumar", "what's just before Ceze"
+    _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:follows|comes after|is after|goes after|"
+          r"came after|is on after|happens after|speaks after|talks after|presents after)"
+          r"\s+(?P<s>.+)$", _relative(Intent.AFTER)),
+    _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:precedes|comes before|is before|goes before|"
+          r"came before|is on before|happens before|speaks before|talks before|presents "
+          r"before)\s+(?P<s>.+)$", _relative(Intent.BEFORE)),
+    _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?)\b.*?\s+|)(?:right\s+|just\s+|"
+          r"straight\s+|immediately\s+|directly\s+)?(?:after|following|afta|once|post)\s+"
+          r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.AFTER)),
+    _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?)\b.*?\s+|)(?:right\s+|just\s+|"
+          r"immediately\s+|directly\s+)?(?:before|preceding|prior to|ahead of)\s+"
+          r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.BEFORE)),
+    _rule(r"^(?:(?:what|which|who)\b.*?\s+)?(?:after|following)\s+(?P<s>(?:\d|noon\b).+)$",
+          _relative(Intent.AFTER)),
+    # -- where something is
+    _rule(r"^(?:which|what)\s+(?:room|hall|stage|building|floor|location)\s+(?:is|are|will|"
+          r"does|do|for|has|holds|'s)?\s*(?P<s>.+?)(?:\s+(?:in|be in|held in|at|on))?$",
+          _where),
+    _rule(r"^where\s+(?:is|are|was|were|will|does|do|'s|s|can i (?:find|see|watch|catch)|"
+          r"should i go for|do i go for|to go for)?\s*(?P<s>.+)$", _where),
+    # -- kinds of things: "is there a panel?", "list the keynotes", "any social events?"
+    _rule(rf"^(?:(?:is|are|will)\s+there\s+(?:be\s+|going to be\s+|gonna be\s+)?|(?:do|does|"
+          rf"will|did|is)\s+(?:we|you|they|it|{EVENT})\s+(?:have|get|include|feature|offer|"
+          rf"going to have|gonna have|having)\s+|any\s+)(?:the\s+|a\s+|an\s+|any\s+|"
+          rf"some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _kind),
+    _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all)?(?:\s+about)?\s+|(?:what|which|"
+          rf"when|where)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
+          rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind),
+    # -- a day part: "what's on this afternoon"
+    _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?)\s*(?:on|happening|"
+          rf"scheduled|going on|planned)?\s*(?:for\s+|in\s+|during\s+)?(?:the|this)\s+"
+          rf"{DAY_PART}$", _day_part),
+    _rule(rf"^(?:{WH}\s*{BE}?)\s*(?:on|happening|scheduled|going on|planned)\s+{DAY_PART}$",
+          _day_part),
+    # -- at a time, in chat: "who 10:15", "anything on at 1:30", "10:15?"
+    _rule(r"^(?:(?:who|what|anything|anyone|something|any talks?|is (?:there )?(?:anything|"
+          r"anyone|something|a talk)|are there (?:any )?talks|is something|whos?|who's)\s+)?"
+          r"(?:(?:on|happening|going on|scheduled|speaking|talking|up|presenting|running|"
+          r"planned|speaks)\s+)?(?:at|around|@|for)?\s*(?P<x>(?:\d{1,2}[:.h]\d{2}\s*"
+          r"(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|noon|midday)"
+          r"(?:\s+\S+/\S+)?)(?:\s+(?:today|tomorrow))?$", lambda m, _o: Request(
+              Intent.WHO_AT, m["x"].replace("midday", "noon"))),
+    _rule(rf"^(?:who|what|anything|anyone|whos?|who's)\s+(?:(?:is\s+)?(?:on|happening|speaking|"
+          rf"talking|up|presenting)\s+)?(?:at|around|@)?\s*{TIME_OF_DAY}$",
+          lambda m, _o: Request(Intent.WHO_AT, m["x"])),
+    _rule(rf"\b(?:is|are)\s+(?:there\s+)?(?:anything|anyone|something|any(?:thing)?\s+\w+|a "
+          rf"\w+)\s+(?:on|happening|going on|scheduled|running)?\s*(?:at|around|@)\s+"
+          rf"{TIME_OF_DAY}$", lambda m, _o: Request(Intent.WHO_AT, m["x"])),
+)
+
+
+def match_frame(lowered: str, original: str) -> Request | None:
+    """The request the first frame that fits makes, or None (the older patterns go on)."""
+    for frame in FRAMES:
+        match = frame.pattern.search(lowered)
+        if match is None:
+            continue
+        request = frame.build(match, original)
+        if request is not None:
+            return request
+    return None

@@ -1,0 +1,176 @@
+"""What the subject of a question is on this program: the workshop itself, a kind of
+thing ("the panel", "keynotes", "the poster thing"), one item, one person, an instant, or
+nothing on the program (said plainly, never answered with a near miss).
+
+The frames (:mod:`bot.frames`) leave the subject as the words typed; every answer that
+takes one resolves it here, so "when is the poster thing", "is there a poster session"
+and "how long are the posters" all mean the same items, and "ML for Systems" means the
+workshop even where a paper's summary mentions machine learning in systems.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz
+
+from bot.answers.context import Ask
+from bot.kind_words import Kind, items_of_kind, kind_named
+from bot.matching import STOPWORDS, Resolution, normalize
+from bot.program import Item, Person, Program
+
+# A reference to an exact item, person or instant, as the follow-up memory writes it.
+ITEM_REF = "#"
+PERSON_REF = "~"
+INSTANT_REF = "@"
+
+PRONOUNS = frozenset({
+    "", "it", "that", "this", "them", "they", "he", "she", "him", "her", "his", "hers",
+    "that one", "this one", "the one", "that talk", "this talk", "the talk", "that paper",
+    "this paper", "the paper", "that session", "this session", "the session", "his talk",
+    "her talk", "their talk", "it all", "there", "that thing", "this thing",
+})
+EVENT_WORDS = frozenset({
+    "workshop", "event", "conference", "summit", "symposium", "meeting", "meetup",
+    "whole thing", "thing", "day", "program", "programme", "schedule", "proceedings",
+    "things", "stuff", "everything", "it all", "whole workshop", "whole event",
+    "whole day", "entire workshop", "entire event", "main event", "we", "you guys",
+})
+_FILLER = frozenset({"the", "this", "our", "your", "a", "an", "whole", "entire", "main",
+                     "of", "for", "in", "at", "on", "today", "tomorrow", "all", "s"})
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopSubject:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class KindSubject:
+    kind: Kind
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSubject:
+    item: Item
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSubject:
+    person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class InstantSubject:
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """Nothing on the program is what was asked about."""
+
+    query: str
+    resolution: Resolution | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Several:
+    query: str
+    resolution: Resolution
+
+
+Subject = (WorkshopSubject | KindSubject | ItemSubject | PersonSubject | InstantSubject
+           | Missing | Several)
+
+
+def names_workshop(program: Program, text: str) -> bool:
+    """Whether ``text`` names the workshop itself: "the workshop", "this event", "ML for
+    Systems", "mlforsys", "NeurIPS 2021 ML for Systems workshop"."""
+    plain = normalize(text)
+    if not plain:
+        return False
+    if plain in EVENT_WORDS:
+        return True
+    workshop = program.workshop
+    own = set(normalize(workshop.name).split()) | set(normalize(workshop.slug).split())
+    own |= set(normalize(workshop.venue or "").split())
+    compact = normalize(workshop.name).replace(" ", "")
+    if plain.replace(" ", "") in (compact, workshop.slug.replace("-", "")):
+        return True
+    words = [w for w in plain.split() if w not in _FILLER]
+    generic = {"workshop", "event", "conference", "summit", "symposium", "meeting"}
+    if not words:
+        return False
+    named = [w for w in words if w in own or any(
+        len(w) >= 4 and fuzz.ratio(w, o) >= 85 for o in own)]
+    unexplained = [w for w in words if w not in named and w not in generic
+                   and w not in STOPWORDS]
+    name_words = [w for w in normalize(workshop.name).split() if w not in STOPWORDS]
+    covered = sum(1 for w in name_words if w in named or any(
+        fuzz.ratio(w, n) >= 85 for n in named if len(n) >= 4))
+    return not unexplained and (covered >= max(1, min(2, len(name_words)))
+                                or (bool(named) and any(w in generic for w in words)))
+
+
+def resolve(ask: Ask, text: str) -> Subject:
+    """The subject ``text`` names on the asker's program."""
+    program = ask.program
+    stripped = text.strip()
+    if stripped.startswith(ITEM_REF) and (item := program.by_slug.get(stripped[1:])):
+        return ItemSubject(item)
+    if stripped.startswith(PERSON_REF):
+        person = next((p for p in program.people if p.name == stripped[1:]), None)
+        if person is not None:
+            return PersonSubject(person)
+    if stripped.startswith(INSTANT_REF):
+        try:
+            return InstantSubject(datetime.fromisoformat(stripped[1:]))
+        except ValueError:
+            pass
+    if stripped.casefold() in PRONOUNS or names_workshop(program, stripped):
+        return WorkshopSubject()
+    kind = kind_named(stripped)
+    if kind is not None:
+        items = items_of_kind(program, kind)
+        return KindSubject(kind, items)
+    resolution = ask.index.resolve(stripped)
+    if not resolution.found:
+        return Missing(stripped, resolution)
+    entry = resolution.unique
+    if entry is None:
+        return Several(stripped, resolution)
+    if entry.person is not None:
+        return PersonSubject(entry.person)
+    assert entry.item is not None
+    return ItemSubject(entry.item)
+
+
+def sessions_of(program: Program, person: Person) -> list[Item]:
+    """A person's scheduled sessions in time order (a paper counts through its session)."""
+    return sorted((i for i in program.items_of(person) if i.is_scheduled),
+                  key=lambda i: i.span)
+
+
+def looks_like_name(text: str) -> bool:
+    """ "Yoshua Bengio", "bengio": a person asked about, for "is not on the program"."""
+    words = text.split()
+    return 1 <= len(words) <= 3 and all(re.fullmatch(r"[A-Za-zÀ-ÿ'.-]+", w) for w in words)
+
+
+# A question whose subject is the workshop itself is a workshop question, whatever its
+# frame: "when is ML for Systems?" asks for its dates, "where is NeurIPS 2021" its venue.
+ASPECT_BY_INTENT = {"when": "dates", "about": "about", "where": "venue", "duration": "hours",
+                    "unknown": "about", "kind": "about", "person": "about"}
+
+
+def about_workshop(program: Program, intent: str, arg: str) -> str | None:
+    """The workshop aspect a request asks about when its subject names the workshop."""
+    aspect = ASPECT_BY_INTENT.get(intent)
+    if aspect is None or not arg or arg.startswith((ITEM_REF, PERSON_REF, INSTANT_REF)):
+        return None
+    if arg.strip().casefold() in PRONOUNS:
+        return None
+    return aspect if names_workshop(program, arg) else None
