@@ -71,7 +71,8 @@ FIRST_WORDS = r"(?:first|earliest|opening|1st|initial)"
 LAST_WORDS = r"(?:last|final|closing|latest|concluding|ending|finishing)"
 OPEN_VERBS = r"(?:opens?|kicks? off|starts?|begins?|leads? off|goes first|is first)"
 CLOSE_VERBS = r"(?:closes?|ends?|wraps? up|finish(?:es)?|concludes?|goes last|is last)"
-QUESTION_TAIL = (r"(?:\s+(?:today|tomorrow|here|then|again|please|on the program|"
+QUESTION_TAIL = (r"(?:\s+(?:today|tomorrow|tonight|this evening|later|here|then|again|please|"
+                 r"on the program|"
                  r"on the schedule|at the workshop|at this event|this year|planned|"
                  r"scheduled|on offer|too|as well|at all|or not))*")
 DAY_PART = r"(?P<part>morning|afternoon|evening|tonight|lunch ?time|midday)"
@@ -122,6 +123,8 @@ def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
     def build(match: re.Match[str], original: str) -> Request:
         groups = match.groupdict()
         kind = (groups.get("k") or "").strip()
+        if not kind and match.string.startswith(("who ", "who's ", "whos ")):
+            kind = "speaker"  # "who goes first": a person, not the opening coffee
         scope = (groups.get("scope") or groups.get("rest") or "").strip()
         scope = re.sub(r"^(?:of|in|on|for|at|during)\s+", "", scope)
         scope = re.sub(r"^(?:the|this)\s+", "", scope)
@@ -238,9 +241,13 @@ FRAMES: tuple[Frame, ...] = (
           rf"their|official)(?:'s)?\s+)?(?:web ?site|web ?page|home ?page|url|link|site|"
           rf"page|web address)(?:\s+(?:for|of|to)\s+(?:{EVENT}|it|this))?$",
           _workshop("url")),
+    _rule(r"^(?!.*\b(?:paper|talk|slides|video|recording|stream|zoom|thread|q&a|qa|"
+          r"livestream|poster)s?\b).*\b(?:web ?site|home ?page|url|web ?page|web address|"
+          r"(?:event|workshop|conference|summit|official) (?:page|link|site))\b",
+          _workshop("url")),
     _rule(r"^(?:(?:what(?:'s| is)|where(?:'s| is))\s+)?(?:the\s+)?(?:venue|location|address|"
           r"place)(?:\s+(?:of|for)\s+.+)?$", _workshop("venue")),
-    _rule(rf"^where\s+(?:is|are|will|does|do|'s|'re|s)?\s*(?P<s>{EVENT}|it|this|we|they|"
+    _rule(rf"^where(?:\s+(?:is|are|will|does|do|s)|'s|'re)?\s*(?P<s>{EVENT}|it|this|we|they|"
           rf"you guys|everyone|everybody|people)\s*(?:being\s+)?(?:held|be held|take place|"
           rf"taking place|happening|located|hosted|be|going to be|happen|meeting|gathering|"
           rf"at|from)?(?: exactly| physically| this year)?$", _workshop("venue")),
@@ -254,6 +261,9 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:what|which)\s+(?:day|date|days|dates)\s+(?:{AUX}\s+)?(?:(?P<s>{EVENT}|it|this)"
           rf"(?:\s+(?:on|held|happening|taking place|be))?|today|it today)?$",
           _workshop("dates")),
+    _rule(rf"^(?:on\s+)?(?:what|which)\s+(?:day|date|days|dates)\s+(?:{AUX}\s+)?(?P<s>.+?)"
+          r"(?:\s+(?:on|held|happening|taking place|be|scheduled|speaking|talking))?$",
+          _with_subject(Intent.WHEN)),
     _rule(rf"^(?:is|are)\s+(?P<s>{EVENT}|it)\s+(?:today|tomorrow|on|happening)\b.*$",
           _workshop("dates")),
     _rule(rf"^(?:{WH}\s+{BE}\s+|tell me (?:more )?about\s+|describe\s+)(?P<s>{EVENT})"
@@ -320,8 +330,8 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:which|what)\s+(?:room|hall|stage|building|floor|location)\s+(?:is|are|will|"
           r"does|do|for|has|holds|'s)?\s*(?P<s>.+?)(?:\s+(?:in|be in|held in|at|on))?$",
           _where),
-    _rule(r"^where\s+(?:is|are|was|were|will|does|do|'s|s|can i (?:find|see|watch|catch)|"
-          r"should i go for|do i go for|to go for)?\s*(?P<s>.+)$", _where),
+    _rule(r"^where(?:\s+(?:is|are|was|were|will|does|do|s|can i (?:find|see|watch|catch)|"
+          r"should i go for|do i go for|to go for)|'s|'re)?\s*(?P<s>.+)$", _where),
     # -- kinds of things: "is there a panel?", "list the keynotes", "any social events?"
     _rule(rf"^(?:(?:is|are|will)\s+there\s+(?:be\s+|going to be\s+|gonna be\s+)?|(?:do|does|"
           rf"will|did|is)\s+(?:we|you|they|it|{EVENT})\s+(?:have|get|include|feature|offer|"

@@ -138,7 +138,7 @@ FRAMES_AT = next(i for i, (intent, _) in enumerate(PATTERNS) if intent is Intent
 
 KEEP_PUNCTUATION = frozenset({Intent.QA_ASK, Intent.QA})
 # "… in Saal 2", "… on the security track": a room or track a "now" or "next" names.
-PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|now\b|\d)(?P<x>\S.*?)"
+PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|now\b|right now\b|\d)(?P<x>\S.*?)"
                    r"(?:\s+(?:right\s+)?now)?$", re.IGNORECASE)
 
 # Words that end a WHEN argument without naming anything: "when does kraska *speak*".

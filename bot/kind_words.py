@@ -92,7 +92,8 @@ KIND_WORDS: dict[str, str] = {
 }
 _KIND_FILLER = frozenset({"the", "a", "an", "any", "some", "all", "thing", "things", "stuff",
                           "kind", "sort", "type", "of", "planned", "scheduled", "today",
-                          "tomorrow", "here", "this", "year", "at", "workshop", "event",
+                          "tomorrow", "tonight", "later", "evening", "here", "this", "year", "at",
+                          "workshop", "event",
                           "conference", "summit", "on", "program", "programme", "there",
                           "actual", "real", "proper", "official", "again", "too", "also",
                           "session", "sessions", "discussion", "discussions", "events"})

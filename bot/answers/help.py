@@ -25,6 +25,11 @@ COMMAND_HELP = (
     ("about <talk or paper>", "title, speakers or authors, summary and time"),
     ("who is <person>", "everything a person does here"),
     ("papers by <person>", "a person's papers"),
+    ("what's after <talk>? · before <talk>?", "what comes right after or before it; “the "
+     "first talk”, “the final item”"),
+    ("how long is <talk>?", "its length; “what's on from 2 to 4pm?” for a time range"),
+    ("is there a panel? · list the keynotes", "kinds of things; “how many papers?”"),
+    ("where is <talk>?", "its room; “where is the workshop?”, “who runs it?”, its web page"),
     ("search <words>", "search titles and summaries, e.g. “search quantization”"),
     ("remind <talk> [30m]", "a DM before a talk starts; “remind list”, “remind cancel all”"),
     ("ask <paper>: <question>", "a question for the speakers; “qa” lists the Q&A commands"),
