@@ -90,7 +90,8 @@ class Ask:
 
     def not_found(self, query: str, resolution: Resolution | None = None, what: str = "") -> Reply:
         suggestions = resolution.suggestions if resolution else ()
-        lines: list[Line] = [(f"Nothing {what}matches ", Quote(query), ".")]
+        lines: list[Line] = [(f"Nothing {what}matches ", Quote(query),
+                              " on the program." if not what else ".")]
         if suggestions:
             lines.append(("Did you mean: " + "; ".join(suggestions) + "?",))
         else:

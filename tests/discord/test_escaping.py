@@ -78,8 +78,8 @@ async def test_two_masked_links_in_a_search_both_stay_text(bot: RunningBot) -> N
     content = await command_answer(bot, "search", {"words": TWO_LINKS})
     assert content.splitlines()[0] == (
         r"Nothing matches “\[click\](http\:\/\/evil.example) and "
-        r"\[login\](https\:\/\/evil.example\/login)”.")
-    assert shown(content).splitlines()[0] == f"Nothing matches “{TWO_LINKS}”."
+        r"\[login\](https\:\/\/evil.example\/login)” on the program.")
+    assert shown(content).splitlines()[0] == f"Nothing matches “{TWO_LINKS}” on the program."
 
 
 @pytest.mark.parametrize(("typed", "escaped"), [
