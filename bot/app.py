@@ -75,6 +75,7 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
         default_zone = parse_timezone(settings.bot_timezone) if settings.bot_timezone else None
         catalog = Catalog(program)
         preferences = Preferences(db)
+        await preferences.load()
         reminders = ReminderService(
             db, catalog, clock, SystemClock(), preferences, reminder_config(settings),
             default_zone,
@@ -202,6 +203,10 @@ async def serve(core: Core, adapters: list[Adapter]) -> int:
         scheduler.scheduler.add_job(
             watcher.poll, "interval", seconds=core.settings.bot_reload_poll,
             id="maintenance:program", replace_existing=True,
+        )
+        scheduler.scheduler.add_job(  # zones saved through another process
+            core.preferences.refresh, "interval", seconds=core.settings.bot_reload_poll,
+            id="maintenance:timezones", replace_existing=True,
         )
         scheduler.scheduler.add_job(  # Q&A threads made by another process, as the program
             core.qa.poll_threads, "interval", seconds=core.settings.bot_reload_poll,

@@ -1,18 +1,21 @@
-"""Users' saved timezones, cached in memory in front of the database.
+"""Users' saved timezones, held in memory in front of the database.
 
-Every answer needs the asker's zone, so a database round trip per question would
-dominate the router's cost; the cache is filled on first use and written through on
-every change, so the database stays the source of truth across restarts.
+Every answer needs the asker's zone, and a crowd is mostly people asking for the first
+time, so a database round trip per new asker would dominate the router's cost. Every
+saved zone is read at start (:meth:`Preferences.load`, one query), every change is
+written through, and :meth:`Preferences.refresh`, run every BOT_RELOAD_POLL seconds,
+reads the rows another process changed since the last look. The database stays the
+source of truth across restarts.
 
-While the database is not answering, a user not cached yet gets no saved zone (answers
-use the default, and say which zone they are in) and nothing is cached for them, so the
-saved zone is used again as soon as the database is back.
+While the database is not answering at start, users are looked up one by one as before
+(a user not cached yet gets no saved zone and nothing is cached for them), and the full
+read is tried again on the next refresh.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.messages import UserRef
@@ -22,7 +25,10 @@ from bot.store.outage import OutageLog, is_database_down
 from bot.timezones import TimezoneError, parse_timezone
 
 log = logging.getLogger(__name__)
-CACHE_LIMIT = 100_000
+CACHE_LIMIT = 100_000  # users looked up one by one before the full read succeeded
+# Rows changed up to this long before the last look are read again: processes' clocks
+# (which stamp the rows) may differ by a little.
+REFRESH_OVERLAP = timedelta(minutes=10)
 
 
 class Preferences:
@@ -30,11 +36,49 @@ class Preferences:
         self._db = db
         self._zones: dict[tuple[str, str], ZoneInfo | None] = {}
         self._outage = OutageLog(log, "answers use the default timezone for users not seen yet")
+        self._loaded = False  # every saved zone is in _zones: a missing user has none
+        self._seen_until: datetime | None = None
+
+    async def load(self) -> None:
+        """Read every saved zone (at start); an outage leaves the one-by-one lookups on."""
+        try:
+            rows = await store.saved_timezones(self._db)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._outage.failed(exc)
+            return
+        self._take(rows)
+        self._loaded = True
+        log.debug("%d saved timezones read", len(self._zones))
+
+    async def refresh(self) -> None:
+        """Take in zones saved by other processes since the last look."""
+        if not self._loaded:
+            await self.load()
+            return
+        since = self._seen_until - REFRESH_OVERLAP if self._seen_until else None
+        try:
+            rows = await store.saved_timezones(self._db, since)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._outage.failed(exc)
+            return
+        self._take(rows)
+
+    def _take(self, rows: list[tuple[str, str, str | None, datetime]]) -> None:
+        for platform, user_id, name, at in rows:
+            self._zones[(platform, user_id)] = _zone(name)
+            if self._seen_until is None or at > self._seen_until:
+                self._seen_until = at
 
     async def timezone(self, user: UserRef) -> ZoneInfo | None:
         key = (user.platform, user.id)
         if key in self._zones:
             return self._zones[key]
+        if self._loaded:
+            return None  # every saved zone was read: this user has none
         try:
             name = await store.get_timezone(self._db, user.platform, user.id)
         except Exception as exc:
@@ -50,7 +94,7 @@ class Preferences:
     async def timezones(self, platform: str, user_ids: list[str]) -> dict[str, ZoneInfo | None]:
         """Many users' zones at once: one query for those not cached yet."""
         missing = [u for u in dict.fromkeys(user_ids) if (platform, u) not in self._zones]
-        if missing:
+        if missing and not self._loaded:
             names = await store.get_timezones(self._db, platform, missing)
             for user_id in missing:
                 self._remember((platform, user_id), _zone(names.get(user_id)))
@@ -61,6 +105,12 @@ class Preferences:
         self._remember((user.platform, user.id), zone)
 
     def _remember(self, key: tuple[str, str], zone: ZoneInfo | None) -> None:
+        if self._loaded:
+            if zone is None:
+                self._zones.pop(key, None)
+            else:
+                self._zones[key] = zone
+            return
         if len(self._zones) >= CACHE_LIMIT:
             self._zones.clear()
         self._zones[key] = zone

@@ -32,7 +32,6 @@ async def set_timezone(
         await connection.execute(statement)
 
 
-
 async def get_timezones(db: Database, platform: str, user_ids: list[str]) -> dict[str, str | None]:
     """Saved zones of many users in one query per 500 (for a fan-out's recipients)."""
     out: dict[str, str | None] = {}
@@ -47,3 +46,18 @@ async def get_timezones(db: Database, platform: str, user_ids: list[str]) -> dic
             )
             out.update(dict(rows.all()))
     return out
+
+
+async def saved_timezones(
+    db: Database, changed_since: datetime | None = None
+) -> list[tuple[str, str, str | None, datetime]]:
+    """Every saved zone (platform, user id, zone, updated at), or those changed since
+    ``changed_since``: read once at start and then polled, so no answer waits for it."""
+    statement = select(UserPreference.platform, UserPreference.user_id,
+                       UserPreference.timezone, UserPreference.updated_at)
+    if changed_since is not None:
+        statement = statement.where(col(UserPreference.updated_at) >= changed_since)
+    async with db.session() as session:
+        rows = await session.exec(statement)
+        return [(platform, user_id, zone, at) for platform, user_id, zone, at in rows.all()]
+
