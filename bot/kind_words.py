@@ -8,6 +8,7 @@ is no panel rather than answer with a near miss.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from bot.matching import normalize
@@ -127,9 +128,22 @@ def kind_named(text: str) -> Kind | None:
     return None
 
 
+# The items of each kind, per program: a fact of the program, worked out once.
+_BY_PROGRAM: weakref.WeakKeyDictionary[Program, dict[str, tuple[Item, ...]]] = \
+    weakref.WeakKeyDictionary()
+
+
 def items_of_kind(program: Program, kind: Kind) -> tuple[Item, ...]:
     """The items of ``kind``: by the item's kind, or a kind word in its title or keywords.
     Papers count as papers only; scheduled items come in time order."""
+    known = _BY_PROGRAM.setdefault(program, {})
+    found = known.get(kind.name)
+    if found is None:
+        found = known[kind.name] = _items_of_kind(program, kind)
+    return found
+
+
+def _items_of_kind(program: Program, kind: Kind) -> tuple[Item, ...]:
     if kind.name == "paper":
         return program.papers
     found: list[Item] = []

@@ -48,8 +48,11 @@ ANYTHING: frozenset[EntryKind] = frozenset({"person", "item"})
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@functools.lru_cache(maxsize=32768)
 def normalize(text: str) -> str:
-    """Lowercase, strip accents and punctuation: "Anandkumar's" -> "anandkumar s"."""
+    """Lowercase, strip accents and punctuation: "Anandkumar's" -> "anandkumar s".
+    Memoised: one answer reads its subject several times (is it the workshop? a kind?
+    an item?), and titles are read by every answer that lists them."""
     if not text.isascii():  # most text is: no accents to take off
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

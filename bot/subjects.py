@@ -11,10 +11,11 @@ workshop even where a paper's summary mentions machine learning in systems.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.answers.context import Ask
 from bot.kind_words import Kind, items_of_kind, kind_named
@@ -86,6 +87,48 @@ Subject = (WorkshopSubject | KindSubject | ItemSubject | PersonSubject | Instant
            | Missing | Several)
 
 
+@dataclass(frozen=True, slots=True)
+class _WorkshopNames:
+    """The words that name one program's workshop, worked out once per program."""
+
+    own: frozenset[str]  # its name's, id's and venue's words
+    own_long: tuple[str, ...]  # those a typo may be forgiven in (four letters or more)
+    compact: frozenset[str]  # "mlforsystems", "mlforsys2021"
+    name_words: tuple[str, ...]  # its name's words that say something ("ml", "systems")
+    # Whether each word seen so far is one of the workshop's (a typo of one counts):
+    # the same in every question that has the word, so worked out once per word.
+    seen: dict[str, bool] = field(default_factory=dict)
+
+
+_NAMES: weakref.WeakKeyDictionary[Program, _WorkshopNames] = weakref.WeakKeyDictionary()
+WORDS_KEPT = 50_000
+_GENERIC = frozenset({"workshop", "event", "conference", "summit", "symposium", "meeting"})
+
+
+def _names(program: Program) -> _WorkshopNames:
+    found = _NAMES.get(program)
+    if found is None:
+        workshop = program.workshop
+        own = set(normalize(workshop.name).split()) | set(normalize(workshop.slug).split())
+        own |= set(normalize(workshop.venue or "").split())
+        found = _NAMES[program] = _WorkshopNames(
+            frozenset(own), tuple(sorted(w for w in own if len(w) >= 4)),
+            frozenset({normalize(workshop.name).replace(" ", ""),
+                       workshop.slug.replace("-", "")}),
+            tuple(w for w in normalize(workshop.name).split() if w not in STOPWORDS))
+    return found
+
+
+def _named(word: str, names: _WorkshopNames) -> bool:
+    found = names.seen.get(word)
+    if found is None:
+        found = word in names.own or (len(word) >= 4 and process.extractOne(
+            word, names.own_long, scorer=fuzz.ratio, score_cutoff=85) is not None)
+        if len(names.seen) < WORDS_KEPT:
+            names.seen[word] = found
+    return found
+
+
 def names_workshop(program: Program, text: str) -> bool:
     """Whether ``text`` names the workshop itself: "the workshop", "this event", "ML for
     Systems", "mlforsys", "NeurIPS 2021 ML for Systems workshop"."""
@@ -94,25 +137,20 @@ def names_workshop(program: Program, text: str) -> bool:
         return False
     if plain in EVENT_WORDS:
         return True
-    workshop = program.workshop
-    own = set(normalize(workshop.name).split()) | set(normalize(workshop.slug).split())
-    own |= set(normalize(workshop.venue or "").split())
-    compact = normalize(workshop.name).replace(" ", "")
-    if plain.replace(" ", "") in (compact, workshop.slug.replace("-", "")):
+    names = _names(program)
+    if plain.replace(" ", "") in names.compact:
         return True
     words = [w for w in plain.split() if w not in _FILLER]
-    generic = {"workshop", "event", "conference", "summit", "symposium", "meeting"}
     if not words:
         return False
-    named = [w for w in words if w in own or any(
-        len(w) >= 4 and fuzz.ratio(w, o) >= 85 for o in own)]
-    unexplained = [w for w in words if w not in named and w not in generic
-                   and w not in STOPWORDS]
-    name_words = [w for w in normalize(workshop.name).split() if w not in STOPWORDS]
-    covered = sum(1 for w in name_words if w in named or any(
-        fuzz.ratio(w, n) >= 85 for n in named if len(n) >= 4))
-    return not unexplained and (covered >= max(1, min(2, len(name_words)))
-                                or (bool(named) and any(w in generic for w in words)))
+    named = [w for w in words if _named(w, names)]
+    if any(w not in _GENERIC and w not in STOPWORDS for w in words if w not in named):
+        return False  # a word that is not the workshop's: "ML for Systems paper on NIC"
+    if not named:
+        return False
+    covered = sum(1 for w in names.name_words if w in named or any(
+        len(n) >= 4 and fuzz.ratio(w, n) >= 85 for n in named))
+    return covered >= max(1, min(2, len(names.name_words))) or any(w in _GENERIC for w in words)
 
 
 def resolve(ask: Ask, text: str) -> Subject:
