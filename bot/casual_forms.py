@@ -57,6 +57,34 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bwho\s+s\b"), "who's"),
 )
 
+HOURS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_HOUR = r"(?P<h>\d{1,2}|" + "|".join(HOURS) + r")"
+SPOKEN_TIMES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"\bhalf (?:past|after) {_HOUR}\b", re.IGNORECASE), "{h}:30"),
+    (re.compile(rf"\b(?:a )?quarter (?:past|after) {_HOUR}\b", re.IGNORECASE), "{h}:15"),
+    (re.compile(rf"\b(?:a )?quarter (?:to|before|til) {_HOUR}\b", re.IGNORECASE), "{h-1}:45"),
+    (re.compile(rf"\b{_HOUR} o'?clock\b", re.IGNORECASE), "{h}:00"),
+    (re.compile(rf"\b{_HOUR} thirty\b", re.IGNORECASE), "{h}:30"),
+    (re.compile(rf"\b{_HOUR} fifteen\b", re.IGNORECASE), "{h}:15"),
+    (re.compile(rf"\b{_HOUR} forty[- ]five\b", re.IGNORECASE), "{h}:45"),
+    (re.compile(r"\b(?P<h>" + "|".join(HOURS) + r")\s*(?P<ap>am|pm)\b", re.IGNORECASE),
+     "{h}{ap}"),
+)
+
+
+def _spoken_time(pattern: re.Pattern[str], template: str, text: str) -> str:
+    """ "half past ten" -> "10:30", "quarter to 11" -> "10:45", "three pm" -> "3pm"."""
+    def clock(match: re.Match[str]) -> str:
+        word = match["h"].casefold()
+        hour = HOURS.get(word) or int(word)
+        if "{h-1}" in template:
+            return f"{(hour - 2) % 12 + 1}:45"
+        ap = match.groupdict().get("ap") or ""
+        return template.replace("{h}", str(hour)).replace("{ap}", ap)
+    return pattern.sub(clock, text)
+
+
 _WORD = re.compile(r"[\w/']+")
 _PHRASES = tuple((re.compile(p.pattern, re.IGNORECASE), r) for p, r in PHRASES)
 
@@ -67,6 +95,9 @@ def plain_chat(text: str) -> str:
     for pattern, replacement in _PHRASES:
         if pattern.search(text):
             text = pattern.sub(replacement, text)
+    for pattern, template in SPOKEN_TIMES:
+        if pattern.search(text):
+            text = _spoken_time(pattern, template, text)
 
     def word(match: re.Match[str]) -> str:
         token = match.group(0)

@@ -124,7 +124,7 @@ def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
         groups = match.groupdict()
         kind = (groups.get("k") or "").strip()
         if not kind and match.string.startswith(("who ", "who's ", "whos ")):
-            kind = "speaker"  # "who goes first": a person, not the opening coffee
+            kind = "person"  # "who goes first": a person, not the opening coffee
         scope = (groups.get("scope") or groups.get("rest") or "").strip()
         scope = re.sub(r"^(?:of|in|on|for|at|during)\s+", "", scope)
         scope = re.sub(r"^(?:the|this)\s+", "", scope)
@@ -222,6 +222,17 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:{WH}\s*{BE}?|anything|anyone|is (?:there )?anything|any talks?|talks?)\s+"
           rf"(?:on|happening|scheduled|going on|running|speaking)?\s*{_time('a')}\s*(?:-|–|—|"
           rf"to|till|until)\s*{_time('b')}$", _range),
+    _rule(r"^(?:(?:what|who|anything|is there anything|are there any talks|any talks|whats?)"
+          r"\b.*?\s+)?between\s+(?P<a>(?!\d).+?)\s+and\s+(?P<b>(?!\d).+?)$",
+          lambda m, o: Request(Intent.RANGE, f"{_subject(m, o, 'a')}|{_subject(m, o, 'b')}")),
+    # -- how long until something, how long is left of this one
+    _rule(r"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|do i have\s+|"
+          r"have i got\s+|left\s+|remains?\s+)?(?:until|till|til|before|to go until|"
+          r"to|left (?:until|before))\s+(?P<s>.+?)(?:\s+(?:starts?|begins?|is on|kicks off))?$",
+          _with_subject(Intent.WHEN)),
+    _rule(r"^(?:how\s+(?:much\s+)?(?:longer|long is left|much time is left|long to go)|"
+          r"(?:how much )?time left|when does (?:this|the current|the) (?:talk|session|one) "
+          r"(?:end|finish))\b.*$", _fixed(Intent.NOW)),
     # -- how long
     _rule(r"\bhow\s+(?:long|much time|many (?:minutes|mins|hours|hrs|min))\b(?P<s>.*)$",
           _duration),
@@ -245,6 +256,14 @@ FRAMES: tuple[Frame, ...] = (
           r"livestream|poster)s?\b).*\b(?:web ?site|home ?page|url|web ?page|web address|"
           r"(?:event|workshop|conference|summit|official) (?:page|link|site))\b",
           _workshop("url")),
+    _rule(rf"^(?!.*\b(?:paper|talk|slides|poster)s?\b)(?:.*\b)?(?P<what>zoom|live ?stream|"
+          rf"stream|recordings?|video|webinar|teams|meet|gather(?:\.town)?)(?: link| url| room)?"
+          rf"\b(?:.*\b(?:{EVENT}|it|this)\b)?.*$",
+          lambda m, _o: Request(Intent.WORKSHOP, f"link:{m['what']}")),
+    _rule(r"^(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?:get|go|travel|find "
+          r"(?:my way|the way))\s+(?:to|there)|directions(?:\s+to)?|how to get (?:to|there)|"
+          r"is (?:it|the (?:workshop|event|venue)) (?:in person|online|virtual|hybrid|remote))"
+          r"\b.*$", _workshop("venue")),
     _rule(r"^(?:(?:what(?:'s| is)|where(?:'s| is))\s+)?(?:the\s+)?(?:venue|location|address|"
           r"place)(?:\s+(?:of|for)\s+.+)?$", _workshop("venue")),
     _rule(rf"^where(?:\s+(?:is|are|will|does|do|s)|'s|'re)?\s*(?P<s>{EVENT}|it|this|we|they|"
@@ -266,6 +285,8 @@ FRAMES: tuple[Frame, ...] = (
           _with_subject(Intent.WHEN)),
     _rule(rf"^(?:is|are)\s+(?P<s>{EVENT}|it)\s+(?:today|tomorrow|on|happening)\b.*$",
           _workshop("dates")),
+    _rule(r"^(?:is|will|does|was)\s+(?P<s>(?:the|this)\s+(?:workshop|event|conference|summit))"
+          r"\s+(?!on\b|at\b|today\b|tomorrow\b|happening\b).+$", _workshop("about")),
     _rule(rf"^(?:{WH}\s+{BE}\s+|tell me (?:more )?about\s+|describe\s+)(?P<s>{EVENT})"
           rf"(?:\s+(?:about|for|all about))?$", _workshop("about")),
     _rule(rf"^{WH}\s+{BE}\s+(?P<s>{EVENT})\s+(?:all\s+)?about$", _workshop("about")),
@@ -338,7 +359,7 @@ FRAMES: tuple[Frame, ...] = (
           rf"going to have|gonna have|having)\s+|any\s+)(?:the\s+|a\s+|an\s+|any\s+|"
           rf"some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _kind),
     _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all)?(?:\s+about)?\s+|(?:what|which|"
-          rf"when|where)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
+          rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
           rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind),
     # -- a day part: "what's on this afternoon"
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?)\s*(?:on|happening|"
@@ -346,6 +367,11 @@ FRAMES: tuple[Frame, ...] = (
           rf"{DAY_PART}$", _day_part),
     _rule(rf"^(?:{WH}\s*{BE}?)\s*(?:on|happening|scheduled|going on|planned)\s+{DAY_PART}$",
           _day_part),
+    _rule(rf"^(?:(?:what|whats|anything|stuff|things|something|any talks?|talks?|sessions?|"
+          rf"who)\b[\w' ]*?\s+)?(?:on|happening|scheduled|planned|going on|lined up|running)"
+          rf"\s+(?:in\s+|for\s+|during\s+)?(?:the|this)\s+{DAY_PART}$", _day_part),
+    _rule(rf"^(?:the\s+|this\s+)?{DAY_PART}(?:'s)?\s+(?:program(?:me)?|schedule|agenda|"
+          rf"sessions?|talks?|line-?up)$", _day_part),
     # -- at a time, in chat: "who 10:15", "anything on at 1:30", "10:15?"
     _rule(r"^(?:(?:who|what|anything|anyone|something|any talks?|is (?:there )?(?:anything|"
           r"anyone|something|a talk)|are there (?:any )?talks|is something|whos?|who's)\s+)?"

@@ -94,6 +94,7 @@ class _WorkshopNames:
     own: frozenset[str]  # its name's, id's and venue's words
     own_long: tuple[str, ...]  # those a typo may be forgiven in (four letters or more)
     compact: frozenset[str]  # "mlforsystems", "mlforsys2021"
+    venue: frozenset[str]  # the venue's own words ("neurips", "berlin"): they name it too
     name_words: tuple[str, ...]  # its name's words that say something ("ml", "systems")
     # Whether each word seen so far is one of the workshop's (a typo of one counts):
     # the same in every question that has the word, so worked out once per word.
@@ -115,6 +116,8 @@ def _names(program: Program) -> _WorkshopNames:
             frozenset(own), tuple(sorted(w for w in own if len(w) >= 4)),
             frozenset({normalize(workshop.name).replace(" ", ""),
                        workshop.slug.replace("-", "")}),
+            frozenset(w for w in normalize(workshop.venue or "").split()
+                      if len(w) >= 4 and not w.isdigit()) - set(normalize(workshop.name).split()),
             tuple(w for w in normalize(workshop.name).split() if w not in STOPWORDS))
     return found
 
@@ -148,6 +151,8 @@ def names_workshop(program: Program, text: str) -> bool:
         return False  # a word that is not the workshop's: "ML for Systems paper on NIC"
     if not named:
         return False
+    if any(w in names.venue for w in named):
+        return True  # "when is NeurIPS", "where is the main building"
     covered = sum(1 for w in names.name_words if w in named or any(
         len(n) >= 4 and fuzz.ratio(w, n) >= 85 for n in named))
     return covered >= max(1, min(2, len(names.name_words))) or any(w in _GENERIC for w in words)

@@ -204,6 +204,9 @@ def _ordinal(ask: Ask, arg: str, last: bool) -> Reply:
         if kind_text.rstrip("s") in ("speaker", "presenter"):
             items = [i for i in items if i.people and i.kind not in ("break", "remarks")]
             noun = "speaker"
+        elif kind_text == "person":  # "who opens the workshop": remarks count
+            items = [i for i in items if i.people and i.kind != "break"]
+            noun = "session with speakers"
         else:
             kind = kind_named(kind_text)
             if kind is not None:

@@ -45,41 +45,53 @@ def duration(ask: Ask, arg: str) -> Reply:
     return ask.reply(*lines, subject=subject_ref)
 
 
-def _clock_pair(ask: Ask, low: str, high: str) -> tuple[time, time] | None:
-    """ "2" to "4pm" is 14:00 to 16:00: a bare first time takes the half of the day that
-    puts it before the second."""
+def _clock_pairs(ask: Ask, low: str, high: str) -> list[tuple[time, time]]:
+    """Every reading of two clock times as a range: "2" to "4pm" is 14:00 to 16:00, "4 to
+    5" is 04:00 to 05:00 or 16:00 to 17:00 on a 12-hour clock (the one with sessions in
+    it wins, see :func:`_window`); a 24-hour reader's "10 to 11" is 10:00 to 11:00."""
     highs = schedule.parse_clock(high)
     lows = schedule.parse_clock(low)
-    if not highs or not lows:
-        return None
     if not timefmt.uses_12h(ask.zone):  # "2 to 4pm" is still 14:00 on a 24-hour clock
         highs = highs[:1]
         lows = lows if re.search(r"[ap]\.?m", high, re.IGNORECASE) else lows[:1]
+    pairs = []
     for end in highs:
         earlier = [start for start in lows if start < end or end == time(0, 0)]
         if earlier:
-            return max(earlier), end
-    return None
+            pairs.append((max(earlier), end))
+    return pairs
 
 
-def _window(ask: Ask, start: time, end: time) -> tuple[datetime, datetime] | None:
-    """The window on the program's day nearest now with those local clock times."""
+def _window(ask: Ask, pairs: list[tuple[time, time]]) -> tuple[datetime, datetime] | None:
+    """The window, on the program's day nearest now, with one of those pairs of local
+    clock times; one with something on in it first."""
     first, last = ask.program.first_start, ask.program.last_end
     if first is None or last is None:
         return None
-    day = first.astimezone(ask.zone).date()
     windows: list[tuple[datetime, datetime]] = []
-    while day <= last.astimezone(ask.zone).date():
-        low = datetime.combine(day, start, tzinfo=ask.zone)
-        high = datetime.combine(day if end != time(0, 0) else day + timedelta(days=1), end,
-                                tzinfo=ask.zone)
-        if low < last and high > first:
-            windows.append((low, high))
-        day += timedelta(days=1)
+    for start, end in pairs:
+        day = first.astimezone(ask.zone).date()
+        while day <= last.astimezone(ask.zone).date():
+            low = datetime.combine(day, start, tzinfo=ask.zone)
+            high = datetime.combine(day if end != time(0, 0) else day + timedelta(days=1),
+                                    end, tzinfo=ask.zone)
+            if low < last and high > first:
+                windows.append((low, high))
+            day += timedelta(days=1)
     if not windows:
         return None
     busy = [w for w in windows if _overlapping(ask, *w)]
     return min(busy or windows, key=lambda w: abs(w[0] - ask.now))
+
+
+def _bound(ask: Ask, text: str, upper: bool) -> datetime | None:
+    """One end of a range named by an item ("between lunch and Ceze"): the end of the
+    first, the start of the second."""
+    items = items_of(ask, resolve(ask, text))
+    if not items:
+        return None
+    item = items[0] if upper else items[-1]
+    return item.span[0] if upper else item.span[1]
 
 
 def _overlapping(ask: Ask, low: datetime, high: datetime) -> list[Item]:
@@ -90,13 +102,16 @@ def time_range(ask: Ask, arg: str) -> Reply:
     if arg.startswith("@"):
         return _day_part(ask, arg[1:])
     low_text, _, high_text = arg.partition("|")
-    pair = _clock_pair(ask, low_text, high_text)
-    if pair is None:
-        return ask.reply(("I could not read that as two times; try “what's on from 2 to "
-                          "4pm?”.",), kind="error")
-    window = _window(ask, *pair)
+    window = _window(ask, _clock_pairs(ask, low_text, high_text))
+    if window is None:
+        low, high = _bound(ask, low_text, upper=False), _bound(ask, high_text, upper=True)
+        if low is not None and high is not None and low <= high:
+            window = (low, high)
     if window is None:
         first, last = ask.program.first_start, ask.program.last_end
+        if not schedule.parse_clock(low_text) or not schedule.parse_clock(high_text):
+            return ask.reply(("I could not read that as two times or two sessions; try "
+                              "“what's on from 2 to 4pm?”.",), kind="error")
         if first is None or last is None:
             return ask.reply(("The program has no scheduled sessions yet.",))
         return ask.reply(("Nothing is scheduled then; the program runs ", Moment(first, last),
@@ -109,7 +124,7 @@ def _window_reply(ask: Ask, low: datetime, high: datetime, said: str = "") -> Re
     heading: Line = (f"{said} (", Moment(low, high), "):") if said else \
         ("On between ", Moment(low, high), ":")
     if not found:
-        upcoming = ask.program.next_after(high)
+        upcoming = ask.program.next_after(high - timedelta(microseconds=1))
         lines: list[Line] = [("Nothing is on from ", Moment(low, high), ".")]
         if upcoming:
             lines.append(("Next: ", upcoming[0].display_title, " at ",

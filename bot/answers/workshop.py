@@ -87,6 +87,10 @@ def workshop(ask: Ask, arg: str = "") -> Reply:
         people = ", ".join(p.name for p in program.organizers)
         lead.append((f"{name} is organized by {people}." if people else
                      f"The program names no organizers for {name}.",))
+    elif aspect.startswith("link:"):
+        url, what = program.workshop.url, aspect.partition(":")[2]
+        lead.append((f"The program gives no {what} link for {name}"
+                     + (f"; its web page is {url}" if url else "") + ".",))
     elif aspect == "url":
         url = program.workshop.url
         lead.append((f"The web page of {name}: {url}" if url else
