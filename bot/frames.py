@@ -270,6 +270,11 @@ FRAMES: tuple[Frame, ...] = (
           rf"you guys|everyone|everybody|people)\s*(?:being\s+)?(?:held|be held|take place|"
           rf"taking place|happening|located|hosted|be|going to be|happen|meeting|gathering|"
           rf"at|from)?(?: exactly| physically| this year)?$", _workshop("venue")),
+    _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<scope>day\s*\d+|(?:the\s+)?(?:first|second|third|last|"
+          rf"final|next) day|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|"
+          rf"sunday)(?:'s (?:program|schedule|sessions?))?\s+(?:(?:program|schedule|sessions?)\s+)?"
+          rf"(?P<v>{STARTS}|{ENDS})$",
+          lambda m, o: _ordinal(Intent.LAST if re.match(ENDS, m["v"]) else Intent.FIRST)(m, o)),
     _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<s>{GENERIC_SUBJECT}|it|that|this|they)\s+"
           rf"(?:(?:going|supposed|meant|expected|scheduled) to\s+|gonna\s+)?"
           rf"(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$", _start_or_end),
@@ -294,11 +299,11 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"\b{FIRST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST)),
     _rule(rf"\b{LAST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST)),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
-          rf"speaks\s+|is\s+)?first(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:in|on|of|for|at|"
-          rf"during)\s+(?:{SCOPES}))?)$", _ordinal(Intent.FIRST)),
+          rf"speaks\s+|is\s+)?first(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
+          rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.FIRST)),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
-          rf"speaks\s+|is\s+)?last(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:in|on|of|for|at|"
-          rf"during)\s+(?:{SCOPES}))?)$", _ordinal(Intent.LAST)),
+          rf"speaks\s+|is\s+)?last(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
+          rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.LAST)),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?P<scope>{SCOPES})$",
           _ordinal(Intent.FIRST)),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?P<scope>{SCOPES})$",

@@ -145,8 +145,12 @@ PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|now\b|right now\b|\d)(?P<x
 WHEN_TAIL = re.compile(
     r"(?:\s+|^)(?:talk|talking|speak|speaking|present|presenting|presentation|give|giving|"
     r"on|up|start|starting|starts|begin|beginning|begins|happen|happening|scheduled|"
-    r"session|keynote|lecture|slot|paper|poster|be|today|tomorrow|again)$"
+    r"session|keynote|lecture|slot|paper|poster|be|today|tomorrow|again|presented|held|"
+    r"shown|given|taking place|take place|planned|over|done)$"
 )
+# Words that name nothing on their own: a subject of only these kept its noun.
+SUBJECT_FILLER = frozenset({"the", "a", "an", "that", "this", "in", "at", "on", "of", "for",
+                            "to", "from", "with", "by", "is", "are"})
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+")
 POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
@@ -169,7 +173,8 @@ def clean_subject(arg: str) -> str:
         text = WHEN_TAIL.sub("", text).strip()
         text = POSSESSIVE.sub("", text).strip()
         text = LEADING_ARTICLE.sub("", text).strip()
-    if text.casefold() in ("", "the", "a", "an", "that", "this"):
+    if text.casefold() in ("", "the", "a", "an", "that", "this") or not any(
+            w not in SUBJECT_FILLER for w in text.casefold().split()):
         # nothing but the noun was asked about ("when is the keynote?"): keep the noun
         return LEADING_ARTICLE.sub("", arg.strip().strip("\"'")).strip() or arg.strip()
     return text

@@ -91,7 +91,8 @@ KIND_WORDS: dict[str, str] = {
     "remark": "remarks", "opening and closing remark": "remarks",
     "q and a": "qa", "q a": "qa", "qa": "qa", "q a session": "qa",
 }
-_KIND_FILLER = frozenset({"the", "a", "an", "any", "some", "all", "thing", "things", "stuff",
+_KIND_FILLER = frozenset({"the", "a", "an", "any", "in", "for", "during", "from", "to", "some",
+                          "all", "thing", "things", "stuff",
                           "kind", "sort", "type", "of", "planned", "scheduled", "today",
                           "tomorrow", "tonight", "later", "evening", "here", "this", "year", "at",
                           "workshop", "event",

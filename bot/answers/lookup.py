@@ -35,7 +35,7 @@ def _program_level(ask: Ask, query: str, aspect: str) -> Reply | None:
     if not subject.items:
         return absent_kind(ask, subject)
     if len(subject.items) == 1:
-        return ask.reply(cards=(ask.card(subject.items[0], relative=True),))
+        return _when_item(ask, subject.items[0])
     label = found.plural
     return ask.reply((f"{len(subject.items)} {label} on the program:",),
                      cards=tuple(ask.card(i, detail=False) for i in subject.items),
@@ -57,7 +57,17 @@ def when(ask: Ask, query: str) -> Reply:
 
 
 def _when_item(ask: Ask, item: Item) -> Reply:
-    return ask.reply(cards=(ask.card(item, relative=True),))
+    return ask.reply(cards=(ask.card(item, relative=True),), after=_presented(ask, item))
+
+
+def _presented(ask: Ask, item: Item) -> tuple[Line, ...]:
+    """The papers presented in a session ("session: posters" in the program file)."""
+    papers = [p.display_title for p in ask.program.papers if p.session_slug == item.slug]
+    if not papers:
+        return ()
+    shown = "; ".join(papers[:15]) + (f"; and {len(papers) - 15} more" if len(papers) > 15
+                                      else "")
+    return (("Papers presented here: " + shown + ".",),)
 
 
 def _when_person(ask: Ask, person: Person) -> Reply:
@@ -92,7 +102,7 @@ def about(ask: Ask, query: str) -> Reply:
     if entry.person is not None:
         return _person_summary(ask, entry.person)
     assert entry.item is not None
-    return ask.reply(cards=(ask.card(entry.item, relative=True),))
+    return _when_item(ask, entry.item)
 
 
 def person(ask: Ask, query: str) -> Reply:
@@ -177,5 +187,5 @@ def guess(ask: Ask, text: str) -> Reply | None:
     if entry.person is not None:
         return _person_summary(ask, entry.person)
     assert entry.item is not None
-    return ask.reply(cards=(ask.card(entry.item, relative=True),))
+    return _when_item(ask, entry.item)
 
