@@ -46,7 +46,8 @@ BE = r"(?:'s|'re|s|is|are|was|were|will be|would be|comes?|came|goes|happens?)"
 EVENT = (r"(?:(?:the|this|our|your)\s+)?(?:whole\s+|entire\s+|main\s+)?(?:workshop|event|"
          r"conference|summit|symposium|meeting|meetup|thing|day|program(?:me)?|schedule|"
          r"proceedings|sessions)")
-GENERIC_SUBJECT = rf"(?:things|stuff|everything|it all|we|you guys|you all|{EVENT})"
+GENERIC_SUBJECT = (rf"(?:things|stuff|everything|it all|we|you guys|you all|the doors|doors|"
+                   rf"{EVENT})")
 STARTS = (r"(?:start(?:s|ing)?(?: up)?|begin(?:s|ning)?|kick(?:s|ing)? off|get(?:s|ting)? "
           r"(?:going|started|underway)|open(?:s|ing)?|commence(?:s)?|go(?:es)? live|"
           r"be starting)")
@@ -60,7 +61,8 @@ DAY_TAIL = (r"(?:\s+(?:on\s+)?(?:today|tomorrow|tonight|monday|tuesday|wednesday
             r"each day|every day|in the (?:morning|evening|afternoon)|exactly|again|then|"
             r"here|there))*")
 PRONOUN = r"(?:it|that|this|that one|this one|them|he|she|they|him|her)"
-KIND_NOUNS = (r"talks?|items?|things?|sessions?|events?|speakers?|speeches|keynotes?|"
+KIND_NOUNS = (r"invited speakers?|keynote speakers?|invited talks?|keynote talks?|"
+              r"talks?|items?|things?|sessions?|events?|speakers?|speeches|keynotes?|"
               r"presentations?|slots?|ones?|papers?|panels?|breaks?|acts?|presenters?|"
               r"invited talks?|posters?|poster sessions?|tutorials?|workshops?|lectures?")
 SCOPES = (r"(?:the\s+)?(?:day|morning|afternoon|evening|night|workshop|event|program(?:me)?|"
@@ -146,7 +148,8 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
     rest = _subject(match, original)
     if re.search(r"\b(?:until|till|til|left|before it starts|to go|away)\b", rest, re.I):
         return None  # "how long until Ceze": a when question
-    rest = re.sub(r"^(?:(?:is|are|was|does|do|did|will|would|the|for|of|in|go|it|does it)\s+)+",
+    rest = re.sub(r"^(?:(?:is|are|was|does|do|did|will|would|the|for|of|in|go|it|does it|long|"
+                  r"each|every|all|both|a|an)\s+)+",
                   "", rest, flags=re.IGNORECASE)
     rest = re.sub(r"\s+(?:get|gets|got|have|has|last|lasts|take|takes|run|runs|go|goes|go on|"
                   r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|"
@@ -292,9 +295,16 @@ FRAMES: tuple[Frame, ...] = (
           _workshop("dates")),
     _rule(r"^(?:is|will|does|was)\s+(?P<s>(?:the|this)\s+(?:workshop|event|conference|summit))"
           r"\s+(?!on\b|at\b|today\b|tomorrow\b|happening\b).+$", _workshop("about")),
-    _rule(rf"^(?:{WH}\s+{BE}\s+|tell me (?:more )?about\s+|describe\s+)(?P<s>{EVENT})"
+    _rule(rf"^(?:{WH}\s*{BE}\s+|tell me (?:more )?about\s+|describe\s+)(?P<s>{EVENT})"
           rf"(?:\s+(?:about|for|all about))?$", _workshop("about")),
-    _rule(rf"^{WH}\s+{BE}\s+(?P<s>{EVENT})\s+(?:all\s+)?about$", _workshop("about")),
+    _rule(rf"^{WH}\s*{BE}\s+(?P<s>{EVENT})(?:'s)?\s+(?:all\s+)?about$", _workshop("about")),
+    _rule(rf"^(?:how late|till when|until when|until what time)\s+(?:{AUX}\s+)?(?P<s>{EVENT}|it|"
+          rf"things|we|you)?\s*(?:go|run|last|go on|continue|end|finish)?(?:\s+(?:on|until|till))?"
+          rf"{DAY_TAIL}$", _workshop("end")),
+    _rule(rf"^(?:is|are)\s+(?P<s>{EVENT}|it|things|we)\s+(?:over|done|finished)(?:\s+(?:yet|"
+          rf"already|now))?$", _workshop("end")),
+    _rule(r"^(?:what|which)(?:'s| is)?\s+(?:the\s+)?(?:date|day|dates|days)(?:\s+today|"
+          r"\s+is it(?: today)?)?$|^(?:what(?:'s| is) )?today'?s date$", _workshop("dates")),
     # -- first and last
     _rule(rf"\b{FIRST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST)),
     _rule(rf"\b{LAST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST)),
@@ -344,13 +354,15 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:precedes|comes before|is before|goes before|"
           r"came before|is on before|happens before|speaks before|talks before|presents "
           r"before)\s+(?P<s>.+)$", _relative(Intent.BEFORE)),
-    _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?)\b.*?\s+|)(?:right\s+|just\s+|"
-          r"straight\s+|immediately\s+|directly\s+)?(?:after|following|afta|once|post)\s+"
+    _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?|next|up next)\b.*?\s+|)"
+          r"(?:right\s+|just\s+|straight\s+|immediately\s+|directly\s+)?(?:after|following|afta|"
+          r"once|post)\s+"
           r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.AFTER)),
     _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?)\b.*?\s+|)(?:right\s+|just\s+|"
           r"immediately\s+|directly\s+)?(?:before|preceding|prior to|ahead of)\s+"
           r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.BEFORE)),
-    _rule(r"^(?:(?:what|which|who)\b.*?\s+)?(?:after|following)\s+(?P<s>(?:\d|noon\b).+)$",
+    _rule(r"^(?:(?:what|which|who|next|anything)\b.*?\s+)?(?:after|following)\s+"
+          r"(?P<s>(?:\d|noon\b).*)$",
           _relative(Intent.AFTER)),
     # -- where something is
     _rule(r"^(?:which|what)\s+(?:room|hall|stage|building|floor|location)\s+(?:is|are|will|"

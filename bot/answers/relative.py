@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from bot import timefmt
 from bot.answers import schedule
 from bot.answers.context import Ask
-from bot.answers.focus import items_of, pick, unresolved
+from bot.answers.focus import absent_kind, items_of, pick, unresolved
 from bot.intents import WEEKDAYS
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
 from bot.subjects import (
     InstantSubject,
+    KindSubject,
     Subject,
     WorkshopSubject,
     items_of_kind,
@@ -188,7 +189,11 @@ def _scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
     if "lunch" in words or "break" in words:
         breaks = [i for i in items if i.kind == "break" and (
             "lunch" in i.title.casefold() or "lunch" not in words)]
-        if breaks:
+        if breaks and "before" in words:
+            start = breaks[0].span[0]
+            items = [i for i in items if i.span[1] <= start]
+            said = f" before {breaks[0].display_title}"
+        elif breaks:
             end = breaks[0].span[1]
             items = [i for i in items if i.span[0] >= end]
             said = f" after {breaks[0].display_title}"
@@ -210,11 +215,19 @@ def _ordinal(ask: Ask, arg: str, last: bool) -> Reply:
         else:
             kind = kind_named(kind_text)
             if kind is not None:
-                wanted = set(map(id, items_of_kind(ask.program, kind)))
-                items = [i for i in items if id(i) in wanted]
+                of_kind = items_of_kind(ask.program, kind)
                 noun = kind.singular
+                if not of_kind:
+                    return absent_kind(ask, KindSubject(kind, of_kind))
+                if not any(i.is_scheduled for i in of_kind):
+                    return ask.reply((f"The {kind.plural} have no time slots on the program, so "
+                                      f"none comes first or last; say “{kind.plural}” to list "
+                                      "them.",))
+                wanted = set(map(id, of_kind))
+                items = [i for i in items if id(i) in wanted]
     if not items:
-        return ask.reply((f"There is no {noun}{said} on the program.",), kind="not_found")
+        return ask.reply((f"There is no {noun}{said}." if said else
+                          f"There is no {noun} on the program.",), kind="not_found")
     chosen = items[-1] if last else items[0]
     if last:
         latest = max(i.span[0] for i in items)
