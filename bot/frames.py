@@ -175,7 +175,8 @@ def _tidy(text: str) -> str:
 
 
 def _kind(match: re.Match[str], original: str) -> Request | None:
-    subject = _subject(match, original)
+    subject = re.sub(r"\s+for\s+(?:the\s+)?(?:papers|posters|attendees|everyone|everybody|"
+                     r"students|us|all|people)$", "", _subject(match, original))
     if not subject or re.search(r"\b(?:about|regarding|related to|mentioning|concerning|"
                                 r"on the topic|by|from|with|written|authored)\b",
                                 subject, re.IGNORECASE):
@@ -191,6 +192,17 @@ def _named_kind(match: re.Match[str], original: str) -> Request | None:
     if request is None or kind_named(request.arg) is None:
         return None
     return request
+
+
+def _from_now(match: re.Match[str], _original: str) -> Request:
+    """ "in 10 minutes" -> WHO_AT "+10"; "in half an hour" -> "+30"; "in an hour" -> "+60"."""
+    number, unit = match["n"], match["u"]
+    hours = unit.startswith("h")
+    if number.startswith("half"):
+        minutes = 30 if hours else 0
+    else:
+        minutes = (int(number) if number.isdigit() else 1) * (60 if hours else 1)
+    return Request(Intent.WHO_AT, f"+{minutes}")
 
 
 def _where(match: re.Match[str], original: str) -> Request:
@@ -242,6 +254,9 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"\b(?:duration|length|running time)\s+(?:of|for)\s+(?P<s>.+)$", _duration),
     _rule(r"^(?P<s>.+?)\s+(?:duration|length)$", _duration),
     # -- how many
+    _rule(r"^(?:total|number of|count of|no\.? of)\s+(?P<s>.+)$", _count),
+    _rule(r"^(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+(?:sessions?|things|events?|items?|"
+          r"talks?|stuff)\b.*$", _fixed(Intent.KIND, "kinds")),
     _rule(r"\bhow\s+many\s+(?P<s>.+)$", _count),
     _rule(r"\b(?:number|count|total number|total)\s+of\s+(?P<s>.+)$", _count),
     # -- the workshop's own facts
@@ -364,6 +379,20 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:(?:what|which|who|next|anything)\b.*?\s+)?(?:after|following)\s+"
           r"(?P<s>(?:\d|noon\b).*)$",
           _relative(Intent.AFTER)),
+    # -- is someone on the program: "is Bengio speaking?", "does hinton give a talk"
+    _rule(r"^(?:is|will|does|did|do)\s+(?P<s>(?!there\b|it\b|this\b|that\b|anything\b|anyone\b)"
+          r".+?)\s+(?:be\s+)?(?:speaking|talking|presenting|giving a (?:talk|keynote)|give a "
+          r"(?:talk|keynote)|speak|talk|present|here|attending|coming|on the program|a speaker|"
+          r"on stage|have a (?:talk|paper)|got a talk|in the program|on the schedule)"
+          r"(?:\s+(?:today|tomorrow|here|at all|at the workshop))?$", _with_subject(Intent.WHEN)),
+    _rule(r"^who(?:'s| is| will be)?\s+(?:giving|presenting|doing|delivering|speaking at|"
+          r"running|leading|chairing|on|in)\s+(?:the\s+)?(?P<s>.+)$", _with_subject(Intent.ABOUT)),
+    _rule(r"^(?:which|what)\s+(?:talks?|sessions?|items?|ones?)\s+(?:are|is)\s+(?:the\s+|a\s+)?"
+          r"(?P<s>.+)$", _named_kind),
+    # -- at a time from now: "what's on in 10 minutes", "who's up in half an hour"
+    _rule(r"^(?:(?:what|who|anything|whats?)\b[\w' ]*?\s+)?in\s+(?P<n>\d{1,3}|an?|half an?|one)\s*"
+          r"(?P<u>minutes?|mins?|m|hours?|hrs?|h)(?:'s time)?$",
+          _from_now),
     # -- where something is
     _rule(r"^(?:which|what)\s+(?:room|hall|stage|building|floor|location)\s+(?:is|are|will|"
           r"does|do|for|has|holds|'s)?\s*(?P<s>.+?)(?:\s+(?:in|be in|held in|at|on))?$",

@@ -148,6 +148,10 @@ WHEN_TAIL = re.compile(
     r"session|keynote|lecture|slot|paper|poster|be|today|tomorrow|again|presented|held|"
     r"shown|given|taking place|take place|planned|over|done)$"
 )
+# "the talk about GPG usability": the topic names it
+TOPIC_OF = re.compile(r"^(?:the\s+)?(?:talk|paper|session|presentation|one|poster|keynote|"
+                      r"lecture)\s+(?:about|on|regarding|concerning|titled|called)\s+(?=\S)",
+                      re.IGNORECASE)
 # Words that name nothing on their own: a subject of only these kept its noun.
 SUBJECT_FILLER = frozenset({"the", "a", "an", "that", "this", "in", "at", "on", "of", "for",
                             "to", "from", "with", "by", "is", "are"})
@@ -161,7 +165,13 @@ def normalize_text(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"^(?:@?workshop[ -]?bot|bot)[,:]?\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^(?:please|pls|plz|hey|ok|so)[,]?\s+(?=\w)", "", text, flags=re.IGNORECASE)
-    return text.strip().rstrip("?!.,;: ").strip()
+    text = text.strip().rstrip("?!.,;: ").strip()
+    # "… in my time": every answer is in the reader's zone anyway
+    return READER_TIME.sub("", text).strip() if READER_TIME.search(text) else text
+
+
+READER_TIME = re.compile(r"\s+(?:in|for|at)?\s*(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
+                         r"time|tz)$|\s+for me$|\s+(?:in|at) local time$", re.IGNORECASE)
 
 
 def clean_subject(arg: str) -> str:
@@ -171,6 +181,7 @@ def clean_subject(arg: str) -> str:
     while text != previous:
         previous = text
         text = WHEN_TAIL.sub("", text).strip()
+        text = TOPIC_OF.sub("", text).strip()
         text = POSSESSIVE.sub("", text).strip()
         text = LEADING_ARTICLE.sub("", text).strip()
     if text.casefold() in ("", "the", "a", "an", "that", "this") or not any(

@@ -23,6 +23,8 @@ from bot.subjects import (
 
 
 def kind(ask: Ask, arg: str) -> Reply:
+    if arg == "kinds":  # "what kinds of sessions are there?"
+        return ask.reply(("The program has: " + kinds_on(ask) + ".",))
     subject = resolve(ask, arg)
     if isinstance(subject, KindSubject) and subject.items:
         items = subject.items
@@ -64,6 +66,9 @@ def count(ask: Ask, arg: str) -> Reply:
     noun = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
     people_nouns = {"speaker": "speaker", "presenter": "speaker", "author": "author",
                     "organizer": "organizer", "organiser": "organizer"}
+    if noun in ("people", "person") and any(w.startswith(("speak", "present", "talk", "giv"))
+                                            for w in words[1:]):
+        noun = "speaker"  # "how many people are speaking"
     if noun in people_nouns:
         role = people_nouns[noun]
         if role == "organizer":

@@ -291,7 +291,15 @@ def parse_clock(text: str) -> list[time]:
 
 
 def who_at(ask: Ask, arg: str) -> Reply:
-    """Who is on at a clock time, read in the asker's zone (or a zone given after it)."""
+    """Who is on at a clock time, read in the asker's zone (or a zone given after it), or
+    a while from now ("+10": in 10 minutes)."""
+    if arg.startswith("+") and arg[1:].isdigit():
+        at = ask.now + timedelta(minutes=int(arg[1:]))
+        items = ask.program.on_at(at)
+        if not items:
+            return _gap_reply(ask, at)
+        return ask.reply(("At ", Moment(at, relative=True), f"{_rooms_note(ask, items)}:"),
+                         **_cards(ask, items))
     text, _, zone_name = arg.strip().rpartition(" ")
     if "/" not in zone_name:
         text, zone_name = arg.strip(), ""
