@@ -379,6 +379,10 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:(?:what|which|who|next|anything)\b.*?\s+)?(?:after|following)\s+"
           r"(?P<s>(?:\d|noon\b).*)$",
           _relative(Intent.AFTER)),
+    # -- at a time from now: "what's on in 10 minutes", "who's up in half an hour"
+    _rule(r"^(?:(?:what|who|anything|whats?)\b[\w' ]*?\s+)?in\s+(?P<n>\d{1,3}|an?|half an?|one)\s*"
+          r"(?P<u>minutes?|mins?|m|hours?|hrs?|h)(?:'s time)?$",
+          _from_now),
     # -- is someone on the program: "is Bengio speaking?", "does hinton give a talk"
     _rule(r"^(?:is|will|does|did|do)\s+(?P<s>(?!there\b|it\b|this\b|that\b|anything\b|anyone\b)"
           r".+?)\s+(?:be\s+)?(?:speaking|talking|presenting|giving a (?:talk|keynote)|give a "
@@ -386,13 +390,11 @@ FRAMES: tuple[Frame, ...] = (
           r"on stage|have a (?:talk|paper)|got a talk|in the program|on the schedule)"
           r"(?:\s+(?:today|tomorrow|here|at all|at the workshop))?$", _with_subject(Intent.WHEN)),
     _rule(r"^who(?:'s| is| will be)?\s+(?:giving|presenting|doing|delivering|speaking at|"
-          r"running|leading|chairing|on|in)\s+(?:the\s+)?(?P<s>.+)$", _with_subject(Intent.ABOUT)),
+          r"running|leading|chairing|on|in)\s+(?:the\s+)?(?P<s>(?!\d|noon\b|midnight\b|now\b|"
+          r"next\b|right now\b|at\b|around\b|(?:in |during )?(?:the |this )?(?:morning|afternoon|"
+          r"evening|night|tonight)\b).+)$", _with_subject(Intent.ABOUT)),
     _rule(r"^(?:which|what)\s+(?:talks?|sessions?|items?|ones?)\s+(?:are|is)\s+(?:the\s+|a\s+)?"
           r"(?P<s>.+)$", _named_kind),
-    # -- at a time from now: "what's on in 10 minutes", "who's up in half an hour"
-    _rule(r"^(?:(?:what|who|anything|whats?)\b[\w' ]*?\s+)?in\s+(?P<n>\d{1,3}|an?|half an?|one)\s*"
-          r"(?P<u>minutes?|mins?|m|hours?|hrs?|h)(?:'s time)?$",
-          _from_now),
     # -- where something is
     _rule(r"^(?:which|what)\s+(?:room|hall|stage|building|floor|location)\s+(?:is|are|will|"
           r"does|do|for|has|holds|'s)?\s*(?P<s>.+?)(?:\s+(?:in|be in|held in|at|on))?$",

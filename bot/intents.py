@@ -170,7 +170,7 @@ def normalize_text(text: str) -> str:
     return READER_TIME.sub("", text).strip() if READER_TIME.search(text) else text
 
 
-READER_TIME = re.compile(r"\s+(?:in|for|at)?\s*(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
+READER_TIME = re.compile(r"\s+(?:in|for|at)\s+(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
                          r"time|tz)$|\s+for me$|\s+(?:in|at) local time$", re.IGNORECASE)
 
 
