@@ -416,7 +416,8 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:{WH}\s*{BE}?)\s*(?:on|happening|scheduled|going on|planned)\s+{DAY_PART}$",
           _day_part),
     _rule(rf"^(?:(?:what|whats|anything|stuff|things|something|any talks?|talks?|sessions?|"
-          rf"who)\b[\w' ]*?\s+)?(?:on|happening|scheduled|planned|going on|lined up|running)"
+          rf"who)\b[\w' ]*?\s+)?(?:on|happening|scheduled|planned|going on|lined up|running|"
+          rf"speaking|talking|presenting|up)"
           rf"\s+(?:in\s+|for\s+|during\s+)?(?:the|this)\s+{DAY_PART}$", _day_part),
     _rule(rf"^(?:the\s+|this\s+)?{DAY_PART}(?:'s)?\s+(?:program(?:me)?|schedule|agenda|"
           rf"sessions?|talks?|line-?up)$", _day_part),
