@@ -40,37 +40,43 @@ WORDS: dict[str, str] = {
 }
 
 # Several words that stand for one question part.
-PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bat (?:da|the) mo(?:ment|mo)?\b"), "at the moment"),
-    # "r" is "are" before what a question puts after it ("r there posters", "who r u"),
-    # and left alone elsewhere (a talk about R)
-    (re.compile(r"\br (?=(?:u|you|there|they|the|we|any|all|these|those)\b)"), "are "),
-    (re.compile(r"\b(?:rite|right) (?:now|nao|nw)\b"), "right now"),
-    (re.compile(r"\bwhat(?:'s| is) (?:going on|goin on|goin' on|happenin'?)\b"),
-     "what's happening"),
-    (re.compile(r"\bgoin'?\b"), "going"),
-    (re.compile(r"\bhappenin'?\b"), "happening"),
-    (re.compile(r"\bcomin'?\b"), "coming"),
-    (re.compile(r"\bspeakin'?\b"), "speaking"),
-    (re.compile(r"\btalkin'?\b"), "talking"),
-    (re.compile(r"\bwhat\s+s\b"), "what's"),  # "what s on" after an apostrophe was lost
-    (re.compile(r"\bwho\s+s\b"), "who's"),
-)
+# Several words that stand for one question part, with the words that must be there
+# for the pattern to match (so most questions skip most patterns).
+PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement, frozenset(needs.split()))
+    for pattern, replacement, needs in (
+        (r"\bat (?:da|the) mo(?:ment|mo)?\b", "at the moment", "mo momo"),
+        # "r" is "are" before what a question puts after it ("r there posters", "who r
+        # u"), and left alone elsewhere (a talk about R)
+        (r"\br (?=(?:u|you|there|they|the|we|any|all|these|those)\b)", "are ", "r"),
+        (r"\b(?:rite|right) (?:now|nao|nw)\b", "right now", "rite nao nw"),
+        (r"\bwhat(?:'s| is) (?:going on|goin on|goin' on|happenin'?)\b", "what's happening",
+         "going goin happenin"),
+        (r"\bgoin'?\b", "going", "goin goin'"),
+        (r"\bhappenin'?\b", "happening", "happenin happenin'"),
+        (r"\bcomin'?\b", "coming", "comin comin'"),
+        (r"\bspeakin'?\b", "speaking", "speakin speakin'"),
+        (r"\btalkin'?\b", "talking", "talkin talkin'"),
+        (r"\bwhat\s+s\b", "what's", "s"),  # "what s on" after an apostrophe was lost
+        (r"\bwho\s+s\b", "who's", "s"),
+    ))
 
 HOURS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _HOUR = r"(?P<h>\d{1,2}|" + "|".join(HOURS) + r")"
-SPOKEN_TIMES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"\bhalf (?:past|after) {_HOUR}\b", re.IGNORECASE), "{h}:30"),
-    (re.compile(rf"\b(?:a )?quarter (?:past|after) {_HOUR}\b", re.IGNORECASE), "{h}:15"),
-    (re.compile(rf"\b(?:a )?quarter (?:to|before|til) {_HOUR}\b", re.IGNORECASE), "{h-1}:45"),
-    (re.compile(rf"\b{_HOUR} o'?clock\b", re.IGNORECASE), "{h}:00"),
-    (re.compile(rf"\b{_HOUR} thirty\b", re.IGNORECASE), "{h}:30"),
-    (re.compile(rf"\b{_HOUR} fifteen\b", re.IGNORECASE), "{h}:15"),
-    (re.compile(rf"\b{_HOUR} forty[- ]five\b", re.IGNORECASE), "{h}:45"),
-    (re.compile(r"\b(?P<h>" + "|".join(HOURS) + r")\s*(?P<ap>am|pm)\b", re.IGNORECASE),
-     "{h}{ap}"),
-)
+SPOKEN_TIMES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), template, frozenset(needs.split()))
+    for pattern, template, needs in (
+        (rf"\bhalf (?:past|after) {_HOUR}\b", "{h}:30", "half"),
+        (rf"\b(?:a )?quarter (?:past|after) {_HOUR}\b", "{h}:15", "quarter"),
+        (rf"\b(?:a )?quarter (?:to|before|til) {_HOUR}\b", "{h-1}:45", "quarter"),
+        (rf"\b{_HOUR} o'?clock\b", "{h}:00", "o'clock oclock"),
+        (rf"\b{_HOUR} thirty\b", "{h}:30", "thirty"),
+        (rf"\b{_HOUR} fifteen\b", "{h}:15", "fifteen"),
+        (rf"\b{_HOUR} forty[- ]five\b", "{h}:45", "forty forty-five"),
+        (r"\b(?P<h>" + "|".join(HOURS) + r")\s*(?P<ap>am|pm)\b", "{h}{ap}",
+         " ".join(f"{w}am {w}pm am pm" for w in HOURS)),
+    ))
 
 
 def _spoken_time(pattern: re.Pattern[str], template: str, text: str) -> str:
@@ -86,18 +92,26 @@ def _spoken_time(pattern: re.Pattern[str], template: str, text: str) -> str:
 
 
 _WORD = re.compile(r"[\w/']+")
-_PHRASES = tuple((re.compile(p.pattern, re.IGNORECASE), r) for p, r in PHRASES)
+
+
+# Every word that starts a rewrite: a question with none of them is left as it is.
+TRIGGERS = frozenset().union(*(needs for _, _, needs in PHRASES + SPOKEN_TIMES), WORDS)
 
 
 def plain_chat(text: str) -> str:
     """``text`` (single-spaced) with chat spellings expanded; other words keep their case,
     so a name typed "Ceze" stays "Ceze"."""
-    for pattern, replacement in _PHRASES:
-        if pattern.search(text):
+    words = set(_WORD.findall(text.casefold()))
+    if words.isdisjoint(TRIGGERS):
+        return text
+    for pattern, replacement, needs in PHRASES:
+        if not needs.isdisjoint(words) and pattern.search(text):
             text = pattern.sub(replacement, text)
-    for pattern, template in SPOKEN_TIMES:
-        if pattern.search(text):
+    for pattern, template, needs in SPOKEN_TIMES:
+        if not needs.isdisjoint(words) and pattern.search(text):
             text = _spoken_time(pattern, template, text)
+    if words.isdisjoint(WORDS):
+        return text
 
     def word(match: re.Match[str]) -> str:
         token = match.group(0)

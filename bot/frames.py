@@ -22,7 +22,7 @@ Arguments of the new intents:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.kind_words import kind_named
@@ -80,12 +80,27 @@ QUESTION_TAIL = (r"(?:\s+(?:today|tomorrow|tonight|this evening|later|here|then|
 DAY_PART = r"(?P<part>morning|afternoon|evening|tonight|lunch ?time|midday)"
 
 
+# Words some frames need (see Frame.needs).
+ORGANIZING = ("who hosts program programme organizer organizers organiser organisers "
+              "organizing organising organization organisation organized organised")
+EVENT_WORDS = ("workshop event conference summit symposium meeting meetup thing day program "
+               "programme schedule proceedings sessions")
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """One rule: a pattern and how its match becomes a request."""
+    """One rule: a pattern and how its match becomes a request. ``needs`` are the words
+    (one of them is enough) without which the pattern cannot match ("<num>": a digit):
+    a question is only matched against the frames its words can start, so reading one
+    costs a set lookup per frame and a few patterns, not every pattern."""
 
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str], str], Request | None]
+    needs: frozenset[str]
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:'s|’s)$")
 
 
 def _subject(match: re.Match[str], original: str, group: str = "s") -> str:
@@ -94,8 +109,7 @@ def _subject(match: re.Match[str], original: str, group: str = "s") -> str:
     if start < 0:
         return ""
     text = original[start:end] if len(original) == len(match.string) else match.group(group)
-    text = re.sub(r"^(?:the|a|an|that|this)\s+", "", text.strip(" ,.-"), flags=re.IGNORECASE)
-    return re.sub(r"(?:'s|’s)$", "", text).strip()
+    return _POSSESSIVE.sub("", _ARTICLE.sub("", text.strip(" ,.-"))).strip()
 
 
 def _fixed(intent: Intent, arg: str = "") -> Callable[[re.Match[str], str], Request]:
@@ -120,6 +134,9 @@ def _start_or_end(match: re.Match[str], original: str) -> Request:
     return _workshop(aspect)(match, original)
 
 
+_SCOPE_LEAD = re.compile(r"^(?:(?:of|in|on|for|at|during)\s+)?(?:(?:the|this)\s+)?")
+
+
 def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
     """FIRST / LAST: the kind of thing ("talk") and the scope ("afternoon", "day 2")."""
     def build(match: re.Match[str], original: str) -> Request:
@@ -128,8 +145,7 @@ def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
         if not kind and match.string.startswith(("who ", "who's ", "whos ")):
             kind = "person"  # "who goes first": a person, not the opening coffee
         scope = (groups.get("scope") or groups.get("rest") or "").strip()
-        scope = re.sub(r"^(?:of|in|on|for|at|during)\s+", "", scope)
-        scope = re.sub(r"^(?:the|this)\s+", "", scope)
+        scope = _SCOPE_LEAD.sub("", scope)
         return Request(intent, f"{kind}|{scope}")
     return build
 
@@ -170,8 +186,7 @@ def _count(match: re.Match[str], original: str) -> Request:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"^(?:the|a|an|that|this)\s+", "", text.strip(" ,.-"), flags=re.IGNORECASE)
-    return re.sub(r"(?:'s|’s)$", "", text).strip()
+    return _POSSESSIVE.sub("", _ARTICLE.sub("", text.strip(" ,.-"))).strip()
 
 
 def _kind(match: re.Match[str], original: str) -> Request | None:
@@ -226,201 +241,297 @@ def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
     return build
 
 
-def _rule(pattern: str, build: Callable[[re.Match[str], str], Request | None]) -> Frame:
-    return Frame(re.compile(pattern), build)
+def _rule(pattern: str, build: Callable[[re.Match[str], str], Request | None],
+          needs: str) -> Frame:
+    return Frame(re.compile(pattern), build, frozenset(needs.split()))
+
+
+_TOKEN = re.compile(r"[a-z0-9&]+")
+_DIGIT = re.compile(r"\d")
+
+
+def words_of(lowered: str) -> set[str]:
+    """The words a frame's ``needs`` are checked against ("what's" gives "what" and "s")."""
+    found = set(_TOKEN.findall(lowered))
+    if _DIGIT.search(lowered):
+        found.add("<num>")
+    return found
+
+
+class WordIndex:
+    """Which rules (by position) each word can start: the rules a question can match are
+    those its words name, tried in their order."""
+
+    def __init__(self, needs: Sequence[frozenset[str]]) -> None:
+        by_word: dict[str, list[int]] = {}
+        for position, words in enumerate(needs):
+            for word in words:
+                by_word.setdefault(word, []).append(position)
+        self._by_word = {word: tuple(found) for word, found in by_word.items()}
+
+    def candidates(self, words: set[str]) -> list[int]:
+        found: set[int] = set()
+        for word in words:
+            found.update(self._by_word.get(word, ()))
+        return sorted(found)
 
 
 FRAMES: tuple[Frame, ...] = (
     # -- ranges of time: "what's on from 2 to 4pm", "anything between 10 and 11:30"
     _rule(rf"\b(?:from|between|btw|betwen)\s+{_time('a')}\s*(?:to|and|till|til|until|through|"
-          rf"-|–|—)\s*{_time('b')}(?:\s|$)", _range),
+          rf"-|–|—)\s*{_time('b')}(?:\s|$)", _range,
+          needs="from between btw betwen"),
     _rule(rf"^(?:{WH}\s*{BE}?|anything|anyone|is (?:there )?anything|any talks?|talks?)\s+"
           rf"(?:on|happening|scheduled|going on|running|speaking)?\s*{_time('a')}\s*(?:-|–|—|"
-          rf"to|till|until)\s*{_time('b')}$", _range),
+          rf"to|till|until)\s*{_time('b')}$", _range,
+          needs="<num>"),
     _rule(r"^(?:(?:what|who|anything|is there anything|are there any talks|any talks|whats?)"
           r"\b.*?\s+)?between\s+(?P<a>(?!\d).+?)\s+and\s+(?P<b>(?!\d).+?)$",
-          lambda m, o: Request(Intent.RANGE, f"{_subject(m, o, 'a')}|{_subject(m, o, 'b')}")),
+          lambda m, o: Request(Intent.RANGE, f"{_subject(m, o, 'a')}|{_subject(m, o, 'b')}"),
+          needs="between"),
     # -- how long until something, how long is left of this one
     _rule(r"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|do i have\s+|"
           r"have i got\s+|left\s+|remains?\s+)?(?:until|till|til|before|to go until|"
           r"to|left (?:until|before))\s+(?P<s>.+?)(?:\s+(?:starts?|begins?|is on|kicks off))?$",
-          _with_subject(Intent.WHEN)),
+          _with_subject(Intent.WHEN),
+          needs="how"),
     _rule(r"^(?:how\s+(?:much\s+)?(?:longer|long is left|much time is left|long to go)|"
           r"(?:how much )?time left|when does (?:this|the current|the) (?:talk|session|one) "
-          r"(?:end|finish))\b.*$", _fixed(Intent.NOW)),
+          r"(?:end|finish))\b.*$", _fixed(Intent.NOW),
+          needs="how time when"),
     # -- how long
     _rule(r"\bhow\s+(?:long|much time|many (?:minutes|mins|hours|hrs|min))\b(?P<s>.*)$",
-          _duration),
-    _rule(r"\b(?:duration|length|running time)\s+(?:of|for)\s+(?P<s>.+)$", _duration),
-    _rule(r"^(?P<s>.+?)\s+(?:duration|length)$", _duration),
+          _duration,
+          needs="how"),
+    _rule(r"\b(?:duration|length|running time)\s+(?:of|for)\s+(?P<s>.+)$", _duration,
+          needs="duration length running"),
+    _rule(r"^(?P<s>.+?)\s+(?:duration|length)$", _duration,
+          needs="duration length"),
     # -- how many
-    _rule(r"^(?:total|number of|count of|no\.? of)\s+(?P<s>.+)$", _count),
+    _rule(r"^(?:total|number of|count of|no\.? of)\s+(?P<s>.+)$", _count,
+          needs="total number count no"),
     _rule(r"^(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+(?:sessions?|things|events?|items?|"
-          r"talks?|stuff)\b.*$", _fixed(Intent.KIND, "kinds")),
-    _rule(r"\bhow\s+many\s+(?P<s>.+)$", _count),
-    _rule(r"\b(?:number|count|total number|total)\s+of\s+(?P<s>.+)$", _count),
+          r"talks?|stuff)\b.*$", _fixed(Intent.KIND, "kinds"),
+          needs="kind kinds type types sort sorts"),
+    _rule(r"\bhow\s+many\s+(?P<s>.+)$", _count,
+          needs="how"),
+    _rule(r"\b(?:number|count|total number|total)\s+of\s+(?P<s>.+)$", _count,
+          needs="number count total"),
     # -- the workshop's own facts
     _rule(r"\b(?:who(?:'s| is| are| was)?\s+(?:the\s+)?(?:organi[sz](?:er|ers|ing|ed)|running|"
           r"hosting|in charge|behind|responsible)|who\s+(?:runs|organi[sz]es|organi[sz]ed|"
           r"hosts|hosted|puts on|put on|put together|chairs|is running|are running|set up)"
           r"|organi[sz](?:ers|er|ing committee|ing team|ation team)|(?:the\s+)?hosts\b|"
-          r"(?:program|programme) (?:committee|chairs?))", _workshop("organizers")),
+          r"(?:program|programme) (?:committee|chairs?))", _workshop("organizers"),
+          needs=ORGANIZING),
     _rule(rf"^(?:(?:what(?:'s| is)|where(?:'s| is| can i find)|give me|send me|share|is there|"
           rf"got|any|do you have|have you got)\s+)?(?:the\s+|a\s+|an\s+)?(?:(?:{EVENT}|its|"
           rf"their|official)(?:'s)?\s+)?(?:web ?site|web ?page|home ?page|url|link|site|"
           rf"page|web address)(?:\s+(?:for|of|to)\s+(?:{EVENT}|it|this))?$",
-          _workshop("url")),
+          _workshop("url"),
+          needs="site website web page webpage homepage home url link address"),
     _rule(r"^(?!.*\b(?:paper|talk|slides|video|recording|stream|zoom|thread|q&a|qa|"
           r"livestream|poster)s?\b).*\b(?:web ?site|home ?page|url|web ?page|web address|"
           r"(?:event|workshop|conference|summit|official) (?:page|link|site))\b",
-          _workshop("url")),
+          _workshop("url"),
+          needs="site website web webpage homepage home url address page"),
     _rule(rf"^(?!.*\b(?:paper|talk|slides|poster)s?\b)(?:.*\b)?(?P<what>zoom|live ?stream|"
           rf"stream|recordings?|video|webinar|teams|meet|gather(?:\.town)?)(?: link| url| room)?"
           rf"\b(?:.*\b(?:{EVENT}|it|this)\b)?.*$",
-          lambda m, _o: Request(Intent.WORKSHOP, f"link:{m['what']}")),
+          lambda m, _o: Request(Intent.WORKSHOP, f"link:{m['what']}"),
+          needs="zoom live livestream stream recording recordings video webinar teams meet gather"),
     _rule(r"^(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+(?:get|go|travel|find "
           r"(?:my way|the way))\s+(?:to|there)|directions(?:\s+to)?|how to get (?:to|there)|"
           r"is (?:it|the (?:workshop|event|venue)) (?:in person|online|virtual|hybrid|remote))"
-          r"\b.*$", _workshop("venue")),
+          r"\b.*$", _workshop("venue"),
+          needs="how directions is"),
     _rule(r"^(?:(?:what(?:'s| is)|where(?:'s| is))\s+)?(?:the\s+)?(?:venue|location|address|"
-          r"place)(?:\s+(?:of|for)\s+.+)?$", _workshop("venue")),
+          r"place)(?:\s+(?:of|for)\s+.+)?$", _workshop("venue"),
+          needs="venue location address place"),
     _rule(rf"^where(?:\s+(?:is|are|will|does|do|s)|'s|'re)?\s*(?P<s>{EVENT}|it|this|we|they|"
           rf"you guys|everyone|everybody|people)\s*(?:being\s+)?(?:held|be held|take place|"
           rf"taking place|happening|located|hosted|be|going to be|happen|meeting|gathering|"
-          rf"at|from)?(?: exactly| physically| this year)?$", _workshop("venue")),
+          rf"at|from)?(?: exactly| physically| this year)?$", _workshop("venue"),
+          needs="where"),
     _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<scope>day\s*\d+|(?:the\s+)?(?:first|second|third|last|"
           rf"final|next) day|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|"
           rf"sunday)(?:'s (?:program|schedule|sessions?))?\s+(?:(?:program|schedule|sessions?)\s+)?"
           rf"(?P<v>{STARTS}|{ENDS})$",
-          lambda m, o: _ordinal(Intent.LAST if re.match(ENDS, m["v"]) else Intent.FIRST)(m, o)),
+          lambda m, o: _ordinal(Intent.LAST if re.match(ENDS, m["v"]) else Intent.FIRST)(m, o),
+          needs="when what wat how by until"),
     _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<s>{GENERIC_SUBJECT}|it|that|this|they)\s+"
           rf"(?:(?:going|supposed|meant|expected|scheduled) to\s+|gonna\s+)?"
-          rf"(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$", _start_or_end),
+          rf"(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$", _start_or_end,
+          needs="when what wat how by until"),
     _rule(rf"^(?:{WH}\s+)?(?P<v>{STARTS}|{ENDS})\s+(?:time|hour)\s*(?:of|for)?\s*"
-          rf"(?P<s>{EVENT}|it)?{DAY_TAIL}$", _start_or_end),
+          rf"(?P<s>{EVENT}|it)?{DAY_TAIL}$", _start_or_end,
+          needs="time hour"),
     _rule(rf"^(?:{WH}(?:'s| is)?\s+)?(?:the\s+)?(?P<v>start|end|finish|opening|closing)\s+"
-          rf"time(?:\s+(?:of|for)\s+(?P<s>{EVENT}|it))?{DAY_TAIL}$", _start_or_end),
+          rf"time(?:\s+(?:of|for)\s+(?P<s>{EVENT}|it))?{DAY_TAIL}$", _start_or_end,
+          needs="time"),
     _rule(rf"^(?:what|which)\s+(?:day|date|days|dates)\s+(?:{AUX}\s+)?(?:(?P<s>{EVENT}|it|this)"
           rf"(?:\s+(?:on|held|happening|taking place|be))?|today|it today)?$",
-          _workshop("dates")),
+          _workshop("dates"),
+          needs="day date days dates"),
     _rule(rf"^(?:on\s+)?(?:what|which)\s+(?:day|date|days|dates)\s+(?:{AUX}\s+)?(?P<s>.+?)"
           r"(?:\s+(?:on|held|happening|taking place|be|scheduled|speaking|talking))?$",
-          _with_subject(Intent.WHEN)),
+          _with_subject(Intent.WHEN),
+          needs="day date days dates"),
     _rule(rf"^(?:is|are)\s+(?P<s>{EVENT}|it)\s+(?:today|tomorrow|on|happening)\b.*$",
-          _workshop("dates")),
+          _workshop("dates"),
+          needs="is are"),
     _rule(r"^(?:is|will|does|was)\s+(?P<s>(?:the|this)\s+(?:workshop|event|conference|summit))"
-          r"\s+(?!on\b|at\b|today\b|tomorrow\b|happening\b).+$", _workshop("about")),
+          r"\s+(?!on\b|at\b|today\b|tomorrow\b|happening\b).+$", _workshop("about"),
+          needs="is will does was"),
     _rule(rf"^(?:{WH}\s*{BE}\s+|tell me (?:more )?about\s+|describe\s+)(?P<s>{EVENT})"
-          rf"(?:\s+(?:about|for|all about))?$", _workshop("about")),
-    _rule(rf"^{WH}\s*{BE}\s+(?P<s>{EVENT})(?:'s)?\s+(?:all\s+)?about$", _workshop("about")),
+          rf"(?:\s+(?:about|for|all about))?$", _workshop("about"),
+          needs=EVENT_WORDS),
+    _rule(rf"^{WH}\s*{BE}\s+(?P<s>{EVENT})(?:'s)?\s+(?:all\s+)?about$", _workshop("about"),
+          needs=EVENT_WORDS),
     _rule(rf"^(?:how late|till when|until when|until what time)\s+(?:{AUX}\s+)?(?P<s>{EVENT}|it|"
           rf"things|we|you)?\s*(?:go|run|last|go on|continue|end|finish)?(?:\s+(?:on|until|till))?"
-          rf"{DAY_TAIL}$", _workshop("end")),
+          rf"{DAY_TAIL}$", _workshop("end"),
+          needs="how till until"),
     _rule(rf"^(?:is|are)\s+(?P<s>{EVENT}|it|things|we)\s+(?:over|done|finished)(?:\s+(?:yet|"
-          rf"already|now))?$", _workshop("end")),
+          rf"already|now))?$", _workshop("end"),
+          needs="over done finished"),
     _rule(r"^(?:what|which)(?:'s| is)?\s+(?:the\s+)?(?:date|day|dates|days)(?:\s+today|"
-          r"\s+is it(?: today)?)?$|^(?:what(?:'s| is) )?today'?s date$", _workshop("dates")),
+          r"\s+is it(?: today)?)?$|^(?:what(?:'s| is) )?today'?s date$", _workshop("dates"),
+          needs="date day dates days"),
     # -- first and last
-    _rule(rf"\b{FIRST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST)),
-    _rule(rf"\b{LAST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST)),
+    _rule(rf"\b{FIRST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST),
+          needs="first earliest opening 1st initial"),
+    _rule(rf"\b{LAST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST),
+          needs="last final closing latest concluding ending finishing"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
           rf"speaks\s+|is\s+)?first(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
-          rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.FIRST)),
+          rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.FIRST),
+          needs="first"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
           rf"speaks\s+|is\s+)?last(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
-          rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.LAST)),
+          rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.LAST),
+          needs="last"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?P<scope>{SCOPES})$",
-          _ordinal(Intent.FIRST)),
+          _ordinal(Intent.FIRST),
+          needs="opens open kicks kick starts start begins begin leads lead goes is"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?P<scope>{SCOPES})$",
-          _ordinal(Intent.LAST)),
+          _ordinal(Intent.LAST),
+          needs="closes close ends end wraps wrap finish finishes concludes conclude goes is"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?:(?:it|things)\s+)?"
-          rf"(?:off)?$", _ordinal(Intent.FIRST)),
+          rf"(?:off)?$", _ordinal(Intent.FIRST),
+          needs="opens open kicks kick starts start begins begin leads lead goes is"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?:(?:it|things)\s+)?"
-          rf"(?:out|off)?$", _ordinal(Intent.LAST)),
+          rf"(?:out|off)?$", _ordinal(Intent.LAST),
+          needs="closes close ends end wraps wrap finish finishes concludes conclude goes is"),
     _rule(rf"^(?:how|what)\s+(?:{AUX}\s+)?(?P<scope>{SCOPES})\s+(?:start|begin|open|kick off)"
-          r"(?: with)?$", _ordinal(Intent.FIRST)),
+          r"(?: with)?$", _ordinal(Intent.FIRST),
+          needs="start begin open kick"),
     _rule(rf"^(?:how|what)\s+(?:{AUX}\s+)?(?P<scope>{SCOPES})\s+(?:end|finish|close|wrap up)"
-          r"(?: with)?$", _ordinal(Intent.LAST)),
+          r"(?: with)?$", _ordinal(Intent.LAST),
+          needs="end finish close wrap"),
     # -- follow-up fragments: "and after that?", "where?", "tell me more"
     _rule(rf"^(?:and|so|ok|okay|then)?\s*(?:(?:what|who)(?:'s| is| comes)?\s+)?(?:after\s+"
           rf"(?:that|this|it|them)|afterwards|and then|then what|what then|after|next one|"
           rf"the one after|what follows|what comes after|after {PRONOUN} ends?)$",
-          _fixed(Intent.AFTER, "that")),
+          _fixed(Intent.AFTER, "that"),
+          needs="after afterwards then next follows"),
     _rule(r"^(?:and|so|ok|okay)?\s*(?:(?:what|who)(?:'s| is| was| came| comes)?\s+)?"
           r"(?:before\s+(?:that|this|it|them)|beforehand|the one before|what precedes|"
-          r"what came before|before)$", _fixed(Intent.BEFORE, "that")),
+          r"what came before|before)$", _fixed(Intent.BEFORE, "that"),
+          needs="before beforehand precedes"),
     _rule(rf"^(?:and|so|ok|okay)?\s*(?:where|which room|what room|where exactly|which hall|"
           rf"what hall|where(?:'s| is| was| will) (?:{PRONOUN}|that held|it held))"
-          rf"(?:\s+(?:is it|is that|then|again|exactly|held))?$", _fixed(Intent.WHERE)),
+          rf"(?:\s+(?:is it|is that|then|again|exactly|held))?$", _fixed(Intent.WHERE),
+          needs="where room hall"),
     _rule(r"^(?:and|so|ok|okay)?\s*(?:tell me more|more|more info|more information|more details|"
           r"details|go on|and|what else|any details|more about (?:it|that|this)|"
           r"what(?:'s| is) (?:it|that|this) about|summary|abstract|the abstract|elaborate|"
-          r"what(?:'s| is) (?:it|that|this))$", _fixed(Intent.ABOUT, "that")),
+          r"what(?:'s| is) (?:it|that|this))$", _fixed(Intent.ABOUT, "that"),
+          needs="more details go and else about summary abstract elaborate what"),
     _rule(rf"^(?:and\s+)?who\s+(?:wrote|writes|authored|is giving|gives|gave|is presenting|"
           rf"presents|presented|speaks at|is speaking at|is speaking in|is in|did|made|"
           rf"is behind|is doing|does|runs|are the (?:authors|speakers) of)\s+"
-          rf"(?:{PRONOUN}|the (?:paper|talk|session|poster))$", _fixed(Intent.ABOUT, "that")),
+          rf"(?:{PRONOUN}|the (?:paper|talk|session|poster))$", _fixed(Intent.ABOUT, "that"),
+          needs="who"),
     _rule(rf"^(?:and\s+)?who\s+(?:are|is|were|was)\s+the\s+(?:authors?|speakers?|presenters?)"
-          rf"(?:\s+(?:of\s+)?{PRONOUN})?$", _fixed(Intent.ABOUT, "that")),
+          rf"(?:\s+(?:of\s+)?{PRONOUN})?$", _fixed(Intent.ABOUT, "that"),
+          needs="who"),
     # -- relations to an item: "who's up after Anandkumar", "what's just before Ceze"
     _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:follows|comes after|is after|goes after|"
           r"came after|is on after|happens after|speaks after|talks after|presents after)"
-          r"\s+(?P<s>.+)$", _relative(Intent.AFTER)),
+          r"\s+(?P<s>.+)$", _relative(Intent.AFTER),
+          needs="follows after"),
     _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:precedes|comes before|is before|goes before|"
           r"came before|is on before|happens before|speaks before|talks before|presents "
-          r"before)\s+(?P<s>.+)$", _relative(Intent.BEFORE)),
+          r"before)\s+(?P<s>.+)$", _relative(Intent.BEFORE),
+          needs="precedes before"),
     _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?|next|up next)\b.*?\s+|)"
           r"(?:right\s+|just\s+|straight\s+|immediately\s+|directly\s+)?(?:after|following|afta|"
           r"once|post)\s+"
-          r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.AFTER)),
+          r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.AFTER),
+          needs="after following afta once post"),
     _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?)\b.*?\s+|)(?:right\s+|just\s+|"
           r"immediately\s+|directly\s+)?(?:before|preceding|prior to|ahead of)\s+"
-          r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.BEFORE)),
+          r"(?P<s>(?!\d)(?!noon\b).+)$", _relative(Intent.BEFORE),
+          needs="before preceding prior ahead"),
     _rule(r"^(?:(?:what|which|who|next|anything)\b.*?\s+)?(?:after|following)\s+"
           r"(?P<s>(?:\d|noon\b).*)$",
-          _relative(Intent.AFTER)),
+          _relative(Intent.AFTER),
+          needs="after following"),
     # -- at a time from now: "what's on in 10 minutes", "who's up in half an hour"
     _rule(r"^(?:(?:what|who|anything|whats?)\b[\w' ]*?\s+)?in\s+(?P<n>\d{1,3}|an?|half an?|one)\s*"
           r"(?P<u>minutes?|mins?|m|hours?|hrs?|h)(?:'s time)?$",
-          _from_now),
+          _from_now,
+          needs="in"),
     # -- is someone on the program: "is Bengio speaking?", "does hinton give a talk"
     _rule(r"^(?:is|will|does|did|do)\s+(?P<s>(?!there\b|it\b|this\b|that\b|anything\b|anyone\b)"
           r".+?)\s+(?:be\s+)?(?:speaking|talking|presenting|giving a (?:talk|keynote)|give a "
           r"(?:talk|keynote)|speak|talk|present|here|attending|coming|on the program|a speaker|"
           r"on stage|have a (?:talk|paper)|got a talk|in the program|on the schedule)"
-          r"(?:\s+(?:today|tomorrow|here|at all|at the workshop))?$", _with_subject(Intent.WHEN)),
+          r"(?:\s+(?:today|tomorrow|here|at all|at the workshop))?$", _with_subject(Intent.WHEN),
+          needs="is will does did do"),
     _rule(r"^who(?:'s| is| will be)?\s+(?:giving|presenting|doing|delivering|speaking at|"
           r"running|leading|chairing|on|in)\s+(?:the\s+)?(?P<s>(?!\d|noon\b|midnight\b|now\b|"
           r"next\b|right now\b|at\b|around\b|(?:in |during )?(?:the |this )?(?:morning|afternoon|"
-          r"evening|night|tonight)\b).+)$", _with_subject(Intent.ABOUT)),
+          r"evening|night|tonight)\b).+)$", _with_subject(Intent.ABOUT),
+          needs="who"),
     _rule(r"^(?:which|what)\s+(?:talks?|sessions?|items?|ones?)\s+(?:are|is)\s+(?:the\s+|a\s+)?"
-          r"(?P<s>.+)$", _named_kind),
+          r"(?P<s>.+)$", _named_kind,
+          needs="which what"),
     # -- where something is
     _rule(r"^(?:which|what)\s+(?:room|hall|stage|building|floor|location)\s+(?:is|are|will|"
           r"does|do|for|has|holds|'s)?\s*(?P<s>.+?)(?:\s+(?:in|be in|held in|at|on))?$",
-          _where),
+          _where,
+          needs="which what"),
     _rule(r"^where(?:\s+(?:is|are|was|were|will|does|do|s|can i (?:find|see|watch|catch)|"
-          r"should i go for|do i go for|to go for)|'s|'re)?\s*(?P<s>.+)$", _where),
+          r"should i go for|do i go for|to go for)|'s|'re)?\s*(?P<s>.+)$", _where,
+          needs="where"),
     # -- kinds of things: "is there a panel?", "list the keynotes", "any social events?"
     _rule(rf"^(?:(?:is|are|will)\s+there\s+(?:be\s+|going to be\s+|gonna be\s+)?|(?:do|does|"
           rf"will|did|is)\s+(?:we|you|they|it|{EVENT})\s+(?:have|get|include|feature|offer|"
           rf"going to have|gonna have|having)\s+|any\s+)(?:the\s+|a\s+|an\s+|any\s+|"
-          rf"some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _kind),
+          rf"some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _kind,
+          needs="is are will do does did any"),
     _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all)?(?:\s+about)?\s+|(?:what|which|"
           rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
-          rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind),
+          rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind,
+          needs="list show name give tell what which when where who all every"),
     # -- a day part: "what's on this afternoon"
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?)\s*(?:on|happening|"
           rf"scheduled|going on|planned)?\s*(?:for\s+|in\s+|during\s+)?(?:the|this)\s+"
-          rf"{DAY_PART}$", _day_part),
+          rf"{DAY_PART}$", _day_part,
+          needs="morning afternoon evening tonight lunch lunchtime midday"),
     _rule(rf"^(?:{WH}\s*{BE}?)\s*(?:on|happening|scheduled|going on|planned)\s+{DAY_PART}$",
-          _day_part),
+          _day_part,
+          needs="morning afternoon evening tonight lunch lunchtime midday"),
     _rule(rf"^(?:(?:what|whats|anything|stuff|things|something|any talks?|talks?|sessions?|"
           rf"who)\b[\w' ]*?\s+)?(?:on|happening|scheduled|planned|going on|lined up|running|"
           rf"speaking|talking|presenting|up)"
-          rf"\s+(?:in\s+|for\s+|during\s+)?(?:the|this)\s+{DAY_PART}$", _day_part),
+          rf"\s+(?:in\s+|for\s+|during\s+)?(?:the|this)\s+{DAY_PART}$", _day_part,
+          needs="morning afternoon evening tonight lunch lunchtime midday"),
     _rule(rf"^(?:the\s+|this\s+)?{DAY_PART}(?:'s)?\s+(?:program(?:me)?|schedule|agenda|"
-          rf"sessions?|talks?|line-?up)$", _day_part),
+          rf"sessions?|talks?|line-?up)$", _day_part,
+          needs="morning afternoon evening tonight lunch lunchtime midday"),
     # -- at a time, in chat: "who 10:15", "anything on at 1:30", "10:15?"
     _rule(r"^(?:(?:who|what|anything|anyone|something|any talks?|is (?:there )?(?:anything|"
           r"anyone|something|a talk)|are there (?:any )?talks|is something|whos?|who's)\s+)?"
@@ -428,19 +539,26 @@ FRAMES: tuple[Frame, ...] = (
           r"planned|speaks)\s+)?(?:at|around|@|for)?\s*(?P<x>(?:\d{1,2}[:.h]\d{2}\s*"
           r"(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|noon|midday)"
           r"(?:\s+\S+/\S+)?)(?:\s+(?:today|tomorrow))?$", lambda m, _o: Request(
-              Intent.WHO_AT, m["x"].replace("midday", "noon"))),
+              Intent.WHO_AT, m["x"].replace("midday", "noon")),
+          needs="<num> noon midday"),
     _rule(rf"^(?:who|what|anything|anyone|whos?|who's)\s+(?:(?:is\s+)?(?:on|happening|speaking|"
           rf"talking|up|presenting)\s+)?(?:at|around|@)?\s*{TIME_OF_DAY}$",
-          lambda m, _o: Request(Intent.WHO_AT, m["x"])),
+          lambda m, _o: Request(Intent.WHO_AT, m["x"]),
+          needs="<num> noon midnight"),
     _rule(rf"\b(?:is|are)\s+(?:there\s+)?(?:anything|anyone|something|any(?:thing)?\s+\w+|a "
           rf"\w+)\s+(?:on|happening|going on|scheduled|running)?\s*(?:at|around|@)\s+"
-          rf"{TIME_OF_DAY}$", lambda m, _o: Request(Intent.WHO_AT, m["x"])),
+          rf"{TIME_OF_DAY}$", lambda m, _o: Request(Intent.WHO_AT, m["x"]),
+          needs="<num> noon midnight"),
 )
 
 
-def match_frame(lowered: str, original: str) -> Request | None:
+FRAME_INDEX = WordIndex([frame.needs for frame in FRAMES])
+
+
+def match_frame(lowered: str, original: str, words: set[str] | None = None) -> Request | None:
     """The request the first frame that fits makes, or None (the older patterns go on)."""
-    for frame in FRAMES:
+    for position in FRAME_INDEX.candidates(words_of(lowered) if words is None else words):
+        frame = FRAMES[position]
         match = frame.pattern.search(lowered)
         if match is None:
             continue

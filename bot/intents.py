@@ -10,7 +10,7 @@ import functools
 import re
 
 from bot.casual_forms import plain_chat
-from bot.frames import TIME_OF_DAY, match_frame
+from bot.frames import TIME_OF_DAY, WordIndex, match_frame, words_of
 from bot.request import Intent, Request
 
 __all__ = ["Intent", "Request", "clean_subject", "from_command", "normalize_text", "parse"]
@@ -135,6 +135,42 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
 
 # Where the question frames are tried: after commands, Q&A and reminders, before the rest.
 FRAMES_AT = next(i for i, (intent, _) in enumerate(PATTERNS) if intent is Intent.WHO_AT)
+# The words without which each pattern cannot match (one is enough; see bot.frames.Frame).
+PATTERN_NEEDS = [frozenset(words.split()) for words in (
+    "help commands usage what how menu",
+    "thanks thank thx ty cheers great cool ok okay",
+    "hi hello hey hiya yo good howdy greetings",
+    "tz timezone time",
+    "my",
+    "i im",
+    "my",
+    "ask question",
+    "qa",
+    "remind reminder reminders",
+    "remind reminder reminders cancel unremind stop don",
+    "remind set ping notify alert give let",
+    "at around",
+    "what whats",
+    "what whats who",
+    "right on happening currently moment",
+    "current now",
+    "next coming",
+    "by from of written authored",
+    "what",
+    "search find look lookup grep",
+    "about on regarding related mentioning with",
+    "ics ical icalendar calendar export",
+    "papers posters",
+    "agenda schedule program programme timetable lineup line what",
+    "who whois",
+    "what",
+    "everything all",
+    "when what at",
+    "tell more about info information details describe explain summary summarise summarize "
+    "what whats show",
+)]
+assert len(PATTERN_NEEDS) == len(PATTERNS)
+PATTERN_INDEX = WordIndex(PATTERN_NEEDS)
 
 KEEP_PUNCTUATION = frozenset({Intent.QA_ASK, Intent.QA})
 # "… in Saal 2", "… on the security track": a room or track a "now" or "next" names.
@@ -163,13 +199,14 @@ def normalize_text(text: str) -> str:
     """Straight quotes, single spaces, no trailing punctuation or leading bot names."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     text = " ".join(text.split())
-    text = re.sub(r"^(?:@?workshop[ -]?bot|bot)[,:]?\s+", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"^(?:please|pls|plz|hey|ok|so)[,]?\s+(?=\w)", "", text, flags=re.IGNORECASE)
+    text = _LEADING_WORDS.sub("", text)
     text = text.strip().rstrip("?!.,;: ").strip()
     # "… in my time": every answer is in the reader's zone anyway
     return READER_TIME.sub("", text).strip() if READER_TIME.search(text) else text
 
 
+_LEADING_WORDS = re.compile(r"^(?:(?:@?workshop[ -]?bot|bot)[,:]?\s+)?"
+                            r"(?:(?:please|pls|plz|hey|ok|so)[,]?\s+(?=\w))?", re.IGNORECASE)
 READER_TIME = re.compile(r"\s+(?:in|for|at)\s+(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
                          r"time|tz)$|\s+for me$|\s+(?:in|at) local time$", re.IGNORECASE)
 
@@ -243,9 +280,17 @@ def parse(text: str) -> Request:
         lowered = cleaned.casefold()
         if lowered in COMMANDS and lowered not in ("who", "at", "by", "start"):
             return Request(COMMANDS[lowered])
-    for position, (intent, pattern) in enumerate(PATTERNS):
-        if position == FRAMES_AT and (framed := match_frame(lowered, cleaned)) is not None:
-            return framed
+    words = words_of(lowered)
+    framed: Request | None = None
+    tried_frames = False
+    for position in [*PATTERN_INDEX.candidates(words), len(PATTERNS)]:
+        if position >= FRAMES_AT and not tried_frames:
+            tried_frames = True
+            if (framed := match_frame(lowered, cleaned, words)) is not None:
+                return framed
+        if position == len(PATTERNS):
+            break
+        intent, pattern = PATTERNS[position]
         match = pattern.search(lowered)
         if match is None:
             continue
