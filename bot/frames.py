@@ -44,8 +44,8 @@ WH = r"(?:what|which|who|whom)"
 BE = r"(?:'s|'re|s|is|are|was|were|will be|would be|comes?|came|goes|happens?)"
 # Words that name the workshop as a whole, whatever its name.
 EVENT = (r"(?:(?:the|this|our|your)\s+)?(?:whole\s+|entire\s+|main\s+)?(?:workshop|event|"
-         r"conference|summit|symposium|meeting|meetup|thing|day|program(?:me)?|schedule|"
-         r"proceedings|sessions)")
+         r"conference|summit|symposium|meeting|meetup|congress|convention|festival|camp|"
+         r"forum|thing|day|program(?:me)?|schedule|proceedings|sessions)")
 GENERIC_SUBJECT = (rf"(?:things|stuff|everything|it all|we|you guys|you all|the doors|doors|"
                    rf"{EVENT})")
 STARTS = (r"(?:start(?:s|ing)?(?: up)?|begin(?:s|ning)?|kick(?:s|ing)? off|get(?:s|ting)? "
@@ -83,8 +83,8 @@ DAY_PART = r"(?P<part>morning|afternoon|evening|tonight|lunch ?time|midday)"
 # Words some frames need (see Frame.needs).
 ORGANIZING = ("who hosts program programme organizer organizers organiser organisers "
               "organizing organising organization organisation organized organised")
-EVENT_WORDS = ("workshop event conference summit symposium meeting meetup thing day program "
-               "programme schedule proceedings sessions")
+EVENT_WORDS = ("workshop event conference summit symposium meeting meetup congress convention "
+               "festival camp forum thing day program programme schedule proceedings sessions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -516,6 +516,10 @@ FRAMES: tuple[Frame, ...] = (
           rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
           rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind,
           needs="list show name give tell what which when where who all every"),
+    # -- now, in one room: "what's on in Saal 1 right now"
+    _rule(r"^(?:what(?:'s| is)|whats|who(?:'s| is))\s+(?:on|happening|speaking|playing|going on)"
+          r"\s+(?:in|at)\s+(?P<s>.+?)\s+(?:right\s+)?(?:now|at the moment|currently)$",
+          lambda m, o: Request(Intent.NOW, _subject(m, o)), needs="now moment currently"),
     # -- a day part: "what's on this afternoon"
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?)\s*(?:on|happening|"
           rf"scheduled|going on|planned)?\s*(?:for\s+|in\s+|during\s+)?(?:the|this)\s+"

@@ -34,7 +34,8 @@ PRONOUNS = frozenset({
     "her talk", "their talk", "it all", "there", "that thing", "this thing",
 })
 EVENT_WORDS = frozenset({
-    "workshop", "event", "conference", "summit", "symposium", "meeting", "meetup",
+    "workshop", "event", "conference", "summit", "symposium", "meeting", "meetup", "congress",
+    "convention", "festival", "camp", "forum",
     "whole thing", "thing", "day", "program", "programme", "schedule", "proceedings",
     "things", "stuff", "everything", "it all", "whole workshop", "whole event",
     "whole day", "entire workshop", "entire event", "main event", "we", "you guys",
@@ -103,7 +104,8 @@ class _WorkshopNames:
 
 _NAMES: weakref.WeakKeyDictionary[Program, _WorkshopNames] = weakref.WeakKeyDictionary()
 WORDS_KEPT = 50_000
-_GENERIC = frozenset({"workshop", "event", "conference", "summit", "symposium", "meeting"})
+_GENERIC = frozenset({"workshop", "event", "conference", "summit", "symposium", "meeting",
+                      "congress", "convention", "festival", "camp", "forum"})
 
 
 def _names(program: Program) -> _WorkshopNames:

@@ -140,6 +140,13 @@ def before(ask: Ask, arg: str) -> Reply:
 # Parts of a day, as local hours [from, to) in the workshop's own zone.
 DAY_PARTS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24),
              "night": (17, 24), "tonight": (17, 24), "midday": (11, 14)}
+# The words of a scope that are not a room's or track's name.
+SCOPE_WORDS = frozenset({
+    "today", "tomorrow", "tonight", "day", "days", "the", "this", "of", "in", "on", "at", "for",
+    "during", "morning", "afternoon", "evening", "night", "midday", "lunch", "break", "after",
+    "before", "first", "second", "third", "fourth", "fifth", "last", "final", "workshop",
+    "event", "program", "programme", "conference", "summit", "schedule", "congress", "start",
+    "end", "whole", "entire", *WEEKDAYS})
 ANY_KIND = frozenset({"", "item", "items", "thing", "things", "session", "sessions", "event",
                       "events", "slot", "slots", "one", "ones", "act", "acts"})
 
@@ -186,6 +193,12 @@ def _scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
         zone = program.workshop.timezone
         items = [i for i in items if low <= i.span[0].astimezone(zone).hour < high]
         said = f" in the {part}" + said
+    rest = " ".join(w for i, w in enumerate(words) if w not in SCOPE_WORDS and not (
+        (w.startswith("day") and w[3:].isdigit()) or (w.isdigit() and i and words[i - 1] == "day")))
+    place = schedule._place(program, rest) if rest else None
+    if place is not None:  # "the last talk in Saal 2 today"
+        items = schedule._there(place, items)
+        said = f" in {place[1]}" + said
     if "lunch" in words or "break" in words:
         breaks = [i for i in items if i.kind == "break" and (
             "lunch" in i.title.casefold() or "lunch" not in words)]
