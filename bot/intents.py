@@ -174,7 +174,8 @@ PATTERN_INDEX = WordIndex(PATTERN_NEEDS)
 
 KEEP_PUNCTUATION = frozenset({Intent.QA_ASK, Intent.QA})
 # "… in Saal 2", "… on the security track": a room or track a "now" or "next" names.
-PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|now\b|right now\b|\d)(?P<x>\S.*?)"
+PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|at the moment\b|now\b|right now\b|\d)"
+                   r"(?P<x>\S.*?)"
                    r"(?:\s+(?:right\s+)?now)?$", re.IGNORECASE)
 
 # Words that end a WHEN argument without naming anything: "when does kraska *speak*".
