@@ -478,6 +478,10 @@ FRAMES: tuple[Frame, ...] = (
           r"(?P<s>(?:\d|noon\b).*)$",
           _relative(Intent.AFTER),
           needs="after following"),
+    _rule(r"^(?:(?:what|which|who|next|anything)\b.*?\s+)?(?:before|until|till)\s+"
+          r"(?P<s>(?:\d|noon\b).*)$",
+          _relative(Intent.BEFORE),
+          needs="before until till"),
     # -- at a time from now: "what's on in 10 minutes", "who's up in half an hour"
     _rule(r"^(?:(?:what|who|anything|whats?)\b[\w' ]*?\s+)?in\s+(?P<n>\d{1,3}|an?|half an?|one)\s*"
           r"(?P<u>minutes?|mins?|m|hours?|hrs?|h)(?:'s time)?$",

@@ -41,16 +41,11 @@ class Preferences:
 
     async def load(self) -> None:
         """Read every saved zone (at start); an outage leaves the one-by-one lookups on."""
-        try:
-            rows = await store.saved_timezones(self._db)
-        except Exception as exc:
-            if not is_database_down(exc):
-                raise
-            self._outage.failed(exc)
-            return
-        self._take(rows)
-        self._loaded = True
-        log.debug("%d saved timezones read", len(self._zones))
+        rows = await self._read(None)
+        if rows is not None:
+            self._take(rows)
+            self._loaded = True
+            log.debug("%d saved timezones read", len(self._zones))
 
     async def refresh(self) -> None:
         """Take in zones saved by other processes since the last look."""
@@ -58,14 +53,20 @@ class Preferences:
             await self.load()
             return
         since = self._seen_until - REFRESH_OVERLAP if self._seen_until else None
+        rows = await self._read(since)
+        if rows is not None:
+            self._take(rows)
+
+    async def _read(self, since: datetime | None
+                    ) -> list[tuple[str, str, str | None, datetime]] | None:
+        """Saved zones changed since ``since`` (all: None); None while the database is away."""
         try:
-            rows = await store.saved_timezones(self._db, since)
+            return await store.saved_timezones(self._db, since)
         except Exception as exc:
             if not is_database_down(exc):
                 raise
             self._outage.failed(exc)
-            return
-        self._take(rows)
+            return None
 
     def _take(self, rows: list[tuple[str, str, str | None, datetime]]) -> None:
         for platform, user_id, name, at in rows:

@@ -84,57 +84,49 @@ def _listed(ask: Ask, heading: Line, items: list[Item]) -> Reply:
                      subject=subject)
 
 
-def after(ask: Ask, arg: str) -> Reply:
+def _neighbour(ask: Ask, arg: str, later: bool) -> Reply:
+    """What comes right after (``later``) or right before what ``arg`` names."""
+    word, edge = ("After", 1) if later else ("Before", 0)
     subject = _subject(ask, arg)
     if isinstance(subject, InstantSubject):
-        found = ask.program.next_after(subject.at - TINY)
+        if later:
+            found = ask.program.next_after(subject.at - TINY)
+        else:
+            found = [last] if (last := ask.program.last_before(subject.at)) else []
         if not found:
-            return ask.reply(("Nothing is scheduled after ", Moment(subject.at), "."))
-        return _listed(ask, ("After ", Moment(subject.at), ":"), found)
+            return ask.reply((f"Nothing is scheduled {word.lower()} ", Moment(subject.at), "."))
+        return _listed(ask, (f"{word} ", Moment(subject.at), ":"), found)
     if isinstance(subject, WorkshopSubject) and arg.casefold() in ("", "that", "it", "this"):
-        return schedule.up_next(ask)  # "what's after?" with nothing said before it
+        # "what's after?" with nothing said before it: what is next, or on now
+        return schedule.up_next(ask) if later else schedule.on_now(ask)
     if (reply := unresolved(ask, subject)) is not None:
         return reply
+    program = ask.program
     if isinstance(subject, WorkshopSubject):
-        return ask.reply((f"Nothing is scheduled after {ask.program.workshop.full_name}; it "
-                          "ends ", Moment(ask.program.last_end or ask.now, relative=True), "."))
+        bound = (program.last_end if later else program.first_start) or ask.now
+        return ask.reply((f"{program.workshop.full_name} {'ends' if later else 'starts'} ",
+                          Moment(bound, relative=True),
+                          f"; nothing is scheduled {word.lower()} it."))
     reference = pick(ask, items_of(ask, subject))
     if reference is None:
-        return ask.reply(("That has no time slot on the program, so nothing comes after it.",))
-    found = _following(ask, reference)
+        return ask.reply((f"That has no time slot on the program, so nothing comes "
+                          f"{word.lower()} it.",))
+    found = _following(ask, reference) if later else _preceding(ask, reference)
+    moment = Moment(reference.span[edge])
+    ends = "ends" if later else "starts"
     if not found:
-        return ask.reply((f"Nothing comes after {reference.display_title} (ends ",
-                          Moment(reference.span[1]), "): it is the last item.",),
+        return ask.reply((f"Nothing comes {word.lower()} {reference.display_title} ({ends} ",
+                          moment, f"): it is the {'last' if later else 'first'} item.",),
                          subject=f"#{reference.slug}")
-    return _listed(ask, (f"After {reference.display_title} (ends ", Moment(reference.span[1]),
-                         "):"), found)
+    return _listed(ask, (f"{word} {reference.display_title} ({ends} ", moment, "):"), found)
+
+
+def after(ask: Ask, arg: str) -> Reply:
+    return _neighbour(ask, arg, later=True)
 
 
 def before(ask: Ask, arg: str) -> Reply:
-    subject = _subject(ask, arg)
-    if isinstance(subject, InstantSubject):
-        last = ask.program.last_before(subject.at)
-        if last is None:
-            return ask.reply(("Nothing is scheduled before ", Moment(subject.at), "."))
-        return _listed(ask, ("Before ", Moment(subject.at), ":"), [last])
-    if isinstance(subject, WorkshopSubject) and arg.casefold() in ("", "that", "it", "this"):
-        return schedule.on_now(ask)
-    if (reply := unresolved(ask, subject)) is not None:
-        return reply
-    if isinstance(subject, WorkshopSubject):
-        return ask.reply((f"{ask.program.workshop.full_name} starts ",
-                          Moment(ask.program.first_start or ask.now, relative=True),
-                          "; nothing is scheduled before it."))
-    reference = pick(ask, items_of(ask, subject))
-    if reference is None:
-        return ask.reply(("That has no time slot on the program, so nothing comes before it.",))
-    found = _preceding(ask, reference)
-    if not found:
-        return ask.reply((f"Nothing comes before {reference.display_title} (starts ",
-                          Moment(reference.span[0]), "): it is the first item.",),
-                         subject=f"#{reference.slug}")
-    return _listed(ask, (f"Before {reference.display_title} (starts ",
-                         Moment(reference.span[0]), "):"), found)
+    return _neighbour(ask, arg, later=False)
 
 
 # Parts of a day, as local hours [from, to) in the workshop's own zone.
