@@ -182,7 +182,7 @@ PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|at the moment\b|now\b|righ
 WHEN_TAIL = re.compile(
     r"(?:\s+|^)(?:talk|talking|speak|speaking|present|presenting|presentation|give|giving|"
     r"on|up|start|starting|starts|begin|beginning|begins|happen|happening|scheduled|"
-    r"session|keynote|lecture|slot|paper|poster|be|today|tomorrow|again|presented|held|"
+    r"session|slot|paper|be|today|tomorrow|again|presented|held|is|are|one|thing|about|"
     r"shown|given|taking place|take place|planned|over|done)$"
 )
 # "the talk about GPG usability": the topic names it
@@ -262,10 +262,39 @@ def from_command(command: str, arg: str = "") -> Request:
     return Request(intent, arg)
 
 
+# A day, or a part of one, that ends a question: "is there a keynote tomorrow?".
+TRAILING_SCOPE = re.compile(
+    r"\s+(?:(?:on|for|during|in)\s+)?(?P<scope>today|tomorrow|tonight|(?:this|the)\s+"
+    r"(?:morning|afternoon|evening)|(?:in the\s+)?(?:morning|afternoon|evening)|"
+    r"(?:on\s+)?(?:the\s+)?(?:first|second|third|last|final) day|day\s*\d{1,2}|"
+    + "|".join(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+    + r")$", re.IGNORECASE)
+# The intents whose answers narrow to such a scope; the others read the words themselves.
+SCOPED = frozenset({Intent.KIND, Intent.WHEN, Intent.WHO_AT, Intent.AFTER, Intent.BEFORE,
+                    Intent.DURATION, Intent.WHERE, Intent.ABOUT, Intent.PERSON, Intent.COUNT,
+                    Intent.UNKNOWN})
+
+
 @functools.lru_cache(maxsize=8192)
 def parse(text: str) -> Request:
     """Free text (a DM, a mention, a console line) into a request (memoised: people ask
-    the same few questions all day, and a request is an immutable value)."""
+    the same few questions all day, and a request is an immutable value). A day or part
+    of one at the end ("… tomorrow") becomes the request's scope where the answer narrows
+    to it."""
+    request = _parse(text)
+    if request.intent in SCOPED:
+        cleaned = normalize_text(text)
+        found = TRAILING_SCOPE.search(cleaned)
+        if found is not None and found.start() > 0:
+            narrowed = _parse(cleaned[: found.start()])
+            if narrowed.intent in SCOPED and narrowed.intent is not Intent.UNKNOWN:
+                scope = " ".join(found["scope"].casefold().split())
+                scope = re.sub(r"^(?:this|the|in the)\s+", "", scope)
+                return Request(narrowed.intent, narrowed.arg, scope)
+    return request
+
+
+def _parse(text: str) -> Request:
     cleaned = normalize_text(text)
     if not cleaned:
         return Request(Intent.HELP)

@@ -111,6 +111,22 @@ def _singular(word: str) -> str:
     return word
 
 
+HINTED = frozenset({"keynote", "panel", "poster", "tutorial", "social", "lunch", "coffee",
+                    "break", "award", "demo", "remarks"})
+
+
+def kind_hint(text: str) -> Kind | None:
+    """A kind named among other words ("Vogelsang's keynote" -> keynote), to choose among
+    a person's sessions; generic words ("talk") are no hint."""
+    words = [_singular(w) for w in normalize(text).split()]
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            name = KIND_WORDS.get(" ".join(words[start:start + size]))
+            if name in HINTED:
+                return KINDS[name]
+    return None
+
+
 def kind_named(text: str) -> Kind | None:
     """The kind ``text`` names and nothing else ("the poster thing", "panel discussions",
     "social events"), or None when it names something more ("the XLA talk")."""

@@ -46,5 +46,9 @@ class Intent(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Request:
+    """``scope`` narrows the answer to a day or part of one ("tomorrow", "afternoon",
+    "tuesday", "day 2") when the question ended with it: "is there a keynote tomorrow?"."""
+
     intent: Intent
     arg: str = ""
+    scope: str = ""

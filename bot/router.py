@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answer_cache import AnswerCache
 from bot.answers import help as helps
-from bot.answers import kinds, lookup, relative, schedule, spans
+from bot.answers import kinds, lookup, relative, schedule, scopes, spans
 from bot.answers import qa as questions
 from bot.answers import reminders as remind
 from bot.answers.calendar import agenda_ics
@@ -45,7 +45,7 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.NEXT: schedule.up_next,
     Intent.AGENDA: schedule.agenda,
     Intent.PAPERS: schedule.papers,
-    Intent.WHO_AT: schedule.who_at,
+    Intent.WHO_AT: scopes.who_at,
     Intent.WHEN: lookup.when,
     Intent.ABOUT: lookup.about,
     Intent.PERSON: lookup.person,
@@ -102,7 +102,9 @@ class Router:
         request = self.followups.refer(request, message.user, self.clock.now())
         aspect = about_workshop(self.catalog.current.program, request.intent.value,
                                 request.arg)
-        return Request(Intent.WORKSHOP, aspect) if aspect is not None else request
+        if aspect is not None:
+            return Request(Intent.WORKSHOP, aspect, request.scope)
+        return request
 
     def needs_roles(self, message: IncomingMessage) -> bool:
         """Whether the answer depends on the asker's roles, permissions or user groups:
@@ -148,6 +150,8 @@ class Router:
         return helps.database_away(ask)
 
     async def _dispatch(self, request: Request, ask: Ask, message: IncomingMessage) -> Reply:
+        if request.scope:
+            ask = replace(ask, scope=request.scope)
         log.debug("%s/%s asked %r -> %s", message.platform, message.user.id, message.text[:80],
                   request.intent)
         if request.intent is Intent.TIMEZONE:

@@ -25,6 +25,7 @@ class Ask:
     now: datetime
     zone: ZoneInfo
     zone_is_saved: bool = False
+    scope: str = ""  # the day or part of one the question was narrowed to (Request.scope)
 
     def reply(self, *lines: Line, **fields: Any) -> Reply:
         return fit(Reply(lines=tuple(lines), zone=self.zone, now=self.now, **fields))

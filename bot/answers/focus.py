@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.answers.context import Ask
+from bot.answers.scopes import narrowed, scope_words
 from bot.messages import Line, Reply
 from bot.program import Item
 from bot.subjects import (
@@ -30,7 +31,12 @@ def pick(ask: Ask, items: Sequence[Item]) -> Item | None:
 
 
 def items_of(ask: Ask, subject: Subject) -> list[Item]:
-    """The scheduled items a subject stands for, in time order."""
+    """The scheduled items a subject stands for, in time order, within the asker's scope
+    ("… tomorrow")."""
+    return narrowed(ask, _all_items(ask, subject))
+
+
+def _all_items(ask: Ask, subject: Subject) -> list[Item]:
     if isinstance(subject, ItemSubject):
         return [subject.item]
     if isinstance(subject, PersonSubject):
@@ -50,7 +56,21 @@ def unresolved(ask: Ask, subject: Subject) -> Reply | None:
         return ask.ambiguous(subject.query, subject.resolution)
     if isinstance(subject, KindSubject) and not subject.items:
         return absent_kind(ask, subject)
+    if ask.scope and not isinstance(subject, WorkshopSubject):
+        every = _all_items(ask, subject)
+        if every and not narrowed(ask, every):
+            return out_of_scope(ask, subject, every)
     return None
+
+
+def out_of_scope(ask: Ask, subject: Subject, every: list[Item]) -> Reply:
+    """ "There is no keynote tomorrow.", and when the ones there are take place."""
+    label = subject.kind.singular if isinstance(subject, KindSubject) else every[0].display_title
+    lines: list[Line] = [(f"There is no {label}{scope_words(ask)}."
+                          if isinstance(subject, KindSubject) else
+                          f"{label} is not{scope_words(ask)}.",)]
+    return ask.reply(*lines, cards=tuple(ask.card(i, detail=False) for i in every[:12]),
+                     layout="list", kind="not_found")
 
 
 def absent_kind(ask: Ask, subject: KindSubject) -> Reply:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.answers import lookup
 from bot.answers.context import Ask
 from bot.answers.focus import kinds_on, unresolved
+from bot.answers.scopes import narrowed, scope_words
 from bot.answers.workshop import workshop
 from bot.matching import normalize
 from bot.messages import Line, Quote, Reply
@@ -27,10 +28,13 @@ def kind(ask: Ask, arg: str) -> Reply:
         return ask.reply(("The program has: " + kinds_on(ask) + ".",))
     subject = resolve(ask, arg)
     if isinstance(subject, KindSubject) and subject.items:
-        items = subject.items
+        if (reply := unresolved(ask, subject)) is not None:
+            return reply  # none of them in the scope asked ("… tomorrow")
+        items = narrowed(ask, list(subject.items)) if ask.scope else subject.items
         label = subject.kind.singular if len(items) == 1 else subject.kind.plural
         cards = tuple(ask.card(i, detail=False) for i in items)
-        return ask.reply((f"{len(items)} {label} on the program:",), cards=cards,
+        return ask.reply((f"{len(items)} {label}{scope_words(ask) or ' on the program'}:",),
+                         cards=cards,
                          layout="list",
                          subject=f"#{items[0].slug}" if len(items) == 1 else "")
     if isinstance(subject, WorkshopSubject):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bot.answers.context import Ask, describe_roles
-from bot.answers.focus import absent_kind
+from bot.answers.focus import unresolved
+from bot.answers.scopes import narrowed, scope_words
 from bot.answers.workshop import workshop
+from bot.kind_words import kind_hint
 from bot.matching import ANYTHING, EntryKind, Resolution
 from bot.messages import Card, Line, Quote, Reply
 from bot.program import Item, Person, examples
@@ -32,13 +34,13 @@ def _program_level(ask: Ask, query: str, aspect: str) -> Reply | None:
     if found is None:
         return None
     subject = KindSubject(found, items_of_kind(ask.program, found))
-    if not subject.items:
-        return absent_kind(ask, subject)
-    if len(subject.items) == 1:
-        return _when_item(ask, subject.items[0])
-    label = found.plural
-    return ask.reply((f"{len(subject.items)} {label} on the program:",),
-                     cards=tuple(ask.card(i, detail=False) for i in subject.items),
+    if (reply := unresolved(ask, subject)) is not None:
+        return reply  # none on the program, or none in the scope asked
+    items = narrowed(ask, list(subject.items)) if ask.scope else list(subject.items)
+    if len(items) == 1:
+        return _when_item(ask, items[0])
+    return ask.reply((f"{len(items)} {found.plural}{scope_words(ask) or ' on the program'}:",),
+                     cards=tuple(ask.card(i, detail=False) for i in items),
                      layout="list")
 
 
@@ -51,7 +53,7 @@ def when(ask: Ask, query: str) -> Reply:
     if isinstance(entry, Reply):
         return entry
     if entry.person is not None:
-        return _when_person(ask, entry.person)
+        return _when_person(ask, entry.person, query)
     assert entry.item is not None
     return _when_item(ask, entry.item)
 
@@ -70,8 +72,14 @@ def _presented(ask: Ask, item: Item) -> tuple[Line, ...]:
     return (("Papers presented here: " + shown + ".",),)
 
 
-def _when_person(ask: Ask, person: Person) -> Reply:
+def _when_person(ask: Ask, person: Person, hint: str = "") -> Reply:
+    """A person's sessions; only those of a kind the question named ("Vogelsang's
+    keynote") or in its scope ("… tomorrow"), when some are."""
     sessions = [i for i in ask.program.items_of(person) if i.is_scheduled]
+    sessions = narrowed(ask, sessions) or sessions
+    if (kind := kind_hint(hint)) is not None:
+        wanted = {id(i) for i in items_of_kind(ask.program, kind)}
+        sessions = [i for i in sessions if id(i) in wanted] or sessions
     papers = [i for i in ask.program.items_of(person, "author") if not i.is_scheduled]
     after: list[Line] = []
     if papers:

@@ -290,7 +290,7 @@ def parse_clock(text: str) -> list[time]:
     return [time(hour, minute)]
 
 
-def who_at(ask: Ask, arg: str) -> Reply:
+def who_at(ask: Ask, arg: str, days: set[date] | None = None) -> Reply:
     """Who is on at a clock time, read in the asker's zone (or a zone given after it), or
     a while from now ("+10": in 10 minutes)."""
     if arg.startswith("+") and arg[1:].isdigit():
@@ -320,6 +320,9 @@ def who_at(ask: Ask, arg: str) -> Reply:
     if first is None or last is None:
         return ask.reply(("The program has no scheduled sessions yet.",))
     candidates = _instants(clocks, zone, first, last)
+    if days:  # "… tomorrow": that day's readings only
+        workshop_zone = program.workshop.timezone
+        candidates = [at for at in candidates if at.astimezone(workshop_zone).date() in days]
     if not candidates:
         return ask.reply(
             ("Nothing is scheduled at ", Quote(text), f" ({zone.key} time); the program runs ",

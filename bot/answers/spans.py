@@ -10,7 +10,7 @@ from bot import timefmt
 from bot.answers import schedule
 from bot.answers.context import Ask
 from bot.answers.focus import items_of, unresolved
-from bot.answers.relative import DAY_PARTS
+from bot.answers.scopes import DAY_PARTS
 from bot.answers.workshop import workshop
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
