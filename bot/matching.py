@@ -15,8 +15,8 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -27,6 +27,10 @@ ACCEPT = 80.0  # a match this good is an answer
 MARGIN = 4.0  # entries within this many points of the best are equally likely
 TOKEN_CUTOFF = 80.0  # a query token must be this similar to a vocabulary token to count
 NOISE_PENALTY = 0.95  # per query token that matches nothing in the program
+# No caller reads a score below this (an answer needs ACCEPT, a search hit or a completion
+# TOKEN_CUTOFF), so _scores neither keeps nor works out the scores under it.
+USEFUL = min(ACCEPT, TOKEN_CUTOFF)
+SUGGEST_FLOOR = 60.0  # a name or title at least this close is worth a "did you mean"
 
 STOPWORDS = frozenset(
     {
@@ -83,13 +87,25 @@ class Match:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Resolution:
-    """The entries a query most likely means: one (found), several (ambiguous) or none."""
+    """The entries a query most likely means: one (found), several (ambiguous) or none.
+
+    ``suggestions`` are the names and titles closest to a query that matched nothing:
+    ``offered`` when given, else worked out by ``closest`` the first time someone reads
+    them. Most misses are never shown (a whole sentence tried as a bare name before the
+    bot says it did not understand, a subject tried as a person first), and ranking every
+    label is the dearest step of an answer, so it waits until a reply needs it."""
 
     query: str
     matches: tuple[Match, ...]
-    suggestions: tuple[str, ...] = ()
+    offered: tuple[str, ...] = ()
+    closest: Callable[[], tuple[str, ...]] | None = field(
+        default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def suggestions(self) -> tuple[str, ...]:
+        return self.closest() if self.closest is not None else self.offered
 
     @property
     def found(self) -> bool:
@@ -153,9 +169,16 @@ class ProgramIndex:
                 self._compact.append((system, index))
         self._vocab = sorted(postings)  # sorted: the words a prefix starts are side by side
         self._postings = [postings[token] for token in self._vocab]
+        self._position = {token: at for at, token in enumerate(self._vocab)}
+        # Only words of four letters or more are ever matched fuzzily (_token_similarity):
+        # a shorter one counts when it is the query word itself, which _position finds.
+        self._fuzzy_at = [at for at, token in enumerate(self._vocab) if len(token) > 3]
+        self._fuzzy_vocab = [self._vocab[at] for at in self._fuzzy_at]
+        self._compact_text = [compact for compact, _ in self._compact]
+        self._kind_of = [entry.kind for entry in self.entries]
         self._labels = [entry.label for entry in self.entries]
         self._plain_labels = [normalize(label) for label in self._labels]  # once, not per ask
-        self._choices: dict[frozenset[EntryKind], dict[int, str]] = {}  # labels by kinds
+        self._choices: dict[frozenset[EntryKind], tuple[list[int], list[str]]] = {}
         self._titles = [set(normalize(e.item.title).split()) if e.item is not None else set()
                         for e in self.entries]
         self.resolve = functools.lru_cache(maxsize=4096)(self._resolve)
@@ -165,17 +188,25 @@ class ProgramIndex:
         self._hits = functools.lru_cache(maxsize=16384)(self._token_hits)
 
     def _token_hits(self, token: str) -> dict[int, float]:
-        """Every entry ``token`` matches (fuzzily, or as a prefix), with its best score."""
+        """Every entry ``token`` matches (fuzzily, or as a prefix), with its best score.
+
+        A word of three letters or fewer matches only itself (_token_similarity), so it
+        is looked up, not compared with the whole vocabulary; a longer one is compared
+        only with the vocabulary's longer words, the only ones it can match fuzzily."""
         best: dict[int, float] = {}
-        found = process.extract(
-            token, self._vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
-        )
-        if len(token) >= 4:
+        found: list[tuple[str, float, int]] = []
+        if len(token) > 3:
+            for vocab_token, raw, at in process.extract(
+                    token, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF,
+                    limit=None):
+                found.append((vocab_token, raw, self._fuzzy_at[at]))
             position = bisect.bisect_left(self._vocab, token)
             while position < len(self._vocab) and self._vocab[position].startswith(token):
                 if self._vocab[position] != token:
                     found.append((self._vocab[position], PREFIX_SCORE, position))
                 position += 1
+        elif (position := self._position.get(token)) is not None:
+            found.append((token, 100.0, position))
         for vocab_token, raw, position in found:
             similarity = _token_similarity(token, vocab_token, raw)
             if similarity < TOKEN_CUTOFF:
@@ -187,6 +218,15 @@ class ProgramIndex:
         return best
 
     def _scores(self, tokens: list[str], kinds: frozenset[EntryKind]) -> dict[int, float]:
+        """The entries of ``kinds`` that ``tokens`` match with a score of at least USEFUL
+        (no caller reads a lower one), in no particular order.
+
+        An entry's score is the mean of its words' hits, times the square root of the
+        share of the known words it has, times NOISE_PENALTY per unknown word; or, when
+        higher, how close the query written as one word is to its compact name. A hit is
+        at most 100, so an entry with fewer than ``needed`` of the known words cannot
+        reach USEFUL and is not worked out (with two known words: only entries that have
+        both)."""
         known: list[dict[int, float]] = []
         dropped = 0
         for token in tokens:
@@ -196,21 +236,43 @@ class ProgramIndex:
             else:
                 dropped += 1
         scores: dict[int, float] = {}
-        if known:
-            candidates = set().union(*known)
+        every = kinds == ANYTHING
+        kind_of = self._kind_of
+        penalty = NOISE_PENALTY**dropped
+        count = len(known)
+        if count == 1:  # the score is the hit itself, times the penalty
+            for entry_index, hit in known[0].items():
+                if (every or kind_of[entry_index] in kinds) and (
+                        value := hit * penalty) >= USEFUL:
+                    scores[entry_index] = value
+        elif count:
+            coverage = [(share / count) ** 0.5 for share in range(count + 1)]
+            needed = next((share for share in range(1, count + 1)  # the margin: rounding
+                           if 100.0 * coverage[share] * penalty >= USEFUL - 1e-6), count + 1)
+            candidates: Iterable[int] = ()
+            if needed == count:  # with all the known words: the entries every word hit
+                candidates = set(known[0]).intersection(*known[1:])
+            elif needed < count:
+                candidates = set().union(*known)
             for entry_index in candidates:
-                if self.entries[entry_index].kind not in kinds:
+                if not every and kind_of[entry_index] not in kinds:
                     continue
                 hits = [best[entry_index] for best in known if entry_index in best]
-                coverage = (len(hits) / len(known)) ** 0.5
-                scores[entry_index] = sum(hits) / len(hits) * coverage * NOISE_PENALTY**dropped
+                if len(hits) < needed:
+                    continue
+                value = sum(hits) / len(hits) * coverage[len(hits)] * penalty
+                if value >= USEFUL:
+                    scores[entry_index] = value
         joined = "".join(tokens)
         if len(joined) >= 4:
-            for compact, entry_index in self._compact:
-                if self.entries[entry_index].kind in kinds:
-                    similarity = fuzz.ratio(joined, compact)
-                    if similarity > scores.get(entry_index, 0.0):
-                        scores[entry_index] = similarity
+            compact_index = self._compact
+            for _, similarity, at in process.extract(
+                    joined, self._compact_text, scorer=fuzz.ratio, score_cutoff=USEFUL,
+                    limit=None):
+                entry_index = compact_index[at][1]
+                if (every or kind_of[entry_index] in kinds) and (
+                        similarity > scores.get(entry_index, 0.0)):
+                    scores[entry_index] = similarity
         return scores
 
     def _resolve(
@@ -222,7 +284,7 @@ class ProgramIndex:
         scores = self._scores(tokens, kinds)
         ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
         if not ranked or ranked[0][1] < ACCEPT:
-            return Resolution(query, (), self.suggest(query, kinds))
+            return Resolution(query, (), closest=functools.partial(self.suggest, query, kinds))
         top = ranked[0][1]
         floor = top if top >= 100.0 else max(ACCEPT, top - MARGIN)
         close = [Match(self.entries[i], s) for i, s in ranked if s >= floor]
@@ -244,14 +306,18 @@ class ProgramIndex:
         return Resolution(query, tuple(found[:25]))
 
     def suggest(self, query: str, kinds: frozenset[EntryKind], limit: int = 3) -> tuple[str, ...]:
-        """The closest names and titles, for "nothing matches X; did you mean ...?"."""
+        """The closest names and titles, for "nothing matches X; did you mean ...?".
+
+        The cut-off goes to RapidFuzz rather than being applied to its answer: told that
+        nothing under SUGGEST_FLOOR is wanted, WRatio skips most of its partial matching
+        for the labels that cannot reach it, and the best ``limit`` are the same."""
         choices = self._choices.get(kinds)
         if choices is None:
-            choices = self._choices[kinds] = {
-                i: plain for i, plain in enumerate(self._plain_labels)
-                if self.entries[i].kind in kinds}
-        found = process.extract(normalize(query), choices, scorer=fuzz.WRatio, limit=limit)
-        return tuple(self._labels[i] for _, score, i in found if score >= 60)
+            chosen = [i for i, kind in enumerate(self._kind_of) if kind in kinds]
+            choices = self._choices[kinds] = (chosen, [self._plain_labels[i] for i in chosen])
+        found = process.extract(normalize(query), choices[1], scorer=fuzz.WRatio,
+                                limit=limit, score_cutoff=SUGGEST_FLOOR)
+        return tuple(self._labels[choices[0][at]] for _, _, at in found)
 
     def complete(
         self, text: str, kinds: frozenset[EntryKind] = ANYTHING,
@@ -283,14 +349,15 @@ class ProgramIndex:
 
     def search(self, words: str, limit: int | None = 50) -> list[Match]:
         """Items about ``words``, best first (keyword search over titles and summaries):
-        items whose title has one of the words come before those that only mention it."""
+        items whose title has one of the words come before those that only mention it,
+        and equals (two "Coffee break"s) keep the program's order."""
         tokens = query_tokens(words) or normalize(words).split()
         if not tokens:
             return []
         scores = self._scores(tokens, frozenset({"item"}))
         found = [(i, s) for i, s in scores.items() if s >= TOKEN_CUTOFF]
         ranked = sorted(found, key=lambda pair: (not self._in_title(pair[0], tokens), -pair[1],
-                                                 self.entries[pair[0]].label))
+                                                 self._labels[pair[0]], pair[0]))
         return [Match(self.entries[i], s) for i, s in ranked][:limit]
 
     def _in_title(self, entry_index: int, tokens: list[str]) -> bool:
