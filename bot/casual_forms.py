@@ -16,7 +16,7 @@ WORDS: dict[str, str] = {
     "wot": "what", "wat": "what", "wut": "what", "wht": "what", "wha": "what",
     "whos": "who's", "hoo": "who", "wen": "when", "whens": "when's", "wn": "when",
     "wheres": "where's", "whr": "where", "wher": "where", "hows": "how's",
-    "whose": "who's",
+    "whose": "who's", "hw": "how", "hwo": "how", "howlong": "how long",
     "atm": "at the moment", "rn": "right now", "rite": "right", "nao": "now",
     "nw": "now", "rnow": "right now",
     "u": "you", "ya": "you", "yu": "you", "ur": "your", "ure": "you're",
@@ -59,6 +59,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
         (r"\btalkin'?\b", "talking", "talkin talkin'"),
         (r"\bwhat\s+s\b", "what's", "s"),  # "what s on" after an apostrophe was lost
         (r"\bwho\s+s\b", "who's", "s"),
+        (r"\bhow (long|much time)'s\b", r"how \1 is", "long's time's"),
+        # "u know when …", "do you know who …": the question is what follows
+        (r"^(?:(?:do |d'|does anyone |anyone )?(?:you |u |ya )?know|can (?:you|u) tell me|"
+         r"could (?:you|u) tell me|any idea|i (?:was )?wonder(?:ing)?|i'd like to know)\s+(?=(?:"
+         r"when|what|who|where|how|if|which|whether)\b)", "", "know tell idea wonder wondering"),
     ))
 
 HOURS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

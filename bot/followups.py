@@ -26,6 +26,9 @@ FOLLOWS = frozenset({Intent.WHEN, Intent.ABOUT, Intent.WHERE, Intent.DURATION, I
 # With nothing to refer to, these ask about the workshop itself ("when does it start?").
 WORKSHOP_ASPECT = {Intent.WHEN: "dates", Intent.WHERE: "venue", Intent.DURATION: "hours",
                    Intent.ABOUT: "about"}
+# "where is it?" after a question about a talk: its room, not the workshop's venue.
+ASPECT_INTENT = {"start": Intent.WHEN, "end": Intent.WHEN, "dates": Intent.WHEN,
+                 "venue": Intent.WHERE, "hours": Intent.DURATION}
 _OFFSET_ONLY = re.compile(r"^(?:\d{1,4}\s*(?:m|min|mins|minutes?|h|hr|hrs|hours?)"
                           r"(?:\s*\d{1,2}\s*(?:m|min|mins|minutes?)?)?|at (?:the )?start|"
                           r"when it starts|as it starts)(?:\s+(?:before|early|ahead|"
@@ -74,13 +77,12 @@ class RecentSubjects:
         arg = request.arg
         if request.intent is Intent.WORKSHOP:
             aspect, _, said = arg.partition("|")
-            if not said:
-                return request
+            if not said or said.strip().casefold() not in PRONOUNS:
+                return request  # nothing said, or a name: the router reads it
             last = self.get(user, now)
-            if last is None:
-                return Request(Intent.WORKSHOP, aspect)
-            return Request(Intent.WHEN if aspect in ("start", "end", "dates") else
-                           Intent.ABOUT, last)
+            if last is None or last.startswith("@"):
+                return Request(Intent.WORKSHOP, aspect, request.scope)
+            return Request(ASPECT_INTENT.get(aspect, Intent.ABOUT), last, request.scope)
         rest = ""
         if request.intent is Intent.REMIND:
             stripped = _LEADING_PRONOUN.sub("", arg).strip()
@@ -95,8 +97,8 @@ class RecentSubjects:
             last = None  # an instant has no room, length or authors
         if last is None:
             if request.intent in WORKSHOP_ASPECT and arg.strip().casefold() in PRONOUNS:
-                return Request(Intent.WORKSHOP, WORKSHOP_ASPECT[request.intent])
+                return Request(Intent.WORKSHOP, WORKSHOP_ASPECT[request.intent], request.scope)
             return request
         if request.intent is Intent.REMIND:
             return Request(Intent.REMIND, f"{last.removeprefix('#')} {rest}".strip())
-        return Request(request.intent, last)
+        return Request(request.intent, last, request.scope)

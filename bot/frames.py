@@ -58,7 +58,7 @@ WHEN_WORD = r"(?:when|what time|at what time|wat time|by when|until when|how ear
 AUX = r"(?:does|do|did|will|is|are|'s|'re|s|would|should|can)"
 DAY_TAIL = (r"(?:\s+(?:on\s+)?(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|"
             r"friday|saturday|sunday|day\s*\d+|the (?:first|second|third|last|final) day|"
-            r"each day|every day|in the (?:morning|evening|afternoon)|exactly|again|then|"
+            r"each day|every day|(?:in the|this) (?:morning|evening|afternoon)|exactly|again|then|"
             r"here|there))*")
 PRONOUN = r"(?:it|that|this|that one|this one|them|he|she|they|him|her)"
 KIND_NOUNS = (r"invited speakers?|keynote speakers?|invited talks?|keynote talks?|"
@@ -99,6 +99,7 @@ class Frame:
     needs: frozenset[str]
 
 
+_STRIP_KIND = re.compile(r"\s+(?:talk|session|slot|presentation|one)$", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s)$")
 
@@ -135,6 +136,13 @@ def _start_or_end(match: re.Match[str], original: str) -> Request:
 
 
 _SCOPE_LEAD = re.compile(r"^(?:(?:of|in|on|for|at|during)\s+)?(?:(?:the|this)\s+)?")
+
+
+def _named_start_or_end(match: re.Match[str], original: str) -> Request:
+    """ "what time does ML for Systems wrap up": the workshop's end when the words name
+    it (the router knows the program), else when that thing is on."""
+    aspect = "end" if re.match(ENDS, match["v"]) else "start"
+    return Request(Intent.WORKSHOP, f"{aspect}|{_subject(match, original)}")
 
 
 def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
@@ -176,6 +184,8 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
 
 def _count(match: re.Match[str], original: str) -> Request:
     rest = _subject(match, original)
+    if re.match(r"days?\b", rest, re.IGNORECASE):
+        return Request(Intent.WORKSHOP, "dates")  # "how many days does the summit last?"
     rest = re.sub(r"\s+(?:are there|are (?:on|in) (?:the )?(?:program(?:me)?|schedule|"
                   r"workshop)|do (?:you|we|they) have|will there be|are we having|"
                   r"there are|are being presented|are presented|were accepted|accepted|"
@@ -192,7 +202,7 @@ def _tidy(text: str) -> str:
 def _kind(match: re.Match[str], original: str) -> Request | None:
     subject = re.sub(r"\s+for\s+(?:the\s+)?(?:papers|posters|attendees|everyone|everybody|"
                      r"students|us|all|people)$", "", _subject(match, original))
-    if not subject or re.search(r"\b(?:about|regarding|related to|mentioning|concerning|"
+    if not subject or re.search(r"\b(?:about|on|regarding|related to|mentioning|concerning|"
                                 r"on the topic|by|from|with|written|authored)\b",
                                 subject, re.IGNORECASE):
         return None  # "any papers about X", "is there a talk by Y": search and authors
@@ -204,8 +214,8 @@ def _kind(match: re.Match[str], original: str) -> Request | None:
 def _named_kind(match: re.Match[str], original: str) -> Request | None:
     """ "list the keynotes", "what are the breaks": a kind only when the words name one."""
     request = _kind(match, original)
-    if request is None or kind_named(request.arg) is None:
-        return None
+    if request is None or (kind := kind_named(request.arg)) is None or kind.name == "paper":
+        return None  # "list the papers" is the papers command
     return request
 
 
@@ -299,6 +309,13 @@ FRAMES: tuple[Frame, ...] = (
           r"(?:how much )?time left|when does (?:this|the current|the) (?:talk|session|one) "
           r"(?:end|finish))\b.*$", _fixed(Intent.NOW),
           needs="how time when"),
+    # -- the question word last, as in chat: "kraska talk when", "lunch wen?"
+    _rule(r"^(?P<s>[^?]+?)\s+(?:when|what time|wen|at what time|when is it|when's that)$",
+          lambda m, o: Request(Intent.WHEN, _tidy(_STRIP_KIND.sub("", _subject(m, o)))),
+          needs="when what wen"),
+    _rule(r"^(?!(?:list|show|all|give|the|any|accepted|see|every|how many)\b)(?P<s>[^?]+?)\s+"
+          r"(?:papers|publications|paper)$",
+          lambda m, o: Request(Intent.BY, _subject(m, o)), needs="papers publications paper"),
     # -- how long
     _rule(r"\bhow\s+(?:long|much time|many (?:minutes|mins|hours|hrs|min))\b(?P<s>.*)$",
           _duration,
@@ -363,6 +380,9 @@ FRAMES: tuple[Frame, ...] = (
           rf"(?:(?:going|supposed|meant|expected|scheduled) to\s+|gonna\s+)?"
           rf"(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$", _start_or_end,
           needs="when what wat how by until"),
+    _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<s>(?!.*\b(?:talk|session|keynote|panel|paper|"
+          rf"lunch|break|poster|tutorial)s?\b).+?)\s+(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$",
+          _named_start_or_end, needs="when what wat how by until"),
     _rule(rf"^(?:{WH}\s+)?(?P<v>{STARTS}|{ENDS})\s+(?:time|hour)\s*(?:of|for)?\s*"
           rf"(?P<s>{EVENT}|it)?{DAY_TAIL}$", _start_or_end,
           needs="time hour"),
@@ -399,9 +419,11 @@ FRAMES: tuple[Frame, ...] = (
           r"\s+is it(?: today)?)?$|^(?:what(?:'s| is) )?today'?s date$", _workshop("dates"),
           needs="date day dates days"),
     # -- first and last
-    _rule(rf"\b{FIRST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST),
+    _rule(rf"^(?!.*\b(?:after|before|following|preceding)\s+(?:the\s+)?{FIRST_WORDS}\b).*?\b{FIRST_WORDS}\s+"
+          rf"(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST),
           needs="first earliest opening 1st initial"),
-    _rule(rf"\b{LAST_WORDS}\s+(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST),
+    _rule(rf"^(?!.*\b(?:after|before|following|preceding)\s+(?:the\s+)?{LAST_WORDS}\b).*?\b{LAST_WORDS}\s+"
+          rf"(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST),
           needs="last final closing latest concluding ending finishing"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
           rf"speaks\s+|is\s+)?first(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
@@ -487,6 +509,10 @@ FRAMES: tuple[Frame, ...] = (
           r"(?P<u>minutes?|mins?|m|hours?|hrs?|h)(?:'s time)?$",
           _from_now,
           needs="in"),
+    # -- now, in one room: "what's on in Saal 1 right now"
+    _rule(r"^(?:what(?:'s| is)|whats|who(?:'s| is))\s+(?:on|happening|speaking|playing|going on)"
+          r"\s+(?:in|at)\s+(?P<s>.+?)\s+(?:right\s+)?(?:now|at the moment|currently)$",
+          lambda m, o: Request(Intent.NOW, _subject(m, o)), needs="now moment currently"),
     # -- is someone on the program: "is Bengio speaking?", "does hinton give a talk"
     _rule(r"^(?:is|will|does|did|do)\s+(?P<s>(?!there\b|it\b|this\b|that\b|anything\b|anyone\b)"
           r".+?)\s+(?:be\s+)?(?:speaking|talking|presenting|giving a (?:talk|keynote)|give a "
@@ -520,10 +546,6 @@ FRAMES: tuple[Frame, ...] = (
           rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
           rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind,
           needs="list show name give tell what which when where who all every"),
-    # -- now, in one room: "what's on in Saal 1 right now"
-    _rule(r"^(?:what(?:'s| is)|whats|who(?:'s| is))\s+(?:on|happening|speaking|playing|going on)"
-          r"\s+(?:in|at)\s+(?P<s>.+?)\s+(?:right\s+)?(?:now|at the moment|currently)$",
-          lambda m, o: Request(Intent.NOW, _subject(m, o)), needs="now moment currently"),
     # -- a day part: "what's on this afternoon"
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?)\s*(?:on|happening|"
           rf"scheduled|going on|planned)?\s*(?:for\s+|in\s+|during\s+)?(?:the|this)\s+"

@@ -208,7 +208,8 @@ def normalize_text(text: str) -> str:
 
 _LEADING_WORDS = re.compile(r"^(?:(?:@?workshop[ -]?bot|bot)[,:]?\s+)?"
                             r"(?:(?:please|pls|plz|hey|ok|so)[,]?\s+(?=\w))?", re.IGNORECASE)
-READER_TIME = re.compile(r"\s+(?:in|for|at)\s+(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
+READER_TIME = re.compile(r"(?:(?<=\d)|(?<=[ap]m))\s+(?:my|local|our)\s+time$|"
+                         r"\s+(?:in|for|at)\s+(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
                          r"time|tz)$|\s+for me$|\s+(?:in|at) local time$", re.IGNORECASE)
 
 

@@ -32,7 +32,7 @@ from bot.qa.service import QaService
 from bot.reminders.service import ReminderService
 from bot.render_text import fit
 from bot.store.outage import OutageLog, is_database_down
-from bot.subjects import about_workshop
+from bot.subjects import about_workshop, refine
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,9 @@ class Router:
         text = message.text[:MAX_INPUT_CHARS]
         request = from_command(message.command, text) if message.command else parse(text)
         request = self.followups.refer(request, message.user, self.clock.now())
-        aspect = about_workshop(self.catalog.current.program, request.intent.value,
-                                request.arg)
+        snapshot = self.catalog.current
+        request = refine(request, snapshot.program, snapshot.index)
+        aspect = about_workshop(snapshot.program, request.intent.value, request.arg)
         if aspect is not None:
             return Request(Intent.WORKSHOP, aspect, request.scope)
         return request

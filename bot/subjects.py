@@ -18,9 +18,11 @@ from datetime import datetime
 from rapidfuzz import fuzz, process
 
 from bot.answers.context import Ask
+from bot.intents import clean_subject
 from bot.kind_words import Kind, items_of_kind, kind_named
-from bot.matching import STOPWORDS, Resolution, normalize
+from bot.matching import STOPWORDS, EntryKind, ProgramIndex, Resolution, normalize
 from bot.program import Item, Person, Program
+from bot.request import Intent, Request
 
 # A reference to an exact item, person or instant, as the follow-up memory writes it.
 ITEM_REF = "#"
@@ -40,6 +42,7 @@ EVENT_WORDS = frozenset({
     "things", "stuff", "everything", "it all", "whole workshop", "whole event",
     "whole day", "entire workshop", "entire event", "main event", "we", "you guys",
 })
+PEOPLE: frozenset[EntryKind] = frozenset({"person"})
 _FILLER = frozenset({"the", "this", "our", "your", "a", "an", "whole", "entire", "main",
                      "of", "for", "in", "at", "on", "today", "tomorrow", "all", "s"})
 
@@ -219,3 +222,19 @@ def about_workshop(program: Program, intent: str, arg: str) -> str | None:
     if arg.strip().casefold() in PRONOUNS:
         return None
     return aspect if names_workshop(program, arg) else None
+
+
+def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
+    """Read a request's words against the program where parsing alone cannot: "when does
+    ML for Systems wrap up" (the workshop) vs "when does the poster session end" (an
+    item), "hashemi papers" (an author) vs "quantization papers" (a topic)."""
+    if request.intent is Intent.WORKSHOP and "|" in request.arg:
+        aspect, _, said = request.arg.partition("|")
+        if said and said.strip().casefold() not in PRONOUNS and not names_workshop(program,
+                                                                                    said):
+            return Request(Intent.WHEN, clean_subject(said), request.scope)
+        return Request(Intent.WORKSHOP, aspect, request.scope)
+    if request.intent is Intent.BY and request.arg and not request.arg.startswith(
+            (ITEM_REF, PERSON_REF)) and not index.resolve(request.arg, PEOPLE).found:
+        return Request(Intent.SEARCH, request.arg, request.scope)
+    return request

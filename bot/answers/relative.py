@@ -47,31 +47,19 @@ def _subject(ask: Ask, arg: str) -> Subject:
 
 
 def _following(ask: Ask, reference: Item) -> list[Item]:
-    """What comes after ``reference``: in its room that day when there are several
-    rooms, else the next start anywhere."""
+    """What starts soonest once ``reference`` is over, in any room (several when they
+    start together): after a keynote comes the coffee break, wherever it is."""
     program = ask.program
     end = reference.span[1]
-    later = list(program.scheduled[program.index_after(end - TINY):])
-    later = [i for i in later if i is not reference and i.span[0] >= end - TINY]
-    if program.many_rooms:
-        day = program.day_of(reference)
-        same = [i for i in later if i.room == reference.room and program.day_of(i) == day]
-        if same:
-            return [same[0]]
-    if not later:
-        return []
-    return [i for i in later if i.span[0] == later[0].span[0]]
+    later = [i for i in program.scheduled[program.index_after(end - TINY):]
+             if i is not reference and i.span[0] >= end - TINY]
+    return [i for i in later if i.span[0] == later[0].span[0]] if later else []
 
 
 def _preceding(ask: Ask, reference: Item) -> list[Item]:
-    program = ask.program
+    """What ended last before ``reference`` began, in any room."""
     start = reference.span[0]
-    earlier = [i for i in program.scheduled if i.span[1] <= start and i is not reference]
-    if program.many_rooms:
-        day = program.day_of(reference)
-        same = [i for i in earlier if i.room == reference.room and program.day_of(i) == day]
-        if same:
-            return [max(same, key=lambda i: i.span[1])]
+    earlier = [i for i in ask.program.scheduled if i.span[1] <= start and i is not reference]
     if not earlier:
         return []
     latest = max(i.span[1] for i in earlier)

@@ -14,8 +14,8 @@ from bot.messages import Reply
 from bot.program import Item
 
 # Parts of a day, as local hours [from, to) in the workshop's own zone.
-DAY_PARTS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24),
-             "night": (17, 24), "tonight": (17, 24), "midday": (11, 14)}
+DAY_PARTS = {"morning": (0, 12), "afternoon": (12, 18), "evening": (18, 24),
+             "night": (18, 24), "tonight": (18, 24), "midday": (11, 14)}
 # The words of a scope that are not a room's or track's name.
 SCOPE_WORDS = frozenset({
     "today", "tomorrow", "tonight", "day", "days", "the", "this", "of", "in", "on", "at", "for",
