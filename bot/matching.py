@@ -119,6 +119,33 @@ class Resolution:
 PREFIX_SCORE = 90.0  # "phot" for Phothilimtha
 
 
+class _ByLength:
+    """Words, each with what it stands for, sorted by length, so that the ones close
+    enough to a query are found by comparing only those whose length allows it.
+
+    ``fuzz.ratio`` is 200 * LCS / (a + b) for lengths a <= b, at most 200 * a / (a + b):
+    at a cut-off of 80 the longer word can be at most 1.5 times the shorter. Words
+    outside that window cannot reach the cut-off, so leaving them out changes nothing;
+    within it RapidFuzz scores them all in one call."""
+
+    def __init__(self, words: Iterable[tuple[str, int]]) -> None:
+        ordered = sorted(words, key=lambda pair: len(pair[0]))
+        self.lengths = [len(word) for word, _ in ordered]
+        self.words = [word for word, _ in ordered]
+        self.payload = [value for _, value in ordered]
+
+    def similar(self, text: str, cutoff: float) -> list[tuple[float, int]]:
+        """(score, payload) of every word with ``fuzz.ratio(text, word) >= cutoff``."""
+        stretch = (200.0 - cutoff) / cutoff  # the longest/shortest ratio that can reach it
+        low = bisect.bisect_left(self.lengths, int(len(text) / stretch) - 1)
+        high = bisect.bisect_right(self.lengths, int(len(text) * stretch) + 1)
+        if low >= high:
+            return []
+        payload = self.payload
+        return [(score, payload[low + at]) for _, score, at in process.extract(
+            text, self.words[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
+
+
 def _token_similarity(query: str, token: str, score: float) -> float:
     if query == token:
         return 100.0
@@ -172,9 +199,9 @@ class ProgramIndex:
         self._position = {token: at for at, token in enumerate(self._vocab)}
         # Only words of four letters or more are ever matched fuzzily (_token_similarity):
         # a shorter one counts when it is the query word itself, which _position finds.
-        self._fuzzy_at = [at for at, token in enumerate(self._vocab) if len(token) > 3]
-        self._fuzzy_vocab = [self._vocab[at] for at in self._fuzzy_at]
-        self._compact_text = [compact for compact, _ in self._compact]
+        self._fuzzy = _ByLength((token, at) for at, token in enumerate(self._vocab)
+                                if len(token) > 3)
+        self._compact_words = _ByLength(self._compact)
         self._kind_of = [entry.kind for entry in self.entries]
         self._labels = [entry.label for entry in self.entries]
         self._plain_labels = [normalize(label) for label in self._labels]  # once, not per ask
@@ -196,10 +223,8 @@ class ProgramIndex:
         best: dict[int, float] = {}
         found: list[tuple[str, float, int]] = []
         if len(token) > 3:
-            for vocab_token, raw, at in process.extract(
-                    token, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF,
-                    limit=None):
-                found.append((vocab_token, raw, self._fuzzy_at[at]))
+            vocab = self._vocab
+            found = [(vocab[at], raw, at) for raw, at in self._fuzzy.similar(token, TOKEN_CUTOFF)]
             position = bisect.bisect_left(self._vocab, token)
             while position < len(self._vocab) and self._vocab[position].startswith(token):
                 if self._vocab[position] != token:
@@ -265,11 +290,7 @@ class ProgramIndex:
                     scores[entry_index] = value
         joined = "".join(tokens)
         if len(joined) >= 4:
-            compact_index = self._compact
-            for _, similarity, at in process.extract(
-                    joined, self._compact_text, scorer=fuzz.ratio, score_cutoff=USEFUL,
-                    limit=None):
-                entry_index = compact_index[at][1]
+            for similarity, entry_index in self._compact_words.similar(joined, USEFUL):
                 if (every or kind_of[entry_index] in kinds) and (
                         similarity > scores.get(entry_index, 0.0)):
                     scores[entry_index] = similarity
