@@ -7,6 +7,9 @@ about a program; names and titles are left alone (they go to the fuzzy index).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+_DAY_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 # One word (as typed, lowercase) -> what it stands for.
 WORDS: dict[str, str] = {
@@ -42,16 +45,25 @@ WORDS: dict[str, str] = {
 # Several words that stand for one question part.
 # Several words that stand for one question part, with the words that must be there
 # for the pattern to match (so most questions skip most patterns).
-PHRASES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = tuple(
+PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], frozenset[str]],
+              ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement, frozenset(needs.split()))
     for pattern, replacement, needs in (
         (r"\bat (?:da|the) mo(?:ment|mo)?\b", "at the moment", "mo momo"),
+        # every other way of saying "now" reads as the one the grammar knows
+        (r"\b(?:at (?:this|the) (?:very )?(?:moment|minute|instant)|at this (?:point|time)|"
+         r"at present|presently|as (?:we|i) speak|as of now|in progress|this (?:very )?"
+         r"(?:moment|minute|instant))\b", "at the moment",
+         "moment minute instant point present presently speak progress"),
         # "r" is "are" before what a question puts after it ("r there posters", "who r
         # u"), and left alone elsewhere (a talk about R)
         (r"\br (?=(?:u|you|there|they|the|we|any|all|these|those)\b)", "are ", "r"),
         (r"\b(?:rite|right) (?:now|nao|nw)\b", "right now", "rite nao nw"),
         (r"\bwhat(?:'s| is) (?:going on|goin on|goin' on|happenin'?)\b", "what's happening",
          "going goin happenin"),
+        (r"\bday (?:one|two|three|four|five)\b",
+         lambda m: "day " + str(_DAY_NUMBERS[m.group(0).split()[1].casefold()]),
+         "one two three four five"),
         (r"\bgoin'?\b", "going", "goin goin'"),
         (r"\bhappenin'?\b", "happening", "happenin happenin'"),
         (r"\bcomin'?\b", "coming", "comin comin'"),

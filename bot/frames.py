@@ -175,11 +175,22 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
     rest = re.sub(r"^(?:(?:is|are|was|does|do|did|will|would|the|for|of|in|go|it|does it|long|"
                   r"each|every|all|both|a|an)\s+)+",
                   "", rest, flags=re.IGNORECASE)
-    rest = re.sub(r"\s+(?:get|gets|got|have|has|last|lasts|take|takes|run|runs|go|goes|go on|"
-                  r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|"
-                  r"scheduled|planned|long|take up)(?:\s+(?:for|on stage|up))?$", "", rest,
-                  flags=re.IGNORECASE)
+    rest = _keep_ordinal(rest, re.sub(
+        r"\s+(?:get|gets|got|have|has|last|lasts|take|takes|run|runs|go|goes|go on|"
+        r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|"
+        r"scheduled|planned|long|take up)(?:\s+(?:for|on stage|up))?$", "", rest,
+        flags=re.IGNORECASE))
     return Request(Intent.DURATION, _tidy(rest))
+
+
+_ORDINAL_END = re.compile(r"\b(?:first|second|third|last|final|opening|closing|1st|2nd|3rd|"
+                          r"earliest|latest)$", re.IGNORECASE)
+
+
+def _keep_ordinal(before: str, after: str) -> str:
+    """A subject whose noun a tail-stripping rule took ("the second talk" -> "the second")
+    keeps it: "the second talk" names an item, "the second" nothing."""
+    return before if after != before and _ORDINAL_END.search(after.strip()) else after
 
 
 def _count(match: re.Match[str], original: str) -> Request:
@@ -219,6 +230,42 @@ def _named_kind(match: re.Match[str], original: str) -> Request | None:
     return request
 
 
+def _kind_or_count(match: re.Match[str], original: str) -> Request | None:
+    """ "what keynotes are there": the kind listed; "what rooms are there": the rooms (a
+    count lists them), as for "how many rooms"."""
+    subject = _tidy(_subject(match, original))
+    if re.fullmatch(r"(?:rooms?|halls?|tracks?|stages?|speakers?|people|presenters?|days?)",
+                    subject, re.IGNORECASE):
+        return _count(match, original)
+    return _named_kind(match, original)
+
+
+def _item_time(match: re.Match[str], original: str) -> Request | None:
+    """ "the schedule for the poster session" is when that session is; "the schedule for
+    tomorrow" is the agenda (left to the patterns)."""
+    subject = _subject(match, original)
+    if re.fullmatch(rf"(?:{SCOPES}|today'?s?|the week|this week|everything|all|me|us)",
+                    subject.strip(), re.IGNORECASE):
+        return None
+    return Request(Intent.WHEN, _tidy(subject))
+
+
+def _edge(match: re.Match[str], _original: str) -> Request:
+    """ "at the end of the day" is the last item, "at the very start" the first."""
+    intent = Intent.LAST if match["edge"] in ("end", "close") else Intent.FIRST
+    scope = _SCOPE_LEAD.sub("", (match["scope"] or "").strip())
+    kind = "person" if match.string.startswith(("who ", "who's ", "whos ")) else ""
+    return Request(intent, f"{kind}|{scope}")
+
+
+def _next_of_kind(match: re.Match[str], _original: str) -> Request | None:
+    """NEXT of a kind ("next talk"); a word that names no kind ("next one") is plain NEXT."""
+    if kind_named(match["k"]) is None or match["k"] in ("one", "ones", "thing", "things",
+                                                       "item", "items", "session", "sessions"):
+        return Request(Intent.NEXT)
+    return Request(Intent.NEXT, "kind:" + match["k"])
+
+
 def _from_now(match: re.Match[str], _original: str) -> Request:
     """ "in 10 minutes" -> WHO_AT "+10"; "in half an hour" -> "+30"; "in an hour" -> "+60"."""
     number, unit = match["n"], match["u"]
@@ -241,9 +288,10 @@ def _where(match: re.Match[str], original: str) -> Request:
 def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
     def build(match: re.Match[str], original: str) -> Request | None:
         subject = _subject(match, original)
-        subject = re.sub(r"\s+(?:ends?|finish(?:es)?|is over|is done|wraps? up|then|"
-                         r"starts?|begins?|talk|session|today|tomorrow|is|'s)$", "", subject,
-                         flags=re.IGNORECASE)
+        subject = _keep_ordinal(subject, re.sub(
+            r"\s+(?:ends?|finish(?:es)?|is over|is done|wraps? up|then|"
+            r"starts?|begins?|talk|session|today|tomorrow|is|'s)$", "", subject,
+            flags=re.IGNORECASE))
         subject = re.sub(r"^(?:the\s+)?(?:one|talk|session|item)\s+(?:of|by|from)\s+", "",
                          subject, flags=re.IGNORECASE)
         subject = re.sub(r"^(?:that|this|it)\s+(?:one|talk|session)$", "that", subject)
@@ -313,7 +361,8 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?P<s>[^?]+?)\s+(?:when|what time|wen|at what time|when is it|when's that)$",
           lambda m, o: Request(Intent.WHEN, _tidy(_STRIP_KIND.sub("", _subject(m, o)))),
           needs="when what wen"),
-    _rule(r"^(?!(?:list|show|all|give|the|any|accepted|see|every|how many)\b)(?P<s>[^?]+?)\s+"
+    _rule(r"^(?!(?:list|show|all|give|the|any|accepted|see|every|how many|describe|tell|explain|"
+          r"what|when|where|who|which|info|details|summar\w*|more|about)\b)(?P<s>[^?]+?)\s+"
           r"(?:papers|publications|paper)$",
           lambda m, o: Request(Intent.BY, _subject(m, o)), needs="papers publications paper"),
     # -- how long
@@ -521,9 +570,12 @@ FRAMES: tuple[Frame, ...] = (
           r"(?:\s+(?:today|tomorrow|here|at all|at the workshop))?$", _with_subject(Intent.WHEN),
           needs="is will does did do"),
     _rule(r"^who(?:'s| is| will be)?\s+(?:giving|presenting|doing|delivering|speaking at|"
-          r"running|leading|chairing|on|in)\s+(?:the\s+)?(?P<s>(?!\d|noon\b|midnight\b|now\b|"
-          r"next\b|right now\b|at\b|around\b|(?:in |during )?(?:the |this )?(?:morning|afternoon|"
-          r"evening|night|tonight)\b).+)$", _with_subject(Intent.ABOUT),
+          r"running|leading|chairing|moderating|hosting|gives|presents|delivers|does|leads|"
+          r"chairs|moderates|hosts|will give|will present|will do|will lead|on|in)\s+"
+          r"(?:the\s+)?(?P<s>(?!\d|noon\b|midnight\b|now\b|"
+          r"next\b|right now\b|(?:the )?moment\b|(?:the )?minute\b|at\b|around\b|"
+          r"(?:in |during )?(?:the |this )?(?:morning|afternoon|evening|night|tonight)\b).+)$",
+          _with_subject(Intent.ABOUT),
           needs="who"),
     _rule(r"^(?:which|what)\s+(?:talks?|sessions?|items?|ones?)\s+(?:are|is)\s+(?:the\s+|a\s+)?"
           r"(?P<s>.+)$", _named_kind,
@@ -546,6 +598,23 @@ FRAMES: tuple[Frame, ...] = (
           rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
           rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind,
           needs="list show name give tell what which when where who all every"),
+    # "next talk", "what's the next keynote", "when is the next break"
+    _rule(rf"^(?:(?:{WH}|when)\s*{BE}?\s+)?(?:the\s+)?next\s+(?P<k>{KIND_NOUNS}|coffee breaks?|"
+          r"lunch(?: break)?|coffee)(?:\s+(?:up|on|coming up|starting|today))?$", _next_of_kind,
+          needs="next"),
+    # "what keynotes are there", "which talks are on", "what rooms are there"
+    _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is)\s+(?:there|on|on offer|available|planned|"
+          r"scheduled|on the program(?:me)?|in the program(?:me)?)$", _kind_or_count,
+          needs="what which"),
+    # "the schedule for the poster session", "timing of the panel": when that item is
+    _rule(rf"^(?:(?:{WH}\s*{BE}?|give me|tell me|show me)\s+)?(?:the\s+)?(?:schedule|timing|"
+          r"times?|time ?slot|slot|start time)\s+(?:for|of)\s+(?P<s>.+)$", _item_time,
+          needs="schedule timing time times timeslot slot"),
+    # "what's at the end of the day", "what's on at the very start"
+    _rule(rf"^(?:{WH}\s*{BE}?|anything|who)\s+(?:on\s+|happening\s+|scheduled\s+)?(?:at|in|"
+          r"towards?)\s+the\s+(?:very\s+)?(?P<edge>end|start|beginning|close)(?:\s+of\s+"
+          rf"(?P<scope>{SCOPES}))?$", _edge,
+          needs="end start beginning close"),
     # -- a day part: "what's on this afternoon"
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?)\s*(?:on|happening|"
           rf"scheduled|going on|planned)?\s*(?:for\s+|in\s+|during\s+)?(?:the|this)\s+"

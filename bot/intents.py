@@ -185,6 +185,8 @@ WHEN_TAIL = re.compile(
     r"session|slot|paper|be|today|tomorrow|again|presented|held|is|are|one|thing|about|"
     r"shown|given|taking place|take place|planned|over|done)$"
 )
+ORDINAL_END = re.compile(r"\b(?:first|second|third|last|final|opening|closing|1st|2nd|3rd|"
+                         r"earliest|latest|next)$", re.IGNORECASE)
 # "the talk about GPG usability": the topic names it
 TOPIC_OF = re.compile(r"^(?:the\s+)?(?:talk|paper|session|presentation|one|poster|keynote|"
                       r"lecture)\s+(?:about|on|regarding|concerning|titled|called)\s+(?=\S)",
@@ -219,7 +221,9 @@ def clean_subject(arg: str) -> str:
     text = arg.strip().strip("\"'")
     while text != previous:
         previous = text
-        text = WHEN_TAIL.sub("", text).strip()
+        stripped = WHEN_TAIL.sub("", text).strip()
+        # "the third talk" keeps its noun: "the third" names nothing
+        text = text if ORDINAL_END.search(stripped) else stripped
         text = TOPIC_OF.sub("", text).strip()
         text = POSSESSIVE.sub("", text).strip()
         text = LEADING_ARTICLE.sub("", text).strip()

@@ -184,6 +184,9 @@ def resolve(ask: Ask, text: str) -> Subject:
     if kind is not None:
         items = items_of_kind(program, kind)
         return KindSubject(kind, items)
+    ordinal = ordinal_item(program, stripped)
+    if ordinal is not None:
+        return ItemSubject(ordinal)
     resolution = ask.index.resolve(stripped)
     if not resolution.found:
         return Missing(stripped, resolution)
@@ -194,6 +197,29 @@ def resolve(ask: Ask, text: str) -> Subject:
         return PersonSubject(entry.person)
     assert entry.item is not None
     return ItemSubject(entry.item)
+
+
+_ORDINAL = re.compile(r"^(?:the\s+)?(?:very\s+)?(?P<o>first|opening|1st|earliest|last|closing|"
+                      r"final|latest|second|2nd|third|3rd)\s+(?P<k>.+)$", re.IGNORECASE)
+_POSITIONS = {"first": 0, "opening": 0, "1st": 0, "earliest": 0, "second": 1, "2nd": 1,
+              "third": 2, "3rd": 2, "last": -1, "closing": -1, "final": -1, "latest": -1}
+
+
+def ordinal_item(program: Program, text: str) -> Item | None:
+    """ "the opening keynote", "the second talk", "the last break": that one of its kind
+    in time order, when no title says those words ("Opening Remarks" is a title)."""
+    match = _ORDINAL.match(text)
+    if match is None or (kind := kind_named(match["k"])) is None:
+        return None
+    said = normalize(text.removeprefix("the "))
+    if any(said in normalize(item.title) for item in program.items):
+        return None  # a title says so: "Opening Remarks", "Closing keynote: …"
+    items = sorted((i for i in items_of_kind(program, kind) if i.is_scheduled),
+                   key=lambda i: i.span)
+    position = _POSITIONS[match["o"].casefold()]
+    if not items or position >= len(items):
+        return None
+    return items[position]
 
 
 def sessions_of(program: Program, person: Person) -> list[Item]:
@@ -235,6 +261,7 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
             return Request(Intent.WHEN, clean_subject(said), request.scope)
         return Request(Intent.WORKSHOP, aspect, request.scope)
     if request.intent is Intent.BY and request.arg and not request.arg.startswith(
-            (ITEM_REF, PERSON_REF)) and not index.resolve(request.arg, PEOPLE).found:
-        return Request(Intent.SEARCH, request.arg, request.scope)
+            (ITEM_REF, PERSON_REF)) and not index.resolve(request.arg, PEOPLE).found and (
+            index.search(request.arg, limit=1)):
+        return Request(Intent.SEARCH, request.arg, request.scope)  # a topic, not a person
     return request

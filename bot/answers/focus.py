@@ -38,7 +38,7 @@ def items_of(ask: Ask, subject: Subject) -> list[Item]:
 
 def _all_items(ask: Ask, subject: Subject) -> list[Item]:
     if isinstance(subject, ItemSubject):
-        return [subject.item]
+        return _slotted(ask, subject.item)
     if isinstance(subject, PersonSubject):
         return sessions_of(ask.program, subject.person)
     if isinstance(subject, KindSubject):
@@ -46,6 +46,15 @@ def _all_items(ask: Ask, subject: Subject) -> list[Item]:
     if isinstance(subject, WorkshopSubject):
         return list(ask.program.scheduled)
     return []
+
+
+def _slotted(ask: Ask, item: Item) -> list[Item]:
+    """An item as something with a time: itself, or for a paper without a slot of its own
+    the session it is presented in ("session: posters"), or nothing."""
+    if item.is_scheduled:
+        return [item]
+    session = ask.program.by_slug.get(item.session_slug or "")
+    return [session] if session is not None and session.is_scheduled else []
 
 
 def unresolved(ask: Ask, subject: Subject) -> Reply | None:

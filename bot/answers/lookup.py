@@ -10,7 +10,7 @@ from bot.kind_words import kind_hint
 from bot.matching import ANYTHING, EntryKind, Resolution
 from bot.messages import Card, Line, Quote, Reply
 from bot.program import Item, Person, examples
-from bot.subjects import KindSubject, items_of_kind, kind_named, names_workshop
+from bot.subjects import KindSubject, items_of_kind, kind_named, names_workshop, ordinal_item
 
 PEOPLE: frozenset[EntryKind] = frozenset({"person"})
 SHOWN = 60  # search results made into lines; a message has room for a few dozen
@@ -49,6 +49,8 @@ def when(ask: Ask, query: str) -> Reply:
         return _need(ask, f"when is {examples(ask.program).speaker}'s talk?")
     if (reply := _program_level(ask, query, "dates")) is not None:
         return reply
+    if (item := ordinal_item(ask.program, query)) is not None:
+        return _when_item(ask, item)  # "the second keynote"
     entry = ask.one(query)
     if isinstance(entry, Reply):
         return entry

@@ -4,6 +4,7 @@ asked about and the one it leads to ("After Luis Ceze's talk (ends 4:25 PM PST):
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from bot import timefmt
@@ -11,6 +12,7 @@ from bot.answers import schedule
 from bot.answers.context import Ask
 from bot.answers.focus import absent_kind, items_of, pick, unresolved
 from bot.answers.scopes import ANY_KIND, scoped
+from bot.matching import normalize
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
 from bot.subjects import (
@@ -46,20 +48,42 @@ def _subject(ask: Ask, arg: str) -> Subject:
     return resolve(ask, arg)
 
 
-def _following(ask: Ask, reference: Item) -> list[Item]:
+_IN_ROOM = re.compile(r"^(?P<s>.+?)\s+(?:in|at)\s+(?:the\s+)?(?P<room>(?!\d).+)$", re.IGNORECASE)
+SAME_ROOM = "\x00same"  # "… in the same room": the reference's own room
+
+
+def _room_of(ask: Ask, arg: str) -> tuple[str, str | None]:
+    """ "Sokolov in the Audimax" -> ("Sokolov", "Audimax"), when the words after "in" name
+    one of the program's rooms (or "the same room"); else the argument as it was."""
+    match = _IN_ROOM.match(arg)
+    if match is None or not ask.program.many_rooms:
+        return arg, None
+    said = normalize(match["room"])
+    if said in ("same room", "same hall", "same place", "this room", "that room"):
+        return match["s"], SAME_ROOM
+    room = next((r for r in ask.program.rooms if normalize(r) == said), None)
+    return (match["s"], room) if room is not None else (arg, None)
+
+
+def _in_room(items: list[Item], room: str | None) -> list[Item]:
+    return items if room is None else [i for i in items if i.room == room]
+
+
+def _following(ask: Ask, reference: Item, room: str | None = None) -> list[Item]:
     """What starts soonest once ``reference`` is over, in any room (several when they
     start together): after a keynote comes the coffee break, wherever it is."""
     program = ask.program
     end = reference.span[1]
-    later = [i for i in program.scheduled[program.index_after(end - TINY):]
-             if i is not reference and i.span[0] >= end - TINY]
+    later = _in_room([i for i in program.scheduled[program.index_after(end - TINY):]
+                      if i is not reference and i.span[0] >= end - TINY], room)
     return [i for i in later if i.span[0] == later[0].span[0]] if later else []
 
 
-def _preceding(ask: Ask, reference: Item) -> list[Item]:
+def _preceding(ask: Ask, reference: Item, room: str | None = None) -> list[Item]:
     """What ended last before ``reference`` began, in any room."""
     start = reference.span[0]
-    earlier = [i for i in ask.program.scheduled if i.span[1] <= start and i is not reference]
+    earlier = _in_room([i for i in ask.program.scheduled
+                        if i.span[1] <= start and i is not reference], room)
     if not earlier:
         return []
     latest = max(i.span[1] for i in earlier)
@@ -75,6 +99,7 @@ def _listed(ask: Ask, heading: Line, items: list[Item]) -> Reply:
 def _neighbour(ask: Ask, arg: str, later: bool) -> Reply:
     """What comes right after (``later``) or right before what ``arg`` names."""
     word, edge = ("After", 1) if later else ("Before", 0)
+    arg, room = _room_of(ask, arg)
     subject = _subject(ask, arg)
     if isinstance(subject, InstantSubject):
         if later:
@@ -99,7 +124,9 @@ def _neighbour(ask: Ask, arg: str, later: bool) -> Reply:
     if reference is None:
         return ask.reply((f"That has no time slot on the program, so nothing comes "
                           f"{word.lower()} it.",))
-    found = _following(ask, reference) if later else _preceding(ask, reference)
+    if room == SAME_ROOM:
+        room = reference.room
+    found = (_following(ask, reference, room) if later else _preceding(ask, reference, room))
     moment = Moment(reference.span[edge])
     ends = "ends" if later else "starts"
     if not found:

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from bot import timefmt
 from bot.answers.context import Ask
 from bot.intents import WEEKDAYS
+from bot.kind_words import Kind, items_of_kind, kind_named
 from bot.matching import normalize
 from bot.messages import Line, Moment, Quote, Reply, ZoneNote
 from bot.program import Item, Program
@@ -97,8 +98,13 @@ def on_now(ask: Ask, arg: str = "") -> Reply:
     return ask.reply(("Nothing is on right now.",), ("Next up:",), **_cards(ask, upcoming))
 
 
+KIND_MARK = "kind:"  # "next talk": NEXT's argument names a kind, not a room
+
+
 def up_next(ask: Ask, arg: str = "") -> Reply:
     program = ask.program
+    if arg.startswith(KIND_MARK) and (kind := kind_named(arg[len(KIND_MARK):])) is not None:
+        return _next_of_kind(ask, kind)
     later, where = _later_in(ask, arg)
     if where:
         if not later:
@@ -119,6 +125,20 @@ def up_next(ask: Ask, arg: str = "") -> Reply:
                           Moment(last, relative=True), "."))
     heading = "Next in each room:" if _listed(ask, upcoming) else "Next up:"
     return ask.reply((heading,), **_cards(ask, upcoming))
+
+
+def _next_of_kind(ask: Ask, kind: Kind) -> Reply:
+    """ "next talk", "next break": the soonest of that kind not yet started (several when
+    they start together in different rooms), not whatever is next in general."""
+    every = [i for i in items_of_kind(ask.program, kind) if i.is_scheduled]
+    if not every:
+        return ask.reply((f"There is no {kind.singular} on the program.",))
+    later = [i for i in every if i.span[0] >= ask.now]
+    if not later:
+        return ask.reply((f"No {kind.singular} is still to come on the program.",))
+    first = min(i.span[0] for i in later)
+    return ask.reply((f"Next {kind.singular}:",),
+                     **_cards(ask, [i for i in later if i.span[0] == first]))
 
 
 HALF_DAY = timedelta(hours=12)

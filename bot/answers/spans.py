@@ -14,7 +14,7 @@ from bot.answers.scopes import DAY_PARTS
 from bot.answers.workshop import workshop
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
-from bot.subjects import PersonSubject, WorkshopSubject, resolve
+from bot.subjects import ItemSubject, PersonSubject, WorkshopSubject, resolve
 
 
 def minutes_text(delta: timedelta) -> str:
@@ -25,9 +25,18 @@ def minutes_text(delta: timedelta) -> str:
     return f"{timefmt.duration(delta)} ({minutes} minutes)"
 
 
-def _length_line(item: Item) -> Line:
-    start, end = item.span
-    return (f"{item.display_title}: {minutes_text(end - start)}, ", Moment(start, end), ".")
+def _length_line(ask: Ask, item: Item) -> Line:
+    """How long ``item`` runs; a paper without a slot of its own is as long as the session
+    it is presented in, and the line says so rather than inventing a slot for it."""
+    if item.is_scheduled:
+        start, end = item.span
+        return (f"{item.display_title}: {minutes_text(end - start)}, ", Moment(start, end), ".")
+    session = ask.program.by_slug.get(item.session_slug or "")
+    if session is None or not session.is_scheduled:
+        return (f"{item.display_title} has no time slot on the program.",)
+    start, end = session.span
+    return (f"{item.display_title} is presented in {session.display_title}: "
+            f"{minutes_text(end - start)}, ", Moment(start, end), ".")
 
 
 def duration(ask: Ask, arg: str) -> Reply:
@@ -36,11 +45,13 @@ def duration(ask: Ask, arg: str) -> Reply:
         return workshop(ask, "hours")
     if (reply := unresolved(ask, subject)) is not None:
         return reply
+    if isinstance(subject, ItemSubject) and not subject.item.is_scheduled:
+        return ask.reply(_length_line(ask, subject.item), subject=f"#{subject.item.slug}")
     items = items_of(ask, subject)
     if not items:
         name = subject.person.name if isinstance(subject, PersonSubject) else "That"
         return ask.reply((f"{name} has no time slot on the program, so it has no length.",))
-    lines = [_length_line(item) for item in items[:12]]
+    lines = [_length_line(ask, item) for item in items[:12]]
     subject_ref = f"#{items[0].slug}" if len(items) == 1 else ""
     return ask.reply(*lines, subject=subject_ref)
 
