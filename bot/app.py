@@ -25,10 +25,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.adapter import Adapter, AdapterFactory, Messenger, QaPublisher, installed_factories
 from bot.answer_cache import AnswerCache
 from bot.catalog import Catalog
-from bot.clock import Clock, SystemClock, build_clock
+from bot.clock import Clock, RehearsalClock, SystemClock, build_clock, rehearsal_clock
 from bot.core import Core
 from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
+from bot.program_file import ProgramSpec
 from bot.program_loader import read_program
 from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
 from bot.qa.service import QaService
@@ -51,10 +52,20 @@ class StartupError(Exception):
 
 
 @asynccontextmanager
-async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Core]:
-    """Build the core services; the database is closed again on exit."""
+async def open_core(
+    settings: Settings, clock: Clock | None = None, *, rehearse_if_over: bool = False
+) -> AsyncIterator[Core]:
+    """Build the core services; the database is closed again on exit.
+
+    ``rehearse_if_over`` is for a console on its own (``run`` with no platform): when no
+    clock is set (no BOT_NOW, not even "now") and the whole program is over, the clock is
+    a :class:`RehearsalClock` from shortly before its first session. Platforms are never
+    given one: their attendees live in real time.
+    """
     # any format; ProgramError before any write
     loaded = read_program(settings.bot_program, program_zone(settings))
+    if clock is None and rehearse_if_over:
+        clock = _rehearsal(settings, loaded.spec)
     clock = clock or build_clock(settings.bot_now, settings.bot_speed)
     db = Database(settings.database_url, timeout=settings.bot_db_timeout)
     try:
@@ -77,7 +88,7 @@ async def open_core(settings: Settings, clock: Clock | None = None) -> AsyncIter
         preferences = Preferences(db)
         await preferences.load()
         reminders = ReminderService(
-            db, catalog, clock, SystemClock(), preferences, reminder_config(settings),
+            db, catalog, clock, SystemClock(), preferences, reminder_config(settings, clock),
             default_zone,
         )
         qa = QaService(db, catalog, clock)
@@ -112,13 +123,26 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
         await db.dispose()
 
 
-def reminder_config(settings: Settings) -> ReminderConfig:
+def _rehearsal(settings: Settings, spec: ProgramSpec) -> RehearsalClock | None:
+    """The console's own rehearsal clock, when nothing set the clock and the program is
+    over (see :func:`open_core`)."""
+    if settings.bot_now is not None or settings.real_time_asked or not spec.schedule:
+        return None
+    span = (min(s.start for s in spec.schedule), max(s.end for s in spec.schedule))
+    return rehearsal_clock(span, SystemClock().now(), settings.bot_speed)
+
+
+def reminder_config(settings: Settings, clock: Clock | None = None) -> ReminderConfig:
     """This process's reminder settings. Its ledger name is unique per run; a rehearsal
     (a simulated clock) records its sends apart from the live day, under its start time,
-    so rehearsing never uses up a real reminder and a restarted rehearsal carries on."""
+    so rehearsing never uses up a real reminder and a restarted rehearsal carries on. The
+    console's own rehearsal of a past program (a :class:`RehearsalClock`) is a fresh one
+    every run: each ``make run`` shows the day's announcements again."""
     instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     namespace = ""
-    if settings.bot_now is not None:
+    if isinstance(clock, RehearsalClock):
+        namespace = f"rehearsal@{clock.start.isoformat()}#{instance}|"
+    elif settings.bot_now is not None:
         namespace = f"rehearsal@{settings.bot_now.isoformat()}|"
     elif settings.bot_speed != 1.0:
         namespace = f"rehearsal x{settings.bot_speed:g}|"

@@ -33,7 +33,7 @@ from bot.app import (
     serve,
 )
 from bot.calendar_export import program_calendar
-from bot.clock import SimulatedClock
+from bot.clock import REHEARSAL_LEAD, SimulatedClock
 from bot.error_values import clipped, shown
 from bot.instant_range import check_instant
 from bot.messages import IncomingMessage, UserRef
@@ -41,6 +41,7 @@ from bot.program_file import ProgramError, counts, counts_text, dump_program
 from bot.program_loader import YAML, Piece, combine, load_program_file, validate_piece
 from bot.render_text import render
 from bot.settings import (
+    REAL_TIME,
     Settings,
     SettingsError,
     configure_logging,
@@ -78,7 +79,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"workshop-bot: {line} (see {self.prog} --help)\n")
 
 
-def _instant(text: str) -> datetime:
+def _instant(text: str) -> datetime | str:
+    """An ISO 8601 instant with its offset, or "now": the real clock (see Settings)."""
+    if text.strip().casefold() == REAL_TIME:
+        return REAL_TIME
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -125,13 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
                          "the bundled program)")
     clock = _Parser(add_help=False)
     clock.add_argument("--at", type=_instant, metavar="ISO",
-                       help="pretend it is this instant, e.g. 2021-12-13T08:45-08:00 ($BOT_NOW)")
+                       help="pretend it is this instant, e.g. 2021-12-13T08:45-08:00; 'now' "
+                       "is the real clock ($BOT_NOW)")
 
     run = commands.add_parser(
         "run", parents=[program, clock],
         help="run the bot: Discord and Slack when configured, else a console chat",
         description="Run the bot. Discord and Slack start when their tokens are set; with "
-        "none, an interactive console chat starts on the program.",
+        "none, an interactive console chat starts on the program. Platforms always run on "
+        "the real clock. The console alone, with no --at, on a program that is already "
+        "over, rehearses it: its clock starts "
+        f"{REHEARSAL_LEAD.total_seconds() / 60:g} minutes before the first session (--at "
+        "now or BOT_NOW=now keeps the real clock).",
     )
     run.add_argument("--speed", type=_speed, metavar="N",
                      help="run the clock N times faster from --at ($BOT_SPEED)")
@@ -427,8 +436,11 @@ async def _migrate(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    """Serve the platforms, else the console. The clock is decided once, before the core
+    opens: platforms keep real time; the console alone rehearses a program that is over
+    (unless --at or BOT_NOW set the clock, "now" included)."""
     settings = _settings(args)
-    async with open_core(settings) as core:
+    async with open_core(settings, rehearse_if_over=not settings.platforms_configured) as core:
         return await serve(core, choose_adapters(core))
 
 

@@ -200,7 +200,10 @@ def _count(match: re.Match[str], original: str) -> Request:
     rest = re.sub(r"\s+(?:are there|are (?:on|in) (?:the )?(?:program(?:me)?|schedule|"
                   r"workshop)|do (?:you|we|they) have|will there be|are we having|"
                   r"there are|are being presented|are presented|were accepted|accepted|"
-                  r"in total|total|altogether|are planned|are scheduled|are listed)"
+                  r"in total|total|altogether|are planned|are scheduled|are listed|"
+                  r"do (?:we|you|i|they) get|will (?:we|you|i|they) (?:get|have|see)|"
+                  r"are we getting|are there going to be|will be there|will there be|"
+                  r"does it have|does the \w+ have|are happening|are coming)"
                   r"(?:\s+(?:in total|total|altogether|here|today|on the program))*$", "",
                   rest, flags=re.IGNORECASE)
     return Request(Intent.COUNT, _tidy(rest))
@@ -230,6 +233,24 @@ def _named_kind(match: re.Match[str], original: str) -> Request | None:
     return request
 
 
+def _gap(match: re.Match[str], original: str) -> Request:
+    """DURATION of the gap between two items ("gap:a|b"), before one ("gap:|b") or after
+    one ("gap:a|")."""
+    groups = {name: _subject(match, original, name) if match[name] else ""
+              for name in ("a", "b", "before", "after")}
+    first = groups["a"] or groups["after"]
+    second = groups["b"] or groups["before"]
+    return Request(Intent.DURATION, f"gap:{_tidy(first)}|{_tidy(second)}")
+
+
+def _kind_in_scope(match: re.Match[str], original: str) -> Request | None:
+    """ "the talks on tuesday": the kind, narrowed to the day (or part of it)."""
+    request = _named_kind(match, original)
+    if request is None:
+        return None
+    return Request(Intent.KIND, request.arg, _SCOPE_LEAD.sub("", match["scope"].strip()))
+
+
 def _kind_or_count(match: re.Match[str], original: str) -> Request | None:
     """ "what keynotes are there": the kind listed; "what rooms are there": the rooms (a
     count lists them), as for "how many rooms"."""
@@ -237,7 +258,10 @@ def _kind_or_count(match: re.Match[str], original: str) -> Request | None:
     if re.fullmatch(r"(?:rooms?|halls?|tracks?|stages?|speakers?|people|presenters?|days?)",
                     subject, re.IGNORECASE):
         return _count(match, original)
-    return _named_kind(match, original)
+    request = _named_kind(match, original)
+    if request is None or not match["scope"]:
+        return request
+    return Request(Intent.KIND, request.arg, _SCOPE_LEAD.sub("", match["scope"].strip()))
 
 
 def _item_time(match: re.Match[str], original: str) -> Request | None:
@@ -348,6 +372,10 @@ FRAMES: tuple[Frame, ...] = (
           lambda m, o: Request(Intent.RANGE, f"{_subject(m, o, 'a')}|{_subject(m, o, 'b')}"),
           needs="between"),
     # -- how long until something, how long is left of this one
+    # "how long until the next talk": the next of that kind, with how soon it starts
+    _rule(rf"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+)?(?:until|till|"
+          rf"til|before|to)\s+(?:the\s+)?next\s+(?P<k>{KIND_NOUNS}|coffee breaks?|lunch)$",
+          _next_of_kind, needs="next"),
     _rule(r"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|do i have\s+|"
           r"have i got\s+|left\s+|remains?\s+)?(?:until|till|til|before|to go until|"
           r"to|left (?:until|before))\s+(?P<s>.+?)(?:\s+(?:starts?|begins?|is on|kicks off))?$",
@@ -365,6 +393,16 @@ FRAMES: tuple[Frame, ...] = (
           r"what|when|where|who|which|info|details|summar\w*|more|about)\b)(?P<s>[^?]+?)\s+"
           r"(?:papers|publications|paper)$",
           lambda m, o: Request(Intent.BY, _subject(m, o)), needs="papers publications paper"),
+    # -- the free time around items: "how long is the break between Carbin and Ceze"
+    _rule(r"^(?:how\s+(?:long|much time|many minutes|big|much)(?:\s+of)?\s+(?:is|are|"
+          r"do we have|have we got|is there)?\s*(?:the\s+|a\s+)?|what(?:'s| is)\s+the\s+|)"
+          r"(?:gap|break|pause|free time|time|breather|wait)\s+(?:is there\s+)?(?:(?:between|"
+          r"btw)\s+(?P<a>.+?)\s+and\s+(?P<b>.+)|before\s+(?P<before>(?!\d).+)|after\s+"
+          r"(?P<after>(?!\d).+))$", _gap,
+          needs="gap break pause free time breather wait"),
+    _rule(r"^how\s+long\s+(?:has|have)\s+(?:this|the current|the|it)\s*(?:talk|session|one)?"
+          r"\s+(?:been\s+)?(?:going|going on|on|running|lasted)(?:\s+for)?$", _fixed(Intent.NOW),
+          needs="how"),
     # -- how long
     _rule(r"\bhow\s+(?:long|much time|many (?:minutes|mins|hours|hrs|min))\b(?P<s>.*)$",
           _duration,
@@ -411,6 +449,29 @@ FRAMES: tuple[Frame, ...] = (
           r"is (?:it|the (?:workshop|event|venue)) (?:in person|online|virtual|hybrid|remote))"
           r"\b.*$", _workshop("venue"),
           needs="how directions is"),
+    _rule(r"^(?:which|what)\s+(?:city|town|country|building|campus|place|venue)\b.*$",
+          _workshop("venue"), needs="city town country building campus place venue"),
+    _rule(rf"^(?:what|which)\s+(?:time ?zone|tz|zone)\s+(?:is|are|does|do)?\s*(?:{EVENT}|it|"
+          r"this|the times?|times)?\b.*$", _workshop("zone"),
+          needs="timezone zone tz"),
+    _rule(rf"^(?:(?:give me|tell me|what(?:'s| is))\s+)?(?:an?\s+|the\s+)?(?:overview|summary|"
+          rf"theme|topic|focus|gist|scope|description|idea|point)(?:\s+(?:of|for)\s+"
+          rf"(?:{EVENT}|it|this))?$", _workshop("about"),
+          needs="overview summary theme topic focus gist scope description idea point"),
+    _rule(rf"^(?:what(?:'s| is)\s+(?:the\s+)?name\s+of\s+(?:{EVENT}|it|this)|what\s+(?:{EVENT})\s+"
+          r"(?:is this|is it|am i at|are we at|is this bot for)|what(?:'s| is) this (?:bot )?for|"
+          r"where am i)$", _workshop("about"),
+          needs="name what where"),
+    _rule(rf"^(?:when|what time)\s+(?:should|do|must|can)\s+(?:i|we)\s+(?:get|arrive|be|show "
+          rf"up|turn up|come)(?:\s+(?:there|here|in|at {EVENT}|to {EVENT}))?$", _workshop("start"),
+          needs="when what"),
+    _rule(r"^(?:where|how)\s+(?:can|do|could|should)\s+(?:i|we)\s+(?:find|get|read|see)\s+"
+          r"(?:more\s+)?(?:info|information|details)(?:\s+about\s+(?:it|this|the \w+))?$",
+          _workshop("url"), needs="info information details"),
+    _rule(r"^how\s+(?:do|can|should)\s+(?:i|we)\s+(?:join|attend|connect|tune in|register|"
+          r"sign up|participate|take part)(?:\s+(?:online|remotely|it|this|the \w+))?$",
+          lambda _m, _o: Request(Intent.WORKSHOP, "link:joining"),
+          needs="how"),
     _rule(r"^(?:(?:what(?:'s| is)|where(?:'s| is))\s+)?(?:the\s+)?(?:venue|location|address|"
           r"place)(?:\s+(?:of|for)\s+.+)?$", _workshop("venue"),
           needs="venue location address place"),
@@ -419,17 +480,17 @@ FRAMES: tuple[Frame, ...] = (
           rf"taking place|happening|located|hosted|be|going to be|happen|meeting|gathering|"
           rf"at|from)?(?: exactly| physically| this year)?$", _workshop("venue"),
           needs="where"),
-    _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<scope>day\s*\d+|(?:the\s+)?(?:first|second|third|last|"
+    _rule(rf"^{WHEN_WORD}(?:'s|'re)?\s+(?:{AUX}\s+)?(?P<scope>day\s*\d+|(?:the\s+)?(?:first|second|third|last|"
           rf"final|next) day|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|"
           rf"sunday)(?:'s (?:program|schedule|sessions?))?\s+(?:(?:program|schedule|sessions?)\s+)?"
           rf"(?P<v>{STARTS}|{ENDS})$",
           lambda m, o: _ordinal(Intent.LAST if re.match(ENDS, m["v"]) else Intent.FIRST)(m, o),
           needs="when what wat how by until"),
-    _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<s>{GENERIC_SUBJECT}|it|that|this|they)\s+"
+    _rule(rf"^{WHEN_WORD}(?:'s|'re)?\s+(?:{AUX}\s+)?(?P<s>{GENERIC_SUBJECT}|it|that|this|they)\s+"
           rf"(?:(?:going|supposed|meant|expected|scheduled) to\s+|gonna\s+)?"
           rf"(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$", _start_or_end,
           needs="when what wat how by until"),
-    _rule(rf"^{WHEN_WORD}\s+(?:{AUX}\s+)?(?P<s>(?!.*\b(?:talk|session|keynote|panel|paper|"
+    _rule(rf"^{WHEN_WORD}(?:'s|'re)?\s+(?:{AUX}\s+)?(?P<s>(?!.*\b(?:talk|session|keynote|panel|paper|"
           rf"lunch|break|poster|tutorial)s?\b).+?)\s+(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$",
           _named_start_or_end, needs="when what wat how by until"),
     _rule(rf"^(?:{WH}\s+)?(?P<v>{STARTS}|{ENDS})\s+(?:time|hour)\s*(?:of|for)?\s*"
@@ -442,7 +503,7 @@ FRAMES: tuple[Frame, ...] = (
           rf"(?:\s+(?:on|held|happening|taking place|be))?|today|it today)?$",
           _workshop("dates"),
           needs="day date days dates"),
-    _rule(rf"^(?:on\s+)?(?:what|which)\s+(?:day|date|days|dates)\s+(?:{AUX}\s+)?(?P<s>.+?)"
+    _rule(rf"^(?:on\s+)?(?:what|which)\s+(?:day|date|days|dates)(?:\s+and\s+(?:time|times|hours))?\s+(?:{AUX}\s+)?(?P<s>.+?)"
           r"(?:\s+(?:on|held|happening|taking place|be|scheduled|speaking|talking))?$",
           _with_subject(Intent.WHEN),
           needs="day date days dates"),
@@ -594,7 +655,13 @@ FRAMES: tuple[Frame, ...] = (
           rf"going to have|gonna have|having)\s+|any\s+)(?:the\s+|a\s+|an\s+|any\s+|"
           rf"some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _kind,
           needs="is are will do does did any"),
-    _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all)?(?:\s+about)?\s+|(?:what|which|"
+    # "show me the talks on tuesday", "keynotes tomorrow": a kind on a day
+    _rule(rf"^(?:(?:list|show|give|name)(?:\s+me)?\s+|(?:what|which|when)\s+(?:are|were)\s+)?"
+          rf"(?:all\s+|every\s+)?(?:the\s+|of the\s+)?(?P<s>(?:{KIND_NOUNS}|coffee breaks?|"
+          r"lunch(?: breaks?)?|social events?|receptions?))\s+(?:on|for|during|in)\s+"
+          rf"(?P<scope>{SCOPES})$", _kind_in_scope,
+          needs="on for during in"),
+    _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all|\s+every)?(?:\s+about)?\s+|(?:what|which|"
           rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
           rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind,
           needs="list show name give tell what which when where who all every"),
@@ -604,7 +671,8 @@ FRAMES: tuple[Frame, ...] = (
           needs="next"),
     # "what keynotes are there", "which talks are on", "what rooms are there"
     _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is)\s+(?:there|on|on offer|available|planned|"
-          r"scheduled|on the program(?:me)?|in the program(?:me)?)$", _kind_or_count,
+          r"scheduled|on the program(?:me)?|in the program(?:me)?)"
+          rf"(?:\s+(?:(?:on|in|for|during)\s+)?(?P<scope>{SCOPES}))?$", _kind_or_count,
           needs="what which"),
     # "the schedule for the poster session", "timing of the panel": when that item is
     _rule(rf"^(?:(?:{WH}\s*{BE}?|give me|tell me|show me)\s+)?(?:the\s+)?(?:schedule|timing|"

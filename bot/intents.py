@@ -6,12 +6,14 @@ is kept whole so the router can still try it as the name of a talk or a person.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
 from bot.casual_forms import plain_chat
 from bot.frames import TIME_OF_DAY, WordIndex, match_frame, words_of
 from bot.request import Intent, Request
+from bot.timezones import place_zone
 
 __all__ = ["Intent", "Request", "clean_subject", "from_command", "normalize_text", "parse"]
 
@@ -113,8 +115,9 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"|programme|reminders|calendar)\s+(?:as\s+)?(?:an?\s+)?(?:ics|ical|icalendar"
         r"|calendar(?: file)?)|ics|ical|calendar file|export (?:my )?(?:agenda|reminders"
         r"|calendar))(?:\s+(?P<x>all|everything|full|whole(?: program)?))?$")),
-    (Intent.PAPERS, re.compile(r"^(?:(?:list|show)(?: me)?(?: all)?(?: the)? )?"
-                               r"(?:all )?(?:accepted )?(?:papers|posters)$")),
+    (Intent.PAPERS, re.compile(r"^(?:(?:list|show|give|send)(?: me| us)?(?: all| every)?"
+                               r"(?: the)?(?: (?:full |whole |complete )?list of)?(?: all)?"
+                               r"(?: the)? )?(?:all )?(?:accepted )?(?:papers|posters)$")),
     (Intent.AGENDA, re.compile(
         r"\b(?:agenda|schedule|program(?:me)?|timetable|line-?up|"
         r"what(?:'s| is) (?:on|happening) (?:today|tonight|tomorrow))\b")),
@@ -125,7 +128,7 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"(?: at the workshop| at this event| at the event| here| today| tomorrow)?$")),
     (Intent.PERSON, re.compile(r"^(?:everything|all)\s+(?:about|by|from|of|for)\s+(?P<x>.+)$")),
     (Intent.WHEN, re.compile(
-        r"^(?:when|what time|at what time)"
+        r"^(?:when|what time|at what time|what (?:day|date)(?: and time)?|which day)"
         r"(?:\s+(?:is|are|does|do|will|was|did|'s|s|'re|can i see)|'s|'re)?\s+(?P<x>.+)$")),
     (Intent.ABOUT, re.compile(
         r"^(?:tell me (?:more )?about|more about|about|info(?:rmation)?(?: on| about)?|"
@@ -183,7 +186,8 @@ WHEN_TAIL = re.compile(
     r"(?:\s+|^)(?:talk|talking|speak|speaking|present|presenting|presentation|give|giving|"
     r"on|up|start|starting|starts|begin|beginning|begins|happen|happening|scheduled|"
     r"session|slot|paper|be|today|tomorrow|again|presented|held|is|are|one|thing|about|"
-    r"shown|given|taking place|take place|planned|over|done)$"
+    r"shown|given|taking place|take place|planned|over|done|end|ends|finish|finishes|"
+    r"wrap up|wraps up|close|closes)$"
 )
 ORDINAL_END = re.compile(r"\b(?:first|second|third|last|final|opening|closing|1st|2nd|3rd|"
                          r"earliest|latest|next)$", re.IGNORECASE)
@@ -210,9 +214,19 @@ def normalize_text(text: str) -> str:
 
 _LEADING_WORDS = re.compile(r"^(?:(?:@?workshop[ -]?bot|bot)[,:]?\s+)?"
                             r"(?:(?:please|pls|plz|hey|ok|so)[,]?\s+(?=\w))?", re.IGNORECASE)
+# The place the asker is in, at the end: "… for me in London", "… here in Chicago",
+# "… I'm in Sydney" (bot.timezones.place_zone says whether it is a place).
+READER_PLACE = re.compile(
+    r"(?:,\s*|\s+)(?:(?:for|to)\s+(?:me|us)\s+)?(?:(?:here|over here|out here)\s+)?"
+    r"(?:in|for)\s+"
+    r"(?P<city>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)(?:\s+time)?$|"
+    r"[?.!,]?\s+(?:(?:as\s+)?(?:i'm|i am|im|we're|we are)\s+(?:based\s+)?(?:in|at|from))\s+"
+    r"(?P<there>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)$", re.IGNORECASE)
 READER_TIME = re.compile(r"(?:(?<=\d)|(?<=[ap]m))\s+(?:my|local|our)\s+time$|"
                          r"\s+(?:in|for|at)\s+(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
-                         r"time|tz)$|\s+for me$|\s+(?:in|at) local time$", re.IGNORECASE)
+                         r"time|tz)$|\s+for me$|\s+(?:in|at) local time$|"
+                         r",\s*(?:my|local|our) time$",
+                         re.IGNORECASE)
 
 
 def clean_subject(arg: str) -> str:
@@ -277,7 +291,7 @@ TRAILING_SCOPE = re.compile(
 # The intents whose answers narrow to such a scope; the others read the words themselves.
 SCOPED = frozenset({Intent.KIND, Intent.WHEN, Intent.WHO_AT, Intent.AFTER, Intent.BEFORE,
                     Intent.DURATION, Intent.WHERE, Intent.ABOUT, Intent.PERSON, Intent.COUNT,
-                    Intent.UNKNOWN})
+                    Intent.RANGE, Intent.UNKNOWN})
 
 
 @functools.lru_cache(maxsize=8192)
@@ -286,13 +300,24 @@ def parse(text: str) -> Request:
     the same few questions all day, and a request is an immutable value). A day or part
     of one at the end ("… tomorrow") becomes the request's scope where the answer narrows
     to it."""
+    cleaned = normalize_text(text)
+    place = READER_PLACE.search(cleaned) if " in " in cleaned or " im " in cleaned or \
+        "'m " in cleaned or " am " in cleaned or " for " in cleaned else None
+    if place is not None and place.start() > 0:
+        zone = place_zone(place["city"] or place["there"] or "")
+        if zone is not None:
+            inner = parse(cleaned[: place.start()])
+            if inner.intent is not Intent.UNKNOWN:
+                return dataclasses.replace(inner, zone=zone)  # "… for me in London"
     request = _parse(text)
-    if request.intent in SCOPED:
+    if request.intent in SCOPED or request.intent is Intent.WORKSHOP:
         cleaned = normalize_text(text)
         found = TRAILING_SCOPE.search(cleaned)
         if found is not None and found.start() > 0:
             narrowed = _parse(cleaned[: found.start()])
-            if narrowed.intent in SCOPED and narrowed.intent is not Intent.UNKNOWN:
+            if (narrowed.intent in SCOPED and narrowed.intent is not Intent.UNKNOWN) or (
+                    narrowed.intent is Intent.WORKSHOP  # "when does it start tomorrow"
+                    and narrowed.arg.partition("|")[0] in ("start", "end")):
                 scope = " ".join(found["scope"].casefold().split())
                 scope = re.sub(r"^(?:this|the|in the)\s+", "", scope)
                 return Request(narrowed.intent, narrowed.arg, scope)

@@ -75,7 +75,8 @@ KIND_WORDS: dict[str, str] = {
     "networking event": "social", "get together": "social", "social hour": "social",
     "social evening": "social", "evening event": "social", "social program": "social",
     "welcome reception": "social", "conference dinner": "social", "workshop dinner": "social",
-    "lunch": "lunch", "lunch break": "lunch", "lunchtime": "lunch", "lunch time": "lunch",
+    "lunch": "lunch", "lunch break": "lunch", "break for lunch": "lunch", "lunchtime": "lunch",
+    "lunch time": "lunch",
     "coffee": "coffee", "coffee break": "coffee", "tea break": "coffee", "tea": "coffee",
     "break": "break", "pause": "break", "recess": "break", "intermission": "break",
     "talk": "talk", "presentation": "talk", "lecture": "talk", "speech": "talk",
@@ -109,6 +110,12 @@ def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def singular_phrase(text: str) -> str:
+    """ "lightning talks" -> "lightning talk": how to say "there is no …" of a plural."""
+    words = text.split()
+    return " ".join([*words[:-1], _singular(words[-1])]) if words else text
 
 
 HINTED = frozenset({"keynote", "panel", "poster", "tutorial", "social", "lunch", "coffee",

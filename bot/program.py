@@ -193,7 +193,9 @@ class Program:
         credits: dict[int, list[Credit]] = {p.id: [] for p in self.people}
         for person in self.organizers:
             credits.setdefault(person.id, []).append(Credit("organizer", None))
-        for item in self.items:
+        # In time order, whatever the file's (a paper at its session's time), then what
+        # has no time in the file's order: every list of a person's items reads in order.
+        for item in sorted(self.items, key=_time_order):
             for person in item.people:
                 kind = "author" if item.is_paper else "speaker"
                 credits.setdefault(person.id, []).append(Credit(kind, item))
@@ -279,6 +281,13 @@ class Program:
 
     def _room_order(self, item: Item) -> int:
         return self.rooms.index(item.room) if item.room in self.rooms else len(self.rooms)
+
+
+def _time_order(item: Item) -> tuple[int, datetime, datetime, str] | tuple[int]:
+    """Sort key: items with a time by it (start, end, id), then those without."""
+    if item.start is None or item.end is None:
+        return (1,)
+    return (0, item.start, item.end, item.slug)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,25 +1,33 @@
 """Plain-text rendering of a :class:`Reply`: the console's output and every platform's
 fallback text. It also enforces the length limit (Discord's 2,000 characters), cutting
 cards from the end and saying "…and N more" rather than failing or truncating mid-line.
+
+Every answer is rendered once, as it is made (:func:`fitted`, or :func:`fit` for a reply
+made already), so rendering sits on every answer's path: the reader's local date is
+worked out once per reply rather than once per time shown, and the reply is built once,
+with its text, rather than built and then copied with it.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
-from datetime import date
+from dataclasses import MISSING, fields, replace
+from datetime import date, datetime
 from operator import attrgetter
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import timefmt
 from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
 
 MAX_CHARS = 2000
 
-# Every answer is made once and copied once more with its text (fit). dataclasses.replace
-# checks each field's declaration on every call, which costs as much as rendering a short
-# answer; these read all the fields in one C call, and the copy gets them in order.
+# fit copies a made reply with its text. dataclasses.replace checks each field's
+# declaration on every call, which costs as much as rendering a short answer; these read
+# all the fields in one C call, and the copy gets them in order.
 _FIELDS = tuple(f.name for f in fields(Reply))
 _VALUES = attrgetter(*_FIELDS)
 _TEXT = _FIELDS.index("text")
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Reply) if f.default is not MISSING}
 
 
 def _with_text(reply: Reply, text: str) -> Reply:
@@ -30,13 +38,18 @@ def _with_text(reply: Reply, text: str) -> Reply:
     return Reply(*values)
 
 
-def moment_text(moment: Moment, reply: Reply) -> str:
+def _today(zone: ZoneInfo, now: datetime) -> date:
+    return now.astimezone(zone).date()
+
+
+def moment_text(moment: Moment, zone: ZoneInfo, now: datetime, today: date) -> str:
+    """A time or span for a reader in ``zone`` whose date there is ``today``."""
     if moment.end is not None:
-        text = timefmt.span(moment.start, moment.end, reply.zone, reply.now)
+        text = timefmt.span_on(moment.start, moment.end, zone, today)
     else:
-        text = timefmt.instant(moment.start, reply.zone, reply.now)
+        text = timefmt.instant_on(moment.start, zone, today)
     if moment.relative:
-        text += f" ({timefmt.relative(moment.start, moment.end, reply.now)})"
+        text += f" ({timefmt.relative(moment.start, moment.end, now)})"
     return text
 
 
@@ -50,23 +63,23 @@ def quote_text(quote: Quote, limit: int | None = None) -> str:
     return f"“{text}”" if quote.marks else text
 
 
-def line_text(line: Line, reply: Reply) -> str:
+def line_text(line: Line, zone: ZoneInfo, now: datetime, today: date) -> str:
     parts = []
     for segment in line:
-        if isinstance(segment, Moment):
-            parts.append(moment_text(segment, reply))
+        if isinstance(segment, str):  # most segments are: tested first
+            parts.append(segment)
+        elif isinstance(segment, Moment):
+            parts.append(moment_text(segment, zone, now, today))
         elif isinstance(segment, Quote):
             parts.append(quote_text(segment))
         elif isinstance(segment, ZoneNote):
-            parts.append(f" (times in {reply.zone.key})")
-        else:
-            parts.append(segment)
+            parts.append(f" (times in {zone.key})")
     return "".join(parts)
 
 
-def card_text(card: Card, reply: Reply) -> str:
-    if reply.layout == "list":
-        when = f"{moment_text(card.when, reply)} · " if card.when else ""
+def card_text(card: Card, layout: str, zone: ZoneInfo, now: datetime, today: date) -> str:
+    if layout == "list":
+        when = f"{moment_text(card.when, zone, now, today)} · " if card.when else ""
         where = f"{card.room} · " if card.room else ""
         text = f"• {when}{where}{card.title}"
         if card.people and not card.title.endswith("(title TBD)"):
@@ -74,7 +87,7 @@ def card_text(card: Card, reply: Reply) -> str:
         return text + (f" ({card.note})" if card.note else "")
     lines = [f"• {card.title}"]
     if card.when is not None:
-        lines.append(f"  {moment_text(card.when, reply)}")
+        lines.append(f"  {moment_text(card.when, zone, now, today)}")
     if card.people:
         lines.append(f"  {card.people_label}: {', '.join(card.people)}")
     if card.summary:
@@ -110,23 +123,28 @@ def day_heading(day: date) -> str:
     return f"{timefmt.long_date(day)}:"
 
 
-def _cards_text(reply: Reply, texts: list[str]) -> list[str]:
+def _cards_text(layout: str, cards: tuple[Card, ...], texts: list[str]) -> list[str]:
     """The cards' texts, each list card under its day's heading where a new day begins."""
-    if reply.layout != "list":
+    if layout != "list" or len(cards) < 2:  # one card: one day, no heading
         return texts
     body = []
-    for heading, text in zip(day_headings(reply.cards), texts, strict=True):
+    for heading, text in zip(day_headings(cards), texts, strict=True):
         if heading is not None:
             body.append(day_heading(heading))
         body.append(text)
     return body
 
 
-def _join(reply: Reply, head: list[str], cards: list[str], tail: list[str]) -> str:
-    body = [*head, *_cards_text(reply, cards)]
-    if reply.more:
-        body.append(more_text(reply.more, reply.narrow))
+def _join(layout: str, cards: tuple[Card, ...], more: int, narrow: str, head: list[str],
+          texts: list[str], tail: list[str]) -> str:
+    body = [*head, *_cards_text(layout, cards, texts)]
+    if more:
+        body.append(more_text(more, narrow))
     return "\n".join([*body, *tail]).strip()
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render(reply: Reply, limit: int = MAX_CHARS) -> str:
@@ -134,37 +152,67 @@ def render(reply: Reply, limit: int = MAX_CHARS) -> str:
     the text it measured, which is returned as it is)."""
     if reply.text:
         return reply.text
-    text = _join(reply, [line_text(line, reply) for line in reply.lines],
-                 [card_text(card, reply) for card in reply.cards],
-                 [line_text(line, reply) for line in reply.after])
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    zone, now, layout = reply.zone, reply.now, reply.layout
+    today = _today(zone, now)
+    text = _join(layout, reply.cards, reply.more, reply.narrow,
+                 [line_text(line, zone, now, today) for line in reply.lines],
+                 [card_text(card, layout, zone, now, today) for card in reply.cards],
+                 [line_text(line, zone, now, today) for line in reply.after])
+    return _shortened(text, limit)
+
+
+def _fit_text(lines: tuple[Line, ...], cards: tuple[Card, ...], after: tuple[Line, ...],
+              layout: str, more: int, narrow: str, zone: ZoneInfo, now: datetime,
+              limit: int) -> tuple[str, int]:
+    """The text of a reply made of these parts, with as many of its cards as fit
+    ``limit`` characters, and how many that is.
+
+    Every part is rendered once, and the cut is found by adding up lengths: a long agenda
+    costs what its cards cost, not a rendering per card left out."""
+    today = _today(zone, now)
+    head = [line_text(line, zone, now, today) for line in lines]
+    tail = [line_text(line, zone, now, today) for line in after]
+    texts = [card_text(card, layout, zone, now, today) for card in cards]
+    text = _join(layout, cards, more, narrow, head, texts, tail)
+    if len(text) <= limit or not texts:
+        return _shortened(text, limit), len(cards)
+    total = sum(len(line) + 1 for line in (*head, *tail))
+    headings = day_headings(cards) if layout == "list" else []
+    kept = 0
+    for index, card_line in enumerate(texts):
+        size = len(card_line) + 1
+        if headings and (heading := headings[index]) is not None:
+            size += len(day_heading(heading)) + 1
+        left = len(texts) - kept - 1
+        if total + size + len(more_text(more + left, narrow)) + 1 > limit:
+            break
+        total += size
+        kept += 1
+    text = _join(layout, cards[:kept], more + len(cards) - kept, narrow, head, texts[:kept],
+                 tail)
+    return _shortened(text, limit), kept
 
 
 def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
     """The reply with as many cards as fit ``limit`` characters (the rest are counted in
-    ``more``), carrying its plain text so nobody renders it twice.
+    ``more``), carrying its plain text so nobody renders it twice."""
+    text, kept = _fit_text(reply.lines, reply.cards, reply.after, reply.layout, reply.more,
+                           reply.narrow, reply.zone, reply.now, limit)
+    if kept < len(reply.cards):
+        reply = replace(reply, cards=reply.cards[:kept],
+                        more=reply.more + len(reply.cards) - kept)
+    return _with_text(reply, text)
 
-    Every part is rendered once, and the cut is found by adding up lengths: a long agenda
-    costs what its cards cost, not a rendering per card left out."""
-    if reply.text:
-        reply = _with_text(reply, "")
-    head = [line_text(line, reply) for line in reply.lines]
-    tail = [line_text(line, reply) for line in reply.after]
-    cards = [card_text(card, reply) for card in reply.cards]
-    text = _join(reply, head, cards, tail)
-    if len(text) > limit and cards:
-        total = sum(len(line) + 1 for line in (*head, *tail))
-        headings = day_headings(reply.cards) if reply.layout == "list" else []
-        kept = 0
-        for index, card in enumerate(cards):
-            size = len(card) + 1
-            if headings and (heading := headings[index]) is not None:
-                size += len(day_heading(heading)) + 1
-            left = len(cards) - kept - 1
-            if total + size + len(more_text(reply.more + left, reply.narrow)) + 1 > limit:
-                break
-            total += size
-            kept += 1
-        reply = replace(reply, cards=reply.cards[:kept], more=reply.more + len(cards) - kept)
-        text = _join(reply, head, cards[:kept], tail)
-    return _with_text(reply, text if len(text) <= limit else text[: limit - 1] + "…")
+
+def fitted(lines: tuple[Line, ...], zone: ZoneInfo, now: datetime, **parts: Any) -> Reply:
+    """``fit(Reply(lines=lines, zone=zone, now=now, **parts))``, the reply made once: an
+    answer is built with the text it renders to, not built and then copied with it."""
+    cards: tuple[Card, ...] = parts.get("cards", _DEFAULTS["cards"])
+    more: int = parts.get("more", _DEFAULTS["more"])
+    text, kept = _fit_text(lines, cards, parts.get("after", _DEFAULTS["after"]),
+                           parts.get("layout", _DEFAULTS["layout"]), more,
+                           parts.get("narrow", _DEFAULTS["narrow"]), zone, now, MAX_CHARS)
+    if kept < len(cards):
+        parts["cards"], parts["more"] = cards[:kept], more + len(cards) - kept
+    parts["text"] = text
+    return Reply(lines=lines, zone=zone, now=now, **parts)

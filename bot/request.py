@@ -52,3 +52,4 @@ class Request:
     intent: Intent
     arg: str = ""
     scope: str = ""
+    zone: str = ""  # a place the asker named for the answer's times: "… in Tokyo"

@@ -98,14 +98,14 @@ class Router:
         after that?" refers to what they just asked about, "when is ML for Systems?" to
         the workshop itself. Reading it changes nothing."""
         text = message.text[:MAX_INPUT_CHARS]
-        request = from_command(message.command, text) if message.command else parse(text)
-        request = self.followups.refer(request, message.user, self.clock.now())
+        parsed = from_command(message.command, text) if message.command else parse(text)
+        request = self.followups.refer(parsed, message.user, self.clock.now())
         snapshot = self.catalog.current
         request = refine(request, snapshot.program, snapshot.index)
         aspect = about_workshop(snapshot.program, request.intent.value, request.arg)
         if aspect is not None:
-            return Request(Intent.WORKSHOP, aspect, request.scope)
-        return request
+            request = Request(Intent.WORKSHOP, aspect, request.scope)
+        return replace(request, zone=zone) if (zone := parsed.zone) else request
 
     def needs_roles(self, message: IncomingMessage) -> bool:
         """Whether the answer depends on the asker's roles, permissions or user groups:
@@ -135,6 +135,8 @@ class Router:
         go on (the program is in memory) and what needs the database gets the apology."""
         request = self.understand(message)
         ask = await self._context(message)
+        if request.zone:  # "… for me in Tokyo": this answer in that place's time
+            ask = replace(ask, zone=ZoneInfo(request.zone), zone_is_saved=False)
         try:
             reply = await self._dispatch(request, ask, message)
         except Exception as exc:

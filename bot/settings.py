@@ -17,7 +17,15 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.bundled import program_path
@@ -32,6 +40,7 @@ SLACK_API_URL = "https://slack.com/api/"
 DISCORD_API_URL = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 ENV_FILE = ".env"
+REAL_TIME = "now"  # BOT_NOW=now, --at now: the real clock, asked for in so many words
 # The command-line options that stand for settings: an error names what the user typed.
 OPTIONS = {"bot_program": "--program", "bot_now": "--at", "bot_speed": "--speed",
            "bot_console": "--console", "bot_program_timezone": "--program-timezone"}
@@ -60,7 +69,8 @@ class Settings(BaseSettings):
         None, description="the zone of a program file whose times carry no offset or zone "
         "(Sessionize, Pentabarf XML), and the program's zone when the file names none")
     bot_timezone: str | None = Field(None, description="display zone instead of the program's")
-    bot_now: datetime | None = Field(None, description="simulated start time, ISO 8601 + offset")
+    bot_now: datetime | None = Field(
+        None, description="simulated start time, ISO 8601 + offset; \"now\" for the real clock")
     bot_speed: float = Field(1.0, ge=0, le=100_000, description="simulated clock speed")
     bot_console: bool = Field(False, description="start the console even beside platforms")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
@@ -96,6 +106,32 @@ class Settings(BaseSettings):
     discord_gateway_url: str = Field(DISCORD_GATEWAY_URL, description="Discord gateway URL")
     discord_send_rate: float = Field(
         47, gt=0, le=10_000, description="reminder requests per second to Discord (limit: 50)")
+
+    _real_time_asked: bool = PrivateAttr(False)
+
+    @property
+    def real_time_asked(self) -> bool:
+        """BOT_NOW=now (``--at now``): the real clock, even for a console on a program
+        that is over (which otherwise rehearses it on a simulated clock)."""
+        return self._real_time_asked
+
+    @property
+    def platforms_configured(self) -> bool:
+        """Discord or Slack has a token, so ``run`` serves a platform: its attendees live
+        in real time, and the clock is never a rehearsal (see bot.app.open_core)."""
+        return self.discord_token is not None or self.slack_bot_token is not None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _now_is_real_time(cls, data: Any, handler: ModelWrapValidatorHandler[Settings]
+                          ) -> Settings:
+        """BOT_NOW=now is no instant to validate: it is kept as "no simulated start", and
+        remembered as asked for, so a console on a finished program keeps real time."""
+        now = data.get("bot_now") if isinstance(data, dict) else None
+        real = isinstance(now, str) and now.strip().casefold() == REAL_TIME
+        settings = handler({**data, "bot_now": None} if real else data)
+        settings._real_time_asked = real
+        return settings
 
     @field_validator("slack_api_url", "discord_api_url", "discord_gateway_url")
     @classmethod

@@ -44,7 +44,14 @@ EVENT_WORDS = frozenset({
 })
 PEOPLE: frozenset[EntryKind] = frozenset({"person"})
 _FILLER = frozenset({"the", "this", "our", "your", "a", "an", "whole", "entire", "main",
-                     "of", "for", "in", "at", "on", "today", "tomorrow", "all", "s"})
+                     "of", "for", "in", "at", "on", "today", "tomorrow", "all", "s",
+                     # what a question says of the workshop around its name: "what is ML
+                     # for Systems focusing on this year", "the summit, my time"
+                     "is", "are", "be", "will", "does", "do", "it", "happening", "held",
+                     "taking", "place", "running", "run", "runs", "cover", "covers",
+                     "covering", "focusing", "focus", "focused", "about", "year", "exactly",
+                     "total", "me", "my", "time", "going", "located", "hosted", "part",
+                     "overall", "altogether", "actually", "again"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +261,7 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
     """Read a request's words against the program where parsing alone cannot: "when does
     ML for Systems wrap up" (the workshop) vs "when does the poster session end" (an
     item), "hashemi papers" (an author) vs "quantization papers" (a topic)."""
-    if request.intent is Intent.WORKSHOP and "|" in request.arg:
+    if request.intent is Intent.WORKSHOP:
         aspect, _, said = request.arg.partition("|")
         if said and said.strip().casefold() not in PRONOUNS and not names_workshop(program,
                                                                                     said):

@@ -53,7 +53,7 @@ def instant(at: datetime, zone: ZoneInfo, now: datetime) -> str:
 
 def span(start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> str:
     """"9:30 AM – 10:05 AM PST", with dates where a side is not on the reader's today."""
-    return _span(start, end, zone, now.astimezone(zone).date())
+    return span_on(start, end, zone, now.astimezone(zone).date())
 
 
 # Every answer renders a few instants and the same ones recur all day (the program has a
@@ -66,7 +66,8 @@ def instant_on(at: datetime, zone: ZoneInfo, today: date) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _span(start: datetime, end: datetime, zone: ZoneInfo, today: date) -> str:
+def span_on(start: datetime, end: datetime, zone: ZoneInfo, today: date) -> str:
+    """:func:`span` for a reader whose today (in ``zone``) is ``today``."""
     twelve = uses_12h(zone)
     first, last = start.astimezone(zone), end.astimezone(zone)
     left = _day_prefix(first, today) + clock(first, twelve)

@@ -52,6 +52,44 @@ def _zones() -> dict[str, str]:
     return names | ABBREVIATIONS
 
 
+# Places people name that are not a zone's own city ("here in the Bay Area").
+PLACE_ALIASES = {
+    "nyc": "America/New_York", "new york city": "America/New_York", "boston": "America/New_York",
+    "washington": "America/New_York", "dc": "America/New_York", "toronto": "America/Toronto",
+    "sf": "America/Los_Angeles", "san francisco": "America/Los_Angeles",
+    "bay area": "America/Los_Angeles", "seattle": "America/Los_Angeles",
+    "california": "America/Los_Angeles", "silicon valley": "America/Los_Angeles",
+    "austin": "America/Chicago", "texas": "America/Chicago", "beijing": "Asia/Shanghai",
+    "delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata", "mumbai": "Asia/Kolkata",
+    "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata", "hyderabad": "Asia/Kolkata",
+    "india": "Asia/Kolkata", "japan": "Asia/Tokyo", "korea": "Asia/Seoul",
+    "munich": "Europe/Berlin", "germany": "Europe/Berlin", "france": "Europe/Paris",
+    "uk": "Europe/London", "england": "Europe/London", "the uk": "Europe/London",
+    "china": "Asia/Shanghai", "taiwan": "Asia/Taipei", "israel": "Asia/Jerusalem",
+    "tel aviv": "Asia/Jerusalem", "melbourne": "Australia/Melbourne",
+}
+
+
+def place_zone(text: str) -> str | None:
+    """The zone of a place someone says they are in ("Tokyo", "new york", "the Bay Area",
+    "PST"), or None: only city names, a few regions and abbreviations of three or more
+    letters, never a bare word that could be something else."""
+    key = " ".join(text.casefold().split()).removeprefix("the ") if text else ""
+    if not key or "/" in key:
+        return None
+    if key in PLACE_ALIASES:
+        return PLACE_ALIASES[key]
+    if key in ABBREVIATIONS:
+        return ABBREVIATIONS[key] if len(key) >= 3 else None
+    return _zones().get(key) if key in _cities() else None
+
+
+@functools.cache
+def _cities() -> frozenset[str]:
+    return frozenset(name.rsplit("/", 1)[-1].replace("_", " ").casefold()
+                     for name in available_timezones() if "/" in name)
+
+
 def suggest_timezones(text: str, limit: int = 3) -> list[str]:
     """The real zone names closest to ``text``."""
     zones = _zones()

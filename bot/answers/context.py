@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.matching import ANYTHING, Entry, EntryKind, ProgramIndex, Resolution
 from bot.messages import Card, Line, Moment, Quote, Reply
 from bot.program import Item, Program
-from bot.render_text import fit
+from bot.render_text import fitted
 
 SUMMARY_CHARS = 400
 
@@ -28,7 +28,8 @@ class Ask:
     scope: str = ""  # the day or part of one the question was narrowed to (Request.scope)
 
     def reply(self, *lines: Line, **fields: Any) -> Reply:
-        return fit(Reply(lines=tuple(lines), zone=self.zone, now=self.now, **fields))
+        """The answer, cut to fit a message and carrying its text (``fitted``)."""
+        return fitted(tuple(lines), self.zone, self.now, **fields)
 
     def card(
         self, item: Item, *, detail: bool = True, relative: bool = False, mark_papers: bool = True

@@ -89,11 +89,15 @@ def absent_kind(ask: Ask, subject: KindSubject) -> Reply:
     return ask.reply(*lines, kind="not_found")
 
 
+ADJECTIVE_KINDS = {"social": "social event", "invited": "invited talk"}  # "1 social event"
+
+
 def kinds_on(ask: Ask) -> str:
     """ "9 talks, 2 remarks, 1 break and 13 papers": what the program is made of."""
     counts: dict[str, int] = {}
     for item in ask.program.scheduled:
         label = item.kind_label.casefold()
+        label = ADJECTIVE_KINDS.get(label, label)
         counts[label] = counts.get(label, 0) + 1
     if ask.program.papers:
         counts["paper"] = len(ask.program.papers)

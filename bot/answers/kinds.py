@@ -9,6 +9,7 @@ from bot.answers.context import Ask
 from bot.answers.focus import kinds_on, unresolved
 from bot.answers.scopes import narrowed, scope_words
 from bot.answers.workshop import workshop
+from bot.kind_words import singular_phrase
 from bot.matching import normalize
 from bot.messages import Line, Quote, Reply
 from bot.subjects import (
@@ -52,7 +53,8 @@ def kind(ask: Ask, arg: str) -> Reply:
 
 def _absent(ask: Ask, query: str) -> Reply:
     """Something that is not on the program, with what comes closest as suggestions."""
-    lines: list[Line] = [("There is no ", Quote(query, marks=False), " on the program.",)]
+    lines: list[Line] = [("There is no ", Quote(singular_phrase(query), marks=False),
+                          " on the program.",)]
     found = ask.index.search(query, limit=3)
     if found:
         titles = "; ".join(m.entry.label for m in found)
@@ -107,11 +109,14 @@ def count(ask: Ask, arg: str) -> Reply:
         return ask.reply(("I can count talks, papers, keynotes, breaks, speakers, authors, "
                           "rooms and days; for example “how many papers are there?”.",),
                          kind="help")
-    items = items_of_kind(program, found)
+    items = list(items_of_kind(program, found))
+    where = " on the program"
+    if ask.scope and items:  # "how many keynotes are there tomorrow"
+        items, where = narrowed(ask, [i for i in items if i.is_scheduled]), scope_words(ask)
     label = found.singular if len(items) == 1 else found.plural
     if not items:
-        return ask.reply((f"There is no {found.singular} on the program (0 {found.plural}).",),
+        return ask.reply((f"There is no {found.singular}{where} (0 {found.plural}).",),
                          kind="not_found")
-    return ask.reply((f"{len(items)} {label} on the program.",),
+    return ask.reply((f"{len(items)} {label}{where}.",),
                      cards=tuple(ask.card(i, detail=False) for i in items[:40]),
                      more=max(0, len(items) - 40), layout="list")

@@ -69,12 +69,26 @@ def _session(ask: Ask, query: str) -> Item | Reply:
 def _default_offset(ask: Ask, item: Item) -> int:
     """The program's default, or less when the session is too close for it ("Remind me"
     pressed on a "starts in 10 minutes" announcement): 5-minute steps, else at the start."""
-    assert item.start is not None
     default = ask.program.workshop.reminders.subscriber_default
-    left = (item.start - ask.now).total_seconds() / 60
-    if left > default:
+    if _minutes_left(ask, item) > default:
         return default
-    return max(0, int((left - 1) // 5) * 5)
+    return _shorter_offset(ask, item) or 0
+
+
+def _shorter_offset(ask: Ask, item: Item) -> int | None:
+    """An offset that still works for ``item``, which starts soon, to suggest after one
+    that is already past: the most whole 5 minutes that leave a minute to spare (7 minutes
+    away: 5), else 0, "at start"; None when the start is less than a minute away, where
+    even that would come too late to be of use. Always shorter than the refused one,
+    which was at least the time left."""
+    left = _minutes_left(ask, item)
+    if left < 1:
+        return None
+    return int((left - 1) // 5) * 5
+
+
+def _minutes_left(ask: Ask, item: Item) -> float:
+    return (item.span[0] - ask.now).total_seconds() / 60
 
 
 async def remind(ask: Ask, arg: str, user: UserRef, reminders: ReminderService) -> Reply:
@@ -100,12 +114,15 @@ async def remind(ask: Ask, arg: str, user: UserRef, reminders: ReminderService) 
         return ask.reply((f"“{item.display_title}” has already started (",
                           Moment(item.start, relative=True), ")."), kind="error")
     if due <= ask.now:
-        return ask.reply(
-            (f"“{item.display_title}” starts at ", Moment(item.start, relative=True),
-             f": {describe_offset(offset)} that is already past, so I set no reminder.",),
-            ("Try a shorter time, e.g. remind ", Quote(query), " 5m."),
-            kind="error",
-        )
+        refused: Line = (f"“{item.display_title}” starts at ", Moment(item.start, relative=True),
+                         f": {describe_offset(offset)} that is already past, so I set no "
+                         "reminder.",)
+        shorter = _shorter_offset(ask, item)
+        if shorter is None:
+            return ask.reply(refused, kind="error")
+        words = "at start" if shorter == 0 else f"{shorter}m"
+        return ask.reply(refused, ("Try a shorter time, e.g. “remind ", Quote(query, marks=False),
+                                   f" {words}”."), kind="error")
     created = await reminders.subscribe(user, item, offset)
     if not created:
         return ask.reply((f"You already have that reminder: {describe_offset(offset)} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from bot.answers.context import Ask
 from bot.intents import WEEKDAYS
 from bot.kind_words import Kind, items_of_kind, kind_named
 from bot.matching import normalize
-from bot.messages import Line, Moment, Quote, Reply, ZoneNote
+from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
 from bot.program import Item, Program
 from bot.timezones import TimezoneError, parse_timezone
 
@@ -153,6 +154,12 @@ def _current_day(ask: Ask) -> date:
     return next((d for d in days if ends[d] > ask.now), days[-1])
 
 
+def tomorrow(ask: Ask) -> date:
+    """The calendar day after now, in the workshop's zone (its days are counted there):
+    the evening before the event, "tomorrow" is its first day, not its second."""
+    return ask.now.astimezone(ask.program.workshop.timezone).date() + timedelta(days=1)
+
+
 def _days(ask: Ask, scope: str) -> list[date] | Reply:
     """The conference days ``scope`` means, or the reply saying there is no such day."""
     days = ask.program.program_days()
@@ -178,8 +185,12 @@ def _days(ask: Ask, scope: str) -> list[date] | Reply:
         return found[:1]
     current = _current_day(ask)
     if scope == "tomorrow":
-        later = [d for d in days if d > current]
-        return later[:1] or [current]
+        day = tomorrow(ask)
+        if day in days:
+            return [day]
+        names = ", ".join(timefmt.long_date(d) for d in days[:7])
+        return ask.reply((f"Nothing is scheduled tomorrow ({timefmt.long_date(day)}); the "
+                          f"program's days are {names}.",), kind="not_found")
     return [current]
 
 
@@ -192,6 +203,10 @@ def _place(program: Program, words: str) -> tuple[str, str] | None:
     candidates = [("room", r) for r in program.rooms] + [("track", t) for t in program.tracks]
     for kind, name in candidates:
         if normalize(name) == wanted:
+            return kind, name
+    compact = wanted.replace(" ", "")
+    for kind, name in candidates:  # "h1012" is Room H 1012
+        if len(compact) >= 3 and normalize(name).replace(" ", "").endswith(compact):
             return kind, name
     tokens = wanted.split()
     for kind, name in candidates:
@@ -232,20 +247,46 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     after: list[Line] = []
     if not items:
         after.append((f"Nothing in {place[1] if place else 'the program'} on that day.",))
-    unslotted = sum(1 for paper in program.papers if not paper.is_scheduled)
+    presented = _presented_in(program)
+    unslotted = sum(1 for paper in program.papers
+                    if not paper.is_scheduled and paper.session_slug not in presented)
     if unslotted and place is None:
         noun = "paper" if unslotted == 1 else "papers"
         after.append((f"Plus {unslotted} {noun} without a time slot: say “papers” "
                       "to list them.",))
+    hosts = [item for item in items if item.slug in presented]
+    if hosts:
+        after.append((f"Say “when {hosts[0].display_title}” for the papers presented in it.",))
     if days_scope != "all" and len(program.program_days()) > 1:
         after.append(("Say “agenda all” for every day.",))
     return ask.reply(
         *lines,
-        cards=tuple(ask.card(item, detail=False) for item in items),
+        cards=tuple(_with_papers(ask.card(item, detail=False), presented.get(item.slug, 0))
+                    for item in items),
         layout="list",
         narrow=_narrow_hint(ask, days_scope, place),
         after=tuple(after),
     )
+
+
+def _presented_in(program: Program) -> dict[str, int]:
+    """How many papers each scheduled session presents ("session: posters" on a paper in
+    the program file), by the session's id. Those papers have their session's time, so
+    the agenda lists them with it, never among the papers "without a time slot"."""
+    counts: dict[str, int] = {}
+    for paper in program.papers:
+        host = program.by_slug.get(paper.session_slug or "")
+        if host is not None and host.is_scheduled and not host.is_paper:
+            counts[host.slug] = counts.get(host.slug, 0) + 1
+    return counts
+
+
+def _with_papers(card: Card, papers: int) -> Card:
+    """A session's agenda line, saying how many papers it presents: "(3 papers)"."""
+    if not papers:
+        return card
+    count = f"{papers} paper" + ("" if papers == 1 else "s")
+    return replace(card, note=f"{card.note}; {count}" if card.note else count)
 
 
 def _places_text(program: Program) -> str:

@@ -39,8 +39,7 @@ def scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
     day: date | None = current if len(days) > 1 else None
     said = ""
     if "tomorrow" in words:
-        later = [d for d in days if d > current]
-        day, said = (later[0] if later else current), " tomorrow"
+        day, said = schedule.tomorrow(ask), " tomorrow"
     elif "today" in words or scope.casefold() == "day":
         day, said = current, " today" if len(days) > 1 else ""
     elif any(w in ("workshop", "event", "program", "programme", "conference", "summit",
@@ -68,7 +67,7 @@ def scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
         low, high = DAY_PARTS[part]
         zone = program.workshop.timezone
         items = [i for i in items if low <= i.span[0].astimezone(zone).hour < high]
-        said = f" in the {part}" + said
+        said = (" tonight" if part == "tonight" else f" in the {part}") + said
     rest = " ".join(w for i, w in enumerate(words) if w not in SCOPE_WORDS and not (
         (w.startswith("day") and w[3:].isdigit()) or (w.isdigit() and i and words[i - 1] == "day")))
     place = schedule._place(program, rest) if rest else None

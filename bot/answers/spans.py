@@ -4,13 +4,13 @@ and what is on between two times or in a part of the day."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot import timefmt
 from bot.answers import schedule
 from bot.answers.context import Ask
 from bot.answers.focus import items_of, unresolved
-from bot.answers.scopes import DAY_PARTS
+from bot.answers.scopes import DAY_PARTS, scoped
 from bot.answers.workshop import workshop
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
@@ -39,7 +39,49 @@ def _length_line(ask: Ask, item: Item) -> Line:
             f"{minutes_text(end - start)}, ", Moment(start, end), ".")
 
 
+GAP_MARK = "gap:"  # DURATION of the free time around or between items: "gap:a|b"
+
+
+def _gap(ask: Ask, arg: str) -> Reply:
+    """ "how long is the break between Carbin and Ceze", "the gap before Ceze": the free
+    time from the end of one item to the start of the next, worked out, not either
+    item's own length. "gap:X|" is after X, "gap:|Y" before Y, "gap:X|Y" between."""
+    first, _, second = arg.removeprefix(GAP_MARK).partition("|")
+    scheduled = ask.program.scheduled
+    low = items_of(ask, resolve(ask, first))[-1:] if first else []
+    high = items_of(ask, resolve(ask, second))[:1] if second else []
+    if first and not low:
+        return unresolved(ask, resolve(ask, first)) or ask.reply(
+            ("That has no time slot on the program.",))
+    if second and not high:
+        return unresolved(ask, resolve(ask, second)) or ask.reply(
+            ("That has no time slot on the program.",))
+    if low and not high:
+        end = low[0].span[1]
+        high = [i for i in scheduled if i.span[0] >= end and i is not low[0]][:1]
+    elif high and not low:
+        start = high[0].span[0]
+        earlier = [i for i in scheduled if i.span[1] <= start and i is not high[0]]
+        low = [max(earlier, key=lambda i: i.span[1])] if earlier else []
+    if not low or not high:
+        return ask.reply(("Nothing comes on that side of it: there is no gap to measure.",))
+    end, start = low[0].span[1], high[0].span[0]
+    names = f"{low[0].display_title} and {high[0].display_title}"
+    between = [i for i in scheduled if i.span[0] >= end and i.span[1] <= start]
+    if between and start > end:  # "the break between Carbin and Ceze" is lunch
+        return ask.reply(
+            (f"{minutes_text(start - end)} between {names} (", Moment(end, start), "), with "
+             "this in between:"),
+            cards=tuple(ask.card(i, detail=False) for i in between[:12]), layout="list")
+    if start <= end:
+        return ask.reply((f"There is no gap between {names}: one follows straight on.",))
+    return ask.reply((f"{minutes_text(start - end)} free between {names}: ",
+                      Moment(end, start), "."))
+
+
 def duration(ask: Ask, arg: str) -> Reply:
+    if arg.startswith(GAP_MARK):
+        return _gap(ask, arg)
     subject = resolve(ask, arg)
     if isinstance(subject, WorkshopSubject):
         return workshop(ask, "hours")
@@ -73,6 +115,14 @@ def _clock_pairs(ask: Ask, low: str, high: str) -> list[tuple[time, time]]:
     return pairs
 
 
+def _scope_days(ask: Ask) -> set[date] | None:
+    """The reader's days a scope names ("… tomorrow", "… on tuesday"), or None for any."""
+    if not ask.scope:
+        return None
+    items = scoped(ask, ask.scope)[0]
+    return {i.span[0].astimezone(ask.zone).date() for i in items} or None
+
+
 def _window(ask: Ask, pairs: list[tuple[time, time]]) -> tuple[datetime, datetime] | None:
     """The window, on the program's day nearest now, with one of those pairs of local
     clock times; one with something on in it first."""
@@ -80,9 +130,13 @@ def _window(ask: Ask, pairs: list[tuple[time, time]]) -> tuple[datetime, datetim
     if first is None or last is None:
         return None
     windows: list[tuple[datetime, datetime]] = []
+    wanted = _scope_days(ask)
     for start, end in pairs:
         day = first.astimezone(ask.zone).date()
         while day <= last.astimezone(ask.zone).date():
+            if wanted is not None and day not in wanted:
+                day += timedelta(days=1)
+                continue
             low = datetime.combine(day, start, tzinfo=ask.zone)
             high = datetime.combine(day if end != time(0, 0) else day + timedelta(days=1),
                                     end, tzinfo=ask.zone)

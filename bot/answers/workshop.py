@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from bot import timefmt
 from bot.answers.context import Ask
+from bot.answers.scopes import scoped
 from bot.messages import Line, Moment, Reply
-from bot.program import Program
+from bot.program import Item, Program
 
 
 def _day_spans(program: Program) -> list[tuple[str, Moment]]:
@@ -58,18 +59,34 @@ def _length(program: Program) -> str:
     return timefmt.duration(last - first)
 
 
+DAY_PART_WORDS = frozenset({"morning", "afternoon", "evening", "tonight", "night", "midday"})
+
+
+def _on_the_day(ask: Ask) -> tuple[list[Item], str]:
+    """The items of the day a scope names ("when does it start tomorrow", "… on day 2")
+    and how to say it; nothing for no scope or a part of the day ("how late does it go
+    tonight" asks for the end itself)."""
+    if not ask.scope or set(ask.scope.split()) & DAY_PART_WORDS:
+        return [], ""
+    items, said = scoped(ask, ask.scope)
+    return sorted(items, key=lambda i: i.span), said
+
+
 def workshop(ask: Ask, arg: str = "") -> Reply:
     program, name = ask.program, ask.program.workshop.full_name
     aspect = arg.partition("|")[0].strip()
     first, last = program.first_start, program.last_end
     lead: list[Line] = []
-    if aspect == "start" and first is not None:
-        opener = program.scheduled[0]
-        lead.append((f"{name} starts ", Moment(first, relative=True), " with ",
+    day_items, said = _on_the_day(ask)
+    if aspect in ("start", "end") and said and not day_items:
+        lead.append((f"Nothing of {name} is scheduled{said}.",))
+    elif aspect == "start" and first is not None:
+        opener = (day_items or program.scheduled)[0]
+        lead.append((f"{name} starts{said} ", Moment(opener.span[0], relative=True), " with ",
                      opener.display_title, "."))
     elif aspect == "end" and last is not None:
-        closer = max(program.scheduled, key=lambda i: i.span[1])
-        lead.append((f"{name} ends ", Moment(last, relative=True), " with ",
+        closer = max(day_items or program.scheduled, key=lambda i: i.span[1])
+        lead.append((f"{name} ends{said} ", Moment(closer.span[1], relative=True), " with ",
                      closer.display_title, "."))
     elif aspect == "hours" and first is not None and last is not None:
         days = len(program.program_days())
@@ -83,6 +100,11 @@ def workshop(ask: Ask, arg: str = "") -> Reply:
         text = timefmt.long_date(days[0]) if len(days) == 1 else \
             f"{len(days)} days, {timefmt.long_date(days[0])} to {timefmt.long_date(days[-1])}"
         lead.append((f"{name} is on {text}.",) if len(days) == 1 else (f"{name}: {text}.",))
+        if first is not None and last is not None:
+            local = sorted({first.astimezone(ask.zone).date(), last.astimezone(ask.zone).date()})
+            if local != sorted({days[0], days[-1]}):  # "Monday" there is Tuesday in Sydney
+                said = " to ".join(timefmt.long_date(d) for d in local)
+                lead.append((f"In your time that is {said}: ", Moment(first, last), "."))
     elif aspect == "organizers":
         people = ", ".join(p.name for p in program.organizers)
         lead.append((f"{name} is organized by {people}." if people else
@@ -99,6 +121,10 @@ def workshop(ask: Ask, arg: str = "") -> Reply:
         venue = program.workshop.venue
         lead.append((f"{name} is held at {venue}." if venue else
                      f"The program does not say where {name} is held.",))
+    elif aspect == "zone":
+        zone = program.workshop.timezone
+        lead.append((f"{name} keeps its times in {zone.key}; I show them in {ask.zone.key} "
+                     "for you (say “tz <zone>” to change that).",))
     card = card_lines(ask, summary=aspect in ("about", ""))
     if lead:
         card = card[1:]  # the lead line already names the workshop
