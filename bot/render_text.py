@@ -86,8 +86,9 @@ def card_text(card: Card, layout: str, zone: ZoneInfo, now: datetime, today: dat
             text += f" — {', '.join(card.people)}"
         return text + (f" ({card.note})" if card.note else "")
     lines = [f"• {card.title}"]
-    if card.when is not None:
-        lines.append(f"  {moment_text(card.when, zone, now, today)}")
+    if card.when is not None:  # the room too, as the platforms show it: "where" comes next
+        lines.append(f"  {moment_text(card.when, zone, now, today)}"
+                     + (f" · {card.room}" if card.room else ""))
     if card.people:
         lines.append(f"  {card.people_label}: {', '.join(card.people)}")
     if card.summary:
