@@ -39,6 +39,7 @@ WORDS: dict[str, str] = {
     "whn": "when", "wich": "which", "wich's": "which's", "whch": "which",
     "iz": "is", "izzit": "is it", "isit": "is it", "s'": "is",
     "anythin": "anything", "nething": "anything", "ne1": "anyone",
+    "doin": "doing", "eatin": "eating", "talkin": "talking", "presentin": "presenting",
     "tlk": "talk", "tlks": "talks", "preso": "talk", "prez": "talk",
 }
 
@@ -72,6 +73,16 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
         (r"\bwhat\s+s\b", "what's", "s"),  # "what s on" after an apostrophe was lost
         (r"\bwho\s+s\b", "who's", "s"),
         (r"\bhow (long|much time)'s\b", r"how \1 is", "long's time's"),
+        # "I'd love a list of just the talks": a list; "I'd like to know when …": the question
+        (r"^(?:i'?d (?:love|like)|i would (?:love|like)|i want|i need|can i (?:get|have|see)|"
+         r"could i (?:get|have|see)|give me|show me|send me)\s+(?:a |the )?(?:full |complete |"
+         r"quick )?list of\s+(?:just |only |all )?", "list ", "list"),
+        (r"^(?:i'?d (?:love|like)|i would (?:love|like)|i want|i need)\s+to\s+(?:know|find out|"
+         r"check|see)\s+(?=(?:when|what|who|where|how|if|which|whether)\b)", "",
+         "know find check see"),
+        # "could you remind me", "can u tell me": the request is what follows
+        (r"^(?:could|can|would|will) (?:you|u|ya) (?:please |pls |plz )?(?=(?:remind|tell|show|"
+         r"list|give|find|search|send|let|ping|set)\b)", "", "could can would will"),
         # "u know when …", "do you know who …": the question is what follows
         (r"^(?:(?:do |d'|does anyone |anyone )?(?:you |u |ya )?know|can (?:you|u) tell me|"
          r"could (?:you|u) tell me|any idea|i (?:was )?wonder(?:ing)?|i'd like to know)\s+(?=(?:"

@@ -60,7 +60,11 @@ DAY_TAIL = (r"(?:\s+(?:on\s+)?(?:today|tomorrow|tonight|monday|tuesday|wednesday
             r"friday|saturday|sunday|day\s*\d+|the (?:first|second|third|last|final) day|"
             r"each day|every day|(?:in the|this) (?:morning|evening|afternoon)|exactly|again|then|"
             r"here|there))*")
-PRONOUN = r"(?:it|that|this|that one|this one|them|he|she|they|him|her)"
+# Words a question starts with that a "<subject> who/where/when" question never does.
+NOT_A_SUBJECT = (r"(?!(?:list|show|all|give|the|any|see|every|how|what|whats|when|where|who|"
+                 r"whos|which|are|is|do|does|name|tell|and)\b)")
+PRONOUN = (r"(?:it|that|this|that one|this one|them|he|she|they|him|her|(?:the|that|this) "
+           r"(?:talk|paper|session|presentation|one))")
 KIND_NOUNS = (r"invited speakers?|keynote speakers?|invited talks?|keynote talks?|"
               r"talks?|items?|things?|sessions?|events?|speakers?|speeches|keynotes?|"
               r"presentations?|slots?|ones?|papers?|panels?|breaks?|acts?|presenters?|"
@@ -180,7 +184,10 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
         r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|"
         r"scheduled|planned|long|take up)(?:\s+(?:for|on stage|up))?$", "", rest,
         flags=re.IGNORECASE))
-    return Request(Intent.DURATION, _tidy(rest))
+    rest = _tidy(rest)
+    if re.fullmatch(r"(?:for|it|go|run|last|take|on|that|this|one)?", rest, re.IGNORECASE):
+        rest = "that"  # "how long does it go for": the subject said before
+    return Request(Intent.DURATION, rest)
 
 
 _ORDINAL_END = re.compile(r"\b(?:first|second|third|last|final|opening|closing|1st|2nd|3rd|"
@@ -203,7 +210,8 @@ def _count(match: re.Match[str], original: str) -> Request:
                   r"in total|total|altogether|are planned|are scheduled|are listed|"
                   r"do (?:we|you|i|they) get|will (?:we|you|i|they) (?:get|have|see)|"
                   r"are we getting|are there going to be|will be there|will there be|"
-                  r"does it have|does the \w+ have|are happening|are coming)"
+                  r"does it have|does the \w+ have|are happening|are coming|are|is|are there|"
+                  r"is there)"
                   r"(?:\s+(?:in total|total|altogether|here|today|on the program))*$", "",
                   rest, flags=re.IGNORECASE)
     return Request(Intent.COUNT, _tidy(rest))
@@ -319,7 +327,8 @@ def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
         subject = re.sub(r"^(?:the\s+)?(?:one|talk|session|item)\s+(?:of|by|from)\s+", "",
                          subject, flags=re.IGNORECASE)
         subject = re.sub(r"^(?:that|this|it)\s+(?:one|talk|session)$", "that", subject)
-        return Request(intent, _tidy(subject) or "that")
+        subject = _tidy(subject)
+        return Request(intent, "that" if subject.casefold() in ("", "one", "ones") else subject)
     return build
 
 
@@ -577,17 +586,38 @@ FRAMES: tuple[Frame, ...] = (
           needs="where room hall"),
     _rule(r"^(?:and|so|ok|okay)?\s*(?:tell me more|more|more info|more information|more details|"
           r"details|go on|and|what else|any details|more about (?:it|that|this)|"
-          r"what(?:'s| is) (?:it|that|this) about|summary|abstract|the abstract|elaborate|"
-          r"what(?:'s| is) (?:it|that|this))$", _fixed(Intent.ABOUT, "that"),
+          rf"what(?:'s| is) {PRONOUN} about|summary|abstract|the abstract|elaborate|"
+          rf"what(?:'s| is) {PRONOUN}|what(?:'s| is| are) {PRONOUN} (?:on|on about|covering))$",
+          _fixed(Intent.ABOUT, "that"),
           needs="more details go and else about summary abstract elaborate what"),
     _rule(rf"^(?:and\s+)?who\s+(?:wrote|writes|authored|is giving|gives|gave|is presenting|"
           rf"presents|presented|speaks at|is speaking at|is speaking in|is in|did|made|"
           rf"is behind|is doing|does|runs|are the (?:authors|speakers) of)\s+"
           rf"(?:{PRONOUN}|the (?:paper|talk|session|poster))$", _fixed(Intent.ABOUT, "that"),
           needs="who"),
-    _rule(rf"^(?:and\s+)?who\s+(?:are|is|were|was)\s+the\s+(?:authors?|speakers?|presenters?)"
-          rf"(?:\s+(?:of\s+)?{PRONOUN})?$", _fixed(Intent.ABOUT, "that"),
+    _rule(rf"^(?:and\s+)?who(?:'s| is| are| were| was)\s+the\s+(?:authors?|speakers?|"
+          rf"presenters?|people|person|team|folks)(?:\s+(?:of|behind|for)\s+{PRONOUN})?$",
+          _fixed(Intent.ABOUT, "that"),
           needs="who"),
+    _rule(rf"^(?:and\s+)?who(?:'s| is| are)\s+(?:behind|presenting|giving|doing)\s+{PRONOUN}$",
+          _fixed(Intent.ABOUT, "that"), needs="who"),
+    # "pruning paper who wrote", "decompilation talk who": the question word last
+    _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:who wrote (?:it|that)?|who(?:'s| is)? "
+          r"(?:giving|presenting|speaking)(?: it)?|who wrote|authors?|speakers?|who)$",
+          lambda m, o: Request(Intent.ABOUT, _tidy(_subject(m, o))),
+          needs="who authors author speaker speakers"),
+    _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:where|which room|what room|where is it|"
+          r"where's that)$",
+          lambda m, o: Request(Intent.WHERE, _tidy(_STRIP_KIND.sub("", _subject(m, o)))),
+          needs="where room"),
+    _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:when and where|when n where|when & where|"
+          r"where and when|wen n where|when n wher|when and wher)$",
+          lambda m, o: Request(Intent.WHEN, _tidy(_STRIP_KIND.sub("", _subject(m, o)))),
+          needs="when wen where wher"),
+    _rule(r"^(?:when|what time)\s+(?:do|are|can|will|should|shall)\s+(?:we|i|you|people)\s+"
+          r"(?:eat|eating|get (?:food|lunch)|have lunch|break for lunch|go for lunch|grab lunch|"
+          r"get something to eat)$", _fixed(Intent.WHEN, "lunch"),
+          needs="eat eating food lunch"),
     # -- relations to an item: "who's up after Anandkumar", "what's just before Ceze"
     _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:follows|comes after|is after|goes after|"
           r"came after|is on after|happens after|speaks after|talks after|presents after)"
@@ -672,7 +702,8 @@ FRAMES: tuple[Frame, ...] = (
     # "what keynotes are there", "which talks are on", "what rooms are there"
     _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is)\s+(?:there|on|on offer|available|planned|"
           r"scheduled|on the program(?:me)?|in the program(?:me)?)"
-          rf"(?:\s+(?:(?:on|in|for|during)\s+)?(?P<scope>{SCOPES}))?$", _kind_or_count,
+          rf"(?:\s+(?:(?:on|in|for|during|before|after)\s+)?(?P<scope>{SCOPES}))?$",
+          _kind_or_count,
           needs="what which"),
     # "the schedule for the poster session", "timing of the panel": when that item is
     _rule(rf"^(?:(?:{WH}\s*{BE}?|give me|tell me|show me)\s+)?(?:the\s+)?(?:schedule|timing|"

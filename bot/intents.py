@@ -102,7 +102,7 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.NEXT, re.compile(r"\b(?:next|up next|coming up)\b")),
     (Intent.BY, re.compile(
         r"^(?:(?:show |list |all )?(?:the )?(?:papers?|posters?|work|publications?)\s+"
-        r"(?:by|from|of|written by|authored by)|by|authored by)\s+(?P<x>.+)$")),
+        r"(?:by|from|of|with|written by|authored by)|by|authored by)\s+(?P<x>.+)$")),
     (Intent.BY,
      re.compile(r"^what (?:did|has|have) (?P<x>.+?) (?:write|written|publish|published)$")),
     (Intent.SEARCH, re.compile(r"^(?:search|find|look ?up|lookup|grep)(?:\s+for)?\s+(?P<x>.+)$")),
@@ -124,7 +124,7 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.PERSON, re.compile(r"^(?:who(?:'s| is)|whois)\s+(?P<x>.+)$")),
     (Intent.PERSON, re.compile(
         r"^what(?:'s| is| does| will| has) (?P<x>.+?) (?:doing|do|presenting|present|up to|"
-        r"got|speaking (?:on|about)|talking (?:on|about)|giving)"
+        r"got|speaking (?:on|about)|talking (?:on|about)|giving|on about|talking|speaking)"
         r"(?: at the workshop| at this event| at the event| here| today| tomorrow)?$")),
     (Intent.PERSON, re.compile(r"^(?:everything|all)\s+(?:about|by|from|of|for)\s+(?P<x>.+)$")),
     (Intent.WHEN, re.compile(
@@ -158,7 +158,7 @@ PATTERN_NEEDS = [frozenset(words.split()) for words in (
     "right on happening currently moment",
     "current now",
     "next coming",
-    "by from of written authored",
+    "by from of with written authored",
     "what",
     "search find look lookup grep",
     "about on regarding related mentioning with",
@@ -208,8 +208,19 @@ def normalize_text(text: str) -> str:
     text = " ".join(text.split())
     text = _LEADING_WORDS.sub("", text)
     text = text.strip().rstrip("?!.,;: ").strip()
+    if "," in text or "?" in text or " and " in text or " with " in text or ". " in text:
+        # "what keynotes are there, and where?": the answer says where and when anyway
+        text = TRAILING_ASIDE.sub("", text).strip()
     # "… in my time": every answer is in the reader's zone anyway
     return READER_TIME.sub("", text).strip() if READER_TIME.search(text) else text
+
+
+TRAILING_ASIDE = re.compile(
+    r"(?:\s*[,?.!;]\s*(?:and|with|plus)?|\s+(?:and|with|plus))\s*(?:their|the|its)?\s*(?:times?|"
+    r"where|when|rooms?|"
+    r"locations?|times? and (?:rooms?|places?)|where and when|when and where|times in my "
+    r"(?:zone|time ?zone|time)|in my (?:zone|time ?zone))(?:\s+(?:please|pls|thanks))?$",
+    re.IGNORECASE)
 
 
 _LEADING_WORDS = re.compile(r"^(?:(?:@?workshop[ -]?bot|bot)[,:]?\s+)?"
@@ -220,6 +231,7 @@ READER_PLACE = re.compile(
     r"(?:,\s*|\s+)(?:(?:for|to)\s+(?:me|us)\s+)?(?:(?:here|over here|out here)\s+)?"
     r"(?:in|for)\s+"
     r"(?P<city>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)(?:\s+time)?$|"
+    r",\s*(?P<named>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)\s+time$|"
     r"[?.!,]?\s+(?:(?:as\s+)?(?:i'm|i am|im|we're|we are)\s+(?:based\s+)?(?:in|at|from))\s+"
     r"(?P<there>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)$", re.IGNORECASE)
 READER_TIME = re.compile(r"(?:(?<=\d)|(?<=[ap]m))\s+(?:my|local|our)\s+time$|"
@@ -286,8 +298,11 @@ TRAILING_SCOPE = re.compile(
     r"\s+(?:(?:on|for|during|in)\s+)?(?P<scope>today|tomorrow|tonight|(?:this|the)\s+"
     r"(?:morning|afternoon|evening)|(?:in the\s+)?(?:morning|afternoon|evening)|"
     r"(?:on\s+)?(?:the\s+)?(?:first|second|third|last|final) day|day\s*\d{1,2}|"
-    + "|".join(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
-    + r")$", re.IGNORECASE)
+    r"(?:before|after)\s+(?:the\s+)?(?:lunch(?: break)?|break)|"
+    r"(?:(?:tomorrow|today|" + "|".join(("monday", "tuesday", "wednesday", "thursday", "friday",
+                                        "saturday", "sunday"))
+    + r")(?:\s+(?:morning|afternoon|evening|night))?)|(?:across|over|on)\s+(?:both|all|"
+    r"the two|all the) days)$", re.IGNORECASE)
 # The intents whose answers narrow to such a scope; the others read the words themselves.
 SCOPED = frozenset({Intent.KIND, Intent.WHEN, Intent.WHO_AT, Intent.AFTER, Intent.BEFORE,
                     Intent.DURATION, Intent.WHERE, Intent.ABOUT, Intent.PERSON, Intent.COUNT,
@@ -302,9 +317,10 @@ def parse(text: str) -> Request:
     to it."""
     cleaned = normalize_text(text)
     place = READER_PLACE.search(cleaned) if " in " in cleaned or " im " in cleaned or \
-        "'m " in cleaned or " am " in cleaned or " for " in cleaned else None
+        "'m " in cleaned or " am " in cleaned or " for " in cleaned or " time" in cleaned \
+        else None
     if place is not None and place.start() > 0:
-        zone = place_zone(place["city"] or place["there"] or "")
+        zone = place_zone(place["city"] or place["there"] or place["named"] or "")
         if zone is not None:
             inner = parse(cleaned[: place.start()])
             if inner.intent is not Intent.UNKNOWN:
@@ -320,7 +336,9 @@ def parse(text: str) -> Request:
                     and narrowed.arg.partition("|")[0] in ("start", "end")):
                 scope = " ".join(found["scope"].casefold().split())
                 scope = re.sub(r"^(?:this|the|in the)\s+", "", scope)
-                return Request(narrowed.intent, narrowed.arg, scope)
+                if not scope.startswith(("before", "after")) or narrowed.intent in (
+                        Intent.KIND, Intent.COUNT):  # "what's before lunch" is no scope
+                    return Request(narrowed.intent, narrowed.arg, scope)
     return request
 
 

@@ -33,7 +33,7 @@ PRONOUNS = frozenset({
     "", "it", "that", "this", "them", "they", "he", "she", "him", "her", "his", "hers",
     "that one", "this one", "the one", "that talk", "this talk", "the talk", "that paper",
     "this paper", "the paper", "that session", "this session", "the session", "his talk",
-    "her talk", "their talk", "it all", "there", "that thing", "this thing",
+    "her talk", "their talk", "it all", "there", "that thing", "this thing", "one",
 })
 EVENT_WORDS = frozenset({
     "workshop", "event", "conference", "summit", "symposium", "meeting", "meetup", "congress",
@@ -267,6 +267,9 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
                                                                                     said):
             return Request(Intent.WHEN, clean_subject(said), request.scope)
         return Request(Intent.WORKSHOP, aspect, request.scope)
+    if request.intent is Intent.UNKNOWN and looks_like_name(request.arg.rstrip("?")) and (
+            index.resolve(request.arg.rstrip("?"), PEOPLE).unique is not None):
+        return Request(Intent.PERSON, request.arg.rstrip("?"), request.scope)  # "kraska?"
     if request.intent is Intent.BY and request.arg and not request.arg.startswith(
             (ITEM_REF, PERSON_REF)) and not index.resolve(request.arg, PEOPLE).found and (
             index.search(request.arg, limit=1)):

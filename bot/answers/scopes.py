@@ -43,7 +43,7 @@ def scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
     elif "today" in words or scope.casefold() == "day":
         day, said = current, " today" if len(days) > 1 else ""
     elif any(w in ("workshop", "event", "program", "programme", "conference", "summit",
-                   "schedule") for w in words):
+                   "schedule", "days") for w in words):  # "across both days": all of it
         day, said = None, ""
     for number, word in enumerate(("first", "second", "third", "fourth", "fifth"), 1):
         if word in words and "day" in words and number <= len(days):
