@@ -80,6 +80,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
         (r"^(?:i'?d (?:love|like)|i would (?:love|like)|i want|i need)\s+to\s+(?:know|find out|"
          r"check|see)\s+(?=(?:when|what|who|where|how|if|which|whether)\b)", "",
          "know find check see"),
+        # "tomorrow's lunch" is the lunch tomorrow: the day goes last, where scopes are read
+        (r"^(?P<a>.*?)\b(?P<d>tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|"
+         r"saturday|sunday)'s\s+(?P<b>.+)$", r"\g<a>\g<b> \g<d>",
+         "tomorrow's today's tonight's monday's tuesday's wednesday's thursday's friday's "
+         "saturday's sunday's"),
         # "could you remind me", "can u tell me": the request is what follows
         (r"^(?:could|can|would|will) (?:you|u|ya) (?:please |pls |plz )?(?=(?:remind|tell|show|"
          r"list|give|find|search|send|let|ping|set)\b)", "", "could can would will"),

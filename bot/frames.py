@@ -658,7 +658,8 @@ FRAMES: tuple[Frame, ...] = (
           r".+?)\s+(?:be\s+)?(?:speaking|talking|presenting|giving a (?:talk|keynote)|give a "
           r"(?:talk|keynote)|speak|talk|present|here|attending|coming|on the program|a speaker|"
           r"on stage|have a (?:talk|paper)|got a talk|in the program|on the schedule)"
-          r"(?:\s+(?:today|tomorrow|here|at all|at the workshop))?$", _with_subject(Intent.WHEN),
+          r"(?:\s+(?:today|tomorrow|here|at all|at (?:the|this) (?:workshop|event|summit|"
+          r"conference)))?$", _with_subject(Intent.WHEN),
           needs="is will does did do"),
     _rule(r"^who(?:'s| is| will be)?\s+(?:giving|presenting|doing|delivering|speaking at|"
           r"running|leading|chairing|moderating|hosting|gives|presents|delivers|does|leads|"

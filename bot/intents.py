@@ -107,6 +107,10 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
      re.compile(r"^what (?:did|has|have) (?P<x>.+?) (?:write|written|publish|published)$")),
     (Intent.SEARCH, re.compile(r"^(?:search|find|look ?up|lookup|grep)(?:\s+for)?\s+(?P<x>.+)$")),
     (Intent.SEARCH, re.compile(
+        r"^(?:is|are|does|do|will)\s+(?:anyone|anybody|someone|somebody|people|any(?:one)? of "
+        r"the speakers)\s+(?:be\s+)?(?:talking|speaking|presenting|talk|speak|present|"
+        r"working)\s+(?:about|on|regarding)\s+(?P<x>.+)$")),
+    (Intent.SEARCH, re.compile(
         r"^(?:(?:are there|is there|any|anything|show me|list)\s+)?(?:the\s+)?"
         r"(?:papers?|talks?|sessions?|posters?|anything|something|work)\s+"
         r"(?:about|on|regarding|related to|mentioning|with)\s+(?P<x>.+)$")),
@@ -161,6 +165,7 @@ PATTERN_NEEDS = [frozenset(words.split()) for words in (
     "by from of with written authored",
     "what",
     "search find look lookup grep",
+    "anyone anybody someone somebody people speakers",
     "about on regarding related mentioning with",
     "ics ical icalendar calendar export",
     "papers posters",
@@ -208,7 +213,8 @@ def normalize_text(text: str) -> str:
     text = " ".join(text.split())
     text = _LEADING_WORDS.sub("", text)
     text = text.strip().rstrip("?!.,;: ").strip()
-    if "," in text or "?" in text or " and " in text or " with " in text or ". " in text:
+    if "," in text or "?" in text or " and " in text or " with " in text or ". " in text or \
+            " or " in text:
         # "what keynotes are there, and where?": the answer says where and when anyway
         text = TRAILING_ASIDE.sub("", text).strip()
     # "… in my time": every answer is in the reader's zone anyway
@@ -219,7 +225,9 @@ TRAILING_ASIDE = re.compile(
     r"(?:\s*[,?.!;]\s*(?:and|with|plus)?|\s+(?:and|with|plus))\s*(?:their|the|its)?\s*(?:times?|"
     r"where|when|rooms?|"
     r"locations?|times? and (?:rooms?|places?)|where and when|when and where|times in my "
-    r"(?:zone|time ?zone|time)|in my (?:zone|time ?zone))(?:\s+(?:please|pls|thanks))?$",
+    r"(?:zone|time ?zone|time)|in my (?:zone|time ?zone))(?:\s+(?:please|pls|thanks))?$|"
+    r"\s+or (?:is it|is that|are we|will it be|is there) (?:free|open|a break|a gap|nothing|"
+    r"empty)(?: time)?$|\s+or not$",
     re.IGNORECASE)
 
 
@@ -327,7 +335,7 @@ def parse(text: str) -> Request:
                 return dataclasses.replace(inner, zone=zone)  # "… for me in London"
     request = _parse(text)
     if request.intent in SCOPED or request.intent is Intent.WORKSHOP:
-        cleaned = normalize_text(text)
+        cleaned = plain_chat(normalize_text(text))  # "tomorrow's lunch" -> "lunch tomorrow"
         found = TRAILING_SCOPE.search(cleaned)
         if found is not None and found.start() > 0:
             narrowed = _parse(cleaned[: found.start()])

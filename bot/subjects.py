@@ -21,6 +21,7 @@ from bot.answers.context import Ask
 from bot.intents import clean_subject
 from bot.kind_words import Kind, items_of_kind, kind_named
 from bot.matching import STOPWORDS, EntryKind, ProgramIndex, Resolution, normalize
+from bot.near_miss import without_near_misses
 from bot.program import Item, Person, Program
 from bot.request import Intent, Request
 
@@ -194,7 +195,7 @@ def resolve(ask: Ask, text: str) -> Subject:
     ordinal = ordinal_item(program, stripped)
     if ordinal is not None:
         return ItemSubject(ordinal)
-    resolution = ask.index.resolve(stripped)
+    resolution = without_near_misses(stripped, ask.index.resolve(stripped))
     if not resolution.found:
         return Missing(stripped, resolution)
     entry = resolution.unique
@@ -268,7 +269,8 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
             return Request(Intent.WHEN, clean_subject(said), request.scope)
         return Request(Intent.WORKSHOP, aspect, request.scope)
     if request.intent is Intent.UNKNOWN and looks_like_name(request.arg.rstrip("?")) and (
-            index.resolve(request.arg.rstrip("?"), PEOPLE).unique is not None):
+            without_near_misses(request.arg, index.resolve(request.arg.rstrip("?"), PEOPLE)
+                                ).unique is not None):
         return Request(Intent.PERSON, request.arg.rstrip("?"), request.scope)  # "kraska?"
     if request.intent is Intent.BY and request.arg and not request.arg.startswith(
             (ITEM_REF, PERSON_REF)) and not index.resolve(request.arg, PEOPLE).found and (

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.matching import ANYTHING, Entry, EntryKind, ProgramIndex, Resolution
 from bot.messages import Card, Line, Moment, Quote, Reply
+from bot.near_miss import without_near_misses
 from bot.program import Item, Program
 from bot.render_text import fitted
 
@@ -72,7 +73,7 @@ class Ask:
         exact = self.exact(query)
         if exact is not None and exact.kind in kinds:
             return exact
-        resolution = self.index.resolve(query, kinds)
+        resolution = without_near_misses(query, self.index.resolve(query, kinds))
         if not resolution.found:
             return self.not_found(query, resolution)
         entry = resolution.unique

@@ -9,6 +9,7 @@ from bot.answers.workshop import workshop
 from bot.kind_words import kind_hint
 from bot.matching import ANYTHING, EntryKind, Resolution
 from bot.messages import Card, Line, Quote, Reply
+from bot.near_miss import without_near_misses
 from bot.program import Item, Person, examples
 from bot.subjects import KindSubject, items_of_kind, kind_named, names_workshop, ordinal_item
 
@@ -22,7 +23,8 @@ def _need(ask: Ask, example: str) -> Reply:
 
 
 def _resolve(ask: Ask, query: str, kinds: frozenset[EntryKind] = ANYTHING) -> Resolution:
-    return ask.index.resolve(query, kinds)
+    """What ``query`` names, never another person who shares a first name with it."""
+    return without_near_misses(query, ask.index.resolve(query, kinds))
 
 
 def _program_level(ask: Ask, query: str, aspect: str) -> Reply | None:
