@@ -60,6 +60,7 @@ DAY_TAIL = (r"(?:\s+(?:on\s+)?(?:today|tomorrow|tonight|monday|tuesday|wednesday
             r"friday|saturday|sunday|day\s*\d+|the (?:first|second|third|last|final) day|"
             r"each day|every day|(?:in the|this) (?:morning|evening|afternoon)|exactly|again|then|"
             r"here|there))*")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 # Words a question starts with that a "<subject> who/where/when" question never does.
 NOT_A_SUBJECT = (r"(?!(?:list|show|all|give|the|any|see|every|how|what|whats|when|where|who|"
                  r"whos|which|are|is|do|does|name|tell|and)\b)")
@@ -157,6 +158,9 @@ def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
         if not kind and match.string.startswith(("who ", "who's ", "whos ")):
             kind = "person"  # "who goes first": a person, not the opening coffee
         scope = (groups.get("scope") or groups.get("rest") or "").strip()
+        if intent is Intent.FIRST and (at := re.match(
+                r"^(?:after|from|following)\s+(\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm)?|noon)$", scope)):
+            return Request(Intent.AFTER, at[1])  # "the first thing after 1pm"
         scope = _SCOPE_LEAD.sub("", scope)
         return Request(intent, f"{kind}|{scope}")
     return build
@@ -266,6 +270,8 @@ def _kind_or_count(match: re.Match[str], original: str) -> Request | None:
     if re.fullmatch(r"(?:rooms?|halls?|tracks?|stages?|speakers?|people|presenters?|days?)",
                     subject, re.IGNORECASE):
         return _count(match, original)
+    if (kind := kind_named(subject)) is not None and kind.name == "paper":
+        return Request(Intent.PAPERS)  # "what papers are there": the papers list
     request = _named_kind(match, original)
     if request is None or not match["scope"]:
         return request
@@ -463,7 +469,16 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:what|which)\s+(?:time ?zone|tz|zone)\s+(?:is|are|does|do)?\s*(?:{EVENT}|it|"
           r"this|the times?|times)?\b.*$", _workshop("zone"),
           needs="timezone zone tz"),
-    _rule(rf"^(?:(?:give me|tell me|what(?:'s| is))\s+)?(?:an?\s+|the\s+)?(?:overview|summary|"
+    _rule(rf"^(?:which|what)\s+(?:conference|event|meeting|venue)\s+(?:is|are)\s+(?:{EVENT}|it|"
+          r"we)\s+(?:part of|at|in|held at|co-?located with|attached to)$",
+          _workshop("venue"), needs="conference event meeting venue"),
+    _rule(rf"^(?:is|are|will)\s+(?P<s>.+?)\s+(?:be\s+)?(?:on|happening on|held on|taking place "
+          rf"on)\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+\w+)?|monday|tuesday|"
+          rf"wednesday|thursday|friday|saturday|sunday|{_MONTHS}\w*\s+\d{{1,2}}(?:st|nd|rd|th)?)$",
+          lambda m, o: Request(Intent.WORKSHOP, f"dates|{_subject(m, o)}"),
+          needs="is are will"),
+    _rule(rf"^(?:(?:give me|tell me|what(?:'s| is))\s+)?(?:an?\s+|the\s+)?(?:quick\s+|short\s+|"
+          rf"brief\s+|general\s+|rough\s+)?(?:overview|summary|"
           rf"theme|topic|focus|gist|scope|description|idea|point)(?:\s+(?:of|for)\s+"
           rf"(?:{EVENT}|it|this))?$", _workshop("about"),
           needs="overview summary theme topic focus gist scope description idea point"),
@@ -702,7 +717,7 @@ FRAMES: tuple[Frame, ...] = (
           needs="next"),
     # "what keynotes are there", "which talks are on", "what rooms are there"
     _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is)\s+(?:there|on|on offer|available|planned|"
-          r"scheduled|on the program(?:me)?|in the program(?:me)?)"
+          rf"scheduled|on the program(?:me)?|in the program(?:me)?|(?:in|at|on) {EVENT})"
           rf"(?:\s+(?:(?:on|in|for|during|before|after)\s+)?(?P<scope>{SCOPES}))?$",
           _kind_or_count,
           needs="what which"),

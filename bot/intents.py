@@ -334,6 +334,13 @@ def parse(text: str) -> Request:
             if inner.intent is not Intent.UNKNOWN:
                 return dataclasses.replace(inner, zone=zone)  # "… for me in London"
     request = _parse(text)
+    if (request.intent is Intent.UNKNOWN or _QUESTION_INSIDE.search(cleaned)) and (
+            pieces := _sentences(cleaned)):
+        # "what time does it end? trying to plan dinner", "hi! when is the summit - dates?"
+        for piece in pieces:
+            found = parse(piece)
+            if found.intent not in (Intent.UNKNOWN, Intent.GREETING, Intent.THANKS, Intent.HELP):
+                return found
     if request.intent in SCOPED or request.intent is Intent.WORKSHOP:
         cleaned = plain_chat(normalize_text(text))  # "tomorrow's lunch" -> "lunch tomorrow"
         found = TRAILING_SCOPE.search(cleaned)
@@ -348,6 +355,22 @@ def parse(text: str) -> Request:
                         Intent.KIND, Intent.COUNT):  # "what's before lunch" is no scope
                     return Request(narrowed.intent, narrowed.arg, scope)
     return request
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
+
+
+_QUESTION_INSIDE = re.compile(r"\?\s+\S")  # "… end? trying to plan dinner"
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a message of several, questions first; [] for one sentence."""
+    pieces = [p for p in _SENTENCE_BREAK.split(text) if len(p.split()) >= 2]
+    if len(pieces) < 2:
+        return []
+    ordered = [p for p in pieces if p.rstrip().endswith("?")] + \
+        [p for p in pieces if not p.rstrip().endswith("?")]
+    return [p.strip(" ?!.,") for p in ordered]
 
 
 def _parse(text: str) -> Request:

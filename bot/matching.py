@@ -15,7 +15,7 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -213,6 +213,10 @@ class ProgramIndex:
         # a speaker's name), and looking it up is most of an answer's cost on a big
         # program: kept per word, for as long as this index (this program) lives.
         self._hits = functools.lru_cache(maxsize=16384)(self._token_hits)
+        # An entry's score depends on the query's words alone, not on how they were typed
+        # ("Tim Kraska's", "tim kraska") nor on the kinds asked for (those only filter),
+        # and one question often looks the same words up for a person and for anything.
+        self._scored = functools.lru_cache(maxsize=4096)(self._all_scores)
 
     def _token_hits(self, token: str) -> dict[int, float]:
         """Every entry ``token`` matches (fuzzily, or as a prefix), with its best score.
@@ -242,9 +246,17 @@ class ProgramIndex:
                     best[entry_index] = value
         return best
 
-    def _scores(self, tokens: list[str], kinds: frozenset[EntryKind]) -> dict[int, float]:
+    def _scores(self, tokens: list[str], kinds: frozenset[EntryKind]) -> Mapping[int, float]:
         """The entries of ``kinds`` that ``tokens`` match with a score of at least USEFUL
-        (no caller reads a lower one), in no particular order.
+        (no caller reads a lower one), in no particular order; read-only (it is shared)."""
+        scores = self._scored(tuple(tokens))
+        if kinds == ANYTHING or not scores:
+            return scores
+        kind_of = self._kind_of
+        return {i: score for i, score in scores.items() if kind_of[i] in kinds}
+
+    def _all_scores(self, tokens: tuple[str, ...]) -> dict[int, float]:
+        """:meth:`_scores` of every kind.
 
         An entry's score is the mean of its words' hits, times the square root of the
         share of the known words it has, times NOISE_PENALTY per unknown word; or, when
@@ -261,14 +273,11 @@ class ProgramIndex:
             else:
                 dropped += 1
         scores: dict[int, float] = {}
-        every = kinds == ANYTHING
-        kind_of = self._kind_of
         penalty = NOISE_PENALTY**dropped
         count = len(known)
         if count == 1:  # the score is the hit itself, times the penalty
             for entry_index, hit in known[0].items():
-                if (every or kind_of[entry_index] in kinds) and (
-                        value := hit * penalty) >= USEFUL:
+                if (value := hit * penalty) >= USEFUL:
                     scores[entry_index] = value
         elif count:
             coverage = [(share / count) ** 0.5 for share in range(count + 1)]
@@ -280,8 +289,6 @@ class ProgramIndex:
             elif needed < count:
                 candidates = set().union(*known)
             for entry_index in candidates:
-                if not every and kind_of[entry_index] not in kinds:
-                    continue
                 hits = [best[entry_index] for best in known if entry_index in best]
                 if len(hits) < needed:
                     continue
@@ -291,8 +298,7 @@ class ProgramIndex:
         joined = "".join(tokens)
         if len(joined) >= 4:
             for similarity, entry_index in self._compact_words.similar(joined, USEFUL):
-                if (every or kind_of[entry_index] in kinds) and (
-                        similarity > scores.get(entry_index, 0.0)):
+                if similarity > scores.get(entry_index, 0.0):
                     scores[entry_index] = similarity
         return scores
 

@@ -159,11 +159,16 @@ def names_workshop(program: Program, text: str) -> bool:
     words = [w for w in plain.split() if w not in _FILLER]
     if not words:
         return False
+    core = "".join(w for w in words if w not in _GENERIC)
+    spelled = core.replace("4", "for").replace("2", "to")
+    if core in names.compact or (len(spelled) >= 5 and any(
+            c.startswith(spelled) for c in names.compact)):
+        return True  # "the ML4Sys workshop", "mlforsys"
     named = [w for w in words if _named(w, names)]
     if any(w not in _GENERIC and w not in STOPWORDS for w in words if w not in named):
         return False  # a word that is not the workshop's: "ML for Systems paper on NIC"
     if not named:
-        return False
+        return all(w in _GENERIC for w in words)  # "the workshop run in total"
     if any(w in names.venue for w in named):
         return True  # "when is NeurIPS", "where is the main building"
     covered = sum(1 for w in names.name_words if w in named or any(
