@@ -245,6 +245,23 @@ def _named_kind(match: re.Match[str], original: str) -> Request | None:
     return request
 
 
+_CURRENT = re.compile(r"^(?:(?:this|the current|current|that)(?:\s+(?:talk|session|one|keynote|"
+                      r"panel|presentation|thing))?|(?:the\s+)?(?:talk|session|one|presentation)|"
+                      r"it|)$", re.IGNORECASE)
+
+
+def _time_left(match: re.Match[str], original: str) -> Request:
+    """DURATION "left:<subject>": the time left of what is on (or of a named item)."""
+    rest = _subject(match, original)
+    rest = re.sub(r"^(?:(?:is|are|does|do|will|in|of|for|on|until|till|before|left)\s+)+", "",
+                  rest, flags=re.IGNORECASE)
+    rest = re.sub(r"(?:\s+(?:go(?:es)? on(?: for)?|go|goes|last|lasts|run|runs|take|takes|left|"
+                  r"is there|does it|have|remain|remains|to go|for))+$", "", rest,
+                  flags=re.IGNORECASE)
+    rest = _tidy(rest)
+    return Request(Intent.DURATION, "left:" + ("" if _CURRENT.match(rest) else rest))
+
+
 def _gap(match: re.Match[str], original: str) -> Request:
     """DURATION of the gap between two items ("gap:a|b"), before one ("gap:|b") or after
     one ("gap:a|")."""
@@ -396,10 +413,12 @@ FRAMES: tuple[Frame, ...] = (
           r"to|left (?:until|before))\s+(?P<s>.+?)(?:\s+(?:starts?|begins?|is on|kicks off))?$",
           _with_subject(Intent.WHEN),
           needs="how"),
-    _rule(r"^(?:how\s+(?:much\s+)?(?:longer|long is left|much time is left|long to go)|"
-          r"(?:how much )?time left|when does (?:this|the current|the) (?:talk|session|one) "
-          r"(?:end|finish))\b.*$", _fixed(Intent.NOW),
-          needs="how time when"),
+    _rule(r"^(?:how\s+(?:much\s+)?(?:longer|long is left|much time is left|much time remains|"
+          r"long to go|many minutes (?:are )?left|much time (?:do we have|have we got) left)|"
+          r"(?:how much )?time (?:is )?left|minutes left)\b(?P<s>.*)$", _time_left,
+          needs="how time minutes"),
+    _rule(r"^when does (?:this|the current|the) (?:talk|session|one) (?:end|finish)\b.*$",
+          _fixed(Intent.NOW), needs="when"),
     # -- the question word last, as in chat: "kraska talk when", "lunch wen?"
     _rule(r"^(?P<s>[^?]+?)\s+(?:when|what time|wen|at what time|when is it|when's that)$",
           lambda m, o: Request(Intent.WHEN, _tidy(_STRIP_KIND.sub("", _subject(m, o)))),
@@ -726,7 +745,8 @@ FRAMES: tuple[Frame, ...] = (
           r"times?|time ?slot|slot|start time)\s+(?:for|of)\s+(?P<s>.+)$", _item_time,
           needs="schedule timing time times timeslot slot"),
     # "what's at the end of the day", "what's on at the very start"
-    _rule(rf"^(?:{WH}\s*{BE}?|anything|who)\s+(?:on\s+|happening\s+|scheduled\s+)?(?:at|in|"
+    _rule(rf"^(?:{WH}\s*{BE}?|anything|who)\s+(?:on\s+|happening\s+|scheduled\s+)?"
+          r"(?:(?:on|in)\s+the\s+(?:schedule|program(?:me)?|agenda)\s+)?(?:at|in|"
           r"towards?)\s+the\s+(?:very\s+)?(?P<edge>end|start|beginning|close)(?:\s+of\s+"
           rf"(?P<scope>{SCOPES}))?$", _edge,
           needs="end start beginning close"),

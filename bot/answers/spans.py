@@ -79,9 +79,47 @@ def _gap(ask: Ask, arg: str) -> Reply:
                       Moment(end, start), "."))
 
 
+LEFT_MARK = "left:"  # DURATION of the time left: "left:" (what is on) or "left:<subject>"
+
+
+def _time_left(ask: Ask, arg: str) -> Reply:
+    """ "how much time is left (in the watermarks talk)?": minutes to its end, or when it
+    starts when it has not, or that it is over."""
+    said = arg.removeprefix(LEFT_MARK).strip()
+    if said:
+        subject = resolve(ask, said)
+        if (reply := unresolved(ask, subject)) is not None:
+            return reply
+        items = items_of(ask, subject)[:6]
+    else:
+        items = [i for i in ask.program.scheduled if i.is_on_at(ask.now)]
+    if not items:
+        upcoming = ask.program.next_after(ask.now)
+        lines: list[Line] = [("Nothing is on right now.",)]
+        if upcoming:
+            lines.append(("Next: ", upcoming[0].display_title, " at ",
+                          Moment(upcoming[0].span[0], relative=True), "."))
+        return ask.reply(*lines)
+    lines = []
+    for item in items:
+        start, end = item.span
+        if start <= ask.now < end:
+            lines.append((f"{item.display_title}: {minutes_text(end - ask.now)} left (ends ",
+                          Moment(end), ")."))
+        elif ask.now < start:
+            lines.append((f"{item.display_title} has not started: it starts ",
+                          Moment(start, relative=True), f" and runs {minutes_text(end - start)}."))
+        else:
+            lines.append((f"{item.display_title} is over (ended ", Moment(end, relative=True),
+                          ")."))
+    return ask.reply(*lines, subject=f"#{items[0].slug}" if len(items) == 1 else "")
+
+
 def duration(ask: Ask, arg: str) -> Reply:
     if arg.startswith(GAP_MARK):
         return _gap(ask, arg)
+    if arg.startswith(LEFT_MARK):
+        return _time_left(ask, arg)
     subject = resolve(ask, arg)
     if isinstance(subject, WorkshopSubject):
         return workshop(ask, "hours")

@@ -1,0 +1,105 @@
+"""What attendees type, answered right: the behaviours behind the phrasing corpus's
+families, each pinned with its own question (the corpus measures; these name the rule).
+
+Asked of a real core on the bundled program (one room, one day) and on the phrasing
+corpus's summit program (six rooms, two days, Europe/Berlin)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_core
+from bot.intents import parse
+from bot.matching import Entry
+from bot.near_miss import names_someone_else
+from bot.program import Person
+from bot.request import Intent
+from bot.timezones import place_zone
+from tests.conftest import make_settings
+from tests.support import Conversation, ManualClock
+
+SUMMIT = Path(__file__).parent / "phrasings" / "summit-program.yaml"
+DURING_CARBIN = "2021-12-13T11:00:00-08:00"
+SUMMIT_MORNING = "2025-06-16T11:00:00+02:00"  # Sokolov (Audimax) and Fernández (H 1012) on
+
+
+@pytest.fixture
+async def summit(sqlite_url: str) -> AsyncIterator[Conversation]:
+    clock = ManualClock(datetime.fromisoformat(SUMMIT_MORNING))
+    async with open_core(make_settings(sqlite_url, SUMMIT), clock) as core:
+        yield Conversation(core, clock)
+
+
+async def test_a_namesake_is_a_suggestion_never_the_answer(summit: Conversation) -> None:
+    rossi = await summit.ask("who is Sofia Rossi")
+    assert rossi.startswith("Nothing matches “Sofia Rossi”")
+    assert "Did you mean: Sofia Marchetti" in rossi
+    assert "Vector indexes" not in rossi  # Marchetti's talk is not offered as Rossi's
+    assert (await summit.ask("when does sofia marcheti speak")).startswith("Sofia Marchetti")
+    assert "Kwame Asante" in await summit.ask("who is kwame")  # part of a name still finds
+
+
+def test_a_second_word_that_is_not_the_name_marks_someone_else() -> None:
+    asante = Entry("person", person=Person(id=1, name="Kwame Asante"))
+    assert names_someone_else("Kwame Nkrumah", asante)
+    assert not names_someone_else("kwame asante", asante)
+    assert not names_someone_else("Kwame Asnate", asante)  # a typo of the name
+    assert not names_someone_else("the talk by Dr Kwame Asante", asante)
+
+
+async def test_a_place_the_asker_names_sets_the_zone(chat: Conversation) -> None:
+    london = await chat.ask("what time does ML for Systems begin for me in London?",
+                            at=DURING_CARBIN)
+    assert "starts 17:00 GMT" in london
+    assert "starts 11:00 AM CST" in await chat.ask("when does the workshop start here in Chicago")
+    sydney = await chat.ask("what day and time is the workshop for me? I'm in Sydney")
+    assert "Tuesday 14 December 2021" in sydney and "4:00 AM" in sydney
+    assert place_zone("Tokyo") == "Asia/Tokyo" and place_zone("the bay area")
+    assert place_zone("lunch") is None and place_zone("et") is None  # not places
+
+
+async def test_time_left_gaps_and_what_lies_between(chat: Conversation) -> None:
+    assert "Talk by Michael Carbin (title TBD): 20 minutes left" in await chat.ask(
+        "how much longer does the current talk go on for?", at=DURING_CARBIN)
+    gap = await chat.ask("how long is the break between carbin and ceze")
+    assert "4 h 30 min (270 minutes) between" in gap and "Lunch Break" in gap
+    assert "5 minutes free between Talk by Tim Kraska" in await chat.ask(
+        "how long is the gap between kraska and anandkumar")
+    assert "Talk by Luis Ceze" in await chat.ask("how long until the next talk")
+
+
+async def test_tomorrow_is_the_calendar_day_after_now(summit: Conversation) -> None:
+    # the evening before the summit, "tomorrow" is its first day, not its second
+    first = await summit.ask("what time does it all start tomorrow?",
+                             at="2025-06-15T19:00:00+02:00")
+    assert "starts tomorrow" in first and "08:30" in first
+    assert "Okonkwo" in await summit.ask("who is giving the keynote on tuesday",
+                                         at=SUMMIT_MORNING)
+    counted = await summit.ask("how many keynotes are there tomorrow")
+    assert counted.startswith("1 keynote tomorrow") and "Vogelsang" not in counted
+
+
+async def test_rooms_ordinals_and_kinds(summit: Conversation) -> None:
+    after = await summit.ask("who speaks after Sokolov in the Audimax?", at=SUMMIT_MORNING)
+    assert "Nakamura" in after and "Asante" not in after
+    assert "Coffee Break" in await summit.ask("what's after the opening keynote?")
+    assert "Okonkwo" in await summit.ask("when is the second keynote")
+    nxt = await summit.ask("nxt in h1012?")
+    assert nxt.startswith("Next in Room H 1012") and "Exactly-once" in nxt
+    talks = await summit.ask("what talks are on tuesday")
+    assert talks.startswith("4 talks on Tuesday")
+    assert "There is no lightning talk on the program" in await summit.ask(
+        "are there lightning talks?")
+
+
+def test_the_question_among_several_sentences_is_read() -> None:
+    assert parse("what time does the whole workshop end? trying to plan dinner").intent is \
+        Intent.WORKSHOP
+    assert parse("hi! when is the summit - which dates exactly?").intent is Intent.WHEN
+    assert parse("what keynotes are there, and where?").intent is Intent.KIND
+    request = parse("how long is tomorrow's lunch")
+    assert (request.intent, request.arg, request.scope) == (Intent.DURATION, "lunch", "tomorrow")
