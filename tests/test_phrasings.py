@@ -4,8 +4,8 @@ core on the bundled program and on a second, multi-room one (tests/phrasings/).
 The development corpus must be answered right throughout; it is the one to tune on, so
 its failures are listed in full. The held-out corpus measures what tuning did not see:
 at least HELDOUT_RIGHT right (the target is 95%) and never a wrong fact, and its failures
-show only counts and the wrong answers, so nobody tunes on its questions. How a case is asked and judged is in
-tests/phrasings/corpus.py, which the README's accuracy table
+show only counts and the wrong answers, so nobody tunes on its questions. How a case is
+asked and judged is in tests/phrasings/corpus.py, which the README's accuracy table
 (``python -m tests.phrasings.report``) uses too.
 """
 
