@@ -2,11 +2,17 @@
 
 People write "kraska", "anima anankumar", "the XLA autotuner talk" or "compiler gym".
 Every item and person becomes a bag of weighted tokens (names and titles weigh most,
-summaries least); each query token is matched against the whole vocabulary with
-RapidFuzz in one C call, and an entry's score is the mean of its best token matches.
-An entry that matches only some of the query's words is scaled by the square root of
-the share it matched, and words that match nothing in the whole program ("please") are
-dropped with a small penalty, so an extra word does not hide a good match.
+summaries least); each query token is matched against the vocabulary's words of a
+length that can match it with RapidFuzz in one C call, and an entry's score is the mean
+of its best token matches. An entry that matches only some of the query's words is
+scaled by the square root of the share it matched, and words that match nothing in the
+whole program ("please") are dropped with a small penalty, so an extra word does not hide
+a good match.
+
+Every question that names something goes through here, so the work is kept to what an
+answer reads: scores under the lowest cut-off any caller uses are not worked out, a
+word's matches and a set of words' scores are kept for the program's lifetime, and the
+"did you mean" ranking (the dearest step) is done only for a reply that shows it.
 """
 
 from __future__ import annotations
