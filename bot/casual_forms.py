@@ -6,6 +6,7 @@ about a program; names and titles are left alone (they go to the fuzzy index).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -85,6 +86,16 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
          r"saturday|sunday)'s\s+(?P<b>.+)$", r"\g<a>\g<b> \g<d>",
          "tomorrow's today's tonight's monday's tuesday's wednesday's thursday's friday's "
          "saturday's sunday's"),
+        # clock times as people write them: "13h", "13h30", "at 1500", "half 3" (British)
+        # (two-digit hours only, or with minutes: "remind me 1h" is a length)
+        (r"\b(?:(?P<h>1\d|2[0-3])h(?P<m>[0-5]\d)?|(?P<h1>\d)h(?P<m1>[0-5]\d))\b",
+         lambda m: f"{m['h'] or m['h1']}:{m['m'] or m['m1'] or '00'}", "<h>"),
+        (r"\b(?P<p>at|from|to|until|till|around|by|after|before)\s+(?P<h>[01]\d|2[0-3])"
+         r"(?P<m>[0-5]\d)\b", lambda m: f"{m['p']} {int(m['h'])}:{m['m']}",
+         "at from to until till around by after before"),
+        (r"\bhalf (?P<h>[1-9]|1[0-2])\b(?! (?:an? )?hours?)", lambda m: f"{m['h']}:30", "half"),
+        # "at which hour", "what hour": what time
+        (r"\b(?:at )?(?:which|what) hour\b", "what time", "hour"),
         # "could you remind me", "can u tell me": the request is what follows
         (r"^(?:could|can|would|will) (?:you|u|ya) (?:please |pls |plz )?(?=(?:remind|tell|show|"
          r"list|give|find|search|send|let|ping|set)\b)", "", "could can would will"),
@@ -125,16 +136,20 @@ def _spoken_time(pattern: re.Pattern[str], template: str, text: str) -> str:
 
 
 _WORD = re.compile(r"[\w/']+")
+_HOURS_H = re.compile(r"\d[hH]\b|\d[hH]\d")  # "13h", "13h30": the trigger of a rewrite
 
 
 # Every word that starts a rewrite: a question with none of them is left as it is.
-TRIGGERS = frozenset().union(*(needs for _, _, needs in PHRASES + SPOKEN_TIMES), WORDS)
+TRIGGERS = frozenset().union(*(needs for _, _, needs in PHRASES + SPOKEN_TIMES), WORDS, {"<h>"})
 
 
+@functools.lru_cache(maxsize=16384)
 def plain_chat(text: str) -> str:
     """``text`` (single-spaced) with chat spellings expanded; other words keep their case,
     so a name typed "Ceze" stays "Ceze"."""
     words = set(_WORD.findall(text.casefold()))
+    if _HOURS_H.search(text):
+        words.add("<h>")
     if words.isdisjoint(TRIGGERS):
         return text
     for pattern, replacement, needs in PHRASES:

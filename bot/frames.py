@@ -189,7 +189,8 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
         r"scheduled|planned|long|take up)(?:\s+(?:for|on stage|up))?$", "", rest,
         flags=re.IGNORECASE))
     rest = _tidy(rest)
-    if re.fullmatch(r"(?:for|it|go|run|last|take|on|that|this|one)?", rest, re.IGNORECASE):
+    if re.fullmatch(r"(?:for|it|go|run|last|take|on|that|this|one|is|it is|is it)?", rest,
+                    re.IGNORECASE):
         rest = "that"  # "how long does it go for": the subject said before
     return Request(Intent.DURATION, rest)
 
@@ -204,10 +205,15 @@ def _keep_ordinal(before: str, after: str) -> str:
     return before if after != before and _ORDINAL_END.search(after.strip()) else after
 
 
+_COUNT_TAIL = re.compile(r"\s+(?:are|were|have been|got)\s+(?:accepted|presented|listed|"
+                         r"planned|scheduled|there)$", re.IGNORECASE)
+
+
 def _count(match: re.Match[str], original: str) -> Request:
     rest = _subject(match, original)
     if re.match(r"days?\b", rest, re.IGNORECASE):
         return Request(Intent.WORKSHOP, "dates")  # "how many days does the summit last?"
+    rest = _COUNT_TAIL.sub("", rest)
     rest = re.sub(r"\s+(?:are there|are (?:on|in) (?:the )?(?:program(?:me)?|schedule|"
                   r"workshop)|do (?:you|we|they) have|will there be|are we having|"
                   r"there are|are being presented|are presented|were accepted|accepted|"
@@ -347,8 +353,10 @@ def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
             r"\s+(?:ends?|finish(?:es)?|is over|is done|wraps? up|then|"
             r"starts?|begins?|talk|session|today|tomorrow|is|'s)$", "", subject,
             flags=re.IGNORECASE))
-        subject = re.sub(r"^(?:the\s+)?(?:one|talk|session|item)\s+(?:of|by|from)\s+", "",
-                         subject, flags=re.IGNORECASE)
+        subject = re.sub(r",?\s+(?:who|what|which)(?:'s| is| comes| come| goes| follows)?(?:\s+"
+                         r"(?:next|then|up))?$", "", subject, flags=re.IGNORECASE)
+        subject = re.sub(r"^(?:the\s+)?(?:one|talk|session|item|keynote|presentation|paper|"
+                         r"lecture)\s+(?:of|by|from)\s+", "", subject, flags=re.IGNORECASE)
         subject = re.sub(r"^(?:that|this|it)\s+(?:one|talk|session)$", "that", subject)
         subject = _tidy(subject)
         return Request(intent, "that" if subject.casefold() in ("", "one", "ones") else subject)
@@ -420,9 +428,18 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^when does (?:this|the current|the) (?:talk|session|one) (?:end|finish)\b.*$",
           _fixed(Intent.NOW), needs="when"),
     # -- the question word last, as in chat: "kraska talk when", "lunch wen?"
+    _rule(rf"^{WHEN_WORD}\s+(?P<v>{STARTS}|{ENDS})\s+(?P<s>.+)$", _named_start_or_end,
+          needs="when what wat how by until"),  # "at which hour begins the workshop"
+    _rule(rf"^(?P<s>[^?]+?)\s+(?P<v>{STARTS}|{ENDS})\s+(?:at\s+)?(?:when|what time|wen|at what "
+          r"time)(?:\s+please)?$", _named_start_or_end,
+          needs="when what wen"),
     _rule(r"^(?P<s>[^?]+?)\s+(?:when|what time|wen|at what time|when is it|when's that)$",
           lambda m, o: Request(Intent.WHEN, _tidy(_STRIP_KIND.sub("", _subject(m, o)))),
           needs="when what wen"),
+    # "lunch how long", "duckdb tutorial how many hours": the question word last
+    _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:how long|how many (?:minutes|hours|mins)|"
+          r"duration|length)(?:\s+(?:is it|it is))?$", _duration,
+          needs="how duration length"),
     _rule(r"^(?!(?:list|show|all|give|the|any|accepted|see|every|how many|describe|tell|explain|"
           r"what|when|where|who|which|info|details|summar\w*|more|about)\b)(?P<s>[^?]+?)\s+"
           r"(?:papers|publications|paper)$",
@@ -459,6 +476,7 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"\b(?:who(?:'s| is| are| was)?\s+(?:the\s+)?(?:organi[sz](?:er|ers|ing|ed)|running|"
           r"hosting|in charge|behind|responsible)|who\s+(?:runs|organi[sz]es|organi[sz]ed|"
           r"hosts|hosted|puts on|put on|put together|chairs|is running|are running|set up)"
+          r"|(?:persons?|people|ones?|who)\s+(?:who|which|that)?\s*(?:organi[sz]e|run|host)s?\b"
           r"|organi[sz](?:ers|er|ing committee|ing team|ation team)|(?:the\s+)?hosts\b|"
           r"(?:program|programme) (?:committee|chairs?))", _workshop("organizers"),
           needs=ORGANIZING),
@@ -483,6 +501,10 @@ FRAMES: tuple[Frame, ...] = (
           r"is (?:it|the (?:workshop|event|venue)) (?:in person|online|virtual|hybrid|remote))"
           r"\b.*$", _workshop("venue"),
           needs="how directions is"),
+    _rule(rf"^(?:{EVENT}|it)\s+(?:is|takes place|happens|is held)\s+(?:in|at)\s+(?:which|what)\s+"
+          r"(?:place|city|location|venue|building|town|country)$|^where\s+(?:does\s+)?(?:it\s+)?"
+          rf"(?:takes? place|is|happens?|is held)\s+{EVENT}$", _workshop("venue"),
+          needs="place city location venue building town country where"),
     _rule(r"^(?:which|what)\s+(?:city|town|country|building|campus|place|venue)\b.*$",
           _workshop("venue"), needs="city town country building campus place venue"),
     _rule(rf"^(?:what|which)\s+(?:time ?zone|tz|zone)\s+(?:is|are|does|do)?\s*(?:{EVENT}|it|"
@@ -611,8 +633,8 @@ FRAMES: tuple[Frame, ...] = (
           _fixed(Intent.AFTER, "that"),
           needs="after afterwards then next follows"),
     _rule(r"^(?:and|so|ok|okay)?\s*(?:(?:what|who)(?:'s| is| was| came| comes)?\s+)?"
-          r"(?:before\s+(?:that|this|it|them)|beforehand|the one before|what precedes|"
-          r"what came before|before)$", _fixed(Intent.BEFORE, "that"),
+          r"(?:before\s+(?:that|this|it|them)|beforehand|the one before(?: (?:it|that|this))?|"
+          r"what precedes|what came before|before)$", _fixed(Intent.BEFORE, "that"),
           needs="before beforehand precedes"),
     _rule(rf"^(?:and|so|ok|okay)?\s*(?:where|which room|what room|where exactly|which hall|"
           rf"what hall|where(?:'s| is| was| will) (?:{PRONOUN}|that held|it held))"
@@ -652,6 +674,16 @@ FRAMES: tuple[Frame, ...] = (
           r"(?:eat|eating|get (?:food|lunch)|have lunch|break for lunch|go for lunch|grab lunch|"
           r"get something to eat)$", _fixed(Intent.WHEN, "lunch"),
           needs="eat eating food lunch"),
+    _rule(r"^(?:and|so|ok|okay)?\s*(?:what time|when|at what time|which day|what day)"
+          r"(?:\s+(?:is it|is that|again|then|exactly))?$", _fixed(Intent.WHEN, "that"),
+          needs="what when which"),
+    _rule(r"^(?:room|which room|what room|where)\s+(?:for\s+|of\s+)?(?:the\s+)?(?P<s>(?!is\b|are\b|"
+          r"was\b|will\b|does\b|do\b|can\b|should\b|it\b|that\b).+)$", _where,
+          needs="room where"),
+    # "a tutorial exists at this workshop?", "poster session available?"
+    _rule(rf"^(?:a|an|any|some)?\s*(?P<s>[a-z &-]+?)\s+(?:exists?|available|planned|offered|"
+          rf"happening|scheduled)(?:\s+(?:at|in|on)\s+{EVENT})?$", _named_kind,
+          needs="exist exists available planned offered happening scheduled"),
     # -- relations to an item: "who's up after Anandkumar", "what's just before Ceze"
     _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:follows|comes after|is after|goes after|"
           r"came after|is on after|happens after|speaks after|talks after|presents after)"
@@ -724,7 +756,7 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:(?:list|show|give|name)(?:\s+me)?\s+|(?:what|which|when)\s+(?:are|were)\s+)?"
           rf"(?:all\s+|every\s+)?(?:the\s+|of the\s+)?(?P<s>(?:{KIND_NOUNS}|coffee breaks?|"
           r"lunch(?: breaks?)?|social events?|receptions?))\s+(?:on|for|during|in)\s+"
-          rf"(?P<scope>{SCOPES})$", _kind_in_scope,
+          rf"(?P<scope>{SCOPES})(?:,?\s+(?:list|please|pls|list please|thanks))*$", _kind_in_scope,
           needs="on for during in"),
     _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all|\s+every)?(?:\s+about)?\s+|(?:what|which|"
           rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
@@ -735,8 +767,8 @@ FRAMES: tuple[Frame, ...] = (
           r"lunch(?: break)?|coffee)(?:\s+(?:up|on|coming up|starting|today))?$", _next_of_kind,
           needs="next"),
     # "what keynotes are there", "which talks are on", "what rooms are there"
-    _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is)\s+(?:there|on|on offer|available|planned|"
-          rf"scheduled|on the program(?:me)?|in the program(?:me)?|(?:in|at|on) {EVENT})"
+    _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is)(?:\s+(?:there|on|on offer|available|planned|"
+          rf"scheduled|on the program(?:me)?|in the program(?:me)?|(?:in|at|on) {EVENT}))?"
           rf"(?:\s+(?:(?:on|in|for|during|before|after)\s+)?(?P<scope>{SCOPES}))?$",
           _kind_or_count,
           needs="what which"),
@@ -770,10 +802,11 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:(?:who|what|anything|anyone|something|any talks?|is (?:there )?(?:anything|"
           r"anyone|something|a talk)|are there (?:any )?talks|is something|whos?|who's)\s+)?"
           r"(?:(?:on|happening|going on|scheduled|speaking|talking|up|presenting|running|"
-          r"planned|speaks)\s+)?(?:at|around|@|for)?\s*(?P<x>(?:\d{1,2}[:.h]\d{2}\s*"
+          r"planned|speaks)\s+)?(?:(?P<day>today|tomorrow)\s+)?(?:at|around|@|for)?\s*"
+          r"(?P<x>(?:\d{1,2}[:.h]\d{2}\s*"
           r"(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|noon|midday)"
           r"(?:\s+\S+/\S+)?)(?:\s+(?:today|tomorrow))?$", lambda m, _o: Request(
-              Intent.WHO_AT, m["x"].replace("midday", "noon")),
+              Intent.WHO_AT, m["x"].replace("midday", "noon"), m["day"] or ""),
           needs="<num> noon midday"),
     _rule(rf"^(?:who|what|anything|anyone|whos?|who's)\s+(?:(?:is\s+)?(?:on|happening|speaking|"
           rf"talking|up|presenting)\s+)?(?:at|around|@)?\s*{TIME_OF_DAY}$",

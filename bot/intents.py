@@ -12,6 +12,7 @@ import re
 
 from bot.casual_forms import plain_chat
 from bot.frames import TIME_OF_DAY, WordIndex, match_frame, words_of
+from bot.kind_words import kind_named
 from bot.request import Intent, Request
 from bot.timezones import place_zone
 
@@ -98,20 +99,24 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"^(?:what(?:'s| is)|whats|who(?:'s| is))\s+(?:on|happening|going on|running|live|"
         r"speaking|talking|presenting|up)(?:\s+(?:right\s+)?now)?$")),
     (Intent.NOW, re.compile(r"\b(?:right now|on now|happening now|currently|at the moment)\b")),
-    (Intent.NOW, re.compile(r"^(?:current|now)(?:\s+(?:talk|session|speaker))?$")),
+    (Intent.NOW, re.compile(r"^(?:current|now)(?:\s+(?:talk|session|speaker))?$|^what(?:'s| is) "
+                            r"now$|^now,? (?:what(?:'s| is)|who(?:'s| is)) (?:on|happening|"
+                            r"going on|speaking)$")),
     (Intent.NEXT, re.compile(r"\b(?:next|up next|coming up)\b")),
     (Intent.BY, re.compile(
         r"^(?:(?:show |list |all )?(?:the )?(?:papers?|posters?|work|publications?)\s+"
         r"(?:by|from|of|with|written by|authored by)|by|authored by)\s+(?P<x>.+)$")),
     (Intent.BY,
-     re.compile(r"^what (?:did|has|have) (?P<x>.+?) (?:write|written|publish|published)$")),
+     re.compile(r"^what (?:papers? )?(?:did|has|have|does) (?P<x>.+?) (?:write|written|publish|"
+                r"published|author|authored)$")),
     (Intent.SEARCH, re.compile(r"^(?:search|find|look ?up|lookup|grep)(?:\s+for)?\s+(?P<x>.+)$")),
     (Intent.SEARCH, re.compile(
         r"^(?:is|are|does|do|will)\s+(?:anyone|anybody|someone|somebody|people|any(?:one)? of "
         r"the speakers)\s+(?:be\s+)?(?:talking|speaking|presenting|talk|speak|present|"
         r"working)\s+(?:about|on|regarding)\s+(?P<x>.+)$")),
     (Intent.SEARCH, re.compile(
-        r"^(?:(?:are there|is there|any|anything|show me|list)\s+)?(?:the\s+)?"
+        r"^(?:(?:are there|is there|any|anything|show me|list|(?:do )?(?:you|u) (?:got|have)|"
+        r"got)\s+)?(?:the\s+|any\s+)?"
         r"(?:papers?|talks?|sessions?|posters?|anything|something|work)\s+"
         r"(?:about|on|regarding|related to|mentioning|with)\s+(?P<x>.+)$")),
     (Intent.AGENDA_ICS, re.compile(
@@ -207,6 +212,7 @@ LEADING_ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+")
 POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
 
+@functools.lru_cache(maxsize=16384)
 def normalize_text(text: str) -> str:
     """Straight quotes, single spaces, no trailing punctuation or leading bot names."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -232,14 +238,15 @@ TRAILING_ASIDE = re.compile(
 
 
 _LEADING_WORDS = re.compile(r"^(?:(?:@?workshop[ -]?bot|bot)[,:]?\s+)?"
-                            r"(?:(?:please|pls|plz|hey|ok|so)[,]?\s+(?=\w))?", re.IGNORECASE)
+                            r"(?:(?:please|pls|plz|hey|hi|hello|hiya|yo|ok|okay|so|um|uh|hmm|"
+                            r"well|right)[,!.]*\s+(?=\w))*", re.IGNORECASE)
 # The place the asker is in, at the end: "… for me in London", "… here in Chicago",
 # "… I'm in Sydney" (bot.timezones.place_zone says whether it is a place).
 READER_PLACE = re.compile(
     r"(?:,\s*|\s+)(?:(?:for|to)\s+(?:me|us)\s+)?(?:(?:here|over here|out here)\s+)?"
     r"(?:in|for)\s+"
     r"(?P<city>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)(?:\s+time)?$|"
-    r",\s*(?P<named>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)\s+time$|"
+    r"(?:,\s*|\s+)(?P<named>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)\s+time$|"
     r"[?.!,]?\s+(?:(?:as\s+)?(?:i'm|i am|im|we're|we are)\s+(?:based\s+)?(?:in|at|from))\s+"
     r"(?P<there>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)$", re.IGNORECASE)
 READER_TIME = re.compile(r"(?:(?<=\d)|(?<=[ap]m))\s+(?:my|local|our)\s+time$|"
@@ -328,9 +335,10 @@ def parse(text: str) -> Request:
         "'m " in cleaned or " am " in cleaned or " for " in cleaned or " time" in cleaned \
         else None
     if place is not None and place.start() > 0:
-        zone = place_zone(place["city"] or place["there"] or place["named"] or "")
-        if zone is not None:
-            inner = parse(cleaned[: place.start()])
+        found = _place_in(cleaned, place)
+        if found is not None:
+            zone, cut = found
+            inner = parse(cleaned[:cut])
             if inner.intent is not Intent.UNKNOWN:
                 return dataclasses.replace(inner, zone=zone)  # "… for me in London"
     request = _parse(text)
@@ -341,6 +349,8 @@ def parse(text: str) -> Request:
             found = parse(piece)
             if found.intent not in (Intent.UNKNOWN, Intent.GREETING, Intent.THANKS, Intent.HELP):
                 return found
+    if request.intent is Intent.UNKNOWN and (bare := _bare_kind(plain_chat(cleaned))):
+        return bare  # "keynotes?", "lunch?", "talks tomorrow?", "hackathon?"
     if request.intent in SCOPED or request.intent is Intent.WORKSHOP:
         cleaned = plain_chat(normalize_text(text))  # "tomorrow's lunch" -> "lunch tomorrow"
         found = TRAILING_SCOPE.search(cleaned)
@@ -358,6 +368,36 @@ def parse(text: str) -> Request:
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
+
+
+def _place_in(text: str, place: re.Match[str]) -> tuple[str, int] | None:
+    """The zone of the place ``place`` found at the end of ``text``, and where the
+    question before it ends; the place may be only the last words of what the pattern
+    took ("… kick off east coast time": "east coast")."""
+    group = next(g for g in ("city", "there", "named") if place[g])
+    words = place[group].split()
+    for size in range(len(words), 0, -1):
+        zone = place_zone(" ".join(words[-size:]))
+        if zone is not None:
+            if size == len(words):
+                return zone, place.start()
+            end = place.start(group) + len(" ".join(words[:-size]))
+            before = re.sub(r"(?:\s+(?:in|for|at|here|me|to))+\s*$", "", text[:end])
+            return zone, len(before.rstrip(" ,"))
+    return None
+
+
+def _bare_kind(text: str) -> Request | None:
+    """A message that is only a kind of thing, maybe with a day: "keynotes?", "breaks
+    today", "any hackathon"."""
+    found = TRAILING_SCOPE.search(text)
+    words = text[: found.start()] if found is not None and found.start() > 0 else text
+    words = re.sub(r"^(?:any|the|a|an|some|all)\s+", "", words.strip(), flags=re.IGNORECASE)
+    if len(words.split()) > 3 or kind_named(words) is None:
+        return None
+    scope = " ".join(found["scope"].casefold().split()) if found is not None and \
+        found.start() > 0 else ""
+    return Request(Intent.KIND, words, re.sub(r"^(?:this|the|in the)\s+", "", scope))
 
 
 _QUESTION_INSIDE = re.compile(r"\?\s+\S")  # "… end? trying to plan dinner"

@@ -52,7 +52,8 @@ _FILLER = frozenset({"the", "this", "our", "your", "a", "an", "whole", "entire",
                      "taking", "place", "running", "run", "runs", "cover", "covers",
                      "covering", "focusing", "focus", "focused", "about", "year", "exactly",
                      "total", "me", "my", "time", "going", "located", "hosted", "part",
-                     "overall", "altogether", "actually", "again"})
+                     "overall", "altogether", "actually", "again", "lasts", "last", "takes",
+                     "long", "it's"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ class _WorkshopNames:
     # Whether each word seen so far is one of the workshop's (a typo of one counts):
     # the same in every question that has the word, so worked out once per word.
     seen: dict[str, bool] = field(default_factory=dict)
+    texts: dict[str, bool] = field(default_factory=dict)  # each whole subject's verdict
 
 
 _NAMES: weakref.WeakKeyDictionary[Program, _WorkshopNames] = weakref.WeakKeyDictionary()
@@ -147,13 +149,23 @@ def _named(word: str, names: _WorkshopNames) -> bool:
 
 def names_workshop(program: Program, text: str) -> bool:
     """Whether ``text`` names the workshop itself: "the workshop", "this event", "ML for
-    Systems", "mlforsys", "NeurIPS 2021 ML for Systems workshop"."""
+    Systems", "mlforsys", "NeurIPS 2021 ML for Systems workshop". Each text's verdict is
+    kept per program (nearly every question asks it of its subject)."""
+    names = _names(program)
+    verdict = names.texts.get(text)
+    if verdict is None:
+        verdict = _names_workshop(names, text)
+        if len(names.texts) < WORDS_KEPT:
+            names.texts[text] = verdict
+    return verdict
+
+
+def _names_workshop(names: _WorkshopNames, text: str) -> bool:
     plain = normalize(text)
     if not plain:
         return False
     if plain in EVENT_WORDS:
         return True
-    names = _names(program)
     if plain.replace(" ", "") in names.compact:
         return True
     words = [w for w in plain.split() if w not in _FILLER]
@@ -279,6 +291,6 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
         return Request(Intent.PERSON, request.arg.rstrip("?"), request.scope)  # "kraska?"
     if request.intent is Intent.BY and request.arg and not request.arg.startswith(
             (ITEM_REF, PERSON_REF)) and not index.resolve(request.arg, PEOPLE).found and (
-            index.search(request.arg, limit=1)):
+            index.search(request.arg, limit=1) or len(request.arg.split()) == 1):
         return Request(Intent.SEARCH, request.arg, request.scope)  # a topic, not a person
     return request

@@ -54,7 +54,10 @@ def _zones() -> dict[str, str]:
 
 # Places people name that are not a zone's own city ("here in the Bay Area").
 PLACE_ALIASES = {
-    "nyc": "America/New_York", "new york city": "America/New_York", "boston": "America/New_York",
+    "nyc": "America/New_York", "ny": "America/New_York", "east coast": "America/New_York",
+    "west coast": "America/Los_Angeles", "pacific": "America/Los_Angeles",
+    "eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
+    "new york city": "America/New_York", "boston": "America/New_York",
     "washington": "America/New_York", "dc": "America/New_York", "toronto": "America/Toronto",
     "sf": "America/Los_Angeles", "san francisco": "America/Los_Angeles",
     "bay area": "America/Los_Angeles", "seattle": "America/Los_Angeles",

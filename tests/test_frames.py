@@ -44,7 +44,7 @@ def test_the_word_index_never_changes_the_frame(words: list[str]) -> None:
     ("what's on in 10 minutes", Intent.WHO_AT, "+10"),
     ("will there be a panel discussion?", Intent.KIND, "panel discussion"),
     ("how many papers are there?", Intent.COUNT, "papers"),
-    ("what time do things get going on Monday?", Intent.WORKSHOP, "start"),
+    ("what time do things get going?", Intent.WORKSHOP, "start"),
     ("who runs this workshop", Intent.WORKSHOP, "organizers"),
     ("wots on atm", Intent.NOW, ""),
     ("and after that?", Intent.AFTER, "that"),
@@ -55,3 +55,10 @@ def test_the_word_index_never_changes_the_frame(words: list[str]) -> None:
 ])
 def test_frames_read_the_families(question: str, intent: Intent, arg: str) -> None:
     assert parse(question) == frames.Request(intent, arg)
+
+
+def test_a_day_at_the_end_is_the_scope() -> None:
+    assert parse("what time do things get going on Monday?") == frames.Request(
+        Intent.WORKSHOP, "start", "monday")  # the start of that day
+    assert parse("is something on tomorrow at 13:50") == frames.Request(
+        Intent.WHO_AT, "13:50", "tomorrow")
