@@ -41,6 +41,7 @@ WORDS: dict[str, str] = {
     "iz": "is", "izzit": "is it", "isit": "is it", "s'": "is",
     "anythin": "anything", "nething": "anything", "ne1": "anyone",
     "doin": "doing", "eatin": "eating", "talkin": "talking", "presentin": "presenting",
+    "paprs": "papers", "papes": "papers", "pappers": "papers", "keynots": "keynotes",
     "tlk": "talk", "tlks": "talks", "preso": "talk", "prez": "talk",
 }
 
@@ -76,7 +77,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
         (r"\bhow (long|much time)'s\b", r"how \1 is", "long's time's"),
         # "I'd love a list of just the talks": a list; "I'd like to know when …": the question
         (r"^(?:i'?d (?:love|like)|i would (?:love|like)|i want|i need|can i (?:get|have|see)|"
-         r"could i (?:get|have|see)|give me|show me|send me)\s+(?:a |the )?(?:full |complete |"
+         r"could i (?:get|have|see)|give me|show me|send me|(?:do )?(?:you|u) (?:got|have))\s+"
+         r"(?:a |the )?(?:full |complete |"
          r"quick )?list of\s+(?:just |only |all )?", "list ", "list"),
         (r"^(?:i'?d (?:love|like)|i would (?:love|like)|i want|i need)\s+to\s+(?:know|find out|"
          r"check|see)\s+(?=(?:when|what|who|where|how|if|which|whether)\b)", "",

@@ -155,6 +155,9 @@ def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
     def build(match: re.Match[str], original: str) -> Request:
         groups = match.groupdict()
         kind = (groups.get("k") or "").strip()
+        if kind in ("one", "ones", "thing", "things") and (said := re.match(
+                rf"^(?:which|what)\s+({KIND_NOUNS})\b", match.string)):
+            kind = said[1]  # "which keynote is the last one"
         if not kind and match.string.startswith(("who ", "who's ", "whos ")):
             kind = "person"  # "who goes first": a person, not the opening coffee
         scope = (groups.get("scope") or groups.get("rest") or "").strip()
@@ -185,7 +188,7 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
                   "", rest, flags=re.IGNORECASE)
     rest = _keep_ordinal(rest, re.sub(
         r"\s+(?:get|gets|got|have|has|last|lasts|take|takes|run|runs|go|goes|go on|"
-        r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|"
+        r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|slot|slots|"
         r"scheduled|planned|long|take up)(?:\s+(?:for|on stage|up))?$", "", rest,
         flags=re.IGNORECASE))
     rest = _tidy(rest)
@@ -221,7 +224,7 @@ def _count(match: re.Match[str], original: str) -> Request:
                   r"do (?:we|you|i|they) get|will (?:we|you|i|they) (?:get|have|see)|"
                   r"are we getting|are there going to be|will be there|will there be|"
                   r"does it have|does the \w+ have|are happening|are coming|are|is|are there|"
-                  r"is there)"
+                  r"is there|on the program(?:me)?|on the schedule|in the program(?:me)?)"
                   r"(?:\s+(?:in total|total|altogether|here|today|on the program))*$", "",
                   rest, flags=re.IGNORECASE)
     return Request(Intent.COUNT, _tidy(rest))
@@ -355,8 +358,10 @@ def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
             flags=re.IGNORECASE))
         subject = re.sub(r",?\s+(?:who|what|which)(?:'s| is| comes| come| goes| follows)?(?:\s+"
                          r"(?:next|then|up))?$", "", subject, flags=re.IGNORECASE)
-        subject = re.sub(r"^(?:the\s+)?(?:one|talk|session|item|keynote|presentation|paper|"
-                         r"lecture)\s+(?:of|by|from)\s+", "", subject, flags=re.IGNORECASE)
+        subject = re.sub(r"^(?:the\s+)?(?:one|talk|session|item)\s+(?:of|by|from)\s+", "",
+                         subject, flags=re.IGNORECASE)
+        subject = re.sub(r"^(?:the\s+)?(keynote|presentation|paper|lecture|panel|tutorial)\s+"
+                         r"(?:of|by|from)\s+(.+)$", r"\2's \1", subject, flags=re.IGNORECASE)
         subject = re.sub(r"^(?:that|this|it)\s+(?:one|talk|session)$", "that", subject)
         subject = _tidy(subject)
         return Request(intent, "that" if subject.casefold() in ("", "one", "ones") else subject)
@@ -436,6 +441,14 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?P<s>[^?]+?)\s+(?:when|what time|wen|at what time|when is it|when's that)$",
           lambda m, o: Request(Intent.WHEN, _tidy(_STRIP_KIND.sub("", _subject(m, o)))),
           needs="when what wen"),
+    # "phothilimthas talk about what": what it is about
+    _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:is\s+)?(?:about|on) what$",
+          lambda m, o: Request(Intent.ABOUT, _tidy(_subject(m, o))), needs="what"),
+    # "when is the end of the summit": its end
+    _rule(r"^(?:when|what time)\s+(?:is|'s|will be)\s+the\s+(?P<v>end|start|beginning|close|"
+          r"opening)\s+of\s+(?P<s>.+)$",
+          lambda m, o: Request(Intent.WORKSHOP, ("end" if m["v"] in ("end", "close") else "start")
+                               + "|" + _subject(m, o)), needs="end start beginning close opening"),
     # "lunch how long", "duckdb tutorial how many hours": the question word last
     _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:how long|how many (?:minutes|hours|mins)|"
           r"duration|length)(?:\s+(?:is it|it is))?$", _duration,
@@ -601,11 +614,11 @@ FRAMES: tuple[Frame, ...] = (
           rf"(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST),
           needs="last final closing latest concluding ending finishing"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
-          rf"speaks\s+|is\s+)?first(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
+          rf"speaks\s+|is\s+)?(?:the\s+)?(?:very\s+)?first(?:\s+(?:up|on|thing|one))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
           rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.FIRST),
           needs="first"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
-          rf"speaks\s+|is\s+)?last(?:\s+(?:up|on|thing))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
+          rf"speaks\s+|is\s+)?(?:the\s+)?(?:very\s+)?last(?:\s+(?:up|on|thing|one))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
           rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.LAST),
           needs="last"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?P<scope>{SCOPES})$",

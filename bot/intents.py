@@ -197,7 +197,7 @@ WHEN_TAIL = re.compile(
     r"on|up|start|starting|starts|begin|beginning|begins|happen|happening|scheduled|"
     r"session|slot|paper|be|today|tomorrow|again|presented|held|is|are|one|thing|about|"
     r"shown|given|taking place|take place|planned|over|done|end|ends|finish|finishes|"
-    r"wrap up|wraps up|close|closes)$"
+    r"wrap up|wraps up|close|closes|go on|goes on|go|goes|come on|comes on|on stage)$"
 )
 ORDINAL_END = re.compile(r"\b(?:first|second|third|last|final|opening|closing|1st|2nd|3rd|"
                          r"earliest|latest|next)$", re.IGNORECASE)
@@ -342,8 +342,8 @@ def parse(text: str) -> Request:
             if inner.intent is not Intent.UNKNOWN:
                 return dataclasses.replace(inner, zone=zone)  # "… for me in London"
     request = _parse(text)
-    if (request.intent is Intent.UNKNOWN or _QUESTION_INSIDE.search(cleaned)) and (
-            pieces := _sentences(cleaned)):
+    if (request.intent is Intent.UNKNOWN or _QUESTION_INSIDE.search(cleaned)
+            or _SENTENCE_BREAK.search(request.arg)) and (pieces := _sentences(cleaned)):
         # "what time does it end? trying to plan dinner", "hi! when is the summit - dates?"
         for piece in pieces:
             found = parse(piece)

@@ -226,6 +226,7 @@ def resolve(ask: Ask, text: str) -> Subject:
 
 _ORDINAL = re.compile(r"^(?:the\s+)?(?:very\s+)?(?P<o>first|opening|1st|earliest|last|closing|"
                       r"final|latest|second|2nd|third|3rd)\s+(?P<k>.+)$", re.IGNORECASE)
+_DAY_PART_HOURS = {"morning": (0, 12), "afternoon": (12, 18), "evening": (18, 24)}
 _POSITIONS = {"first": 0, "opening": 0, "1st": 0, "earliest": 0, "second": 1, "2nd": 1,
               "third": 2, "3rd": 2, "last": -1, "closing": -1, "final": -1, "latest": -1}
 
@@ -234,13 +235,20 @@ def ordinal_item(program: Program, text: str) -> Item | None:
     """ "the opening keynote", "the second talk", "the last break": that one of its kind
     in time order, when no title says those words ("Opening Remarks" is a title)."""
     match = _ORDINAL.match(text)
-    if match is None or (kind := kind_named(match["k"])) is None:
+    if match is None:
+        return None
+    kind_words, part = match["k"], None
+    first_word, _, rest = kind_words.partition(" ")
+    if first_word.casefold() in _DAY_PART_HOURS and rest:
+        kind_words, part = rest, _DAY_PART_HOURS[first_word.casefold()]  # "first afternoon talk"
+    if (kind := kind_named(kind_words)) is None:
         return None
     said = normalize(text.removeprefix("the "))
     if any(said in normalize(item.title) for item in program.items):
         return None  # a title says so: "Opening Remarks", "Closing keynote: …"
-    items = sorted((i for i in items_of_kind(program, kind) if i.is_scheduled),
-                   key=lambda i: i.span)
+    items = sorted((i for i in items_of_kind(program, kind) if i.is_scheduled and (
+        part is None or part[0] <= i.span[0].astimezone(program.workshop.timezone).hour
+        < part[1])), key=lambda i: i.span)
     position = _POSITIONS[match["o"].casefold()]
     if not items or position >= len(items):
         return None

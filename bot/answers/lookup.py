@@ -108,6 +108,8 @@ def about(ask: Ask, query: str) -> Reply:
         return _need(ask, f"tell me about {examples(ask.program).item}")
     if (reply := _program_level(ask, query, "about")) is not None:
         return reply
+    if (item := ordinal_item(ask.program, query)) is not None:
+        return _when_item(ask, item)  # "who gives the first afternoon talk"
     entry = ask.one(query)
     if isinstance(entry, Reply):
         return entry

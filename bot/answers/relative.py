@@ -12,12 +12,14 @@ from bot.answers import schedule
 from bot.answers.context import Ask
 from bot.answers.focus import absent_kind, items_of, pick, unresolved
 from bot.answers.scopes import ANY_KIND, scoped
+from bot.kind_words import kind_hint
 from bot.matching import normalize
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
 from bot.subjects import (
     InstantSubject,
     KindSubject,
+    PersonSubject,
     Subject,
     WorkshopSubject,
     items_of_kind,
@@ -120,7 +122,12 @@ def _neighbour(ask: Ask, arg: str, later: bool) -> Reply:
         return ask.reply((f"{program.workshop.full_name} {'ends' if later else 'starts'} ",
                           Moment(bound, relative=True),
                           f"; nothing is scheduled {word.lower()} it."))
-    reference = pick(ask, items_of(ask, subject))
+    items = items_of(ask, subject)
+    if isinstance(subject, PersonSubject) and (hint := kind_hint(arg)) is not None:
+        # "after Vogelsang's keynote": her keynote, not the panel she is also on
+        wanted = {id(i) for i in items_of_kind(ask.program, hint)}
+        items = [i for i in items if id(i) in wanted] or items
+    reference = pick(ask, items)
     if reference is None:
         return ask.reply((f"That has no time slot on the program, so nothing comes "
                           f"{word.lower()} it.",))
