@@ -41,10 +41,20 @@ def _rooms_note(ask: Ask, items: list[Item]) -> str:
 def _in_place(ask: Ask, words: str, items: list[Item]) -> tuple[list[Item], str]:
     """``items`` in the room or track ``words`` names, and " in Saal 2"; all of them and
     "" when the words name none (they were not about a place, then)."""
+    negated = _NOT_PLACE.search(words) if words else None
+    if negated is not None:  # "in the other room, not the Audimax": everywhere else
+        place = _place(ask.program, negated["x"])
+        if place is None:
+            return items, ""
+        return [i for i in items if i not in _there(place, items)], f" outside {place[1]}"
     place = _place(ask.program, words) if words else None
     if place is None:
         return items, ""
     return _there(place, items), f" in {place[1]}"
+
+
+_NOT_PLACE = re.compile(r"\b(?:not|except|other than|besides|apart from)\s+(?:in\s+)?(?:the\s+)?"
+                        r"(?P<x>.+)$", re.IGNORECASE)
 
 
 def _there(place: tuple[str, str], items: list[Item]) -> list[Item]:
