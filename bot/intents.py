@@ -219,10 +219,6 @@ def normalize_text(text: str) -> str:
     text = " ".join(text.split())
     text = _LEADING_WORDS.sub("", text)
     text = text.strip().rstrip("?!.,;: ").strip()
-    if "," in text or "?" in text or " and " in text or " with " in text or ". " in text or \
-            " or " in text:
-        # "what keynotes are there, and where?": the answer says where and when anyway
-        text = TRAILING_ASIDE.sub("", text).strip()
     # "… in my time": every answer is in the reader's zone anyway
     return READER_TIME.sub("", text).strip() if READER_TIME.search(text) else text
 
@@ -331,6 +327,12 @@ def parse(text: str) -> Request:
     of one at the end ("… tomorrow") becomes the request's scope where the answer narrows
     to it."""
     cleaned = normalize_text(text)
+    if _ASKS_QA.match(cleaned):
+        return _parse(text)  # a question for a speaker is theirs, word for word
+    if "," in cleaned or "?" in cleaned or " and " in cleaned or " with " in cleaned or \
+            ". " in cleaned or " or " in cleaned:
+        # "what keynotes are there, and where?": the answer says where and when anyway
+        text = cleaned = TRAILING_ASIDE.sub("", cleaned).strip() or cleaned
     place = READER_PLACE.search(cleaned) if " in " in cleaned or " im " in cleaned or \
         "'m " in cleaned or " am " in cleaned or " for " in cleaned or " time" in cleaned \
         else None
@@ -367,6 +369,7 @@ def parse(text: str) -> Request:
     return request
 
 
+_ASKS_QA = re.compile(r"^[/!]?(?:ask|qa|question|upvote|unvote)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
 
 

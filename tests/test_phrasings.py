@@ -55,8 +55,15 @@ def heldout_cases() -> list[Case]:
 
 
 def _outcomes(cases: list[Case], folder: Path) -> list[Outcome]:
-    logging.getLogger("bot").setLevel(logging.WARNING)  # a start line per core is noise here
-    return asyncio.run(run(cases, folder))
+    """Every case's outcome; the start line each core logs is noise here, so the bot's
+    logger is quieted for the run and put back after (later tests read its INFO lines)."""
+    logger = logging.getLogger("bot")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        return asyncio.run(run(cases, folder))
+    finally:
+        logger.setLevel(level)
 
 
 @pytest.fixture(scope="module")

@@ -165,9 +165,13 @@ def _current_day(ask: Ask) -> date:
 
 
 def tomorrow(ask: Ask) -> date:
-    """The calendar day after now, in the workshop's zone (its days are counted there):
-    the evening before the event, "tomorrow" is its first day, not its second."""
-    return ask.now.astimezone(ask.program.workshop.timezone).date() + timedelta(days=1)
+    """The day after today, in the workshop's zone (its days are counted there): the
+    evening before the event, "tomorrow" is its first day, not its second; after
+    midnight, while the evening's sessions go on, today is still that conference day."""
+    today = ask.now.astimezone(ask.program.workshop.timezone).date()
+    current = _current_day(ask) if ask.program.program_days() else today
+    # at 00:30 the conference day that began yesterday is still on: tomorrow is the next
+    return min(today, current) + timedelta(days=1)
 
 
 def _days(ask: Ask, scope: str) -> list[date] | Reply:
