@@ -145,15 +145,39 @@ def test_run_ends_cleanly_at_the_end_of_input(tmp_path: Path) -> None:
     done = bot("run", cwd=tmp_path, stdin="help\n")
     assert done.returncode == 0, done.stderr
     assert "I answer questions about ML for Systems" in done.stdout
-    assert done.stdout.rstrip().endswith("Bye!")
+    assert done.stdout.rstrip().endswith("Bye!")  # a reminder due then is not printed after
+
+
+def test_a_console_alone_rehearses_the_bundled_program_which_is_over(tmp_path: Path) -> None:
+    done = bot("run", cwd=tmp_path, stdin="what's next?\nremind kraska 5m\n")
+    assert done.returncode == 0, done.stderr
+    banner = done.stdout.splitlines()[:3]
+    assert banner[0] == "Workshop Bot · ML for Systems (NeurIPS 2021) · Monday 13 December 2021"
+    assert banner[1].startswith("Rehearsal clock: the program ended ")
+    assert banner[1].endswith(" ago, so the clock starts at 8:30 AM PST on its first day and "
+                              "runs 1× real time; for the real clock, start with --at now (or "
+                              "BOT_NOW=now).")
+    assert "Next up:\n• Opening Remarks\n  9:00 AM – 9:25 AM PST (in 30 min)" in done.stdout
+    assert "I'll remind you 5 min before “Talk by Tim Kraska (title TBD)”, at 9:25 AM PST" \
+        in done.stdout
+
+
+@pytest.mark.parametrize(("args", "env"), [(("--at", "now"), {}), ((), {"BOT_NOW": "now"})])
+def test_now_keeps_the_console_on_the_real_clock(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str]
+) -> None:
+    done = bot("run", *args, cwd=tmp_path, env=env, stdin="what's next?\n")
+    assert done.returncode == 0, done.stderr
+    assert "Rehearsal" not in done.stdout and "Simulated" not in done.stdout
+    assert "Nothing else is scheduled: the last session ended Mon 13 Dec 2021, 5:55 PM PST (" \
+        in done.stdout
 
 
 def test_the_console_saves_an_export_next_to_it(tmp_path: Path) -> None:
     done = bot("run", cwd=tmp_path, stdin="qa export all csv\n")
     assert done.returncode == 0, done.stderr
     saved = tmp_path / "exports" / "questions-mlforsys-2021.csv"
-    assert f"Saved exports/questions-mlforsys-2021.csv ({saved.stat().st_size:,} bytes)." \
-        in done.stdout
+    assert f"Saved {saved.resolve()} ({saved.stat().st_size:,} bytes)." in done.stdout  # in full
     header = next(csv.reader(saved.read_text().splitlines()))
     assert header[:8] == ["id", "item", "title", "question", "votes", "status", "platform",
                           "asked_at"]

@@ -253,6 +253,34 @@ async def test_keyword_search(chat: Conversation) -> None:
     assert "Pruning neural decoders" in await chat.ask("search lottery ticket")
 
 
+# -- reminders too close to keep -------------------------------------------------------
+
+
+async def test_a_refused_reminder_suggests_an_offset_that_works(chat: Conversation) -> None:
+    refused = await chat.ask("remind kraska 10m", at="2021-12-13T09:23:00-08:00")  # 7 min away
+    assert refused.startswith("“Talk by Tim Kraska (title TBD)” starts at 9:30 AM PST (in 7 "
+                              "min): 10 min before that is already past, so I set no reminder.")
+    assert refused.endswith("Try a shorter time, e.g. “remind kraska 5m”.")
+    assert "10m" not in refused
+    taken = await chat.ask("remind kraska 5m", at="2021-12-13T09:23:00-08:00")
+    assert "I'll remind you 5 min before “Talk by Tim Kraska (title TBD)”, at 9:25 AM PST" \
+        in taken
+
+
+async def test_a_refused_reminder_minutes_away_suggests_the_start(chat: Conversation) -> None:
+    refused = await chat.ask("remind kraska 5m", at="2021-12-13T09:27:00-08:00")  # 3 min away
+    assert refused.endswith("Try a shorter time, e.g. “remind kraska at start”.")
+    taken = await chat.ask("remind kraska at start", at="2021-12-13T09:27:00-08:00")
+    assert "I'll remind you when “Talk by Tim Kraska (title TBD)” starts, at 9:30 AM PST" \
+        in taken
+
+
+async def test_a_refused_reminder_seconds_away_suggests_nothing(chat: Conversation) -> None:
+    refused = await chat.ask("remind kraska 5m", at="2021-12-13T09:29:30-08:00")  # 30 s away
+    assert "already past, so I set no reminder." in refused
+    assert "Try" not in refused and "remind kraska" not in refused
+
+
 # -- no match, ambiguity, garbage, help -------------------------------------------------
 
 

@@ -181,8 +181,7 @@ def test_the_console_saves_the_askers_calendar(tmp_path: Path) -> None:
                stdin="remind ceze 30m\nagenda ics\n")
     assert done.returncode == 0, done.stderr
     saved = tmp_path / "exports" / "mlforsys-2021-my-sessions.ics"
-    assert f"Saved exports/mlforsys-2021-my-sessions.ics ({saved.stat().st_size:,} bytes)." \
-        in done.stdout
+    assert f"Saved {saved.resolve()} ({saved.stat().st_size:,} bytes)." in done.stdout
     [event] = icalendar.Calendar.from_ical(saved.read_bytes()).walk("VEVENT")
     assert event.start.isoformat() == "2021-12-13T15:50:00-08:00"
     [alarm] = event.walk("VALARM")
