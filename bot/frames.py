@@ -64,8 +64,8 @@ _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 # Words a question starts with that a "<subject> who/where/when" question never does.
 NOT_A_SUBJECT = (r"(?!(?:list|show|all|give|the|any|see|every|how|what|whats|when|where|who|"
                  r"whos|which|are|is|do|does|name|tell|and)\b)")
-PRONOUN = (r"(?:it|that|this|that one|this one|them|he|she|they|him|her|(?:the|that|this) "
-           r"(?:talk|paper|session|presentation|one))")
+PRONOUN = (r"(?:it|that|this|that one|this one|them|he|she|they|him|her|(?:the|that|this|his|her|"
+           r"their) (?:talk|paper|session|presentation|one))")
 KIND_NOUNS = (r"invited speakers?|keynote speakers?|invited talks?|keynote talks?|"
               r"talks?|items?|things?|sessions?|events?|speakers?|speeches|keynotes?|"
               r"presentations?|slots?|ones?|papers?|panels?|breaks?|acts?|presenters?|"
@@ -79,7 +79,9 @@ LAST_WORDS = r"(?:last|final|closing|latest|concluding|ending|finishing)"
 OPEN_VERBS = r"(?:opens?|kicks? off|starts?|begins?|leads? off|goes first|is first)"
 CLOSE_VERBS = r"(?:closes?|ends?|wraps? up|finish(?:es)?|concludes?|goes last|is last)"
 QUESTION_TAIL = (r"(?:\s+(?:today|tomorrow|tonight|this evening|later|here|then|again|please|"
-                 r"on the program|"
+                 r"on the program|during the day|throughout the day|in the day|at some point|"
+                 r"(?:that |which )?(?:i|we) (?:can|could|should|might) (?:join|attend|go to|see|"
+                 r"sign up for)|for (?:me|us) to (?:join|attend)|"
                  r"on the schedule|at the workshop|at this event|this year|planned|"
                  r"scheduled|on offer|too|as well|at all|or not))*")
 DAY_PART = r"(?P<part>morning|afternoon|evening|tonight|lunch ?time|midday)"
@@ -169,8 +171,15 @@ def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
     return build
 
 
+_RANGE_DAY = re.compile(r"\b(?P<d>today|tomorrow|monday|tuesday|wednesday|thursday|friday|"
+                        r"saturday|sunday|day\s*\d{1,2})\b", re.IGNORECASE)
+
+
 def _range(match: re.Match[str], _original: str) -> Request:
-    return Request(Intent.RANGE, f"{match['a'].strip()}|{match['b'].strip()}")
+    """RANGE "a|b"; a day named anywhere ("what's on Tuesday from 10 till noon") narrows it."""
+    day = _RANGE_DAY.search(match.string)
+    return Request(Intent.RANGE, f"{match['a'].strip()}|{match['b'].strip()}",
+                   day["d"].casefold() if day else "")
 
 
 def _day_part(match: re.Match[str], _original: str) -> Request:
@@ -254,9 +263,9 @@ def _named_kind(match: re.Match[str], original: str) -> Request | None:
     return request
 
 
-_CURRENT = re.compile(r"^(?:(?:this|the current|current|that)(?:\s+(?:talk|session|one|keynote|"
-                      r"panel|presentation|thing))?|(?:the\s+)?(?:talk|session|one|presentation)|"
-                      r"it|)$", re.IGNORECASE)
+_CURRENT = re.compile(r"^(?:(?:this|these|the current|current|that)(?:\s+(?:talks?|sessions?|one|"
+                      r"keynote|panel|presentations?|thing))?|(?:the\s+)?(?:talks?|sessions?|one|"
+                      r"presentations?)(?: (?:now|right now|on now))?|it|)$", re.IGNORECASE)
 
 
 def _time_left(match: re.Match[str], original: str) -> Request:
@@ -668,6 +677,8 @@ FRAMES: tuple[Frame, ...] = (
           rf"presenters?|people|person|team|folks)(?:\s+(?:of|behind|for)\s+{PRONOUN})?$",
           _fixed(Intent.ABOUT, "that"),
           needs="who"),
+    _rule(rf"^(?:and\s+)?(?:which|what) papers (?:are|get|will be)\s+(?:presented\s+)?(?:in|at|"
+          rf"part of)\s+{PRONOUN}$", _fixed(Intent.ABOUT, "that"), needs="papers"),
     _rule(rf"^(?:and\s+)?who(?:'s| is| are)\s+(?:behind|presenting|giving|doing)\s+{PRONOUN}$",
           _fixed(Intent.ABOUT, "that"), needs="who"),
     # "pruning paper who wrote", "decompilation talk who": the question word last
@@ -780,7 +791,8 @@ FRAMES: tuple[Frame, ...] = (
           r"lunch(?: break)?|coffee)(?:\s+(?:up|on|coming up|starting|today))?$", _next_of_kind,
           needs="next"),
     # "what keynotes are there", "which talks are on", "what rooms are there"
-    _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is)(?:\s+(?:there|on|on offer|available|planned|"
+    _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is|were|will be)(?:\s+(?:there|on|on offer|"
+          r"accepted|presented|available|planned|"
           rf"scheduled|on the program(?:me)?|in the program(?:me)?|(?:in|at|on) {EVENT}))?"
           rf"(?:\s+(?:(?:on|in|for|during|before|after)\s+)?(?P<scope>{SCOPES}))?$",
           _kind_or_count,

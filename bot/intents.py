@@ -104,8 +104,9 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
                             r"going on|speaking)$")),
     (Intent.NEXT, re.compile(r"\b(?:next|up next|coming up)\b")),
     (Intent.BY, re.compile(
-        r"^(?:(?:show |list |all )?(?:the )?(?:papers?|posters?|work|publications?)\s+"
-        r"(?:by|from|of|with|written by|authored by)|by|authored by)\s+(?P<x>.+)$")),
+        r"^(?:(?:show |list |all |any |are there any )?(?:the )?(?:papers?|posters?|work|"
+        r"publications?)\s+(?:by|from|of|with|written by|authored by)|anything (?:by|from)|by|"
+        r"authored by)\s+(?P<x>.+)$")),
     (Intent.BY,
      re.compile(r"^what (?:papers? )?(?:did|has|have|does) (?P<x>.+?) (?:write|written|publish|"
                 r"published|author|authored)$")),
@@ -167,7 +168,7 @@ PATTERN_NEEDS = [frozenset(words.split()) for words in (
     "right on happening currently moment",
     "current now",
     "next coming",
-    "by from of with written authored",
+    "by from of with written authored anything",
     "what",
     "search find look lookup grep",
     "anyone anybody someone somebody people speakers",
@@ -235,7 +236,8 @@ TRAILING_ASIDE = re.compile(
 
 _LEADING_WORDS = re.compile(r"^(?:(?:@?workshop[ -]?bot|bot)[,:]?\s+)?"
                             r"(?:(?:please|pls|plz|hey|hi|hello|hiya|yo|ok|okay|so|um|uh|hmm|"
-                            r"well|right)[,!.]*\s+(?=\w))*", re.IGNORECASE)
+                            r"well|right|quick (?:one|question|q)|question|q)[,!.:]*\s+(?=\w))*",
+                            re.IGNORECASE)
 # The place the asker is in, at the end: "… for me in London", "… here in Chicago",
 # "… I'm in Sydney" (bot.timezones.place_zone says whether it is a place).
 READER_PLACE = re.compile(

@@ -34,7 +34,8 @@ PRONOUNS = frozenset({
     "", "it", "that", "this", "them", "they", "he", "she", "him", "her", "his", "hers",
     "that one", "this one", "the one", "that talk", "this talk", "the talk", "that paper",
     "this paper", "the paper", "that session", "this session", "the session", "his talk",
-    "her talk", "their talk", "it all", "there", "that thing", "this thing", "one",
+    "her talk", "their talk", "it all", "there", "that thing", "this thing", "one", "then",
+    "his paper", "her paper", "their paper", "his session", "her session",
 })
 EVENT_WORDS = frozenset({
     "workshop", "event", "conference", "summit", "symposium", "meeting", "meetup", "congress",
@@ -53,7 +54,8 @@ _FILLER = frozenset({"the", "this", "our", "your", "a", "an", "whole", "entire",
                      "covering", "focusing", "focus", "focused", "about", "year", "exactly",
                      "total", "me", "my", "time", "going", "located", "hosted", "part",
                      "overall", "altogether", "actually", "again", "lasts", "last", "takes",
-                     "long", "it's"})
+                     "long", "it's", "start", "starts", "begin", "begins", "end", "ends",
+                     "finish", "finishes", "kick", "off", "day", "date", "dates"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +246,9 @@ def ordinal_item(program: Program, text: str) -> Item | None:
     if (kind := kind_named(kind_words)) is None:
         return None
     said = normalize(text.removeprefix("the "))
-    if any(said in normalize(item.title) for item in program.items):
+    word = match["o"].casefold()
+    if any(said in normalize(item.title) or (word in ("opening", "closing") and normalize(
+            item.title).startswith(word)) for item in program.items):
         return None  # a title says so: "Opening Remarks", "Closing keynote: …"
     items = sorted((i for i in items_of_kind(program, kind) if i.is_scheduled and (
         part is None or part[0] <= i.span[0].astimezone(program.workshop.timezone).hour

@@ -92,8 +92,9 @@ async def test_rooms_ordinals_and_kinds(summit: Conversation) -> None:
     assert nxt.startswith("Next in Room H 1012") and "Exactly-once" in nxt
     talks = await summit.ask("what talks are on tuesday")
     assert talks.startswith("4 talks on Tuesday")
-    assert "There is no lightning talk on the program" in await summit.ask(
+    assert "There are no lightning talks on the program" in await summit.ask(
         "are there lightning talks?")
+    assert "There is no hackathon on the program" in await summit.ask("hackathon?")
 
 
 def test_the_question_among_several_sentences_is_read() -> None:

@@ -53,8 +53,10 @@ def kind(ask: Ask, arg: str) -> Reply:
 
 def _absent(ask: Ask, query: str) -> Reply:
     """Something that is not on the program, with what comes closest as suggestions."""
-    lines: list[Line] = [("There is no ", Quote(singular_phrase(query), marks=False),
-                          " on the program.",)]
+    single = singular_phrase(query)
+    lines: list[Line] = [("There is no ", Quote(single, marks=False), " on the program.",)
+                         if single == query.strip() else
+                         ("There are no ", Quote(query.strip(), marks=False), " on the program.",)]
     found = ask.index.search(query, limit=3)
     if found:
         titles = "; ".join(m.entry.label for m in found)
@@ -117,6 +119,14 @@ def count(ask: Ask, arg: str) -> Reply:
     if not items:
         return ask.reply((f"There is no {found.singular}{where} (0 {found.plural}).",),
                          kind="not_found")
-    return ask.reply((f"{len(items)} {label}{where}.",),
+    labels: dict[str, int] = {}
+    for item in items:
+        labels[item.kind_label.casefold()] = labels.get(item.kind_label.casefold(), 0) + 1
+    mix = ""
+    if len(labels) > 1:  # "9 talks (7 talks and 2 keynotes)": the kinds the program names
+        parts = [f"{n} {name}{'' if n == 1 or name.endswith('s') else 's'}"
+                 for name, n in labels.items()]
+        mix = " (" + ", ".join(parts[:-1]) + " and " + parts[-1] + ")"
+    return ask.reply((f"{len(items)} {label}{where}{mix}.",),
                      cards=tuple(ask.card(i, detail=False) for i in items[:40]),
                      more=max(0, len(items) - 40), layout="list")
