@@ -118,7 +118,8 @@ async def test_the_terminal_prompt_answers_keeps_log_lines_above_it_and_shows_th
         try:
             await wait_until(lambda: "you>" in prompt_line(console))
             assert prompt_line(console) == "[Mon 13 Dec 2021 8:45 AM PST] you>"
-            assert "Workshop Bot · ML for Systems" in screen.text  # the banner, above it
+            # the banner, above it (patch_stdout writes what was printed on its own thread)
+            await wait_until(lambda: "Workshop Bot · ML for Systems" in screen.text)
 
             keys.send_text("when is kra")  # half typed: a log line must not land in it
             await wait_until(lambda: prompt_line(console).endswith("you> when is kra"))
