@@ -54,23 +54,11 @@ from bot.core import Core  # noqa: E402
 from bot.messages import IncomingMessage, Reply, UserRef  # noqa: E402
 from bot.render_text import render  # noqa: E402
 from bot.settings import BUNDLED_PROGRAM, Settings  # noqa: E402
+from tests.support import ManualClock  # noqa: E402  (the clock the tests set, too)
 
 NOT_UNDERSTOOD = "Sorry, I did not understand"
 PLATFORM = "bench"
 
-
-class SetClock:
-    """A simulated clock that shows whatever instant the benchmark last set: each
-    question is asked at its own moment of the program's day."""
-
-    simulated = True
-    speed = 0.0
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
 
 
 @dataclass(slots=True)
@@ -126,7 +114,7 @@ def outcome(question: Question, seconds: float, reply: Reply, text: str) -> Outc
                    reply.kind == "not_found")
 
 
-async def ask_all(core: Core, clock: SetClock, questions: Sequence[Question]
+async def ask_all(core: Core, clock: ManualClock, questions: Sequence[Question]
                   ) -> tuple[float, list[Outcome]]:
     """Every question in turn through the router, the clock set to its moment; the
     whole loop's time and each answer's."""
@@ -174,7 +162,7 @@ async def main(args: argparse.Namespace) -> None:
         settings = Settings.model_validate({"database_url": f"sqlite:///{tmp}/bench.db",
                                             "bot_program": program_file,
                                             "bot_answer_cache": False})
-        clock = SetClock(datetime.now(UTC))  # until the program's first session is known
+        clock = ManualClock(datetime.now(UTC))  # until the program's first session is known
         async with open_core(settings, clock) as core:
             assert core.router.answers is None, "the answer cache must be off"
             assert core.router.clock is clock

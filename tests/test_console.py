@@ -5,17 +5,19 @@ rehearsal clock ``run`` gives a console on a program that is over."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 import adapters.console as console_module
@@ -60,6 +62,32 @@ def prompt_line(console: ConsoleAdapter) -> str:
         return ""
     row = drawn.data_buffer[0]
     return "".join(row[x].char for x in range(max(row, default=-1) + 1)).rstrip()
+
+
+@dataclass
+class Running:
+    """A console running in a terminal the test drives: its keys, its screen, the task."""
+
+    console: ConsoleAdapter
+    keys: PipeInput
+    screen: Screen
+    task: asyncio.Task[None]
+
+
+@contextlib.asynccontextmanager
+async def in_terminal(core: Core, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
+    """The console on a pipe input and a recording screen, its prompt already drawn (and
+    redrawn every 50 ms); the chat is ended by the test, or cancelled on the way out."""
+    monkeypatch.setattr(console_module, "REFRESH_SECONDS", 0.05)
+    screen = Screen()
+    with create_pipe_input() as keys:
+        console = ConsoleAdapter(core, terminal=Terminal(keys, screen), user="alice")
+        task = asyncio.create_task(console.run())
+        try:
+            await wait_until(lambda: "you>" in prompt_line(console))
+            yield Running(console, keys, screen, task)
+        finally:
+            task.cancel()
 
 
 def announcement(text: str) -> Outgoing:
@@ -108,35 +136,28 @@ async def test_the_terminal_prompt_answers_keeps_log_lines_above_it_and_shows_th
     core: Core, ticks: Ticks, stderr_log: logging.Logger, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(console_module, "REFRESH_SECONDS", 0.05)
     handler = next(h for h in stderr_log.handlers if type(h) is logging.StreamHandler)
     stream = handler.stream
-    screen = Screen()
-    with create_pipe_input() as keys:
-        console = ConsoleAdapter(core, terminal=Terminal(keys, screen), user="alice")
-        task = asyncio.create_task(console.run())
-        try:
-            await wait_until(lambda: "you>" in prompt_line(console))
-            assert prompt_line(console) == "[Mon 13 Dec 2021 8:45 AM PST] you>"
-            # the banner, above it (patch_stdout writes what was printed on its own thread)
-            await wait_until(lambda: "Workshop Bot · ML for Systems" in screen.text)
+    async with in_terminal(core, monkeypatch) as chat:
+        console, keys, screen = chat.console, chat.keys, chat.screen
+        assert prompt_line(console) == "[Mon 13 Dec 2021 8:45 AM PST] you>"
+        # the banner, above it (patch_stdout writes what was printed on its own thread)
+        await wait_until(lambda: "Workshop Bot · ML for Systems" in screen.text)
 
-            keys.send_text("when is kra")  # half typed: a log line must not land in it
-            await wait_until(lambda: prompt_line(console).endswith("you> when is kra"))
-            stderr_log.warning("a log line while the prompt waits")
-            await wait_until(lambda: "a log line while the prompt waits" in screen.text)
-            assert prompt_line(console).endswith("you> when is kra")
+        keys.send_text("when is kra")  # half typed: a log line must not land in it
+        await wait_until(lambda: prompt_line(console).endswith("you> when is kra"))
+        stderr_log.warning("a log line while the prompt waits")
+        await wait_until(lambda: "a log line while the prompt waits" in screen.text)
+        assert prompt_line(console).endswith("you> when is kra")
 
-            keys.send_text("ska\r")
-            await wait_until(lambda: "Speaker: Tim Kraska" in screen.text)
+        keys.send_text("ska\r")
+        await wait_until(lambda: "Speaker: Tim Kraska" in screen.text)
 
-            ticks.now += timedelta(hours=1, minutes=20).total_seconds()
-            await wait_until(lambda: prompt_line(console) == "[Mon 13 Dec 2021 10:05 AM PST] you>")
+        ticks.now += timedelta(hours=1, minutes=20).total_seconds()
+        await wait_until(lambda: prompt_line(console) == "[Mon 13 Dec 2021 10:05 AM PST] you>")
 
-            keys.send_text("quit\r")
-            await asyncio.wait_for(task, 10)
-        finally:
-            task.cancel()
+        keys.send_text("quit\r")
+        await asyncio.wait_for(chat.task, 10)
     assert screen.text.rstrip().endswith("Bye!")
     assert "a log line" not in capsys.readouterr().err  # it went to the terminal, above
     assert handler.stream is stream  # put back once the prompt is gone
@@ -145,22 +166,15 @@ async def test_the_terminal_prompt_answers_keeps_log_lines_above_it_and_shows_th
 async def test_a_reminder_while_the_prompt_waits_is_printed_above_it(
     core: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(console_module, "REFRESH_SECONDS", 0.05)
-    screen = Screen()
-    with create_pipe_input() as keys:
-        console = ConsoleAdapter(core, terminal=Terminal(keys, screen), user="alice")
-        task = asyncio.create_task(console.run())
-        try:
-            await wait_until(lambda: "you>" in prompt_line(console))
-            keys.send_text("rem")
-            await console.deliver(announcement("Starting soon"))
-            await wait_until(lambda: "Starting soon" in screen.text)
-            assert "── Mon 13 Dec 2021 8:45 AM PST · #announcements ──" in screen.text
-            assert prompt_line(console) == "[Mon 13 Dec 2021 8:45 AM PST] you> rem"
-            keys.send_text("\x15\x04")  # Ctrl-U clears the line, Ctrl-D on it ends the chat
-            await asyncio.wait_for(task, 10)
-        finally:
-            task.cancel()
+    async with in_terminal(core, monkeypatch) as chat:
+        console, keys, screen = chat.console, chat.keys, chat.screen
+        keys.send_text("rem")
+        await console.deliver(announcement("Starting soon"))
+        await wait_until(lambda: "Starting soon" in screen.text)
+        assert "── Mon 13 Dec 2021 8:45 AM PST · #announcements ──" in screen.text
+        assert prompt_line(console) == "[Mon 13 Dec 2021 8:45 AM PST] you> rem"
+        keys.send_text("\x15\x04")  # Ctrl-U clears the line, Ctrl-D on it ends the chat
+        await asyncio.wait_for(chat.task, 10)
     assert screen.text.rstrip().endswith("Bye!")
 
 

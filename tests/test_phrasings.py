@@ -76,8 +76,7 @@ def development_outcomes(development_cases: list[Case],
 @pytest.fixture(scope="module")
 def heldout_outcomes(heldout_cases: list[Case],
                      tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
-    if not heldout_cases:
-        pytest.skip(f"{HELDOUT.name} is absent")
+    assert heldout_cases, f"{HELDOUT.name} has no cases"
     return _outcomes(heldout_cases, tmp_path_factory.mktemp("phrasings-heldout"))
 
 
@@ -155,8 +154,6 @@ def test_corpus_shape(development_cases: list[Case], heldout_cases: list[Case]) 
     assert len(development_cases) >= MIN_DEVELOPMENT, (
         f"{DEVELOPMENT.name}: {len(development_cases)} cases, needs {MIN_DEVELOPMENT}")
     assert not (problems := _shape_problems(development_cases)), "\n".join(problems)
-    if not heldout_cases:
-        pytest.skip(f"{HELDOUT.name} is absent: only the development corpus was checked")
     assert len(heldout_cases) >= MIN_HELDOUT, (
         f"{HELDOUT.name}: {len(heldout_cases)} cases, needs {MIN_HELDOUT}")
     total = len(development_cases) + len(heldout_cases)
