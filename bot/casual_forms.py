@@ -145,6 +145,28 @@ _HOURS_H = re.compile(r"\d[hH]\b|\d[hH]\d")  # "13h", "13h30": the trigger of a 
 TRIGGERS = frozenset().union(*(needs for _, _, needs in PHRASES + SPOKEN_TIMES), WORDS, {"<h>"})
 
 
+def _by_word(rules: tuple[tuple[object, object, frozenset[str]], ...]
+             ) -> dict[str, tuple[int, ...]]:
+    """Which rules (by position) each trigger word starts."""
+    found: dict[str, list[int]] = {}
+    for position, (_, _, needs) in enumerate(rules):
+        for word in needs:
+            found.setdefault(word, []).append(position)
+    return {word: tuple(positions) for word, positions in found.items()}
+
+
+PHRASES_BY_WORD = _by_word(PHRASES)
+SPOKEN_BY_WORD = _by_word(SPOKEN_TIMES)
+
+
+def _started(by_word: dict[str, tuple[int, ...]], words: set[str]) -> list[int]:
+    """The rules ``words`` start, in their order (most messages start none or one)."""
+    found: set[int] = set()
+    for word in words:
+        found.update(by_word.get(word, ()))
+    return sorted(found)
+
+
 @functools.lru_cache(maxsize=16384)
 def plain_chat(text: str) -> str:
     """``text`` (single-spaced) with chat spellings expanded; other words keep their case,
@@ -154,11 +176,14 @@ def plain_chat(text: str) -> str:
         words.add("<h>")
     if words.isdisjoint(TRIGGERS):
         return text
-    for pattern, replacement, needs in PHRASES:
-        if not needs.isdisjoint(words) and pattern.search(text):
+    words.intersection_update(TRIGGERS)
+    for position in _started(PHRASES_BY_WORD, words):
+        pattern, replacement, _ = PHRASES[position]
+        if pattern.search(text):
             text = pattern.sub(replacement, text)
-    for pattern, template, needs in SPOKEN_TIMES:
-        if not needs.isdisjoint(words) and pattern.search(text):
+    for position in _started(SPOKEN_BY_WORD, words):
+        pattern, template, _ = SPOKEN_TIMES[position]
+        if pattern.search(text):
             text = _spoken_time(pattern, template, text)
     if words.isdisjoint(WORDS):
         return text

@@ -21,10 +21,12 @@ Arguments of the new intents:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.cheap_patterns import GUARD_LENGTH, StartGuard, start_guard
 from bot.kind_words import kind_named
 from bot.request import Intent, Request
 
@@ -104,6 +106,7 @@ class Frame:
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str], str], Request | None]
     needs: frozenset[str]
+    guard: StartGuard | None = None  # how the question must begin (bot.cheap_patterns)
 
 
 _STRIP_KIND = re.compile(r"\s+(?:talk|session|slot|presentation|one)$", re.IGNORECASE)
@@ -379,7 +382,8 @@ def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
 
 def _rule(pattern: str, build: Callable[[re.Match[str], str], Request | None],
           needs: str) -> Frame:
-    return Frame(re.compile(pattern), build, frozenset(needs.split()))
+    compiled = re.compile(pattern)
+    return Frame(compiled, build, frozenset(needs.split()), start_guard(compiled))
 
 
 _TOKEN = re.compile(r"[a-z0-9&]+")
@@ -396,19 +400,32 @@ def words_of(lowered: str) -> set[str]:
 
 class WordIndex:
     """Which rules (by position) each word can start: the rules a question can match are
-    those its words name, tried in their order."""
+    those its words name and its first characters allow (``guards``: how each rule's
+    pattern must begin, see bot.cheap_patterns), tried in their order."""
 
-    def __init__(self, needs: Sequence[frozenset[str]]) -> None:
+    def __init__(self, needs: Sequence[frozenset[str]],
+                 guards: Sequence[StartGuard | None] = ()) -> None:
         by_word: dict[str, list[int]] = {}
         for position, words in enumerate(needs):
             for word in words:
                 by_word.setdefault(word, []).append(position)
         self._by_word = {word: tuple(found) for word, found in by_word.items()}
+        self._guards = tuple(guards) or (None,) * len(needs)
+        # Questions begin in a few hundred ways: which rules each beginning allows is
+        # worked out once per beginning (a pure function of those characters).
+        self._allowed = functools.lru_cache(maxsize=4096)(self._allowed_by)
 
-    def candidates(self, words: set[str]) -> list[int]:
+    def _allowed_by(self, start: str) -> frozenset[int]:
+        return frozenset(position for position, guard in enumerate(self._guards)
+                         if guard is None or guard.allows(start))
+
+    def candidates(self, words: set[str], text: str | None = None) -> list[int]:
+        """The rules to try for a question of ``words`` that begins like ``text``."""
         found: set[int] = set()
         for word in words:
             found.update(self._by_word.get(word, ()))
+        if text is not None:
+            found.intersection_update(self._allowed(text[:GUARD_LENGTH]))
         return sorted(found)
 
 
@@ -844,12 +861,13 @@ FRAMES: tuple[Frame, ...] = (
 )
 
 
-FRAME_INDEX = WordIndex([frame.needs for frame in FRAMES])
+FRAME_INDEX = WordIndex([frame.needs for frame in FRAMES], [frame.guard for frame in FRAMES])
 
 
 def match_frame(lowered: str, original: str, words: set[str] | None = None) -> Request | None:
     """The request the first frame that fits makes, or None (the older patterns go on)."""
-    for position in FRAME_INDEX.candidates(words_of(lowered) if words is None else words):
+    for position in FRAME_INDEX.candidates(words_of(lowered) if words is None else words,
+                                           lowered):
         frame = FRAMES[position]
         match = frame.pattern.search(lowered)
         if match is None:

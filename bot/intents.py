@@ -11,6 +11,7 @@ import functools
 import re
 
 from bot.casual_forms import plain_chat
+from bot.cheap_patterns import Ending, start_guard
 from bot.frames import TIME_OF_DAY, WordIndex, match_frame, words_of
 from bot.kind_words import kind_named
 from bot.request import Intent, Request
@@ -184,7 +185,7 @@ PATTERN_NEEDS = [frozenset(words.split()) for words in (
     "what whats show",
 )]
 assert len(PATTERN_NEEDS) == len(PATTERNS)
-PATTERN_INDEX = WordIndex(PATTERN_NEEDS)
+PATTERN_INDEX = WordIndex(PATTERN_NEEDS, [start_guard(pattern) for _, pattern in PATTERNS])
 
 KEEP_PUNCTUATION = frozenset({Intent.QA_ASK, Intent.QA})
 # "… in Saal 2", "… on the security track": a room or track a "now" or "next" names.
@@ -193,15 +194,18 @@ PLACE = re.compile(r"\b(?:in|at|on)\s+(?!the moment\b|at the moment\b|now\b|righ
                    r"(?:\s+(?:right\s+)?now)?$", re.IGNORECASE)
 
 # Words that end a WHEN argument without naming anything: "when does kraska *speak*".
-WHEN_TAIL = re.compile(
-    r"(?:\s+|^)(?:talk|talking|speak|speaking|present|presenting|presentation|give|giving|"
-    r"on|up|start|starting|starts|begin|beginning|begins|happen|happening|scheduled|"
-    r"session|slot|paper|be|today|tomorrow|again|presented|held|is|are|one|thing|about|"
-    r"shown|given|taking place|take place|planned|over|done|end|ends|finish|finishes|"
-    r"wrap up|wraps up|close|closes|go on|goes on|go|goes|come on|comes on|on stage)$"
-)
-ORDINAL_END = re.compile(r"\b(?:first|second|third|last|final|opening|closing|1st|2nd|3rd|"
-                         r"earliest|latest|next)$", re.IGNORECASE)
+WHEN_TAIL_WORDS = (
+    "talk", "talking", "speak", "speaking", "present", "presenting", "presentation", "give",
+    "giving", "on", "up", "start", "starting", "starts", "begin", "beginning", "begins",
+    "happen", "happening", "scheduled", "session", "slot", "paper", "be", "today", "tomorrow",
+    "again", "presented", "held", "is", "are", "one", "thing", "about", "shown", "given",
+    "taking place", "take place", "planned", "over", "done", "end", "ends", "finish",
+    "finishes", "wrap up", "wraps up", "close", "closes", "go on", "goes on", "go", "goes",
+    "come on", "comes on", "on stage")
+WHEN_TAIL = Ending(r"(?:\s+|^)(?:" + "|".join(WHEN_TAIL_WORDS) + r")$", WHEN_TAIL_WORDS)
+ORDINALS = ("first", "second", "third", "last", "final", "opening", "closing", "1st", "2nd",
+            "3rd", "earliest", "latest", "next")
+ORDINAL_END = Ending(r"\b(?:" + "|".join(ORDINALS) + r")$", ORDINALS, flags=re.IGNORECASE)
 # "the talk about GPG usability": the topic names it
 TOPIC_OF = re.compile(r"^(?:the\s+)?(?:talk|paper|session|presentation|one|poster|keynote|"
                       r"lecture)\s+(?:about|on|regarding|concerning|titled|called)\s+(?=\S)",
@@ -247,11 +251,11 @@ READER_PLACE = re.compile(
     r"(?:,\s*|\s+)(?P<named>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)\s+time$|"
     r"[?.!,]?\s+(?:(?:as\s+)?(?:i'm|i am|im|we're|we are)\s+(?:based\s+)?(?:in|at|from))\s+"
     r"(?P<there>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)$", re.IGNORECASE)
-READER_TIME = re.compile(r"(?:(?<=\d)|(?<=[ap]m))\s+(?:my|local|our)\s+time$|"
+READER_TIME = Ending(r"(?:(?<=\d)|(?<=[ap]m))\s+(?:my|local|our)\s+time$|"
                          r"\s+(?:in|for|at)\s+(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
                          r"time|tz)$|\s+for me$|\s+(?:in|at) local time$|"
                          r",\s*(?:my|local|our) time$",
-                         re.IGNORECASE)
+                     ("time", "zone", "tz", "for me"), flags=re.IGNORECASE)
 
 
 def clean_subject(arg: str) -> str:
@@ -307,15 +311,18 @@ def from_command(command: str, arg: str = "") -> Request:
 
 
 # A day, or a part of one, that ends a question: "is there a keynote tomorrow?".
-TRAILING_SCOPE = re.compile(
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                 "sunday")
+TRAILING_SCOPE = Ending(
     r"\s+(?:(?:on|for|during|in)\s+)?(?P<scope>today|tomorrow|tonight|(?:this|the)\s+"
     r"(?:morning|afternoon|evening)|(?:in the\s+)?(?:morning|afternoon|evening)|"
     r"(?:on\s+)?(?:the\s+)?(?:first|second|third|last|final) day|day\s*\d{1,2}|"
     r"(?:before|after)\s+(?:the\s+)?(?:lunch(?: break)?|break)|"
-    r"(?:(?:tomorrow|today|" + "|".join(("monday", "tuesday", "wednesday", "thursday", "friday",
-                                        "saturday", "sunday"))
+    r"(?:(?:tomorrow|today|" + "|".join(WEEKDAY_NAMES)
     + r")(?:\s+(?:morning|afternoon|evening|night))?)|(?:across|over|on)\s+(?:both|all|"
-    r"the two|all the) days)$", re.IGNORECASE)
+    r"the two|all the) days)$",
+    ("today", "tomorrow", "tonight", "morning", "afternoon", "evening", "night", "day", "days",
+     "lunch", "break", *WEEKDAY_NAMES), flags=re.IGNORECASE, digit=True)
 # The intents whose answers narrow to such a scope; the others read the words themselves.
 SCOPED = frozenset({Intent.KIND, Intent.WHEN, Intent.WHO_AT, Intent.AFTER, Intent.BEFORE,
                     Intent.DURATION, Intent.WHERE, Intent.ABOUT, Intent.PERSON, Intent.COUNT,
@@ -346,8 +353,9 @@ def parse(text: str) -> Request:
             if inner.intent is not Intent.UNKNOWN:
                 return dataclasses.replace(inner, zone=zone)  # "… for me in London"
     request = _parse(text)
-    if (request.intent is Intent.UNKNOWN or _QUESTION_INSIDE.search(cleaned)
-            or _SENTENCE_BREAK.search(request.arg)) and (pieces := _sentences(cleaned)):
+    if (request.intent is Intent.UNKNOWN or ("?" in cleaned and _QUESTION_INSIDE.search(cleaned))
+            or (_may_break(request.arg) and _SENTENCE_BREAK.search(request.arg))) and (
+            pieces := _sentences(cleaned)):
         # "what time does it end? trying to plan dinner", "hi! when is the summit - dates?"
         for piece in pieces:
             found = parse(piece)
@@ -373,6 +381,14 @@ def parse(text: str) -> Request:
 
 _ASKS_QA = re.compile(r"^[/!]?(?:ask|qa|question|upvote|unvote)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
+
+
+def _may_break(text: str) -> bool:
+    """Whether ``text`` has a character a sentence break needs (cheaper than the search)."""
+    return not _BREAKS.isdisjoint(text)
+
+
+_BREAKS = frozenset("?!.;-–—")
 
 
 def _place_in(text: str, place: re.Match[str]) -> tuple[str, int] | None:
@@ -410,6 +426,8 @@ _QUESTION_INSIDE = re.compile(r"\?\s+\S")  # "… end? trying to plan dinner"
 
 def _sentences(text: str) -> list[str]:
     """The sentences of a message of several, questions first; [] for one sentence."""
+    if not _may_break(text):
+        return []
     pieces = [p for p in _SENTENCE_BREAK.split(text) if len(p.split()) >= 2]
     if len(pieces) < 2:
         return []
@@ -437,7 +455,7 @@ def _parse(text: str) -> Request:
     words = words_of(lowered)
     framed: Request | None = None
     tried_frames = False
-    for position in [*PATTERN_INDEX.candidates(words), len(PATTERNS)]:
+    for position in [*PATTERN_INDEX.candidates(words, lowered), len(PATTERNS)]:
         if position >= FRAMES_AT and not tried_frames:
             tried_frames = True
             if (framed := match_frame(lowered, cleaned, words)) is not None:
@@ -474,7 +492,7 @@ DAY_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
 DAY_NUMBER = re.compile(
     r"\bday\s*(?P<n>\d{1,2}|" + "|".join(DAY_WORDS) + r")\b|\b(?P<w>"
     + "|".join(w for w in DAY_WORDS if not w.isdigit()) + r"|last|final)\s+day\b")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = WEEKDAY_NAMES
 WEEKDAY = re.compile(r"\b(?P<d>" + "|".join(WEEKDAYS) + r")(?:'?s)?\b")
 AGENDA_FILLER = re.compile(
     r"(?:'s|’s)\b|\b(?:agenda|schedule|program(?:me)?|timetable|line-?up|what(?:'s| is)|"
