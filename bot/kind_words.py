@@ -167,6 +167,18 @@ def items_of_kind(program: Program, kind: Kind) -> tuple[Item, ...]:
     return found
 
 
+def one_of_kind(program: Program, kind: Kind) -> tuple[Item, ...]:
+    """The items a question that picks one of ``kind`` chooses from ("the first talk",
+    "the next talk"): a keynote counts among the talks when they are listed or counted,
+    but whoever asks for the first or the next talk means an ordinary one, when the
+    program has any."""
+    found = items_of_kind(program, kind)
+    if kind.name == "talk":
+        plain = tuple(i for i in found if i.kind == "talk")
+        return plain or found
+    return found
+
+
 def _items_of_kind(program: Program, kind: Kind) -> tuple[Item, ...]:
     if kind.name == "paper":
         return program.papers

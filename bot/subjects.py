@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answers.context import Ask
 from bot.intents import clean_subject
-from bot.kind_words import Kind, items_of_kind, kind_named
+from bot.kind_words import Kind, items_of_kind, kind_named, one_of_kind
 from bot.matching import STOPWORDS, EntryKind, ProgramIndex, Resolution, normalize
 from bot.near_miss import without_near_misses
 from bot.program import Item, Person, Program
@@ -250,7 +250,7 @@ def ordinal_item(program: Program, text: str) -> Item | None:
     if any(said in normalize(item.title) or (word in ("opening", "closing") and normalize(
             item.title).startswith(word)) for item in program.items):
         return None  # a title says so: "Opening Remarks", "Closing keynote: …"
-    items = sorted((i for i in items_of_kind(program, kind) if i.is_scheduled and (
+    items = sorted((i for i in one_of_kind(program, kind) if i.is_scheduled and (
         part is None or part[0] <= i.span[0].astimezone(program.workshop.timezone).hour
         < part[1])), key=lambda i: i.span)
     position = _POSITIONS[match["o"].casefold()]

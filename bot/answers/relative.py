@@ -12,7 +12,7 @@ from bot.answers import schedule
 from bot.answers.context import Ask
 from bot.answers.focus import absent_kind, items_of, pick, unresolved
 from bot.answers.scopes import ANY_KIND, scoped
-from bot.kind_words import kind_hint
+from bot.kind_words import kind_hint, one_of_kind
 from bot.matching import normalize
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
@@ -166,7 +166,7 @@ def _ordinal(ask: Ask, arg: str, last: bool) -> Reply:
         else:
             kind = kind_named(kind_text)
             if kind is not None:
-                of_kind = items_of_kind(ask.program, kind)
+                of_kind = one_of_kind(ask.program, kind)
                 noun = kind.singular
                 if not of_kind:
                     return absent_kind(ask, KindSubject(kind, of_kind))

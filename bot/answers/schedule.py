@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from bot import timefmt
 from bot.answers.context import Ask
 from bot.intents import WEEKDAYS
-from bot.kind_words import Kind, items_of_kind, kind_named
+from bot.kind_words import Kind, kind_named, one_of_kind
 from bot.matching import normalize
 from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
 from bot.program import Item, Program
@@ -141,7 +141,7 @@ def up_next(ask: Ask, arg: str = "") -> Reply:
 def _next_of_kind(ask: Ask, kind: Kind) -> Reply:
     """ "next talk", "next break": the soonest of that kind not yet started (several when
     they start together in different rooms), not whatever is next in general."""
-    every = [i for i in items_of_kind(ask.program, kind) if i.is_scheduled]
+    every = [i for i in one_of_kind(ask.program, kind) if i.is_scheduled]
     if not every:
         return ask.reply((f"There is no {kind.singular} on the program.",))
     later = [i for i in every if i.span[0] >= ask.now]

@@ -2,7 +2,8 @@
 hours, who runs it, its web page, where it is held, what it is about.
 
 Every answer is the workshop card (name, venue, days and hours in the reader's zone,
-organizers, web page), led by one line that answers the very thing asked.
+organizers, web page), led by one line that answers the very thing asked; when that is
+one start or end time, the card leaves out the days' hours.
 """
 
 from __future__ import annotations
@@ -25,16 +26,18 @@ def _day_spans(program: Program) -> list[tuple[str, Moment]]:
     return spans
 
 
-def card_lines(ask: Ask, summary: bool = False) -> list[Line]:
-    """The workshop card, as lines."""
+def card_lines(ask: Ask, summary: bool = False, hours: bool = True) -> list[Line]:
+    """The workshop card, as lines (``hours=False``: without each day's hours, when the
+    answer's first line gives the one time asked for and the others would read as
+    candidates for it)."""
     program, workshop = ask.program, ask.program.workshop
     lines: list[Line] = [(workshop.full_name,)]
-    spans = _day_spans(program)
+    spans = _day_spans(program) if hours else []
     if len(spans) == 1:
         lines.append(("When: ", spans[0][1], " (", _length(program), ")"))
     for index, (_, moment) in enumerate(spans if len(spans) > 1 else []):
         lines.append((f"Day {index + 1}: ", moment))
-    if not spans:
+    if not spans and hours:
         when = timefmt.long_date(workshop.start_date)
         if workshop.end_date != workshop.start_date:
             when += f" to {timefmt.long_date(workshop.end_date)}"
@@ -125,7 +128,8 @@ def workshop(ask: Ask, arg: str = "") -> Reply:
         zone = program.workshop.timezone
         lead.append((f"{name} keeps its times in {zone.key}; I show them in {ask.zone.key} "
                      "for you (say “tz <zone>” to change that).",))
-    card = card_lines(ask, summary=aspect in ("about", ""))
+    card = card_lines(ask, summary=aspect in ("about", ""),
+                      hours=not (aspect in ("start", "end") and lead))
     if lead:
         card = card[1:]  # the lead line already names the workshop
     return ask.reply(*lead, *card, subject="workshop")
