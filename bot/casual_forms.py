@@ -102,9 +102,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
         (r"^(?:could|can|would|will) (?:you|u|ya) (?:please |pls |plz )?(?=(?:remind|tell|show|"
          r"list|give|find|search|send|let|ping|set)\b)", "", "could can would will"),
         # "u know when …", "do you know who …": the question is what follows
-        (r"^(?:(?:do |d'|does anyone |anyone )?(?:you |u |ya )?know|can (?:you|u) tell me|"
-         r"could (?:you|u) tell me|any idea|i (?:was )?wonder(?:ing)?|i'd like to know)\s+(?=(?:"
-         r"when|what|who|where|how|if|which|whether)\b)", "", "know tell idea wonder wondering"),
+        (r"^(?:(?:do |d'|does anyone |anyone )?(?:you |u |ya )?know|(?:(?:can|could|would|will) "
+         r"(?:you|u|ya|someone|somebody|anyone|anybody) )?(?:please |pls |plz )?tell (?:me|us)|"
+         r"any idea|i (?:was )?wonder(?:ing)?|i'd like to know)\s+(?=(?:"
+         r"when|what|who|where|how|if|which|whether|at what|from what|until when)\b)", "",
+         "know tell idea wonder wondering"),
     ))
 
 HOURS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from bot.messages import Reply, UserRef
-from bot.request import Intent, Request
+from bot.request import SPEAKERS_OF_LAST, Intent, Request
 from bot.subjects import PRONOUNS
 
 TTL = timedelta(minutes=10)
@@ -72,6 +72,11 @@ class RecentSubjects:
     def refer(self, request: Request, user: UserRef, now: datetime) -> Request:
         """``request`` with a pronoun subject ("it", "that", nothing) replaced by the asker's
         last subject; with none, what the words mean on their own."""
+        if request.intent is Intent.NOW and request.arg == SPEAKERS_OF_LAST:
+            last = self.get(user, now)  # "when is the panel?" … "who's speaking?"
+            if last is not None and last.startswith("#"):
+                return Request(Intent.ABOUT, last, request.scope)
+            return Request(Intent.NOW, "", request.scope)
         if request.intent not in FOLLOWS:
             return request
         arg = request.arg

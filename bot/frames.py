@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from bot.cheap_patterns import GUARD_LENGTH, StartGuard, start_guard
 from bot.kind_words import kind_named
-from bot.request import Intent, Request
+from bot.request import SPEAKERS_OF_LAST, Intent, Request
 
 # --- shared pieces -----------------------------------------------------------------------
 
@@ -444,9 +444,12 @@ FRAMES: tuple[Frame, ...] = (
           needs="between"),
     # -- how long until something, how long is left of this one
     # "how long until the next talk": the next of that kind, with how soon it starts
-    _rule(rf"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+)?(?:until|till|"
-          rf"til|before|to)\s+(?:the\s+)?next\s+(?P<k>{KIND_NOUNS}|coffee breaks?|lunch)$",
-          _next_of_kind, needs="next"),
+    # (and "how long until lunch", "how long do I wait for the next talk": the next one)
+    _rule(rf"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|(?:do|must|"
+          rf"will|shall)\s+(?:i|we)\s+(?:have to\s+)?wait\s+(?=for|until|till|til))?(?:until|"
+          rf"till|til|before|to|for)\s+(?:the\s+)?(?:next\s+)?(?P<k>{KIND_NOUNS}|coffee breaks?|"
+          rf"lunch(?: break)?)(?:\s+(?:starts?|begins?|is on|kicks off|comes|comes up))?$",
+          _next_of_kind, needs="how"),
     _rule(r"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|do i have\s+|"
           r"have i got\s+|left\s+|remains?\s+)?(?:until|till|til|before|to go until|"
           r"to|left (?:until|before))\s+(?P<s>.+?)(?:\s+(?:starts?|begins?|is on|kicks off))?$",
@@ -552,9 +555,12 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:which|what)\s+(?:conference|event|meeting|venue)\s+(?:is|are)\s+(?:{EVENT}|it|"
           r"we)\s+(?:part of|at|in|held at|co-?located with|attached to)$",
           _workshop("venue"), needs="conference event meeting venue"),
-    _rule(rf"^(?:is|are|will)\s+(?P<s>.+?)\s+(?:be\s+)?(?:on|happening on|held on|taking place "
-          rf"on)\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+\w+)?|monday|tuesday|"
-          rf"wednesday|thursday|friday|saturday|sunday|{_MONTHS}\w*\s+\d{{1,2}}(?:st|nd|rd|th)?)$",
+    # "is the poster session on day 2?", "is kwame on today": when it is (and so whether)
+    _rule(rf"^(?:is|are|will)\s+(?P<s>.+?)\s+(?:be\s+)?(?:on|happening|held|taking place|speaking|"
+          rf"talking|presenting|scheduled)(?:\s+(?:on|for))?\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|"
+          rf"rd|th)?(?:\s+of)?(?:\s+\w+)?|monday|tuesday|wednesday|thursday|friday|saturday|"
+          rf"sunday|today|tomorrow|tonight|day\s*\d|(?:first|second|third|last|final) day|"
+          rf"{_MONTHS}\w*\s+\d{{1,2}}(?:st|nd|rd|th)?)$",
           lambda m, o: Request(Intent.WORKSHOP, f"dates|{_subject(m, o)}"),
           needs="is are will"),
     _rule(rf"^(?:(?:give me|tell me|what(?:'s| is))\s+)?(?:an?\s+|the\s+)?(?:quick\s+|short\s+|"
@@ -698,6 +704,13 @@ FRAMES: tuple[Frame, ...] = (
           rf"part of)\s+{PRONOUN}$", _fixed(Intent.ABOUT, "that"), needs="papers"),
     _rule(rf"^(?:and\s+)?who(?:'s| is| are)\s+(?:behind|presenting|giving|doing)\s+{PRONOUN}$",
           _fixed(Intent.ABOUT, "that"), needs="who"),
+    # a bare "who's speaking?": the speakers of what was just asked about, else who is on
+    _rule(r"^(?:and\s+|so\s+)?who(?:'s| is| are| will be|s)\s+(?:speaking|presenting|talking|"
+          r"giving it|giving that|on stage|the speakers?|the presenters?)$",
+          _fixed(Intent.NOW, SPEAKERS_OF_LAST), needs="who whos"),
+    _rule(r"^(?:and\s+|so\s+)?(?:the\s+)?(?:authors?|speakers?|presenters?)$",
+          _fixed(Intent.ABOUT, "that"), needs="author authors speaker speakers presenter "
+          "presenters"),
     # "pruning paper who wrote", "decompilation talk who": the question word last
     _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:who wrote (?:it|that)?|who(?:'s| is)? "
           r"(?:giving|presenting|speaking)(?: it)?|who wrote|authors?|speakers?|who)$",
@@ -807,6 +820,17 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:(?:{WH}|when)\s*{BE}?\s+)?(?:the\s+)?next\s+(?P<k>{KIND_NOUNS}|coffee breaks?|"
           r"lunch(?: break)?|coffee)(?:\s+(?:up|on|coming up|starting|today))?$", _next_of_kind,
           needs="next"),
+    # a track, all of it: "which talks are in the streaming track?", "list the storage track"
+    _rule(r"^(?:(?:list|show|give)(?:\s+me)?\s+|(?:which|what)\s+(?:talks?|sessions?|papers?|"
+          r"items?)\s+(?:are|is)\s+|(?:what(?:'s| is)|whats)\s+(?:in|on)\s+)?(?:all\s+)?(?:the\s+)?"
+          r"(?:(?:talks?|sessions?|papers?|items?)\s+(?:in|on|of|from|for)\s+)?(?:(?:in|on)\s+)?"
+          r"(?:the\s+)?(?!(?:agenda|schedule|program|programme|timetable)\b)"
+          r"(?P<t>[a-z][\w&/-]*(?:\s+[a-z][\w&/-]*)?)\s+track(?:\s+(?:talks?|"
+          r"sessions?|papers?))?$",
+          lambda m, _o: Request(Intent.AGENDA, f"all {m['t']} track"), needs="track"),
+    # the question in the order of a statement: "(tell me) what ML for Systems is about"
+    _rule(r"^(?:what|wat)\s+(?P<s>(?!is\b|are\b|s\b).+?)\s+(?:is|are|was)\s+(?:all\s+|really\s+)?"
+          r"about$", _with_subject(Intent.ABOUT), needs="about"),
     # "what keynotes are there", "which talks are on", "what rooms are there"
     _rule(r"^(?:what|which)\s+(?P<s>.+?)\s+(?:are|is|were|will be)(?:\s+(?:there|on|on offer|"
           r"accepted|presented|available|planned|"

@@ -223,9 +223,16 @@ def normalize_text(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     text = " ".join(text.split())
     text = _LEADING_WORDS.sub("", text)
+    if _MAY_HAVE_TITLE.search(text):
+        text = _TITLES.sub("", text)  # "Prof. Anandkumar": the name, and no sentence break
     text = text.strip().rstrip("?!.,;: ").strip()
     # "… in my time": every answer is in the reader's zone anyway
     return READER_TIME.sub("", text).strip() if READER_TIME.search(text) else text
+
+
+_MAY_HAVE_TITLE = re.compile(r"(?i)prof|dr|mrs?\.|ms\.")
+_TITLES = re.compile(r"\b(?:prof(?:essor)?|dr|mrs?|ms)\.\s*(?=\w)|\b(?:prof|professor|dr)\s+"
+                     r"(?=[a-z])", re.IGNORECASE)
 
 
 TRAILING_ASIDE = re.compile(
@@ -234,7 +241,8 @@ TRAILING_ASIDE = re.compile(
     r"locations?|times? and (?:rooms?|places?)|where and when|when and where|times in my "
     r"(?:zone|time ?zone|time)|in my (?:zone|time ?zone))(?:\s+(?:please|pls|thanks))?$|"
     r"\s+or (?:is it|is that|are we|will it be|is there) (?:free|open|a break|a gap|nothing|"
-    r"empty)(?: time)?$|\s+or not$",
+    r"empty)(?: time)?$|\s+or not$|,?\s+(?:in (?:one|a) (?:sentence|line|word|nutshell)|in short|"
+    r"in brief|briefly)$",
     re.IGNORECASE)
 
 
@@ -357,10 +365,19 @@ def parse(text: str) -> Request:
             or (_may_break(request.arg) and _SENTENCE_BREAK.search(request.arg))) and (
             pieces := _sentences(cleaned)):
         # "what time does it end? trying to plan dinner", "hi! when is the summit - dates?"
+        said_zone: Request | None = None
         for piece in pieces:
             found = parse(piece)
+            if found.intent is Intent.TIMEZONE and found.arg and said_zone is None:
+                said_zone = found  # "… finishing? I am in India": the answer's zone, if asked
+                continue
             if found.intent not in (Intent.UNKNOWN, Intent.GREETING, Intent.THANKS, Intent.HELP):
-                return found
+                zone = place_zone(said_zone.arg) if said_zone is not None else None
+                return dataclasses.replace(found, zone=zone) if zone and not found.zone else found
+        if said_zone is not None:
+            return said_zone
+    if request.intent is Intent.UNKNOWN and (inside := _question_inside(cleaned)) is not None:
+        return inside  # "sorry if dumb question but who is speaking after Anandkumar?"
     if request.intent is Intent.UNKNOWN and (bare := _bare_kind(plain_chat(cleaned))):
         return bare  # "keynotes?", "lunch?", "talks tomorrow?", "hackathon?"
     if request.intent in SCOPED or request.intent is Intent.WORKSHOP:
@@ -434,6 +451,38 @@ def _sentences(text: str) -> list[str]:
     ordered = [p for p in pieces if p.rstrip().endswith("?")] + \
         [p for p in pieces if not p.rstrip().endswith("?")]
     return [p.strip(" ?!.,") for p in ordered]
+
+
+# Where a question can start inside chatter ("… but who is speaking after X").
+_QUESTION_START = re.compile(
+    r"(?:^|(?<=\s))(?:when|what|what's|whats|who|who's|whos|where|where's|which|how|is there|"
+    r"are there|will there|is the|are the|any)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,:;()]|\s(?:but|so|and|lol|pls|please|thanks|thx)\s|"
+                           r"[:;]-?[()dp]\B)\s*", re.IGNORECASE)
+_ANSWERED = frozenset({Intent.UNKNOWN, Intent.GREETING, Intent.THANKS, Intent.HELP,
+                       Intent.TIMEZONE})
+MAX_TRIES = 8  # a long ramble is read a few ways, not every way
+
+
+def _question_inside(text: str) -> Request | None:
+    """The question inside a message that is not one as a whole: its clauses, and in
+    each the words from a question word on ("hi all, first time here :) could someone
+    tell me when the workshop starts? thanks", "sorry if dumb question but who is
+    speaking after X"); None when no part of it asks anything."""
+    tries = 0
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c and len(c.split()) >= 2]
+    for clause in sorted(clauses, key=lambda c: not c.rstrip().endswith("?")):
+        for start in _QUESTION_START.finditer(clause):
+            piece = clause[start.start():].strip(" ?!.,")
+            if piece == text or len(piece.split()) < 2:
+                continue
+            tries += 1
+            found = parse(piece)
+            if found.intent not in _ANSWERED:
+                return found
+            if tries >= MAX_TRIES:
+                return None
+    return None
 
 
 def _parse(text: str) -> Request:

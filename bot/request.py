@@ -44,6 +44,11 @@ class Intent(StrEnum):
     UNKNOWN = "unknown"
 
 
+# NOW's argument for a bare "who's speaking?": the speakers of the asker's last subject
+# when they just asked about one item (bot.followups), else what is on now.
+SPEAKERS_OF_LAST = "<speakers of the last subject>"
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """``scope`` narrows the answer to a day or part of one ("tomorrow", "afternoon",

@@ -3,22 +3,50 @@
 The rule: show the clock time with the zone's abbreviation, and add the weekday and
 date whenever the instant falls on another local day than the reader's "now" (Luis
 Ceze at 3:50 PM in Los Angeles is "Tue 14 Dec, 00:50 CET" for a reader in Berlin on the
-13th). Zones in the Americas read 12-hour clocks, the rest 24-hour.
+13th). Each zone's clock is its country's usual one, from the Unicode CLDR (through
+Babel): 12-hour in the US, India, Australia or Mexico, 24-hour in Germany, Japan or Brazil.
 """
 
 from __future__ import annotations
 
 import functools
 from datetime import date, datetime, timedelta
+from importlib import resources
 from zoneinfo import ZoneInfo
 
-TWELVE_HOUR_PREFIXES = (
-    "America/", "US/", "Canada/", "Pacific/Honolulu", "Australia/", "Asia/Kolkata"
-)
+from babel import Locale, UnknownLocaleError
+
+# Old zone names that tzdata's country table does not list.
+TWELVE_HOUR_PREFIXES = ("US/", "Canada/", "Australia/", "Mexico/")
 
 
 def uses_12h(zone: ZoneInfo) -> bool:
-    return zone.key.startswith(TWELVE_HOUR_PREFIXES)
+    """Whether readers in ``zone`` read a 12-hour clock ("2:30 PM")."""
+    return _twelve_hour(zone.key)
+
+
+@functools.cache  # a few hundred zones at most
+def _twelve_hour(key: str) -> bool:
+    country = _countries().get(key)
+    if country is None:
+        return key.startswith(TWELVE_HOUR_PREFIXES)
+    try:
+        pattern = Locale.parse(f"und_{country}").time_formats["short"].pattern
+    except (UnknownLocaleError, ValueError, KeyError):
+        return False
+    return "h" in pattern or "K" in pattern  # CLDR's 12-hour hour fields
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    """Zone -> ISO country code, from tzdata's zone.tab."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+    found: dict[str, str] = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            country, _, zone = line.split("\t")[:3]
+            found[zone] = country
+    return found
 
 
 def clock(local: datetime, twelve: bool) -> str:

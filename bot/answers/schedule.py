@@ -177,7 +177,7 @@ def tomorrow(ask: Ask) -> date:
 def _days(ask: Ask, scope: str) -> list[date] | Reply:
     """The conference days ``scope`` means, or the reply saying there is no such day."""
     days = ask.program.program_days()
-    if scope == "all" or (len(days) <= 1 and scope in ("today", "tomorrow")):
+    if scope == "all" or (len(days) <= 1 and scope == "today"):
         return days
     if scope == "last day":
         return days[-1:]
@@ -249,6 +249,9 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     elif words and (program.many_rooms or program.tracks):
         lines.append(("No room or track matches ", Quote(words), "; " + _places_text(program)
                       + ".",))
+    elif words:  # "list the ML track" on a program of one room without tracks
+        lines.append(("The program has no rooms or tracks to narrow to (", Quote(words),
+                      "); this is all of it.",))
     local_days = sorted({i.span[0].astimezone(ask.zone).date() for i in items})
     when = timefmt.long_date(local_days[0]) if local_days else timefmt.long_date(days[0])
     if len(local_days) > 1:
