@@ -88,6 +88,12 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
          r"saturday|sunday)'s\s+(?P<b>.+)$", r"\g<a>\g<b> \g<d>",
          "tomorrow's today's tonight's monday's tuesday's wednesday's thursday's friday's "
          "saturday's sunday's"),
+        # "the monday lunch break", "tomorrow keynote": the day goes last here too
+        (r"^(?P<a>.*?)\b(?P<d>tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|"
+         r"saturday|sunday)\s+(?P<b>(?:lunch|keynotes?|talks?|sessions?|panels?|posters?|"
+         r"poster sessions?|coffee|breaks?|schedule|agenda|program|programme|reception|dinner|"
+         r"social|party|tutorials?|workshops?|opening|closing)\b.*)$", r"\g<a>\g<b> \g<d>",
+         "tomorrow today tonight monday tuesday wednesday thursday friday saturday sunday"),
         # clock times as people write them: "13h", "13h30", "at 1500", "half 3" (British)
         # (two-digit hours only, or with minutes: "remind me 1h" is a length)
         (r"\b(?:(?P<h>1\d|2[0-3])h(?P<m>[0-5]\d)?|(?P<h1>\d)h(?P<m1>[0-5]\d))\b",

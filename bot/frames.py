@@ -166,12 +166,25 @@ def _ordinal(intent: Intent) -> Callable[[re.Match[str], str], Request]:
         if not kind and match.string.startswith(("who ", "who's ", "whos ")):
             kind = "person"  # "who goes first": a person, not the opening coffee
         scope = (groups.get("scope") or groups.get("rest") or "").strip()
-        if intent is Intent.FIRST and (at := re.match(
-                r"^(?:after|from|following)\s+(\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm)?|noon)$", scope)):
-            return Request(Intent.AFTER, at[1])  # "the first thing after 1pm"
+        if intent is Intent.FIRST and (at := _AFTER_CLOCK.match(scope)) and kind in _ANY:
+            return Request(Intent.AFTER, at[1], at["d"] or "")  # "the first thing after 1pm"
+        if (near := _NEXT_TO.match(scope)) is not None and not _LUNCH.match(near["s"]):
+            # "the last talk before the closing", "the first talk after Vogelsang's keynote"
+            relation = "before" if near["r"] in ("before", "preceding", "until") else "after"
+            return Request(intent, f"{kind}|{near['d'] or ''}|{relation} {near['s']}")
         scope = _SCOPE_LEAD.sub("", scope)
         return Request(intent, f"{kind}|{scope}")
     return build
+
+
+_DAY_END = (r"(?:\s+(?:on\s+)?(?P<d>today|tomorrow|monday|tuesday|wednesday|thursday|friday|"
+            r"saturday|sunday|day\s*\d{1,2}))?$")
+_AFTER_CLOCK = re.compile(r"^(?:after|from|following)\s+(\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm)?|noon)"
+                          + _DAY_END)
+_NEXT_TO = re.compile(r"^(?P<r>before|after|following|preceding|until)\s+(?P<s>.+?)" + _DAY_END)
+_LUNCH = re.compile(r"^(?:the\s+)?(?:lunch(?: break)?|break|coffee(?: break)?)$")
+_ANY = frozenset({"", "thing", "things", "item", "items", "one", "session", "sessions", "event",
+                  "events"})
 
 
 _RANGE_DAY = re.compile(r"\b(?P<d>today|tomorrow|monday|tuesday|wednesday|thursday|friday|"
@@ -189,6 +202,17 @@ def _day_part(match: re.Match[str], _original: str) -> Request:
     part = match["part"].replace(" ", "")
     part = {"tonight": "evening", "lunchtime": "midday"}.get(part, part)
     return Request(Intent.RANGE, f"@{part}")
+
+
+def _day_or_part(match: re.Match[str], _original: str) -> Request:
+    """A day's agenda ("what's on monday"), or a part of it ("… tuesday afternoon")."""
+    day = " ".join(match["d"].split())
+    if match["part"]:
+        part = "evening" if match["part"] == "night" else match["part"]
+        return Request(Intent.RANGE, f"@{part}", day)
+    return Request(Intent.AGENDA, day.replace("final day", "last day")
+                   .replace("first day", "day 1").replace("second day", "day 2")
+                   .replace("third day", "day 3"))
 
 
 def _duration(match: re.Match[str], original: str) -> Request | None:
@@ -533,7 +557,10 @@ FRAMES: tuple[Frame, ...] = (
           r"(?:event|workshop|conference|summit|official) (?:page|link|site))\b",
           _workshop("url"),
           needs="site website web webpage homepage home url address page"),
-    _rule(rf"^(?!.*\b(?:paper|talk|slides|poster)s?\b)(?:.*\b)?(?P<what>zoom|live ?stream|"
+    _rule(rf"^(?!.*\b(?:paper|talk|slides|poster)s?\b)(?!.*\bstream(?:ing)?\s+(?:processing|"
+          rf"processors?|systems?|engines?|pipelines?|joins?|data)\b)(?!.*\b(?:what(?:'s| is)|"
+          rf"whats|who(?:'s| is)) (?:on|happening|speaking|next)\b)(?:.*\b)?(?P<what>zoom|"
+          rf"live ?stream|"
           rf"stream|recordings?|video|webinar|teams|meet|gather(?:\.town)?)(?: link| url| room)?"
           rf"\b(?:.*\b(?:{EVENT}|it|this)\b)?.*$",
           lambda m, _o: Request(Intent.WORKSHOP, f"link:{m['what']}"),
@@ -638,11 +665,20 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:what|which)(?:'s| is)?\s+(?:the\s+)?(?:date|day|dates|days)(?:\s+today|"
           r"\s+is it(?: today)?)?$|^(?:what(?:'s| is) )?today'?s date$", _workshop("dates"),
           needs="date day dates days"),
+    # -- a day, or a part of one: "what's on monday", "what's on tuesday afternoon"
+    _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?|whats)\s*(?:on|happening|"
+          rf"scheduled|going on|planned)\s+(?:on\s+|for\s+)?(?:the\s+)?(?P<d>monday|tuesday|"
+          rf"wednesday|thursday|friday|saturday|sunday|today|tomorrow|day\s*\d{{1,2}}|(?:first|"
+          rf"second|third|last|final) day)(?:\s+(?:in the\s+)?(?P<part>morning|afternoon|evening|"
+          rf"night))?$", _day_or_part,
+          needs="monday tuesday wednesday thursday friday saturday sunday today tomorrow day"),
     # -- first and last
-    _rule(rf"^(?!.*\b(?:after|before|following|preceding)\s+(?:the\s+)?{FIRST_WORDS}\b).*?\b{FIRST_WORDS}\s+"
+    _rule(rf"^(?!(?:(?!\b{FIRST_WORDS}\b).)*\b(?:after|before|following|preceding)\s+(?:the\s+)?"
+          rf"{FIRST_WORDS}\b).*?\b{FIRST_WORDS}\s+"
           rf"(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.FIRST),
           needs="first earliest opening 1st initial"),
-    _rule(rf"^(?!.*\b(?:after|before|following|preceding)\s+(?:the\s+)?{LAST_WORDS}\b).*?\b{LAST_WORDS}\s+"
+    _rule(rf"^(?!(?:(?!\b{LAST_WORDS}\b).)*\b(?:after|before|following|preceding)\s+(?:the\s+)?"
+          rf"{LAST_WORDS}\b).*?\b{LAST_WORDS}\s+"
           rf"(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST),
           needs="last final closing latest concluding ending finishing"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
@@ -653,10 +689,12 @@ FRAMES: tuple[Frame, ...] = (
           rf"speaks\s+|is\s+)?(?:the\s+)?(?:very\s+)?last(?:\s+(?:up|on|thing|one))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
           rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.LAST),
           needs="last"),
-    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?P<scope>{SCOPES})$",
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?P<scope>{SCOPES})"
+          rf"(?:\s+(?:session|sessions|block|slot|part|program|programme))?$",
           _ordinal(Intent.FIRST),
           needs="opens open kicks kick starts start begins begin leads lead goes is"),
-    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?P<scope>{SCOPES})$",
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?P<scope>{SCOPES})"
+          rf"(?:\s+(?:session|sessions|block|slot|part|program|programme))?$",
           _ordinal(Intent.LAST),
           needs="closes close ends end wraps wrap finish finishes concludes conclude goes is"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?:(?:it|things)\s+)?"

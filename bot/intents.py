@@ -220,8 +220,12 @@ POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 @functools.lru_cache(maxsize=16384)
 def normalize_text(text: str) -> str:
     """Straight quotes, single spaces, no trailing punctuation or leading bot names."""
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    if not text.isascii():
+        text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+        text = _EMOJI.sub(" ", text).strip() or text  # "coffee when ☕", "any drinks? 🍻"
     text = " ".join(text.split())
+    if text.endswith((")", "(", "D", "P", "p", "3")):
+        text = _EMOTICON_END.sub("", text)  # "thanks :)", "when is lunch :D"
     text = _LEADING_WORDS.sub("", text)
     if _MAY_HAVE_TITLE.search(text):
         text = _TITLES.sub("", text)  # "Prof. Anandkumar": the name, and no sentence break
@@ -230,6 +234,8 @@ def normalize_text(text: str) -> str:
     return READER_TIME.sub("", text).strip() if READER_TIME.search(text) else text
 
 
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u2190-\u21FF]+")
+_EMOTICON_END = re.compile(r"(?:\s*(?:[:;=8]-?[()dDpP3]|<3|\^\^|xD|XD))+$")
 _MAY_HAVE_TITLE = re.compile(r"(?i)prof|dr|mrs?\.|ms\.")
 _TITLES = re.compile(r"\b(?:prof(?:essor)?|dr|mrs?|ms)\.\s*(?=\w)|\b(?:prof|professor|dr)\s+"
                      r"(?=[a-z])", re.IGNORECASE)

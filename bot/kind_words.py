@@ -141,6 +141,9 @@ def kind_named(text: str) -> Kind | None:
     phrase = " ".join(words)
     if phrase in KIND_WORDS:
         return KINDS[KIND_WORDS[phrase]]
+    if "or" in words:  # "evening social or drinks": the first that names a kind
+        parts = " ".join(words).split(" or ")
+        return next((k for part in parts if (k := kind_named(part)) is not None), None)
     kept = [w for w in words if w not in _KIND_FILLER]
     if not kept:
         # "sessions", "events", "discussion": a kind only when nothing else was said

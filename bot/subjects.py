@@ -132,7 +132,10 @@ def _names(program: Program) -> _WorkshopNames:
         found = _NAMES[program] = _WorkshopNames(
             frozenset(own), tuple(sorted(w for w in own if len(w) >= 4)),
             frozenset({normalize(workshop.name).replace(" ", ""),
-                       workshop.slug.replace("-", "")}),
+                       workshop.slug.replace("-", ""),
+                       # "ML for Systems" is also "mlsys", "ML sys"
+                       "".join(w for w in normalize(workshop.name).split()
+                               if w not in STOPWORDS)}),
             frozenset(w for w in normalize(workshop.venue or "").split()
                       if len(w) >= 4 and not w.isdigit()) - set(normalize(workshop.name).split()),
             tuple(w for w in normalize(workshop.name).split() if w not in STOPWORDS))

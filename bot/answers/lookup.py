@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.answers.context import Ask, describe_roles
 from bot.answers.focus import unresolved
 from bot.answers.scopes import narrowed, scope_words
@@ -171,10 +173,19 @@ def by_author(ask: Ask, query: str) -> Reply:
     )
 
 
+_ALTERNATIVES = re.compile(r"\s+or\s+|\s*/\s*", re.IGNORECASE)
+
+
 def search(ask: Ask, words: str) -> Reply:
     if not words:
         return _need(ask, "search quantization")
     matches = ask.index.search(words, limit=None)
+    if not matches and len(either := _ALTERNATIVES.split(words)) > 1:
+        # "Kafka or Flink": what mentions either, each word's matches in turn
+        seen: set[int] = set()
+        matches = [m for part in either if part.strip()
+                   for m in ask.index.search(part, limit=None)
+                   if id(m.entry) not in seen and not seen.add(id(m.entry))]
     if not matches:
         return ask.not_found(words, Resolution(words, (), ask.index.suggest(words, ANYTHING)))
     items = [m.entry.item for m in matches if m.entry.item is not None]

@@ -39,6 +39,10 @@ def _instant(ask: Ask, text: str) -> datetime | None:
     if not clocks or first is None or last is None:
         return None
     found = schedule._instants(clocks, ask.zone, first - timedelta(hours=12), last)
+    if ask.scope and found:  # "after 1:30pm tomorrow": on that day
+        days = {ask.program.day_of(i) for i in scoped(ask, ask.scope)[0]}
+        zone = ask.program.workshop.timezone
+        found = [at for at in found if at.astimezone(zone).date() in days] or found
     return min(found, key=lambda at: abs(at - ask.now)) if found else None
 
 
@@ -151,9 +155,50 @@ def before(ask: Ask, arg: str) -> Reply:
     return _neighbour(ask, arg, later=False)
 
 
+def _next_to(ask: Ask, items: list[Item], said: str, anchor: str
+             ) -> tuple[list[Item], str] | Reply:
+    """``items`` before or after what ``anchor`` names ("before the closing", "after
+    Vogelsang's keynote", "after 1:30pm"), and how to say it; the reply when it names
+    nothing on the program."""
+    relation, _, target = anchor.partition(" ")
+    subject = _subject(ask, target)
+    if isinstance(subject, InstantSubject):
+        start = end = subject.at
+        local = subject.at.astimezone(ask.zone)
+        name = f"{relation} {timefmt.clock(local, timefmt.uses_12h(ask.zone))} {local:%Z}"
+    else:
+        if (reply := unresolved(ask, subject)) is not None:
+            return reply
+        found = items_of(ask, subject)
+        if isinstance(subject, PersonSubject) and (hint := kind_hint(target)) is not None:
+            wanted = {id(i) for i in items_of_kind(ask.program, hint)}
+            found = [i for i in found if id(i) in wanted] or found
+        if said:  # "the first talk after the keynote on Monday": Monday's keynote
+            on_day = {id(i) for i in items}
+            found = [i for i in found if id(i) in on_day] or found
+        reference = pick(ask, found)
+        if reference is None:
+            return ask.reply((f"That has no time slot on the program, so nothing comes "
+                              f"{relation} it.",))
+        start, end = reference.span
+        items = [i for i in items if i is not reference]
+        name = f"{relation} {reference.display_title}"
+    kept = [i for i in items if (i.span[1] <= start if relation == "before" else
+                                 i.span[0] >= end)]
+    return kept, f" {name}{said}"
+
+
 def _ordinal(ask: Ask, arg: str, last: bool) -> Reply:
     kind_text, _, scope = arg.partition("|")
+    scope, _, anchor = scope.partition("|")
     items, said = scoped(ask, scope)
+    if anchor:
+        if not scope.strip():  # the day is the anchor's, not today's
+            items, said = list(ask.program.scheduled), ""
+        narrowed = _next_to(ask, items, said, anchor)
+        if isinstance(narrowed, Reply):
+            return narrowed
+        items, said = narrowed
     kind_text = kind_text.strip().casefold()
     noun = "item"
     if kind_text not in ANY_KIND:

@@ -57,8 +57,9 @@ def scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
             day, said = days[int(digits) - 1], f" on day {digits}"
         if word in WEEKDAYS:
             found = [d for d in days if d.weekday() == WEEKDAYS.index(word)]
-            if found:
-                day, said = found[0], f" on {word.capitalize()}"
+            if not found:  # "… on wednesday" of a Monday-Tuesday program: nothing
+                return [], f" on {word.capitalize()}"
+            day, said = found[0], f" on {word.capitalize()}"
     items = [i for i in program.scheduled if day is None or program.day_of(i) == day]
     if day is not None and len(days) > 1 and not said:
         said = f" on {timefmt.long_date(day)}"

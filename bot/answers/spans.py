@@ -240,7 +240,13 @@ def _window_reply(ask: Ask, low: datetime, high: datetime, said: str = "") -> Re
 def _day_part(ask: Ask, part: str) -> Reply:
     low_hour, high_hour = DAY_PARTS.get(part, (12, 17))
     zone = ask.program.workshop.timezone
-    day = schedule._current_day(ask)
+    day, when = schedule._current_day(ask), ""
+    if ask.scope:  # "what's on tomorrow morning", "… tuesday afternoon"
+        items, when = scoped(ask, ask.scope)
+        days = sorted({d for i in items if (d := ask.program.day_of(i)) is not None})
+        if not days:
+            return ask.reply((f"Nothing is scheduled{when}.",), kind="not_found")
+        day = days[0]
     low = datetime.combine(day, time(low_hour), tzinfo=zone)
     high = datetime.combine(day, time(0), tzinfo=zone) + timedelta(hours=high_hour)
-    return _window_reply(ask, low, high, said=f"In the {part}")
+    return _window_reply(ask, low, high, said=f"In the {part}{when}")
