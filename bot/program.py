@@ -219,6 +219,15 @@ class Program:
         # once per program: a card is a pure function of its item, and answers list the
         # same items over and over (see bot.answers.context.Ask.card).
         self.cards: dict[tuple[int, bool, bool, bool], tuple[Item, Card]] = {}
+        # The papers presented in each session ("session: posters" in the program file),
+        # by the session's id, in the program's order: what an answer about the session
+        # lists and the agenda counts, read from here rather than from every paper.
+        self.presented: dict[str, tuple[Item, ...]] = {}
+        for paper in self.papers:
+            if paper.session_slug is not None:
+                self.presented[paper.session_slug] = (
+                    *self.presented.get(paper.session_slug, ()), paper)
+        self._examples: Examples | None = None  # see examples(): made at the first ask
 
     @property
     def first_start(self) -> datetime | None:
@@ -234,6 +243,14 @@ class Program:
         since = bisect.bisect_left(self._starts, instant - self._longest)
         return [item for item in self.scheduled[since:upto] if item.is_on_at(instant)]
 
+    def overlapping(self, low: datetime, high: datetime) -> list[Item]:
+        """Everything on at some time in [low, high): it starts before ``high`` and ends
+        after ``low``; like :meth:`on_at`, only the items that started at most the longest
+        item's length before ``low`` are looked at."""
+        upto = bisect.bisect_left(self._starts, high)
+        since = bisect.bisect_left(self._starts, low - self._longest)
+        return [item for item in self.scheduled[since:upto] if item.span[1] > low]
+
     def index_after(self, instant: datetime) -> int:
         """Where the items starting strictly after ``instant`` begin in ``scheduled``."""
         return bisect.bisect_right(self._starts, instant)
@@ -243,8 +260,8 @@ class Program:
         index = bisect.bisect_right(self._starts, instant)
         if index >= len(self.scheduled):
             return []
-        first = self.scheduled[index].start
-        return [item for item in self.scheduled[index:] if item.start == first]
+        # in start order: those starting with the first are the ones up to the next start
+        return list(self.scheduled[index:bisect.bisect_right(self._starts, self._starts[index])])
 
     def last_before(self, instant: datetime) -> Item | None:
         """The item that most recently ended at or before ``instant``."""
@@ -302,6 +319,14 @@ class Examples:
 
 
 def examples(program: Program) -> Examples:
+    """The names the help texts use: worked out once per program (every answer that did
+    not understand its question shows them)."""
+    if program._examples is None:
+        program._examples = _examples(program)
+    return program._examples
+
+
+def _examples(program: Program) -> Examples:
     talks = [i for i in program.scheduled if i.people and i.kind in ("talk", "keynote")]
     first = talks[0] if talks else next((i for i in program.scheduled if i.people), None)
     speaker = first.people[0].name if first else "the first speaker"

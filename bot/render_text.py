@@ -10,14 +10,15 @@ with its text, rather than built and then copied with it.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, fields, replace
+import functools
+from dataclasses import fields, replace
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot import timefmt
-from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
+from bot.messages import Attachment, Card, Line, Moment, Quote, Reply, ZoneNote
 
 MAX_CHARS = 2000
 
@@ -27,7 +28,12 @@ MAX_CHARS = 2000
 _FIELDS = tuple(f.name for f in fields(Reply))
 _VALUES = attrgetter(*_FIELDS)
 _TEXT = _FIELDS.index("text")
-_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Reply) if f.default is not MISSING}
+# fitted makes its Reply with the fields in this order (positional: it is made once per
+# answer); a change to Reply's fields must change it too, and this says so at import.
+_POSITIONAL = ("lines", "zone", "now", "cards", "layout", "more", "narrow", "after", "private",
+               "kind", "text", "attachment", "subject")
+if _FIELDS != _POSITIONAL:  # pragma: no cover - a guard for whoever edits Reply
+    raise TypeError(f"bot.render_text.fitted expects Reply's fields as {_POSITIONAL}")
 
 
 def _with_text(reply: Reply, text: str) -> Reply:
@@ -64,6 +70,8 @@ def quote_text(quote: Quote, limit: int | None = None) -> str:
 
 
 def line_text(line: Line, zone: ZoneInfo, now: datetime, today: date) -> str:
+    if len(line) == 1 and isinstance(first := line[0], str):  # one plain string: most are
+        return first
     parts = []
     for segment in line:
         if isinstance(segment, str):  # most segments are: tested first
@@ -78,17 +86,27 @@ def line_text(line: Line, zone: ZoneInfo, now: datetime, today: date) -> str:
 
 
 def card_text(card: Card, layout: str, zone: ZoneInfo, now: datetime, today: date) -> str:
+    if card.when is None:
+        return _card_frame(card, layout)[0]
+    before, after = _card_frame(card, layout)
+    return before + moment_text(card.when, zone, now, today) + after
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_frame(card: Card, layout: str) -> tuple[str, str]:
+    """A card's text around its time, which alone depends on the reader (their zone,
+    their today, how long from now): the text before it and after it, or the whole text
+    and "" for a card with no time. A card is a value made once per item and program
+    (``Ask.card``) and shown in answer after answer, so its words are put together once,
+    not once per answer; equal cards read the same, so any equal card shares them."""
     if layout == "list":
-        when = f"{moment_text(card.when, zone, now, today)} · " if card.when else ""
         where = f"{card.room} · " if card.room else ""
-        text = f"• {when}{where}{card.title}"
+        rest = f"{where}{card.title}"
         if card.people and not card.title.endswith("(title TBD)"):
-            text += f" — {', '.join(card.people)}"
-        return text + (f" ({card.note})" if card.note else "")
-    lines = [f"• {card.title}"]
-    if card.when is not None:  # the room too, as the platforms show it: "where" comes next
-        lines.append(f"  {moment_text(card.when, zone, now, today)}"
-                     + (f" · {card.room}" if card.room else ""))
+            rest += f" — {', '.join(card.people)}"
+        rest += f" ({card.note})" if card.note else ""
+        return ("• ", " · " + rest) if card.when is not None else ("• " + rest, "")
+    lines = []
     if card.people:
         lines.append(f"  {card.people_label}: {', '.join(card.people)}")
     if card.summary:
@@ -97,7 +115,10 @@ def card_text(card: Card, layout: str, zone: ZoneInfo, now: datetime, today: dat
         lines.append(f"  {card.note}")
     if card.url:
         lines.append(f"  {card.url}")
-    return "\n".join(lines)
+    if card.when is None:  # the room too, as the platforms show it: "where" comes next
+        return "\n".join([f"• {card.title}", *lines]), ""
+    after = "\n".join([f" · {card.room}" if card.room else "", *lines])
+    return f"• {card.title}\n  ", after
 
 
 def more_text(count: int, narrow: str = "") -> str:
@@ -170,13 +191,18 @@ def _fit_text(lines: tuple[Line, ...], cards: tuple[Card, ...], after: tuple[Lin
 
     Every part is rendered once, and the cut is found by adding up lengths: a long agenda
     costs what its cards cost, not a rendering per card left out."""
-    today = _today(zone, now)
+    today = now.astimezone(zone).date()
     head = [line_text(line, zone, now, today) for line in lines]
+    if not cards:  # most answers: a line or two, no card to cut
+        if more:
+            head.append(more_text(more, narrow))
+        head += [line_text(line, zone, now, today) for line in after]
+        return _shortened("\n".join(head).strip(), limit), 0
     tail = [line_text(line, zone, now, today) for line in after]
     texts = [card_text(card, layout, zone, now, today) for card in cards]
     text = _join(layout, cards, more, narrow, head, texts, tail)
-    if len(text) <= limit or not texts:
-        return _shortened(text, limit), len(cards)
+    if len(text) <= limit:
+        return text, len(cards)  # short enough, so already no longer than ``limit``
     total = sum(len(line) + 1 for line in (*head, *tail))
     headings = day_headings(cards) if layout == "list" else []
     kept = 0
@@ -205,15 +231,19 @@ def fit(reply: Reply, limit: int = MAX_CHARS) -> Reply:
     return _with_text(reply, text)
 
 
-def fitted(lines: tuple[Line, ...], zone: ZoneInfo, now: datetime, **parts: Any) -> Reply:
-    """``fit(Reply(lines=lines, zone=zone, now=now, **parts))``, the reply made once: an
-    answer is built with the text it renders to, not built and then copied with it."""
-    cards: tuple[Card, ...] = parts.get("cards", _DEFAULTS["cards"])
-    more: int = parts.get("more", _DEFAULTS["more"])
-    text, kept = _fit_text(lines, cards, parts.get("after", _DEFAULTS["after"]),
-                           parts.get("layout", _DEFAULTS["layout"]), more,
-                           parts.get("narrow", _DEFAULTS["narrow"]), zone, now, MAX_CHARS)
+def fitted(lines: tuple[Line, ...], zone: ZoneInfo, now: datetime, *,
+           cards: tuple[Card, ...] = (), layout: Literal["list", "detail"] = "detail",
+           more: int = 0, narrow: str = "", after: tuple[Line, ...] = (),
+           private: bool | None = None,
+           kind: Literal["answer", "help", "not_found", "error"] = "answer",
+           attachment: Attachment | None = None, subject: str = "") -> Reply:
+    """``fit(Reply(lines=lines, zone=zone, now=now, ...))``, the reply made once: an
+    answer is built with the text it renders to, not built and then copied with it. The
+    parts are named (with Reply's defaults) rather than passed on as ``**parts``: every
+    answer comes through here, and a dictionary of them made and read again per answer
+    costs more than the few lines most answers are."""
+    text, kept = _fit_text(lines, cards, after, layout, more, narrow, zone, now, MAX_CHARS)
     if kept < len(cards):
-        parts["cards"], parts["more"] = cards[:kept], more + len(cards) - kept
-    parts["text"] = text
-    return Reply(lines=lines, zone=zone, now=now, **parts)
+        cards, more = cards[:kept], more + len(cards) - kept
+    return Reply(lines, zone, now, cards, layout, more, narrow, after, private, kind, text,
+                 attachment, subject)

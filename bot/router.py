@@ -113,12 +113,19 @@ class Router:
         then, since working them out costs more than most answers."""
         return self.understand(message).intent is Intent.QA
 
-    async def _context(self, message: IncomingMessage) -> Ask:
+    async def _context(self, message: IncomingMessage, request: Request | None = None) -> Ask:
+        """The question's circumstances, made once: the zone a request names for itself
+        ("… for me in Tokyo") and the scope it narrows to are put in here rather than
+        copied in afterwards (``dataclasses.replace`` costs as much as a short answer)."""
         snapshot = self.catalog.current
         saved = await self.preferences.timezone(message.user)
-        zone = message.zone or saved or self.default_zone or snapshot.program.workshop.timezone
+        if request is not None and request.zone:
+            zone, is_saved = ZoneInfo(request.zone), False
+        else:
+            zone = message.zone or saved or self.default_zone or snapshot.program.workshop.timezone
+            is_saved = saved is not None and message.zone is None
         return Ask(snapshot.program, snapshot.index, self.clock.now(), zone,
-                   zone_is_saved=saved is not None and message.zone is None)
+                   zone_is_saved=is_saved, scope=request.scope if request is not None else "")
 
     async def handle_thread_message(self, message: IncomingMessage, message_ref: str
                                     ) -> Reply | None:
@@ -134,9 +141,7 @@ class Router:
         """The reply to ``message``. While the database is not answering, schedule answers
         go on (the program is in memory) and what needs the database gets the apology."""
         request = self.understand(message)
-        ask = await self._context(message)
-        if request.zone:  # "… for me in Tokyo": this answer in that place's time
-            ask = replace(ask, zone=ZoneInfo(request.zone), zone_is_saved=False)
+        ask = await self._context(message, request)
         try:
             reply = await self._dispatch(request, ask, message)
         except Exception as exc:
@@ -153,25 +158,26 @@ class Router:
         return helps.database_away(ask)
 
     async def _dispatch(self, request: Request, ask: Ask, message: IncomingMessage) -> Reply:
-        if request.scope:
-            ask = replace(ask, scope=request.scope)
-        log.debug("%s/%s asked %r -> %s", message.platform, message.user.id, message.text[:80],
-                  request.intent)
-        if request.intent is Intent.TIMEZONE:
+        """``ask`` already has the request's scope (see :meth:`_context`)."""
+        if log.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check
+            log.debug("%s/%s asked %r -> %s", message.platform, message.user.id,
+                      message.text[:80], request.intent)
+        intent = request.intent
+        if intent not in NEEDS_DATABASE:  # nearly every question: the program answers it
+            return await self._answer(request, ask, message.platform)
+        if intent is Intent.TIMEZONE:
             return await timezone(ask, request.arg, message.user, self.preferences)
-        if request.intent is Intent.QA_ASK:
+        if intent is Intent.QA_ASK:
             return await questions.ask_question(ask, request.arg, message, self.qa)
-        if request.intent is Intent.QA:
+        if intent is Intent.QA:
             return await questions.qa_command(ask, request.arg, message, self.qa)
-        if request.intent is Intent.REMIND:
+        if intent is Intent.REMIND:
             return await remind.remind(ask, request.arg, message.user, self.reminders)
-        if request.intent is Intent.AGENDA_ICS:
+        if intent is Intent.AGENDA_ICS:
             return await agenda_ics(ask, request.arg, message.user, self.reminders)
-        if request.intent is Intent.REMIND_LIST:
+        if intent is Intent.REMIND_LIST:
             return await remind.remind_list(ask, message.user, self.reminders)
-        if request.intent is Intent.REMIND_CANCEL:
-            return await remind.remind_cancel(ask, request.arg, message.user, self.reminders)
-        return await self._answer(request, ask, message.platform)
+        return await remind.remind_cancel(ask, request.arg, message.user, self.reminders)
 
     async def _answer(self, request: Request, ask: Ask, platform: str) -> Reply:
         """The answers that depend on nothing but the question, the program, the zone, the
@@ -193,13 +199,14 @@ class Router:
             reply = lookup.guess(ask, request.arg) or helps.not_understood(ask, request.arg)
         else:
             reply = HANDLERS[request.intent](ask, request.arg)
+        cards = reply.cards
+        if len(cards) != 1 or reply.layout != "detail" or not cards[0].slug:
+            return reply  # not about one paper or talk: no thread to look up
         return await self._with_thread_link(reply, platform)
 
     async def _with_thread_link(self, reply: Reply, platform: str) -> Reply:
-        """An answer about one paper or talk points to its Q&A thread on the asker's
-        platform, when there is one."""
-        if len(reply.cards) != 1 or reply.layout != "detail" or not reply.cards[0].slug:
-            return reply
+        """An answer about one paper or talk (one card, in detail) points to its Q&A
+        thread on the asker's platform, when there is one."""
         url = await self.qa.thread_url(reply.cards[0].slug, platform)
         if url is None:
             return reply

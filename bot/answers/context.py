@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.matching import ANYTHING, Entry, EntryKind, ProgramIndex, Resolution
-from bot.messages import Card, Line, Moment, Quote, Reply
+from bot.messages import Attachment, Card, Line, Moment, Quote, Reply
 from bot.near_miss import without_near_misses
 from bot.program import Item, Program
 from bot.render_text import fitted
@@ -28,9 +28,16 @@ class Ask:
     zone_is_saved: bool = False
     scope: str = ""  # the day or part of one the question was narrowed to (Request.scope)
 
-    def reply(self, *lines: Line, **fields: Any) -> Reply:
-        """The answer, cut to fit a message and carrying its text (``fitted``)."""
-        return fitted(tuple(lines), self.zone, self.now, **fields)
+    def reply(self, *lines: Line, cards: tuple[Card, ...] = (),
+              layout: Literal["list", "detail"] = "detail", more: int = 0, narrow: str = "",
+              after: tuple[Line, ...] = (), private: bool | None = None,
+              kind: Literal["answer", "help", "not_found", "error"] = "answer",
+              attachment: Attachment | None = None, subject: str = "") -> Reply:
+        """The answer, cut to fit a message and carrying its text (``fitted``). The parts
+        are Reply's, named here so that no answer builds a dictionary of them."""
+        return fitted(lines, self.zone, self.now, cards=cards, layout=layout, more=more,
+                      narrow=narrow, after=after, private=private, kind=kind,
+                      attachment=attachment, subject=subject)
 
     def card(
         self, item: Item, *, detail: bool = True, relative: bool = False, mark_papers: bool = True
