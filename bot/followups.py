@@ -37,6 +37,11 @@ _LEADING_PRONOUN = re.compile(r"^(?:of |about |for )?(?:it|that|this|that one|th
                               r"that talk|this talk|the talk|them)\b\s*", re.IGNORECASE)
 
 
+_PRONOUN_IN_ROOM = re.compile(r"^(?:(?:it|that|this|that one|this one|her|him|them)\s+)?"
+                              r"(?P<room>(?:in|at)\s+(?:the\s+)?(?:same|this|that)\s+"
+                              r"(?:room|hall|place|stage))$", re.IGNORECASE)
+
+
 class RecentSubjects:
     """The last subject of each asker, forgotten after :data:`TTL`."""
 
@@ -77,6 +82,12 @@ class RecentSubjects:
             if last is not None and last.startswith("#"):
                 return Request(Intent.ABOUT, last, request.scope)
             return Request(Intent.NOW, "", request.scope)
+        if request.intent in (Intent.FIRST, Intent.LAST):
+            kind, _, rest = request.arg.partition("|")
+            last = self.get(user, now) if kind.strip() in ("one", "ones") else None
+            if last is not None and last.startswith("#"):  # "the first talk?" … "and the last one?"
+                return Request(request.intent, f"{last}|{rest}", request.scope)
+            return request
         if request.intent not in FOLLOWS:
             return request
         arg = request.arg
@@ -94,6 +105,9 @@ class RecentSubjects:
             if stripped and not _OFFSET_ONLY.match(stripped):
                 return request  # "remind me about kraska": it names its subject
             rest = stripped
+        elif (same := _PRONOUN_IN_ROOM.match(arg)) is not None and request.intent in (
+                Intent.AFTER, Intent.BEFORE):
+            rest = same["room"]  # "and after that in the same room?"
         elif arg.strip().casefold() not in PRONOUNS:
             return request
         last = self.get(user, now)
@@ -106,4 +120,4 @@ class RecentSubjects:
             return request
         if request.intent is Intent.REMIND:
             return Request(Intent.REMIND, f"{last.removeprefix('#')} {rest}".strip())
-        return Request(request.intent, last, request.scope)
+        return Request(request.intent, f"{last} {rest}".strip(), request.scope)

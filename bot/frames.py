@@ -131,6 +131,16 @@ def _with_subject(intent: Intent) -> Callable[[re.Match[str], str], Request]:
     return lambda m, o: Request(intent, _subject(m, o))
 
 
+def _aspect_of(aspect: str) -> Callable[[re.Match[str], str], Request]:
+    """WORKSHOP "<aspect>|<what was named>": the router checks the words name the workshop
+    ("how do I join ML for Systems") and asks about the item otherwise."""
+    def build(match: re.Match[str], original: str) -> Request:
+        said = _tidy(_subject(match, original).split(",")[0]) if match.groupdict().get(
+            "s") else ""  # "how do i join the workshop, is it online?": the workshop
+        return Request(Intent.WORKSHOP, f"{aspect}|{said}" if said else aspect)
+    return build
+
+
 def _workshop(aspect: str) -> Callable[[re.Match[str], str], Request]:
     def build(match: re.Match[str], original: str) -> Request:
         said = match.groupdict().get("s") or ""
@@ -215,6 +225,10 @@ def _day_or_part(match: re.Match[str], _original: str) -> Request:
                    .replace("third day", "day 3"))
 
 
+_POSSESSIVE_TALK = re.compile(r"\w(?:'s|’s|s')\s+(?:talk|presentation|lecture|speech)$",
+                              re.IGNORECASE)
+
+
 def _duration(match: re.Match[str], original: str) -> Request | None:
     rest = _subject(match, original)
     if re.search(r"\b(?:until|till|til|left|before it starts|to go|away)\b", rest, re.I):
@@ -222,6 +236,10 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
     rest = re.sub(r"^(?:(?:is|are|was|does|do|did|will|would|the|for|of|in|go|it|does it|long|"
                   r"each|every|all|both|a|an)\s+)+",
                   "", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"\s+(?:for|in|of)\s+(?:her|his|their|the)\s+(?:talk|presentation|slot|"
+                  r"session|keynote)$", "", rest, flags=re.IGNORECASE)  # "… get for her talk"
+    if _POSSESSIVE_TALK.search(rest):  # "Nakamura's talk": his talk, not his panel
+        return Request(Intent.DURATION, _tidy(rest))
     rest = _keep_ordinal(rest, re.sub(
         r"\s+(?:get|gets|got|have|has|last|lasts|take|takes|run|runs|go|goes|go on|"
         r"be|speak|speaks|talk|talks|present|presents|for|allotted|given|slot|slots|"
@@ -244,8 +262,9 @@ def _keep_ordinal(before: str, after: str) -> str:
     return before if after != before and _ORDINAL_END.search(after.strip()) else after
 
 
-_COUNT_TAIL = re.compile(r"\s+(?:are|were|have been|got)\s+(?:accepted|presented|listed|"
-                         r"planned|scheduled|there)$", re.IGNORECASE)
+_COUNT_TAIL = re.compile(r"\s+(?:are|were|have been|got|will be)\s+(?:accepted|presented|listed|"
+                         r"planned|scheduled|there|given)(?:\s+(?:to|at|in|for|on)\s+(?:the|this)\s+"
+                         r"(?:workshop|event|conference|summit|program(?:me)?))?$", re.IGNORECASE)
 
 
 def _count(match: re.Match[str], original: str) -> Request:
@@ -300,8 +319,9 @@ def _time_left(match: re.Match[str], original: str) -> Request:
     rest = _subject(match, original)
     rest = re.sub(r"^(?:(?:is|are|does|do|will|in|of|for|on|until|till|before|left)\s+)+", "",
                   rest, flags=re.IGNORECASE)
-    rest = re.sub(r"(?:\s+(?:go(?:es)? on(?: for)?|go|goes|last|lasts|run|runs|take|takes|left|"
-                  r"is there|does it|have|remain|remains|to go|for))+$", "", rest,
+    rest = re.sub(r"(?:\s+(?:go(?:es)? on(?: for)?|go|goes|going|going on|last|lasts|lasting|run|"
+                  r"runs|running|take|takes|left|is there|does it|have|remain|remains|to go|for|"
+                  r"on))+$", "", rest,
                   flags=re.IGNORECASE)
     rest = _tidy(rest)
     return Request(Intent.DURATION, "left:" + ("" if _CURRENT.match(rest) else rest))
@@ -471,9 +491,15 @@ FRAMES: tuple[Frame, ...] = (
     # (and "how long until lunch", "how long do I wait for the next talk": the next one)
     _rule(rf"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|(?:do|must|"
           rf"will|shall)\s+(?:i|we)\s+(?:have to\s+)?wait\s+(?=for|until|till|til))?(?:until|"
-          rf"till|til|before|to|for)\s+(?:the\s+)?(?:next\s+)?(?P<k>{KIND_NOUNS}|coffee breaks?|"
+          rf"till|til|before|to|for)\s+(?:we\s+(?:break|stop|go|head|have)\s+(?:for\s+)?)?"
+          rf"(?:the\s+)?(?:next\s+)?(?P<k>{KIND_NOUNS}|coffee breaks?|"
           rf"lunch(?: break)?)(?:\s+(?:starts?|begins?|is on|kicks off|comes|comes up))?$",
           _next_of_kind, needs="how"),
+    # "how long till the workshop wraps up": the time left of it
+    _rule(r"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|do we have\s+|"
+          r"(?:is\s+)?left\s+)?(?:until|till|til|before)\s+(?P<s>.+?)\s+(?:ends?|finish(?:es)?|"
+          r"wraps? up|is over|closes|is done|stops|is finished)$",
+          lambda m, o: Request(Intent.DURATION, "left:" + _tidy(_subject(m, o))), needs="how"),
     _rule(r"^how\s+(?:long|much time|many (?:minutes|mins|hours))\s+(?:is it\s+|do i have\s+|"
           r"have i got\s+|left\s+|remains?\s+)?(?:until|till|til|before|to go until|"
           r"to|left (?:until|before))\s+(?P<s>.+?)(?:\s+(?:starts?|begins?|is on|kicks off))?$",
@@ -499,9 +525,10 @@ FRAMES: tuple[Frame, ...] = (
           lambda m, o: Request(Intent.ABOUT, _tidy(_subject(m, o))), needs="what"),
     # "when is the end of the summit": its end
     _rule(r"^(?:when|what time)\s+(?:is|'s|will be)\s+the\s+(?P<v>end|start|beginning|close|"
-          r"opening)\s+of\s+(?P<s>.+)$",
+          r"opening)(?:\s+of\s+(?P<s>.+))?$",
           lambda m, o: Request(Intent.WORKSHOP, ("end" if m["v"] in ("end", "close") else "start")
-                               + "|" + _subject(m, o)), needs="end start beginning close opening"),
+                               + ("|" + _subject(m, o) if m["s"] else "")),
+          needs="end start beginning close opening"),
     # "lunch how long", "duckdb tutorial how many hours": the question word last
     _rule(rf"^{NOT_A_SUBJECT}(?P<s>[^?]+?)\s+(?:how long|how many (?:minutes|hours|mins)|"
           r"duration|length)(?:\s+(?:is it|it is))?$", _duration,
@@ -582,6 +609,42 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:which|what)\s+(?:conference|event|meeting|venue)\s+(?:is|are)\s+(?:{EVENT}|it|"
           r"we)\s+(?:part of|at|in|held at|co-?located with|attached to)$",
           _workshop("venue"), needs="conference event meeting venue"),
+    # the workshop by name: "which conference is ML4Sys part of", "is DSS online or in
+    # person", "how do i join ML for Systems", "start and end time of the workshop"
+    _rule(r"^(?:which|what)\s+(?:conference|event|meeting|venue)\s+(?:is|are)\s+(?P<s>.+?)\s+"
+          r"(?:part of|at|held at|co-?located with|attached to)$", _aspect_of("venue"),
+          needs="conference event meeting venue"),
+    _rule(r"^(?:is|will)\s+(?P<s>.+?)\s+(?:be\s+)?(?:online|virtual|in[ -]person|hybrid|remote|"
+          r"on ?site)(?:\s+or\s+(?:online|virtual|in[ -]person|hybrid|remote|on ?site|both|not))?$",
+          _aspect_of("link:joining"), needs="online virtual person hybrid remote site onsite"),
+    _rule(r"^how\s+(?:do|can|could|should|would)\s+(?:i|we|you|one)\s+(?:join|attend|watch|"
+          r"follow|tune in to|get into|sign up for|register for)\s+(?P<s>.+?)(?:\s+(?:online|"
+          r"remotely|virtually))?$", _aspect_of("link:joining"), needs="how"),
+    _rule(r"^(?:the\s+|what(?:'s| is| are) the\s+)?(?:start and end|start and finish|beginning and "
+          r"end|opening and closing|start & end)(?:\s+times?)?\s+(?:of|for)\s+(?P<s>.+)$",
+          _aspect_of("hours"), needs="start beginning opening"),
+    _rule(r"^(?P<s>(?!what\b|when\b|which\b|who\b)[\w&' -]+?)\s+(?:start(?:ing)?|opening|"
+          r"kick-?off)\s+time$", _aspect_of("start"), needs="start starting opening kick kickoff"),
+    _rule(r"^(?P<s>(?!what\b|when\b|which\b|who\b)[\w&' -]+?)\s+(?:end(?:ing)?|finish(?:ing)?|"
+          r"closing)\s+time$", _aspect_of("end"), needs="end ending finish finishing closing"),
+    _rule(r"^(?:(?:a\s+)?link\s+to|the\s+(?:web ?site|url|web ?page|home ?page)\s+(?:of|for))\s+"
+          r"(?:the\s+)?(?P<s>.+?)(?:\s+(?:page|site|web ?site|web ?page|home ?page))?$",
+          _aspect_of("url"), needs="link website site url webpage page homepage"),
+    _rule(r"^(?:what(?:'s| is)\s+)?(?:the\s+)?(?:name|title)\s+of\s+(?:this|the|our)\s+(?:workshop|"
+          r"event|conference|summit|meeting)(?:\s+again)?$", _workshop("about"),
+          needs="name title"),
+    _rule(r"^(?:what|which)\s+(?:topics?|subjects?|themes?|areas?)\s+(?:does|do|will|is|are)\s+"
+          r"(?P<s>.+?)\s+(?:cover|covering|about|include|focus on|deal with)$",
+          _aspect_of("about"), needs="topic topics subject subjects theme themes area areas"),
+    _rule(r"^(?:is it|is (?:the|this) \w+|will it be)\s+(?:only\s+|just\s+)?(?:one|1|a single)"
+          r"\s+day(?:\s+or\s+(?:several|more|two|multiple|many|longer)(?:\s+days)?)?$",
+          _workshop("dates"), needs="day"),
+    _rule(r"^(?:where|when|how)\s+(?:do|can|should|shall|must)\s+(?:i|we)\s+(?:pick up|get|collect|"
+          r"find)\s+(?:my|our|the)\s+(?:badges?|name ?tags?|lanyards?)(?:\s*(?:/|or|and)\s*"
+          r"(?:register|check in|sign in))?$|^(?:where|when|how)\s+(?:do|can|should|shall|must)\s+"
+          r"(?:i|we)\s+(?:register|check in|sign in)(?:\s+(?:on site|when i arrive|there))?$",
+          lambda _m, _o: Request(Intent.WHEN, "registration"), needs="badge badges register "
+          "check sign tag tags lanyard lanyards"),
     # "is the poster session on day 2?", "is kwame on today": when it is (and so whether)
     _rule(rf"^(?:is|are|will)\s+(?P<s>.+?)\s+(?:be\s+)?(?:on|happening|held|taking place|speaking|"
           rf"talking|presenting|scheduled)(?:\s+(?:on|for))?\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|"
@@ -665,12 +728,36 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:what|which)(?:'s| is)?\s+(?:the\s+)?(?:date|day|dates|days)(?:\s+today|"
           r"\s+is it(?: today)?)?$|^(?:what(?:'s| is) )?today'?s date$", _workshop("dates"),
           needs="date day dates days"),
+    # -- a kind about a topic: "is there a tutorial on PostgreSQL?" is a search for it
+    _rule(rf"^(?:is|are)\s+there\s+(?:an?\s+|any\s+)?(?:{KIND_NOUNS})\s+(?:on|about|covering|"
+          rf"regarding|related to|for)\s+(?P<s>(?!today\b|tomorrow\b|monday\b|tuesday\b|"
+          rf"wednesday\b|thursday\b|friday\b|saturday\b|sunday\b|day\b|the (?:first|second|last) "
+          rf"day\b).+)$",
+          _with_subject(Intent.SEARCH), needs="there"),
+    # -- who is on in one room now: "whos in audimax rn"
+    _rule(r"^(?:who|what|whos|whats|anything)(?:'s| is)?\s+(?:on\s+|speaking\s+|happening\s+|"
+          r"presenting\s+)?in\s+(?:the\s+)?(?P<room>(?!\d)[\w &./-]+?)\s+(?:right now|now|at the "
+          r"moment|currently)$", lambda m, _o: Request(Intent.NOW, m["room"]), needs="now moment "
+          "currently"),
+    # -- who is on in one room at a time: "who's in h1012 at 11:30"
+    _rule(rf"^(?:who|what|whos|whats|anything)(?:'s| is)?\s+(?:on\s+|speaking\s+|happening\s+|"
+          rf"presenting\s+)?(?:in|at)\s+(?:the\s+)?(?P<room>(?!\d)[\w &./-]+?)\s+(?:at|around|@)\s+"
+          rf"{TIME_OF_DAY}$", lambda m, _o: Request(Intent.WHO_AT, f"{m['x']}|{m['room']}"),
+          needs="in"),
+    # -- what is still to come: "what's left this afternoon", "anything left today?"
+    _rule(r"^(?:what(?:'s| is)|whats|anything|is there anything|what else is|what else)\s+"
+          r"(?:still\s+)?(?:left|remaining|to come|(?:on|to come|coming) later)(?:\s+(?:on|for|"
+          r"in))?(?:\s+(?P<scope>today|tonight|tomorrow|"
+          r"(?:this|the)\s+(?:morning|afternoon|evening)|(?:in the\s+)?(?:morning|afternoon|"
+          r"evening)))?$",
+          lambda m, _o: Request(Intent.RANGE, "@left", _SCOPE_LEAD.sub("", m["scope"] or "")),
+          needs="left remaining come later"),
     # -- a day, or a part of one: "what's on monday", "what's on tuesday afternoon"
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?|whats)\s*(?:on|happening|"
           rf"scheduled|going on|planned)\s+(?:on\s+|for\s+)?(?:the\s+)?(?P<d>monday|tuesday|"
           rf"wednesday|thursday|friday|saturday|sunday|today|tomorrow|day\s*\d{{1,2}}|(?:first|"
           rf"second|third|last|final) day)(?:\s+(?:in the\s+)?(?P<part>morning|afternoon|evening|"
-          rf"night))?$", _day_or_part,
+          rf"night))?(?:\s+(?:of|at)\s+(?:the\s+)?(?:{EVENT}|[\w&' -]+))?$", _day_or_part,
           needs="monday tuesday wednesday thursday friday saturday sunday today tomorrow day"),
     # -- first and last
     _rule(rf"^(?!(?:(?!\b{FIRST_WORDS}\b).)*\b(?:after|before|following|preceding)\s+(?:the\s+)?"
@@ -785,6 +872,13 @@ FRAMES: tuple[Frame, ...] = (
           r"came before|is on before|happens before|speaks before|talks before|presents "
           r"before)\s+(?P<s>.+)$", _relative(Intent.BEFORE),
           needs="precedes before"),
+    # the room first: "what's on in the Audimax after Sokolov's talk?"
+    _rule(r"^(?:what(?:'s| is)|whats|who(?:'s| is)|whos|anything)\s+(?:on\s+|up\s+|next\s+)?in\s+"
+          r"(?:the\s+)?(?P<room>(?!\d)[\w &./-]+?)\s+(?P<rel>after|following|before)\s+"
+          r"(?P<s>(?!\d)(?!noon\b).+)$",
+          lambda m, o: Request(Intent.BEFORE if m["rel"] == "before" else Intent.AFTER,
+                               f"{_tidy(_subject(m, o))} in {m['room']}"),
+          needs="after following before"),
     _rule(r"^(?:(?:and|so)\s+)?(?:(?:what|which|who|anything|whom?|next|up next)\b.*?\s+|)"
           r"(?:right\s+|just\s+|straight\s+|immediately\s+|directly\s+)?(?:after|following|afta|"
           r"once|post)\s+"

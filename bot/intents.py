@@ -133,8 +133,16 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"\b(?:agenda|schedule|program(?:me)?|timetable|line-?up|"
         r"what(?:'s| is) (?:on|happening) (?:today|tonight|tomorrow))\b")),
     (Intent.PERSON, re.compile(r"^(?:who(?:'s| is)|whois)\s+(?P<x>.+)$")),
+    (Intent.PERSON, re.compile(  # "priya wat is she doing": the name first
+        r"^(?P<x>(?!what\b|who\b|when\b|where\b)[\w.' -]+?),? what(?:'s| is| are) (?:she|he|they) "
+        r"(?:doing|presenting|up to|giving|talking about|speaking about|speaking on|"
+        r"involved in)$")),
+    (Intent.BY, re.compile(
+        r"^(?:which|what) papers? (?:has|have|does|did|do) (?P<x>.+?) (?:got|get|have|written|"
+        r"write|authored|author|published|publish|presented|present)$")),
     (Intent.PERSON, re.compile(
         r"^what(?:'s| is| does| will| has) (?P<x>.+?) (?:doing|do|presenting|present|up to|"
+        r"involved in|involved with|part of|working on|"
         r"got|speaking (?:on|about)|talking (?:on|about)|giving|on about|talking|speaking)"
         r"(?: at the workshop| at this event| at the event| here| today| tomorrow)?$")),
     (Intent.PERSON, re.compile(r"^(?:everything|all)\s+(?:about|by|from|of|for)\s+(?P<x>.+)$")),
@@ -178,6 +186,8 @@ PATTERN_NEEDS = [frozenset(words.split()) for words in (
     "papers posters",
     "agenda schedule program programme timetable lineup line what",
     "who whois",
+    "she he they",
+    "papers paper",
     "what",
     "everything all",
     "when what at",
@@ -213,6 +223,12 @@ TOPIC_OF = re.compile(r"^(?:the\s+)?(?:talk|paper|session|presentation|one|poste
 # Words that name nothing on their own: a subject of only these kept its noun.
 SUBJECT_FILLER = frozenset({"the", "a", "an", "that", "this", "in", "at", "on", "of", "for",
                             "to", "from", "with", "by", "is", "are"})
+# "… in the paper list", "… on the program": where it is looked for, not part of its name
+_WHERE_LISTED = re.compile(r"\s+(?:in|on|from)\s+(?:the|this|your)\s+(?:paper list|list|"
+                           r"program(?:me)?|schedule|agenda|proceedings|lineup|line-up)$",
+                           re.IGNORECASE)
+_POSSESSIVE_KIND = re.compile(r"^(?P<who>[^'’]+?)(?:'s|’s|s')\s+(?P<k>talk|presentation|"
+                              r"lecture|speech)$", re.IGNORECASE)
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+")
 POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
@@ -222,7 +238,6 @@ def normalize_text(text: str) -> str:
     """Straight quotes, single spaces, no trailing punctuation or leading bot names."""
     if not text.isascii():
         text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-        text = _EMOJI.sub(" ", text).strip() or text  # "coffee when ☕", "any drinks? 🍻"
     text = " ".join(text.split())
     if text.endswith((")", "(", "D", "P", "p", "3")):
         text = _EMOTICON_END.sub("", text)  # "thanks :)", "when is lunch :D"
@@ -244,7 +259,8 @@ _TITLES = re.compile(r"\b(?:prof(?:essor)?|dr|mrs?|ms)\.\s*(?=\w)|\b(?:prof|prof
 TRAILING_ASIDE = re.compile(
     r"(?:\s*[,?.!;]\s*(?:and|with|plus)?|\s+(?:and|with|plus))\s*(?:their|the|its)?\s*(?:times?|"
     r"where|when|rooms?|"
-    r"locations?|times? and (?:rooms?|places?)|where and when|when and where|times in my "
+    r"locations?|times? and (?:rooms?|places?)|where (?:and|n|&) when|when (?:and|n|&) where|"
+    r"times in my "
     r"(?:zone|time ?zone|time)|in my (?:zone|time ?zone))(?:\s+(?:please|pls|thanks))?$|"
     r"\s+or (?:is it|is that|are we|will it be|is there) (?:free|open|a break|a gap|nothing|"
     r"empty)(?: time)?$|\s+or not$|,?\s+(?:in (?:one|a) (?:sentence|line|word|nutshell)|in short|"
@@ -264,18 +280,23 @@ READER_PLACE = re.compile(
     r"(?P<city>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)(?:\s+time)?$|"
     r"(?:,\s*|\s+)(?P<named>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)\s+time$|"
     r"[?.!,]?\s+(?:(?:as\s+)?(?:i'm|i am|im|we're|we are)\s+(?:based\s+)?(?:in|at|from))\s+"
-    r"(?P<there>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)$", re.IGNORECASE)
+    r"(?P<there>[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2}?)$|"
+    r"\s*\((?:i'?m in |in |for me in )?(?P<paren>[a-z][a-z.' -]*?)(?: time)?\)$", re.IGNORECASE)
 READER_TIME = Ending(r"(?:(?<=\d)|(?<=[ap]m))\s+(?:my|local|our)\s+time$|"
+                     r"\s+(?:in|for)\s+(?:my|our)\s+(?:time|time ?zone|tz)\s+again$|"
                          r"\s+(?:in|for|at)\s+(?:my|local|our)\s+(?:local\s+)?(?:time ?zone|"
                          r"time|tz)$|\s+for me$|\s+(?:in|at) local time$|"
                          r",\s*(?:my|local|our) time$",
-                     ("time", "zone", "tz", "for me"), flags=re.IGNORECASE)
+                     ("time", "zone", "tz", "for me", "again"), flags=re.IGNORECASE)
 
 
 def clean_subject(arg: str) -> str:
     """ "Tim Kraska's talk" -> "Tim Kraska"; "the XLA autotuner talk" -> "XLA autotuner"."""
     previous = None
-    text = arg.strip().strip("\"'")
+    text = _WHERE_LISTED.sub("", arg.strip().strip("\"'")) or arg.strip()
+    if (mine := _POSSESSIVE_KIND.match(text)) is not None:
+        # "Nakamura's talk" keeps "talk": of his talk and his panel, the talk is meant
+        return f"{LEADING_ARTICLE.sub('', mine['who'])}'s {mine['k'].casefold()}"
     while text != previous:
         previous = text
         stripped = WHEN_TAIL.sub("", text).strip()
@@ -352,11 +373,14 @@ def parse(text: str) -> Request:
     cleaned = normalize_text(text)
     if _ASKS_QA.match(cleaned):
         return _parse(text)  # a question for a speaker is theirs, word for word
+    if not cleaned.isascii() and _EMOJI.search(cleaned):  # "coffee when ☕", "drinks? 🍻"
+        text = cleaned = normalize_text(_EMOJI.sub(" ", cleaned)) or cleaned
     if "," in cleaned or "?" in cleaned or " and " in cleaned or " with " in cleaned or \
             ". " in cleaned or " or " in cleaned:
         # "what keynotes are there, and where?": the answer says where and when anyway
         text = cleaned = TRAILING_ASIDE.sub("", cleaned).strip() or cleaned
     place = READER_PLACE.search(cleaned) if " in " in cleaned or " im " in cleaned or \
+        cleaned.endswith(")") or \
         "'m " in cleaned or " am " in cleaned or " for " in cleaned or " time" in cleaned \
         else None
     if place is not None and place.start() > 0:
@@ -367,6 +391,11 @@ def parse(text: str) -> Request:
             if inner.intent is not Intent.UNKNOWN:
                 return dataclasses.replace(inner, zone=zone)  # "… for me in London"
     request = _parse(text)
+    if request.intent in _NAMING and _CLAUSE_SUBJECT.match(request.arg):
+        request = Request(Intent.UNKNOWN, cleaned)  # "… when i arrive": no subject, a clause
+    if " and " in request.arg and (second := _SECOND_QUESTION.search(cleaned)) is not None and (
+            first := parse(cleaned[: second.start()])).intent is not Intent.UNKNOWN:
+        return first  # "how long does Carbin speak for, and what time does he finish?"
     if (request.intent is Intent.UNKNOWN or ("?" in cleaned and _QUESTION_INSIDE.search(cleaned))
             or (_may_break(request.arg) and _SENTENCE_BREAK.search(request.arg))) and (
             pieces := _sentences(cleaned)):
@@ -402,6 +431,11 @@ def parse(text: str) -> Request:
     return request
 
 
+# A subject that is a clause ("when I arrive", "when we get there"), not a name.
+_CLAUSE_SUBJECT = re.compile(r"^(?:i|we|you|u|they|i'm|we're)\s", re.IGNORECASE)
+_NAMING = frozenset({Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.DURATION, Intent.WHERE})
+# A second question joined to the first: the first is answered (its answer has the times).
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?:what|when|where|who|how|which|is|does|do|will)\b")
 _ASKS_QA = re.compile(r"^[/!]?(?:ask|qa|question|upvote|unvote)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
 
@@ -418,7 +452,7 @@ def _place_in(text: str, place: re.Match[str]) -> tuple[str, int] | None:
     """The zone of the place ``place`` found at the end of ``text``, and where the
     question before it ends; the place may be only the last words of what the pattern
     took ("… kick off east coast time": "east coast")."""
-    group = next(g for g in ("city", "there", "named") if place[g])
+    group = next(g for g in ("city", "there", "named", "paren") if place[g])
     words = place[group].split()
     for size in range(len(words), 0, -1):
         zone = place_zone(" ".join(words[-size:]))
@@ -437,6 +471,7 @@ def _bare_kind(text: str) -> Request | None:
     found = TRAILING_SCOPE.search(text)
     words = text[: found.start()] if found is not None and found.start() > 0 else text
     words = re.sub(r"^(?:any|the|a|an|some|all)\s+", "", words.strip(), flags=re.IGNORECASE)
+    words = re.sub(r"\s+(?:list|pls|please|plz|thanks|info)$", "", words, flags=re.IGNORECASE)
     if len(words.split()) > 3 or kind_named(words) is None:
         return None
     scope = " ".join(found["scope"].casefold().split()) if found is not None and \

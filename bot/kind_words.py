@@ -9,6 +9,7 @@ is no panel rather than answer with a near miss.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.matching import normalize
@@ -112,6 +113,21 @@ def _singular(word: str) -> str:
     return word
 
 
+def _forms(singulars: Iterable[str]) -> frozenset[str]:
+    """Every word that :func:`_singular` reads as one of ``singulars`` ("tutorials",
+    "tutorial"): it only takes off an "s", an "es" or a "ies" (for a "y"), so these are
+    all there are. Most subjects have a word of none, which settles them at once."""
+    return frozenset(form for word in singulars
+                     for form in (word, word + "s", word + "es", word[:-1] + "ies")
+                     if _singular(form) == word)
+
+
+# The words of the kinds' names, and with the filler: a subject with a word outside them
+# names no kind (kind_named), one with no word of the names hints at none (kind_hint).
+_KEY_FORMS = _forms({word for phrase in KIND_WORDS for word in phrase.split()})
+_FORMS = _KEY_FORMS | _forms(_KIND_FILLER)
+
+
 def singular_phrase(text: str) -> str:
     """ "lightning talks" -> "lightning talk": how to say "there is no …" of a plural."""
     words = text.split()
@@ -119,13 +135,16 @@ def singular_phrase(text: str) -> str:
 
 
 HINTED = frozenset({"keynote", "panel", "poster", "tutorial", "social", "lunch", "coffee",
-                    "break", "award", "demo", "remarks"})
+                    "break", "award", "demo", "remarks", "talk"})
 
 
 def kind_hint(text: str) -> Kind | None:
-    """A kind named among other words ("Vogelsang's keynote" -> keynote), to choose among
-    a person's sessions; generic words ("talk") are no hint."""
-    words = [_singular(w) for w in normalize(text).split()]
+    """A kind named among other words ("Vogelsang's keynote" -> keynote, "Nakamura's
+    talk" -> talk, not the panel he is also on), to choose among a person's sessions."""
+    said = normalize(text).split()
+    if not any(word in _KEY_FORMS for word in said):
+        return None  # no word of any kind's name: most subjects ("kraska", a title)
+    words = [_singular(w) for w in said]
     for size in (2, 1):
         for start in range(len(words) - size + 1):
             name = KIND_WORDS.get(" ".join(words[start:start + size]))
@@ -134,15 +153,25 @@ def kind_hint(text: str) -> Kind | None:
     return None
 
 
+# Words that say which one of a kind, not what kind: "closing dinner", "gala dinner".
+MODIFIERS = frozenset({"closing", "opening", "final", "farewell", "welcome", "gala", "big",
+                       "main", "conference", "group", "speaker", "speakers", "student",
+                       "students", "daily", "networking", "first", "last", "morning",
+                       "afternoon", "night", "late", "informal", "formal"})
+
+
 def kind_named(text: str) -> Kind | None:
     """The kind ``text`` names and nothing else ("the poster thing", "panel discussions",
     "social events"), or None when it names something more ("the XLA talk")."""
-    words = [_singular(w) for w in normalize(text).split()]
+    said = normalize(text).split()
+    if "or" not in said and not all(word in _FORMS for word in said):
+        return None  # a word that is no kind's and no filler: it names something more
+    words = [_singular(w) for w in said]
     phrase = " ".join(words)
     if phrase in KIND_WORDS:
         return KINDS[KIND_WORDS[phrase]]
-    if "or" in words:  # "evening social or drinks": the first that names a kind
-        parts = " ".join(words).split(" or ")
+    if "or" in words and len(words) > 1:  # "evening social or drinks": the first kind named
+        parts = [p for p in " ".join(words).split(" or ") if p and p != phrase]
         return next((k for part in parts if (k := kind_named(part)) is not None), None)
     kept = [w for w in words if w not in _KIND_FILLER]
     if not kept:
@@ -152,6 +181,9 @@ def kind_named(text: str) -> Kind | None:
     phrase = " ".join(kept)
     if phrase in KIND_WORDS:
         return KINDS[KIND_WORDS[phrase]]
+    if len(kept) > 1 and KIND_WORDS.get(kept[-1]) == "social" and all(
+            w in MODIFIERS for w in kept[:-1]):
+        return KINDS["social"]  # "closing dinner", "farewell party" (not "closing remarks")
     return None
 
 

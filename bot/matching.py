@@ -224,6 +224,11 @@ class ProgramIndex:
         # and one question often looks the same words up for a person and for anything.
         self._scored = functools.lru_cache(maxsize=4096)(self._all_scores)
 
+    def unknown_words(self, words: str) -> list[str]:
+        """The words of ``words`` (four letters or more) that nothing on the program has,
+        even misspelt: "federated" in "federated learning"."""
+        return [t for t in query_tokens(words) if len(t) >= 4 and not self._hits(t)]
+
     def _token_hits(self, token: str) -> dict[int, float]:
         """Every entry ``token`` matches (fuzzily, or as a prefix), with its best score.
 

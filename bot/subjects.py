@@ -67,6 +67,7 @@ class WorkshopSubject:
 class KindSubject:
     kind: Kind
     items: tuple[Item, ...]
+    said: str = ""  # the asker's words for it ("workshop dinner" for the social kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,13 @@ _GENERIC = frozenset({"workshop", "event", "conference", "summit", "symposium", 
                       "congress", "convention", "festival", "camp", "forum"})
 
 
+def _initials(name: str) -> tuple[str, ...]:
+    """ "Data Systems Summit" is also "DSS" (three words or more, so that the initials
+    are not an ordinary word)."""
+    words = [w for w in normalize(name).split() if w not in STOPWORDS and not w.isdigit()]
+    return ("".join(w[0] for w in words),) if len(words) >= 3 else ()
+
+
 def _names(program: Program) -> _WorkshopNames:
     found = _NAMES.get(program)
     if found is None:
@@ -135,7 +143,8 @@ def _names(program: Program) -> _WorkshopNames:
                        workshop.slug.replace("-", ""),
                        # "ML for Systems" is also "mlsys", "ML sys"
                        "".join(w for w in normalize(workshop.name).split()
-                               if w not in STOPWORDS)}),
+                               if w not in STOPWORDS),
+                       *_initials(workshop.name)}),
             frozenset(w for w in normalize(workshop.venue or "").split()
                       if len(w) >= 4 and not w.isdigit()) - set(normalize(workshop.name).split()),
             tuple(w for w in normalize(workshop.name).split() if w not in STOPWORDS))
@@ -213,7 +222,7 @@ def resolve(ask: Ask, text: str) -> Subject:
     kind = kind_named(stripped)
     if kind is not None:
         items = items_of_kind(program, kind)
-        return KindSubject(kind, items)
+        return KindSubject(kind, items, stripped)
     ordinal = ordinal_item(program, stripped)
     if ordinal is not None:
         return ItemSubject(ordinal)
@@ -290,6 +299,25 @@ def about_workshop(program: Program, intent: str, arg: str) -> str | None:
     return aspect if names_workshop(program, arg) else None
 
 
+_COUNTED_TAIL = re.compile(r"\s+(?:are|were|have been|got|will be)\s+(?:accepted|presented|"
+                           r"listed|planned|scheduled|there|given)$", re.IGNORECASE)
+_AT_EVENT = re.compile(r"\s+(?:at|in|for|of)\s+(?P<w>.+)$", re.IGNORECASE)
+_IN_PLACE = re.compile(r"^(?:on\s+)?in\s+(?:the\s+)?(?P<place>.+?)(?:\s+(?:on\s+)?(?P<day>today|"
+                       r"tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                       r"day\s*\d{1,2}))?$", re.IGNORECASE)
+
+
+def _room_named(program: Program, words: str) -> str | None:
+    """The room or track ``words`` name exactly ("audimax", "room h 1012", "h1012")."""
+    said = normalize(words)
+    compact = said.replace(" ", "")
+    for name in (*program.rooms, *program.tracks):
+        plain = normalize(name)
+        if said == plain or (len(compact) >= 3 and plain.replace(" ", "").endswith(compact)):
+            return name
+    return None
+
+
 def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
     """Read a request's words against the program where parsing alone cannot: "when does
     ML for Systems wrap up" (the workshop) vs "when does the poster session end" (an
@@ -300,6 +328,14 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
                                                                                     said):
             return Request(Intent.WHEN, clean_subject(said), request.scope)
         return Request(Intent.WORKSHOP, aspect, request.scope)
+    if request.intent is Intent.COUNT and (at := _AT_EVENT.search(request.arg)) and \
+            names_workshop(program, at["w"]):
+        counted = _COUNTED_TAIL.sub("", request.arg[: at.start()])  # "… accepted at DSS"
+        return Request(Intent.COUNT, counted, request.scope)
+    if request.intent is Intent.ABOUT and (inside := _IN_PLACE.match(request.arg)) and (
+            room := _room_named(program, inside["place"])):
+        day = inside["day"] or request.scope or "today"  # "what's in the Audimax on monday?"
+        return Request(Intent.AGENDA, f"{' '.join(day.split())} {room}")
     if request.intent is Intent.UNKNOWN and looks_like_name(request.arg.rstrip("?")) and (
             without_near_misses(request.arg, index.resolve(request.arg.rstrip("?"), PEOPLE)
                                 ).unique is not None):

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from bot.answers.context import Ask
 from bot.answers.scopes import narrowed, scope_words
+from bot.kind_words import items_of_kind, kind_hint, singular_phrase
+from bot.matching import normalize
 from bot.messages import Line, Reply
 from bot.program import Item
 from bot.subjects import (
@@ -34,6 +36,15 @@ def items_of(ask: Ask, subject: Subject) -> list[Item]:
     """The scheduled items a subject stands for, in time order, within the asker's scope
     ("… tomorrow")."""
     return narrowed(ask, _all_items(ask, subject))
+
+
+def of_the_kind_said(ask: Ask, subject: Subject, items: list[Item], said: str) -> list[Item]:
+    """A person's ``items`` narrowed to the kind the question named ("Vogelsang's
+    keynote": not the panel she is also on, nor her paper), when it named one."""
+    if not isinstance(subject, PersonSubject) or (hint := kind_hint(said)) is None:
+        return items
+    wanted = {id(i) for i in items_of_kind(ask.program, hint)}
+    return [i for i in items if id(i) in wanted] or items
 
 
 def _all_items(ask: Ask, subject: Subject) -> list[Item]:
@@ -84,9 +95,20 @@ def out_of_scope(ask: Ask, subject: Subject, every: list[Item]) -> Reply:
 
 def absent_kind(ask: Ask, subject: KindSubject) -> Reply:
     """ "There is no panel on the program." and what kinds of things it does have."""
-    lines: list[Line] = [(f"There is no {subject.kind.singular} on the program.",)]
+    lines: list[Line] = [(f"There is no {_asked(subject)} on the program.",)]
     lines.append(("It has: " + kinds_on(ask) + ".",))
     return ask.reply(*lines, kind="not_found")
+
+
+def _asked(subject: KindSubject) -> str:
+    """The thing asked for in the asker's words when they name a kind more narrowly
+    ("workshop dinner or other social event"), else the kind ("panel")."""
+    kind = subject.kind.singular
+    said = singular_phrase(" ".join(normalize(subject.said).split()))
+    said = " ".join(w for w in said.split() if w not in ("the", "a", "an", "any", "some"))
+    if not said or said in (kind, subject.kind.name) or kind in said or len(said) > 40:
+        return kind
+    return f"{said} or other {kind}"
 
 
 ADJECTIVE_KINDS = {"social": "social event", "invited": "invited talk"}  # "1 social event"

@@ -4,6 +4,8 @@ is said plainly ("There is no panel on the program"), never answered with a near
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.answers import lookup
 from bot.answers.context import Ask
 from bot.answers.focus import kinds_on, unresolved
@@ -12,6 +14,7 @@ from bot.answers.workshop import workshop
 from bot.kind_words import singular_phrase
 from bot.matching import normalize
 from bot.messages import Line, Quote, Reply
+from bot.program import Item
 from bot.subjects import (
     ItemSubject,
     KindSubject,
@@ -34,6 +37,11 @@ def kind(ask: Ask, arg: str) -> Reply:
         items = narrowed(ask, list(subject.items)) if ask.scope else subject.items
         label = subject.kind.singular if len(items) == 1 else subject.kind.plural
         cards = tuple(ask.card(i, detail=False) for i in items)
+        if (narrower := _narrower(subject, items)) is not None:
+            # "is there a closing dinner?": the reception is a social event, not a dinner
+            return ask.reply((f"There is no {narrower} on the program; its "
+                              f"{subject.kind.plural}:",), cards=cards, layout="list",
+                             kind="not_found")
         return ask.reply((f"{len(items)} {label}{scope_words(ask) or ' on the program'}:",),
                          cards=cards,
                          layout="list",
@@ -49,6 +57,27 @@ def kind(ask: Ask, arg: str) -> Reply:
     if isinstance(subject, PersonSubject):
         return lookup.person(ask, subject.person.name)
     return lookup.about(ask, arg)
+
+
+INTERCHANGEABLE = frozenset({"coffee", "lunch", "break"})  # a tea break is a coffee break
+
+
+def _narrower(subject: KindSubject, items: Sequence[Item]) -> str | None:
+    """The asker's words when they name one sort of the kind that none of ``items`` is
+    ("dinner" of the social events, when the only one is a reception), else None."""
+    kind = subject.kind
+    if kind.name in INTERCHANGEABLE or not subject.said:
+        return None
+    said = [singular_phrase(w) for w in normalize(subject.said).split()]
+    specific = [w for w in said if w in kind.words and w not in (kind.name, kind.singular)]
+    if not specific:
+        return None
+    for item in items:
+        text = set(normalize(f"{item.title} {item.summary or ''} {' '.join(item.keywords)}")
+                   .split()) | {item.kind}
+        if all(w in text for w in specific):
+            return None
+    return " ".join(w for w in said if w not in ("a", "an", "the", "any", "some"))
 
 
 def _absent(ask: Ask, query: str) -> Reply:

@@ -9,7 +9,7 @@ from bot.answers.focus import unresolved
 from bot.answers.scopes import narrowed, scope_words
 from bot.answers.workshop import workshop
 from bot.kind_words import kind_hint
-from bot.matching import ANYTHING, EntryKind, Resolution
+from bot.matching import ANYTHING, EntryKind, Resolution, normalize
 from bot.messages import Card, Line, Quote, Reply
 from bot.near_miss import without_near_misses
 from bot.program import Item, Person, examples
@@ -37,7 +37,7 @@ def _program_level(ask: Ask, query: str, aspect: str) -> Reply | None:
     found = kind_named(query)
     if found is None:
         return None
-    subject = KindSubject(found, items_of_kind(ask.program, found))
+    subject = KindSubject(found, items_of_kind(ask.program, found), query)
     if (reply := unresolved(ask, subject)) is not None:
         return reply  # none on the program, or none in the scope asked
     items = narrowed(ask, list(subject.items)) if ask.scope else list(subject.items)
@@ -70,7 +70,7 @@ def _when_item(ask: Ask, item: Item) -> Reply:
 
 def _presented(ask: Ask, item: Item) -> tuple[Line, ...]:
     """The papers presented in a session ("session: posters" in the program file)."""
-    papers = [p.display_title for p in ask.program.papers if p.session_slug == item.slug]
+    papers = [p.display_title for p in ask.program.presented.get(item.slug, ())]
     if not papers:
         return ()
     shown = "; ".join(papers[:15]) + (f"; and {len(papers) - 15} more" if len(papers) > 15
@@ -188,6 +188,12 @@ def search(ask: Ask, words: str) -> Reply:
                    if id(m.entry) not in seen and not seen.add(id(m.entry))]
     if not matches:
         return ask.not_found(words, Resolution(words, (), ask.index.suggest(words, ANYTHING)))
+    if (missing := ask.index.unknown_words(words)) and len(missing) < len(words.split()):
+        # "federated learning": what only says "learning" is not about it
+        rest = " ".join(w for w in words.split() if normalize(w) not in missing)
+        return ask.reply(("Nothing on the program mentions ", Quote(" ".join(missing)), "."),
+                         after=((f"Say “search {rest}” for the rest.",),) if rest else (),
+                         kind="not_found")
     items = [m.entry.item for m in matches if m.entry.item is not None]
     noun = "result" if len(items) == 1 else "results"
     shown = items[:SHOWN]  # no message holds more; the rest are counted

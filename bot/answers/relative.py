@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from bot import timefmt
 from bot.answers import schedule
 from bot.answers.context import Ask
-from bot.answers.focus import absent_kind, items_of, pick, unresolved
+from bot.answers.focus import absent_kind, items_of, of_the_kind_said, pick, unresolved
 from bot.answers.scopes import ANY_KIND, scoped
-from bot.kind_words import kind_hint, one_of_kind
+from bot.kind_words import one_of_kind
 from bot.matching import normalize
 from bot.messages import Line, Moment, Reply
 from bot.program import Item
@@ -22,7 +22,6 @@ from bot.subjects import (
     PersonSubject,
     Subject,
     WorkshopSubject,
-    items_of_kind,
     kind_named,
     resolve,
 )
@@ -126,11 +125,12 @@ def _neighbour(ask: Ask, arg: str, later: bool) -> Reply:
         return ask.reply((f"{program.workshop.full_name} {'ends' if later else 'starts'} ",
                           Moment(bound, relative=True),
                           f"; nothing is scheduled {word.lower()} it."))
-    items = items_of(ask, subject)
-    if isinstance(subject, PersonSubject) and (hint := kind_hint(arg)) is not None:
-        # "after Vogelsang's keynote": her keynote, not the panel she is also on
-        wanted = {id(i) for i in items_of_kind(ask.program, hint)}
-        items = [i for i in items if id(i) in wanted] or items
+    # "after Vogelsang's keynote": her keynote, not the panel she is also on
+    items = of_the_kind_said(ask, subject, items_of(ask, subject), arg)
+    if isinstance(subject, PersonSubject):
+        # "after Marchetti": after her own talk, not the poster session showing her paper
+        spoken = {id(i) for i in ask.program.items_of(subject.person, "speaker")}
+        items = [i for i in items if id(i) in spoken] or items
     reference = pick(ask, items)
     if reference is None:
         return ask.reply((f"That has no time slot on the program, so nothing comes "
@@ -169,10 +169,7 @@ def _next_to(ask: Ask, items: list[Item], said: str, anchor: str
     else:
         if (reply := unresolved(ask, subject)) is not None:
             return reply
-        found = items_of(ask, subject)
-        if isinstance(subject, PersonSubject) and (hint := kind_hint(target)) is not None:
-            wanted = {id(i) for i in items_of_kind(ask.program, hint)}
-            found = [i for i in found if id(i) in wanted] or found
+        found = of_the_kind_said(ask, subject, items_of(ask, subject), target)
         if said:  # "the first talk after the keynote on Monday": Monday's keynote
             on_day = {id(i) for i in items}
             found = [i for i in found if id(i) in on_day] or found
@@ -200,6 +197,9 @@ def _ordinal(ask: Ask, arg: str, last: bool) -> Reply:
             return narrowed
         items, said = narrowed
     kind_text = kind_text.strip().casefold()
+    if kind_text.startswith("#"):  # "… and the last one?": of the kind just asked about
+        item = ask.program.by_slug.get(kind_text[1:])
+        kind_text = item.kind if item is not None and kind_named(item.kind) else ""
     noun = "item"
     if kind_text not in ANY_KIND:
         if kind_text.rstrip("s") in ("speaker", "presenter"):

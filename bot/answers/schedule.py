@@ -94,12 +94,13 @@ def on_now(ask: Ask, arg: str = "") -> Reply:
     if first is None or last is None:
         return ask.reply(("The program has no scheduled sessions yet.",))
     if now < first:
+        first_up: dict[str, Any] = _cards(ask, upcoming, relative=False) \
+            if _listed(ask, upcoming) else {"cards": (ask.card(upcoming[0]),)}
         return ask.reply(
             (f"{program.workshop.full_name} has not started yet; it begins ",
              Moment(first, relative=True), "."),
             ("First up:",),
-            **_cards(ask, upcoming, relative=False) if _listed(ask, upcoming) else
-            {"cards": (ask.card(upcoming[0]),)},
+            **first_up,
         )
     if now >= last:
         return ask.reply(
@@ -185,8 +186,9 @@ def _days(ask: Ask, scope: str) -> list[date] | Reply:
         number = int(scope.split()[1])
         if not 1 <= number <= len(days):
             plural = "day" if len(days) == 1 else "days"
-            return ask.reply((f"The program has {len(days)} {plural}, so there is no day "
-                              f"{number}; say “agenda day 1”"
+            return ask.reply((f"The program has {len(days)} {plural} ("
+                              + ", ".join(timefmt.short_date(d) for d in days[:7])
+                              + f"), so there is no day {number}; say “agenda day 1”"
                               + (f" to “agenda day {len(days)}”." if len(days) > 1 else "."),),
                              kind="not_found")
         return [days[number - 1]]
@@ -247,15 +249,19 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
     if place is not None:
         items = _there(place, items)
     elif words and (program.many_rooms or program.tracks):
-        lines.append(("No room or track matches ", Quote(words), "; " + _places_text(program)
-                      + ".",))
+        # "what's on in Room H 3005?": no such room, and no other room's sessions as if
+        return ask.reply(("No room or track matches ", Quote(words), "; " + _places_text(program)
+                          + ".",), kind="not_found")
     elif words:  # "list the ML track" on a program of one room without tracks
         lines.append(("The program has no rooms or tracks to narrow to (", Quote(words),
                       "); this is all of it.",))
-    local_days = sorted({i.span[0].astimezone(ask.zone).date() for i in items})
-    when = timefmt.long_date(local_days[0]) if local_days else timefmt.long_date(days[0])
-    if len(local_days) > 1:
-        when += f" to {timefmt.long_date(local_days[-1])}"
+    # The items are in start order, so the reader's first and last dates are the first
+    # and the last item's: two dates worked out, not one per item.
+    when = timefmt.long_date(items[0].span[0].astimezone(ask.zone).date() if items
+                             else days[0])
+    if items and (last := items[-1].span[0].astimezone(ask.zone).date()) != \
+            items[0].span[0].astimezone(ask.zone).date():
+        when += f" to {timefmt.long_date(last)}"
     what = f" · {place[1]}" if place is not None else ""
     if len(days) == 1 and len(program.program_days()) > 1:
         what += f" (day {program.program_days().index(days[0]) + 1} of " \
@@ -290,12 +296,9 @@ def _presented_in(program: Program) -> dict[str, int]:
     """How many papers each scheduled session presents ("session: posters" on a paper in
     the program file), by the session's id. Those papers have their session's time, so
     the agenda lists them with it, never among the papers "without a time slot"."""
-    counts: dict[str, int] = {}
-    for paper in program.papers:
-        host = program.by_slug.get(paper.session_slug or "")
-        if host is not None and host.is_scheduled and not host.is_paper:
-            counts[host.slug] = counts.get(host.slug, 0) + 1
-    return counts
+    return {slug: len(papers) for slug, papers in program.presented.items()
+            if (host := program.by_slug.get(slug)) is not None and host.is_scheduled
+            and not host.is_paper}
 
 
 def _with_papers(card: Card, papers: int) -> Card:
@@ -370,7 +373,13 @@ def parse_clock(text: str) -> list[time]:
 
 def who_at(ask: Ask, arg: str, days: set[date] | None = None) -> Reply:
     """Who is on at a clock time, read in the asker's zone (or a zone given after it), or
-    a while from now ("+10": in 10 minutes)."""
+    a while from now ("+10": in 10 minutes); "<time>|<room>" in that room only."""
+    arg, _, room_words = arg.partition("|")
+    place = _place(ask.program, room_words) if room_words else None
+    if room_words and place is None:
+        return ask.reply(("No room or track matches ", Quote(room_words), "; "
+                          + (_places_text(ask.program) or "the program has one room") + "."),
+                         kind="not_found")
     if arg.startswith("+") and arg[1:].isdigit():
         at = ask.now + timedelta(minutes=int(arg[1:]))
         items = ask.program.on_at(at)
@@ -417,6 +426,11 @@ def who_at(ask: Ask, arg: str, days: set[date] | None = None) -> Reply:
         close = [(t, found) for t, found in busy[1:] if found and abs(t - ask.now) < HALF_DAY]
         if close:
             at, items = close[0]
+    if place is not None:  # "who's in h1012 at 11:30"
+        items, there = _in_place(ask, room_words, items)
+        if not items:
+            return ask.reply(("Nothing is on", there, " at ", Moment(at), "."), kind="not_found")
+        return ask.reply(("At ", Moment(at), f"{there}:"), **_cards(ask, items))
     if not items:
         return _gap_reply(ask, at)
     return ask.reply(("At ", Moment(at), f"{_rooms_note(ask, items)}:"), **_cards(ask, items))

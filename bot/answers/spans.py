@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from bot import timefmt
 from bot.answers import schedule
 from bot.answers.context import Ask
-from bot.answers.focus import items_of, unresolved
+from bot.answers.focus import items_of, of_the_kind_said, unresolved
 from bot.answers.scopes import DAY_PARTS, scoped
 from bot.answers.workshop import workshop
 from bot.messages import Line, Moment, Reply
@@ -82,12 +82,29 @@ def _gap(ask: Ask, arg: str) -> Reply:
 LEFT_MARK = "left:"  # DURATION of the time left: "left:" (what is on) or "left:<subject>"
 
 
+def _workshop_left(ask: Ask) -> Reply:
+    """How long until the workshop ends (or starts, or that it is over)."""
+    program = ask.program
+    first, last = program.first_start, program.last_end
+    name = program.workshop.full_name
+    if first is None or last is None:
+        return ask.reply(("The program has no scheduled sessions yet.",))
+    if ask.now < first:
+        return ask.reply((f"{name} has not started: it starts ", Moment(first, relative=True),
+                          "."))
+    if ask.now >= last:
+        return ask.reply((f"{name} is over (ended ", Moment(last, relative=True), ")."))
+    return ask.reply((f"{name}: {minutes_text(last - ask.now)} left (ends ", Moment(last), ")."))
+
+
 def _time_left(ask: Ask, arg: str) -> Reply:
     """ "how much time is left (in the watermarks talk)?": minutes to its end, or when it
     starts when it has not, or that it is over."""
     said = arg.removeprefix(LEFT_MARK).strip()
     if said:
         subject = resolve(ask, said)
+        if isinstance(subject, WorkshopSubject):  # "how much time is left in the workshop?"
+            return _workshop_left(ask)
         if (reply := unresolved(ask, subject)) is not None:
             return reply
         items = items_of(ask, subject)[:6]
@@ -127,7 +144,7 @@ def duration(ask: Ask, arg: str) -> Reply:
         return reply
     if isinstance(subject, ItemSubject) and not subject.item.is_scheduled:
         return ask.reply(_length_line(ask, subject.item), subject=f"#{subject.item.slug}")
-    items = items_of(ask, subject)
+    items = of_the_kind_said(ask, subject, items_of(ask, subject), arg)
     if not items:
         name = subject.person.name if isinstance(subject, PersonSubject) else "That"
         return ask.reply((f"{name} has no time slot on the program, so it has no length.",))
@@ -198,10 +215,12 @@ def _bound(ask: Ask, text: str, upper: bool) -> datetime | None:
 
 
 def _overlapping(ask: Ask, low: datetime, high: datetime) -> list[Item]:
-    return [i for i in ask.program.scheduled if i.span[0] < high and i.span[1] > low]
+    return ask.program.overlapping(low, high)
 
 
 def time_range(ask: Ask, arg: str) -> Reply:
+    if arg == "@left":
+        return _still_to_come(ask)
     if arg.startswith("@"):
         return _day_part(ask, arg[1:])
     low_text, _, high_text = arg.partition("|")
@@ -235,6 +254,18 @@ def _window_reply(ask: Ask, low: datetime, high: datetime, said: str = "") -> Re
         return ask.reply(*lines, subject=f"@{high.isoformat()}")
     return ask.reply(heading, cards=tuple(ask.card(i, detail=False) for i in found),
                      layout="list")
+
+
+def _still_to_come(ask: Ask) -> Reply:
+    """What is on or still to come today, or in the part of the day asked ("what's left
+    this afternoon?")."""
+    items, said = scoped(ask, ask.scope or "today")
+    left = [i for i in items if i.span[1] > ask.now]
+    if not left:
+        return ask.reply((f"Nothing is left{said or ' today'}.",), kind="not_found")
+    return ask.reply((f"Still to come{said or ' today'}:",),
+                     cards=tuple(ask.card(i, detail=False) for i in left[:40]),
+                     more=max(0, len(left) - 40), layout="list")
 
 
 def _day_part(ask: Ask, part: str) -> Reply:
