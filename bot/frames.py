@@ -548,6 +548,10 @@ FRAMES: tuple[Frame, ...] = (
           r"\s+(?:been\s+)?(?:going|going on|on|running|lasted)(?:\s+for)?$", _fixed(Intent.NOW),
           needs="how"),
     # -- how long
+    # "how much time do we have for lunch": how long it is
+    _rule(r"^how\s+(?:much\s+time|long|many minutes)\s+(?:do|will|did)\s+(?:we|i|you|they)\s+"
+          r"(?:have|get)\s+(?:for\s+)?(?P<s>(?!left\b).+)$", _with_subject(Intent.DURATION),
+          needs="how"),
     _rule(r"\bhow\s+(?:long|much time|many (?:minutes|mins|hours|hrs|min))\b(?P<s>.*)$",
           _duration,
           needs="how"),
@@ -731,9 +735,32 @@ FRAMES: tuple[Frame, ...] = (
     # -- a kind about a topic: "is there a tutorial on PostgreSQL?" is a search for it
     _rule(rf"^(?:is|are)\s+there\s+(?:an?\s+|any\s+)?(?:{KIND_NOUNS})\s+(?:on|about|covering|"
           rf"regarding|related to|for)\s+(?P<s>(?!today\b|tomorrow\b|monday\b|tuesday\b|"
-          rf"wednesday\b|thursday\b|friday\b|saturday\b|sunday\b|day\b|the (?:first|second|last) "
-          rf"day\b).+)$",
+          rf"wednesday\b|thursday\b|friday\b|saturday\b|sunday\b|days?\b|both\b|all\b|each\b|"
+          rf"every\b|\d|the (?:first|second|third|last|final|other|same) )(?!(?:the\s+)?(?:\w+\s+)?"
+          rf"days?$).+)$",
           _with_subject(Intent.SEARCH), needs="there"),
+    # "has kraska started yet?", "is the keynote over?": the time left of it
+    _rule(r"^(?:has|have|did|is|are)\s+(?P<s>(?!there\b|it\b|anything\b|anyone\b).+?)\s+"
+          r"(?:started|begun|finished|ended|over|done|on yet|running late)(?:\s+(?:yet|already))?$",
+          lambda m, o: Request(Intent.DURATION, "left:" + _tidy(_subject(m, o))),
+          needs="started begun finished ended over done yet"),
+    # "when is the coffee break after vogelsang's keynote": the first of a kind after it
+    _rule(rf"^(?:when|what time)\s+(?:is|does|'s|s)\s+(?:the\s+)?(?P<k>{KIND_NOUNS}|coffee"
+          rf"(?: break)?|lunch(?: break)?)\s+(?P<rel>after|following|before)\s+(?P<s>.+?)"
+          rf"(?:\s+(?:start|begin|"
+          rf"end|finish))?$", lambda m, o: Request(
+              Intent.LAST if m["rel"] == "before" else Intent.FIRST,
+              f"{m['k']}||{'before' if m['rel'] == 'before' else 'after'} "
+              f"{_tidy(_subject(m, o))}"), needs="after following before"),
+    # "which papers are being presented at the posters": the session, with its papers
+    _rule(r"^(?:which|what)\s+papers\s+(?:are|will be|get|were)\s+(?:being\s+)?(?:presented|"
+          r"shown)\s+(?:at|in|during)\s+(?:the\s+)?(?P<s>.+)$", _with_subject(Intent.WHEN),
+          needs="papers"),
+    # "who hands out the best paper award?": who is on it
+    _rule(r"^who\s+(?:hands out|hands over|announces|chairs|is chairing|hosts|is hosting|"
+          r"moderates|is moderating)\s+(?:the\s+)?(?P<s>(?!it\b|that\b|this\b|workshop\b|event\b|"
+          r"summit\b|first\b|last\b|final\b|next\b|opening\b|closing\b).+)$",
+          _with_subject(Intent.ABOUT), needs="who"),
     # -- who is on in one room now: "whos in audimax rn"
     _rule(r"^(?:who|what|whos|whats|anything)(?:'s| is)?\s+(?:on\s+|speaking\s+|happening\s+|"
           r"presenting\s+)?in\s+(?:the\s+)?(?P<room>(?!\d)[\w &./-]+?)\s+(?:right now|now|at the "

@@ -264,7 +264,7 @@ TRAILING_ASIDE = re.compile(
     r"(?:zone|time ?zone|time)|in my (?:zone|time ?zone))(?:\s+(?:please|pls|thanks))?$|"
     r"\s+or (?:is it|is that|are we|will it be|is there) (?:free|open|a break|a gap|nothing|"
     r"empty)(?: time)?$|\s+or not$|,?\s+(?:in (?:one|a) (?:sentence|line|word|nutshell)|in short|"
-    r"in brief|briefly)$",
+    r"in brief|briefly|(?:from )?start to (?:finish|end)|from beginning to end|all in all)$",
     re.IGNORECASE)
 
 
@@ -294,10 +294,10 @@ def clean_subject(arg: str) -> str:
     """ "Tim Kraska's talk" -> "Tim Kraska"; "the XLA autotuner talk" -> "XLA autotuner"."""
     previous = None
     text = _WHERE_LISTED.sub("", arg.strip().strip("\"'")) or arg.strip()
-    if (mine := _POSSESSIVE_KIND.match(text)) is not None:
-        # "Nakamura's talk" keeps "talk": of his talk and his panel, the talk is meant
-        return f"{LEADING_ARTICLE.sub('', mine['who'])}'s {mine['k'].casefold()}"
     while text != previous:
+        if (mine := _POSSESSIVE_KIND.match(text)) is not None:
+            # "Nakamura's talk" keeps "talk": of his talk and his panel, the talk is meant
+            return f"{LEADING_ARTICLE.sub('', mine['who'])}'s {mine['k'].casefold()}"
         previous = text
         stripped = WHEN_TAIL.sub("", text).strip()
         # "the third talk" keeps its noun: "the third" names nothing

@@ -225,9 +225,11 @@ class ProgramIndex:
         self._scored = functools.lru_cache(maxsize=4096)(self._all_scores)
 
     def unknown_words(self, words: str) -> list[str]:
-        """The words of ``words`` (four letters or more) that nothing on the program has,
-        even misspelt: "federated" in "federated learning"."""
-        return [t for t in query_tokens(words) if len(t) >= 4 and not self._hits(t)]
+        """The words of ``words`` (four letters or more, or an acronym: "GPU") that nothing
+        on the program has, even misspelt: "federated" in "federated learning"."""
+        acronyms = {normalize(w) for w in words.split() if 2 <= len(w) <= 4 and w.isupper()}
+        return [t for t in query_tokens(words)
+                if (len(t) >= 4 or t in acronyms) and not self._hits(t)]
 
     def _token_hits(self, token: str) -> dict[int, float]:
         """Every entry ``token`` matches (fuzzily, or as a prefix), with its best score.

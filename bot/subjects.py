@@ -185,6 +185,8 @@ def _names_workshop(names: _WorkshopNames, text: str) -> bool:
     words = [w for w in plain.split() if w not in _FILLER]
     if not words:
         return False
+    if any(kind_named(w) is not None for w in words if w not in _GENERIC):
+        return False  # "the poster session at the summit": a kind of thing at it
     core = "".join(w for w in words if w not in _GENERIC)
     spelled = core.replace("4", "for").replace("2", "to")
     if core in names.compact or (len(spelled) >= 5 and any(
@@ -299,6 +301,9 @@ def about_workshop(program: Program, intent: str, arg: str) -> str | None:
     return aspect if names_workshop(program, arg) else None
 
 
+# The intents whose subject may end with the event itself: "… at the summit".
+AT_THE_EVENT = frozenset({Intent.COUNT, Intent.KIND, Intent.DURATION, Intent.WHEN, Intent.ABOUT,
+                          Intent.SEARCH, Intent.BY, Intent.PERSON, Intent.WHERE})
 _COUNTED_TAIL = re.compile(r"\s+(?:are|were|have been|got|will be)\s+(?:accepted|presented|"
                            r"listed|planned|scheduled|there|given)$", re.IGNORECASE)
 _AT_EVENT = re.compile(r"\s+(?:at|in|for|of)\s+(?P<w>.+)$", re.IGNORECASE)
@@ -328,10 +333,12 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
                                                                                     said):
             return Request(Intent.WHEN, clean_subject(said), request.scope)
         return Request(Intent.WORKSHOP, aspect, request.scope)
-    if request.intent is Intent.COUNT and (at := _AT_EVENT.search(request.arg)) and \
-            names_workshop(program, at["w"]):
-        counted = _COUNTED_TAIL.sub("", request.arg[: at.start()])  # "… accepted at DSS"
-        return Request(Intent.COUNT, counted, request.scope)
+    if request.intent in AT_THE_EVENT and (at := _AT_EVENT.search(request.arg)) and \
+            at.start() > 0 and names_workshop(program, at["w"]) and \
+            not names_workshop(program, request.arg):  # "ML for Systems" is the name itself
+        # "keynotes at the summit", "how long is lunch at DSS", "papers accepted at ML4Sys"
+        said = _COUNTED_TAIL.sub("", request.arg[: at.start()])
+        return refine(Request(request.intent, said, request.scope), program, index)
     if request.intent is Intent.ABOUT and (inside := _IN_PLACE.match(request.arg)) and (
             room := _room_named(program, inside["place"])):
         day = inside["day"] or request.scope or "today"  # "what's in the Audimax on monday?"

@@ -87,7 +87,8 @@ async def test_agenda_for_a_room_or_a_track(congress: Conversation) -> None:
     nowhere = await congress.ask("agenda basement")
     assert "No room or track matches “basement”; rooms: Saal 1" in nowhere
     assert (await congress.ask("agenda day 9")).startswith(
-        "The program has 4 days, so there is no day 9")
+        "The program has 4 days (Sat 27 Dec, Sun 28 Dec, Mon 29 Dec, Tue 30 Dec), so there is "
+        "no day 9")
 
 
 QUESTIONS = (

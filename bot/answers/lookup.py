@@ -116,6 +116,11 @@ def about(ask: Ask, query: str) -> Reply:
     if isinstance(entry, Reply):
         return entry
     if entry.person is not None:
+        if (kind := kind_hint(query)) is not None:  # "what is phitchaya's talk about?"
+            wanted = {id(i) for i in items_of_kind(ask.program, kind)}
+            talks = [i for i in ask.program.items_of(entry.person) if id(i) in wanted]
+            if len(talks) == 1:
+                return _when_item(ask, talks[0])
         return _person_summary(ask, entry.person)
     assert entry.item is not None
     return _when_item(ask, entry.item)

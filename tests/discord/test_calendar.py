@@ -46,7 +46,7 @@ async def test_agenda_day_and_where_options(bot: RunningBot) -> None:
     assert len(lines) == 9
     missing = await callback(bot, "agenda", {"day": 3})
     assert missing.json["data"]["content"].startswith(  # type: ignore[attr-defined]
-        "The program has 1 day, so there is no day 3")
+        "The program has 1 day (Mon 13 Dec), so there is no day 3")
 
 
 async def test_agenda_where_autocompletes_rooms_and_tracks(bot: RunningBot) -> None:
