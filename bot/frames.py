@@ -714,6 +714,11 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:is|are)\s+(?P<s>{EVENT}|it)\s+(?:today|tomorrow|on|happening)\b.*$",
           _workshop("dates"),
           needs="is are"),
+    # "does the summit have a panel?", "has the workshop got posters": that kind of thing
+    _rule(rf"^(?:does|will|did|do|has)\s+(?:the\s+|this\s+)?(?:{EVENT}|it|they)\s+(?:have|has|"
+          rf"include|feature|offer|got|have got)\s+(?:a\s+|an\s+|any\s+|some\s+)?(?P<s>.+)$",
+          lambda m, o: Request(Intent.KIND, _tidy(_subject(m, o))),
+          needs="have has include feature offer got"),
     _rule(r"^(?:is|will|does|was)\s+(?P<s>(?:the|this)\s+(?:workshop|event|conference|summit))"
           r"\s+(?!on\b|at\b|today\b|tomorrow\b|happening\b).+$", _workshop("about"),
           needs="is will does was"),
@@ -761,6 +766,10 @@ FRAMES: tuple[Frame, ...] = (
           r"moderates|is moderating)\s+(?:the\s+)?(?P<s>(?!it\b|that\b|this\b|workshop\b|event\b|"
           r"summit\b|first\b|last\b|final\b|next\b|opening\b|closing\b).+)$",
           _with_subject(Intent.ABOUT), needs="who"),
+    _rule(rf"^(?:(?:list|show)(?:\s+me)?\s+)?(?:the\s+)?(?:{EVENT})(?:'s|s')\s+(?P<s>.+)$|^(?:what|which)"
+          rf"\s+(?P<s2>\w+)\s+(?:does|will)\s+(?:the\s+|this\s+)?(?:{EVENT})\s+have$",
+          lambda m, o: Request(Intent.KIND, _tidy(m["s"] or m["s2"])),
+          needs="summit workshop conference event s have"),
     # -- who is on in one room now: "whos in audimax rn"
     _rule(r"^(?:who|what|whos|whats|anything)(?:'s| is)?\s+(?:on\s+|speaking\s+|happening\s+|"
           r"presenting\s+)?in\s+(?:the\s+)?(?P<room>(?!\d)[\w &./-]+?)\s+(?:right now|now|at the "

@@ -301,6 +301,10 @@ def about_workshop(program: Program, intent: str, arg: str) -> str | None:
     return aspect if names_workshop(program, arg) else None
 
 
+_A_DAY = re.compile(r"^(?:the\s+)?(?:(?:workshop|event|summit|conference|program(?:me)?)\s+)?"
+                    r"(?:(?:on\s+)?(?P<d>day\s*\d{1,2}|(?:first|second|third|last|final) day|"
+                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)|"
+                    r"each day|every day|per day|a day|(?:the\s+)?days?)$", re.IGNORECASE)
 # The intents whose subject may end with the event itself: "… at the summit".
 AT_THE_EVENT = frozenset({Intent.COUNT, Intent.KIND, Intent.DURATION, Intent.WHEN, Intent.ABOUT,
                           Intent.SEARCH, Intent.BY, Intent.PERSON, Intent.WHERE})
@@ -333,6 +337,9 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
                                                                                     said):
             return Request(Intent.WHEN, clean_subject(said), request.scope)
         return Request(Intent.WORKSHOP, aspect, request.scope)
+    if request.intent is Intent.DURATION and (day := _A_DAY.match(request.arg)):
+        # "how long does day 1 last?", "how long is the event each day": the day's hours
+        return Request(Intent.WORKSHOP, "hours", " ".join((day["d"] or "").split()))
     if request.intent in AT_THE_EVENT and (at := _AT_EVENT.search(request.arg)) and \
             at.start() > 0 and names_workshop(program, at["w"]) and \
             not names_workshop(program, request.arg):  # "ML for Systems" is the name itself

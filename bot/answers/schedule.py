@@ -17,6 +17,7 @@ from bot.kind_words import Kind, kind_named, one_of_kind
 from bot.matching import normalize
 from bot.messages import Card, Line, Moment, Quote, Reply, ZoneNote
 from bot.program import Item, Program
+from bot.subjects import names_workshop
 from bot.timezones import TimezoneError, parse_timezone
 
 
@@ -245,6 +246,8 @@ def agenda(ask: Ask, scope: str = "today") -> Reply:
         return ask.reply(("The program has no scheduled sessions yet.",))
     items = [i for i in program.scheduled if program.day_of(i) in days]
     lines: list[Line] = []
+    if words and names_workshop(program, words):
+        words = ""  # "what's on at the summit": the whole of it
     place = _place(program, words) if words else None
     if place is not None:
         items = _there(place, items)

@@ -91,6 +91,10 @@ def workshop(ask: Ask, arg: str = "") -> Reply:
         closer = max(day_items or program.scheduled, key=lambda i: i.span[1])
         lead.append((f"{name} ends{said} ", Moment(closer.span[1], relative=True), " with ",
                      closer.display_title, "."))
+    elif aspect == "hours" and day_items:  # "how long is day 2?"
+        start, end = day_items[0].span[0], max(i.span[1] for i in day_items)
+        lead.append((f"{name} runs {timefmt.duration(end - start)}{said}: ", Moment(start, end),
+                     "."))
     elif aspect == "hours" and first is not None and last is not None:
         days = len(program.program_days())
         if days == 1:
