@@ -23,6 +23,7 @@ WORDS: dict[str, str] = {
     "whose": "who's", "hw": "how", "hwo": "how", "howlong": "how long",
     "keynoting": "giving the keynote", "lng": "long", "lnch": "lunch", "brk": "break",
     "pnl": "panel", "th": "the", "n": "and", "smmt": "summit", "s": "is",
+    "opener": "first item", "closer": "last item",
     "d1": "day 1", "d2": "day 2", "d3": "day 3", "d4": "day 4", "d5": "day 5",
     "atm": "at the moment", "rn": "right now", "rite": "right", "nao": "now",
     "nw": "now", "rnow": "right now",

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.cheap_patterns import GUARD_LENGTH, StartGuard, start_guard
+from bot.dates_said import DATE_WORDS, find_date, said_as
 from bot.kind_words import kind_named
 from bot.request import SPEAKERS_OF_LAST, Intent, Request
 
@@ -78,8 +79,10 @@ SCOPES = (r"(?:the\s+)?(?:day|morning|afternoon|evening|night|workshop|event|pro
           r"saturday|sunday|lunch|the lunch break|the break")
 FIRST_WORDS = r"(?:first|earliest|opening|1st|initial)"
 LAST_WORDS = r"(?:last|final|closing|latest|concluding|ending|finishing)"
-OPEN_VERBS = r"(?:opens?|kicks? off|starts?|begins?|leads? off|goes first|is first)"
-CLOSE_VERBS = r"(?:closes?|ends?|wraps? up|finish(?:es)?|concludes?|goes last|is last)"
+OPEN_VERBS = (r"(?:opens?|kicks? off|kicks?(?=\s+(?:it|things|us)\s+off)|starts?|begins?|"
+              r"leads? off|goes first|is first)")
+CLOSE_VERBS = (r"(?:closes?|ends?|wraps? up|wraps?(?=\s+(?:it|things|us)\s+up)|finish(?:es)?|"
+               r"concludes?|goes last|is last)")
 QUESTION_TAIL = (r"(?:\s+(?:today|tomorrow|tonight|this evening|later|here|then|again|please|"
                  r"on the program|during the day|throughout the day|in the day|at some point|"
                  r"(?:that |which )?(?:i|we) (?:can|could|should|might) (?:join|attend|go to|see|"
@@ -217,6 +220,8 @@ def _day_part(match: re.Match[str], _original: str) -> Request:
 def _day_or_part(match: re.Match[str], _original: str) -> Request:
     """A day's agenda ("what's on monday"), or a part of it ("… tuesday afternoon")."""
     day = " ".join(match["d"].split())
+    if (named := find_date(day)) is not None:  # "what's on the 13th?"
+        day = said_as(named[0], named[1])
     if match["part"]:
         part = "evening" if match["part"] == "night" else match["part"]
         return Request(Intent.RANGE, f"@{part}", day)
@@ -792,9 +797,10 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?|whats)\s*(?:on|happening|"
           rf"scheduled|going on|planned)\s+(?:on\s+|for\s+)?(?:the\s+)?(?P<d>monday|tuesday|"
           rf"wednesday|thursday|friday|saturday|sunday|today|tomorrow|day\s*\d{{1,2}}|(?:first|"
-          rf"second|third|last|final) day)(?:\s+(?:in the\s+)?(?P<part>morning|afternoon|evening|"
-          rf"night))?(?:\s+(?:of|at)\s+(?:the\s+)?(?:{EVENT}|[\w&' -]+))?$", _day_or_part,
-          needs="monday tuesday wednesday thursday friday saturday sunday today tomorrow day"),
+          rf"second|third|last|final) day|{DATE_WORDS})(?:\s+(?:in the\s+)?(?P<part>morning|"
+          rf"afternoon|evening|night))?(?:\s+(?:of|at)\s+(?:the\s+)?(?:{EVENT}|[\w&' -]+))?$",
+          _day_or_part, needs="monday tuesday wednesday thursday friday saturday sunday today "
+          "tomorrow day <num>"),
     # -- first and last
     _rule(rf"^(?!(?:(?!\b{FIRST_WORDS}\b).)*\b(?:after|before|following|preceding)\s+(?:the\s+)?"
           rf"{FIRST_WORDS}\b).*?\b{FIRST_WORDS}\s+"
@@ -820,11 +826,11 @@ FRAMES: tuple[Frame, ...] = (
           rf"(?:\s+(?:session|sessions|block|slot|part|program|programme))?$",
           _ordinal(Intent.LAST),
           needs="closes close ends end wraps wrap finish finishes concludes conclude goes is"),
-    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?:(?:it|things)\s+)?"
-          rf"(?:off)?$", _ordinal(Intent.FIRST),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?:(?:it|things|us)\s+)?"
+          rf"(?:off)?(?:\s+(?:on\s+)?(?P<scope>{SCOPES}))?$", _ordinal(Intent.FIRST),
           needs="opens open kicks kick starts start begins begin leads lead goes is"),
-    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?:(?:it|things)\s+)?"
-          rf"(?:out|off)?$", _ordinal(Intent.LAST),
+    _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{CLOSE_VERBS})\s+(?:(?:it|things|us)\s+)?"
+          rf"(?:out|off|up)?(?:\s+(?:on\s+)?(?P<scope>{SCOPES}))?$", _ordinal(Intent.LAST),
           needs="closes close ends end wraps wrap finish finishes concludes conclude goes is"),
     _rule(rf"^(?:how|what)\s+(?:{AUX}\s+)?(?P<scope>{SCOPES})\s+(?:start|begin|open|kick off)"
           r"(?: with)?$", _ordinal(Intent.FIRST),

@@ -12,6 +12,7 @@ import re
 
 from bot.casual_forms import plain_chat
 from bot.cheap_patterns import Ending, start_guard
+from bot.dates_said import DATE_WORDS, MONTHS, find_date, said_as
 from bot.frames import TIME_OF_DAY, WordIndex, match_frame, words_of
 from bot.kind_words import kind_named
 from bot.request import Intent, Request
@@ -355,9 +356,11 @@ TRAILING_SCOPE = Ending(
     r"(?:before|after)\s+(?:the\s+)?(?:lunch(?: break)?|break)|"
     r"(?:(?:tomorrow|today|" + "|".join(WEEKDAY_NAMES)
     + r")(?:\s+(?:morning|afternoon|evening|night))?)|(?:across|over|on)\s+(?:both|all|"
-    r"the two|all the) days)$",
+    r"the two|all the) days|" + DATE_WORDS + r")$",
     ("today", "tomorrow", "tonight", "morning", "afternoon", "evening", "night", "day", "days",
-     "lunch", "break", *WEEKDAY_NAMES), flags=re.IGNORECASE, digit=True)
+     "lunch", "break", *WEEKDAY_NAMES, "st", "nd", "rd", "th", ".", *MONTHS, "sept", "june",
+     "july", "march", "april", "august", "october", "november", "december", "january",
+     "february", "september"), flags=re.IGNORECASE, digit=True)
 # The intents whose answers narrow to such a scope; the others read the words themselves.
 SCOPED = frozenset({Intent.KIND, Intent.WHEN, Intent.WHO_AT, Intent.AFTER, Intent.BEFORE,
                     Intent.DURATION, Intent.WHERE, Intent.ABOUT, Intent.PERSON, Intent.COUNT,
@@ -599,7 +602,10 @@ def agenda_scope(text: str) -> str:
     track tomorrow" -> "tomorrow security track")."""
     lowered = text.casefold()
     scope = "today"
-    if (number := DAY_NUMBER.search(lowered)) is not None:
+    if (named := find_date(lowered)) is not None:  # "the 13th", "June 17"
+        scope = said_as(named[0], named[1])
+        lowered = lowered[: named[2].start()] + " " + lowered[named[2].end():]
+    elif (number := DAY_NUMBER.search(lowered)) is not None:
         word = number["n"] or number["w"]
         scope = "last day" if word in ("last", "final") else \
             f"day {int(word) if word.isdigit() else DAY_WORDS[word]}"

@@ -288,7 +288,8 @@ async def test_no_match_suggests_the_closest(chat: Conversation) -> None:
     answer = await chat.ask("when is Tim Kraskovich-Smithson")
     assert "Tim Kraska" in answer
     missing = await chat.ask("tell me about quantum teleportation")
-    assert missing.startswith("Nothing matches “quantum teleportation” on the program.")
+    assert missing.startswith("Nothing matches “quantum teleportation”: it is not on the "
+                              "program.")
 
 
 async def test_several_matches_are_listed(chat: Conversation) -> None:

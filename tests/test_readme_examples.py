@@ -19,7 +19,7 @@ from tests.support import ROOT, Conversation, ManualClock
 
 README = ROOT / "README.md"
 CCC = ROOT / "tests" / "data" / "schedules" / "frab-31c3-2014.xml"
-FAILED = ("did not understand", "Nothing matches", "No room or track matches",
+FAILED = ("did not understand", "Nothing matches", "not on the program", "No room or track matches",
           "I could not read")
 
 

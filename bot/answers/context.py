@@ -3,6 +3,7 @@ turn program items into reply cards the same way everywhere."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -100,8 +101,11 @@ class Ask:
 
     def not_found(self, query: str, resolution: Resolution | None = None, what: str = "") -> Reply:
         suggestions = resolution.suggestions if resolution else ()
-        lines: list[Line] = [(f"Nothing {what}matches ", Quote(query),
-                              " on the program." if not what else ".")]
+        end = " on the program." if not what else "."
+        if not what and (_A_NAME.match(query) or len(self.index.unknown_words(query)) == len(
+                query.split())):  # "When is Jeff Dean speaking?": say so plainly
+            end = ": it is not on the program."
+        lines: list[Line] = [(f"Nothing {what}matches ", Quote(query), end)]
         if suggestions:
             lines.append(("Did you mean: " + "; ".join(suggestions) + "?",))
         else:
@@ -123,6 +127,12 @@ class Ask:
             layout="list",
             after=(("Ask again with the full name or title.",),),
         )
+
+
+# A person's name as people write one: two or three capitalised words ("Jeff Dean",
+# "Yann LeCun", "Anna Schmidt's talk").
+_A_NAME = re.compile(r"^(?:Prof\.?\s+|Dr\.?\s+)?[A-ZÀ-Þ][\w'.-]+(?:\s+(?:van|von|de|da|di|del|der|"
+                     r"le|la)?\s*[A-ZÀ-Þ][\w'.-]+){1,2}(?:'s\s+\w+)?$")
 
 
 def describe_roles(program: Program, person: Any) -> str:

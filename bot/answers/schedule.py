@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot import timefmt
 from bot.answers.context import Ask
+from bot.dates_said import conference_day
 from bot.intents import WEEKDAYS
 from bot.kind_words import Kind, kind_named, one_of_kind
 from bot.matching import normalize
@@ -155,7 +156,7 @@ def _next_of_kind(ask: Ask, kind: Kind) -> Reply:
 
 
 HALF_DAY = timedelta(hours=12)
-SCOPE = re.compile(r"^(?P<scope>today|tomorrow|all|last day|day \d{1,2}|"
+SCOPE = re.compile(r"^(?P<scope>today|tomorrow|all|last day|day \d{1,2}|date \d{1,2}(?:-\d{1,2})?|"
                    + "|".join(WEEKDAYS) + r")\b\s*(?P<where>.*)$")
 PLACE_WORDS = re.compile(r"\b(?:track|tracks|room|rooms|hall|stage|stream|channel)\b")
 
@@ -183,6 +184,13 @@ def _days(ask: Ask, scope: str) -> list[date] | Reply:
         return days
     if scope == "last day":
         return days[-1:]
+    if scope.startswith("date "):  # "the 13th", "June 17"
+        found = conference_day(days, scope)
+        if found is None:
+            names = ", ".join(timefmt.long_date(d) for d in days[:7])
+            return ask.reply((f"Nothing is scheduled on that date; the program's days are "
+                              f"{names}.",), kind="not_found")
+        return [found]
     if scope.startswith("day "):
         number = int(scope.split()[1])
         if not 1 <= number <= len(days):

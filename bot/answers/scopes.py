@@ -9,6 +9,7 @@ from datetime import date
 from bot import timefmt
 from bot.answers import schedule
 from bot.answers.context import Ask
+from bot.dates_said import conference_day, find_date, said_as
 from bot.intents import WEEKDAYS
 from bot.messages import Reply
 from bot.program import Item
@@ -45,6 +46,12 @@ def scoped(ask: Ask, scope: str) -> tuple[list[Item], str]:
     elif any(w in ("workshop", "event", "program", "programme", "conference", "summit",
                    "schedule", "days") for w in words):  # "across both days": all of it
         day, said = None, ""
+    if (named := find_date(scope)) is not None:  # "… on the 16th", "June 17"
+        found = conference_day(days, said_as(named[0], named[1]))
+        if found is None:
+            return [], f" on the {named[2].group(0).removeprefix('the ')}"
+        day, said = found, f" on {timefmt.short_date(found)}"
+        words = [w for w in words if w not in named[2].group(0).casefold().split()]
     for number, word in enumerate(("first", "second", "third", "fourth", "fifth"), 1):
         if word in words and "day" in words and number <= len(days):
             day, said = days[number - 1], f" on day {number}"
