@@ -115,7 +115,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
         (r"^(?:(?:do |d'|does anyone |anyone )?(?:you |u |ya )?know|(?:(?:can|could|would|will) "
          r"(?:you|u|ya|someone|somebody|anyone|anybody) )?(?:please |pls |plz )?tell (?:me|us)|"
          r"any idea|i (?:was )?wonder(?:ing)?|i'd like to know)\s+(?=(?:"
-         r"when|what|who|where|how|if|which|whether|at what|from what|until when)\b)", "",
+         r"when|what|who|where|how|if|which|whether|at what|from what|until when|the|about)\b)",
+         "",
          "know tell idea wonder wondering"),
     ))
 

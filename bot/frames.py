@@ -268,7 +268,8 @@ def _keep_ordinal(before: str, after: str) -> str:
 
 
 _COUNT_TAIL = re.compile(r"\s+(?:are|were|have been|got|will be)\s+(?:accepted|presented|listed|"
-                         r"planned|scheduled|there|given)(?:\s+(?:to|at|in|for|on)\s+(?:the|this)\s+"
+                         r"planned|scheduled|there|given)(?:\s+(?:to|at|in|for|on)\s+(?:the|this)"
+                         r"\s+"
                          r"(?:workshop|event|conference|summit|program(?:me)?))?$", re.IGNORECASE)
 
 
@@ -654,6 +655,15 @@ FRAMES: tuple[Frame, ...] = (
           r"(?:i|we)\s+(?:register|check in|sign in)(?:\s+(?:on site|when i arrive|there))?$",
           lambda _m, _o: Request(Intent.WHEN, "registration"), needs="badge badges register "
           "check sign tag tags lanyard lanyards"),
+    _rule(r"^(?:is\s+(?:the\s+)?registration\s+(?:still\s+)?open|where\s+(?:do|can)\s+i\s+sign\s+up"
+          r"|"
+          r"how\s+(?:do|can)\s+i\s+sign\s+up|do\s+i\s+need\s+(?:a|to)\s+.*\b(?:register|registratio"
+          r"n|"
+          r"ticket)\b.*|is\s+it\s+free|is\s+(?:it|the \w+)\s+(?:free|paid)|how much (?:is|does) "
+          r"(?:it|"
+          r"the \w+|registration) cost|(?:is|are)\s+(?:there\s+)?tickets?.*)$",
+          _workshop("link:registration"), needs="registration register sign free paid cost "
+          "ticket tickets"),
     # "is the poster session on day 2?", "is kwame on today": when it is (and so whether)
     _rule(rf"^(?:is|are|will)\s+(?P<s>.+?)\s+(?:be\s+)?(?:on|happening|held|taking place|speaking|"
           rf"talking|presenting|scheduled)(?:\s+(?:on|for))?\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|"
@@ -689,7 +699,8 @@ FRAMES: tuple[Frame, ...] = (
           rf"taking place|happening|located|hosted|be|going to be|happen|meeting|gathering|"
           rf"at|from)?(?: exactly| physically| this year)?$", _workshop("venue"),
           needs="where"),
-    _rule(rf"^{WHEN_WORD}(?:'s|'re)?\s+(?:{AUX}\s+)?(?P<scope>day\s*\d+|(?:the\s+)?(?:first|second|third|last|"
+    _rule(rf"^{WHEN_WORD}(?:'s|'re)?\s+(?:{AUX}\s+)?(?P<scope>day\s*\d+|(?:the\s+)?(?:first|second|"
+          rf"third|last|"
           rf"final|next) day|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|"
           rf"sunday)(?:'s (?:program|schedule|sessions?))?\s+(?:(?:program|schedule|sessions?)\s+)?"
           rf"(?P<v>{STARTS}|{ENDS})$",
@@ -699,7 +710,8 @@ FRAMES: tuple[Frame, ...] = (
           rf"(?:(?:going|supposed|meant|expected|scheduled) to\s+|gonna\s+)?"
           rf"(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$", _start_or_end,
           needs="when what wat how by until"),
-    _rule(rf"^{WHEN_WORD}(?:'s|'re)?\s+(?:{AUX}\s+)?(?P<s>(?!.*\b(?:talk|session|keynote|panel|paper|"
+    _rule(rf"^{WHEN_WORD}(?:'s|'re)?\s+(?:{AUX}\s+)?(?P<s>(?!.*\b(?:talk|session|keynote|panel|pape"
+          rf"r|"
           rf"lunch|break|poster|tutorial)s?\b).+?)\s+(?P<v>{STARTS}|{ENDS}){DAY_TAIL}$",
           _named_start_or_end, needs="when what wat how by until"),
     _rule(rf"^(?:{WH}\s+)?(?P<v>{STARTS}|{ENDS})\s+(?:time|hour)\s*(?:of|for)?\s*"
@@ -712,7 +724,8 @@ FRAMES: tuple[Frame, ...] = (
           rf"(?:\s+(?:on|held|happening|taking place|be))?|today|it today)?$",
           _workshop("dates"),
           needs="day date days dates"),
-    _rule(rf"^(?:on\s+)?(?:what|which)\s+(?:day|date|days|dates)(?:\s+and\s+(?:time|times|hours))?\s+(?:{AUX}\s+)?(?P<s>.+?)"
+    _rule(rf"^(?:on\s+)?(?:what|which)\s+(?:day|date|days|dates)(?:\s+and\s+(?:time|times|hours)"
+          rf")?\s+(?:{AUX}\s+)?(?P<s>.+?)"
           r"(?:\s+(?:on|held|happening|taking place|be|scheduled|speaking|talking))?$",
           _with_subject(Intent.WHEN),
           needs="day date days dates"),
@@ -771,7 +784,8 @@ FRAMES: tuple[Frame, ...] = (
           r"moderates|is moderating)\s+(?:the\s+)?(?P<s>(?!it\b|that\b|this\b|workshop\b|event\b|"
           r"summit\b|first\b|last\b|final\b|next\b|opening\b|closing\b).+)$",
           _with_subject(Intent.ABOUT), needs="who"),
-    _rule(rf"^(?:(?:list|show)(?:\s+me)?\s+)?(?:the\s+)?(?:{EVENT})(?:'s|s')\s+(?P<s>.+)$|^(?:what|which)"
+    _rule(rf"^(?:(?:list|show)(?:\s+me)?\s+)?(?:the\s+)?(?:{EVENT})(?:'s|s')\s+(?P<s>.+)$|^(?:what|"
+          rf"which)"
           rf"\s+(?P<s2>\w+)\s+(?:does|will)\s+(?:the\s+|this\s+)?(?:{EVENT})\s+have$",
           lambda m, o: Request(Intent.KIND, _tidy(m["s"] or m["s2"])),
           needs="summit workshop conference event s have"),
@@ -811,11 +825,13 @@ FRAMES: tuple[Frame, ...] = (
           rf"(?P<k>{KIND_NOUNS})\b(?P<rest>.*)$", _ordinal(Intent.LAST),
           needs="last final closing latest concluding ending finishing"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
-          rf"speaks\s+|is\s+)?(?:the\s+)?(?:very\s+)?first(?:\s+(?:up|on|thing|one))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
+          rf"speaks\s+|is\s+)?(?:the\s+)?(?:very\s+)?first(?:\s+(?:up|on|thing|one))?(?P<rest>"
+          rf"(?:\s+(?:(?:in|on|of|for|at|"
           rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.FIRST),
           needs="first"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?\s*(?:{BE}\s+)?)?(?:on\s+|up\s+)?(?:goes\s+|comes\s+|"
-          rf"speaks\s+|is\s+)?(?:the\s+)?(?:very\s+)?last(?:\s+(?:up|on|thing|one))?(?P<rest>(?:\s+(?:(?:in|on|of|for|at|"
+          rf"speaks\s+|is\s+)?(?:the\s+)?(?:very\s+)?last(?:\s+(?:up|on|thing|one))?(?P<rest>(?:\s+"
+          rf"(?:(?:in|on|of|for|at|"
           rf"during)\s+)?(?:{SCOPES}))?)$", _ordinal(Intent.LAST),
           needs="last"),
     _rule(rf"^(?:{WH}\s*(?P<k>{KIND_NOUNS})?|who)\s+(?:{OPEN_VERBS})\s+(?P<scope>{SCOPES})"
@@ -986,7 +1002,8 @@ FRAMES: tuple[Frame, ...] = (
           r"lunch(?: breaks?)?|social events?|receptions?))\s+(?:on|for|during|in)\s+"
           rf"(?P<scope>{SCOPES})(?:,?\s+(?:list|please|pls|list please|thanks))*$", _kind_in_scope,
           needs="on for during in"),
-    _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all|\s+every)?(?:\s+about)?\s+|(?:what|which|"
+    _rule(rf"^(?:(?:list|show|name|give|tell)(?:\s+me)?(?:\s+all|\s+every)?(?:\s+about)?\s+|(?:what"
+          rf"|which|"
           rf"when|where|who)\s+(?:are|were)\s+(?:all\s+)?|(?:all|every)\s+)(?:the\s+|of the\s+|"
           rf"any\s+|some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _named_kind,
           needs="list show name give tell what which when where who all every"),
@@ -1056,6 +1073,149 @@ FRAMES: tuple[Frame, ...] = (
           rf"\w+)\s+(?:on|happening|going on|scheduled|running)?\s*(?:at|around|@)\s+"
           rf"{TIME_OF_DAY}$", lambda m, _o: Request(Intent.WHO_AT, m["x"]),
           needs="<num> noon midnight"),
+    # -- what a talk or paper is about, said many ways: "abstract of CompilerGym?",
+    #    "anima anandkumar talk description", "what will Vogelsang talk about"
+    _rule(r"^(?:(?:can|could|may)\s+i\s+(?:get|have|see|read)\s+|give\s+me\s+|show\s+me\s+|i'?d lik"
+          r"e\s+"
+          r")?(?:the\s+|a\s+)?(?:short\s+|brief\s+|quick\s+)?(?:abstract|summary|description|gist|"
+          r"tl;?dr|synopsis|blurb|overview|details|more info|info|topic|outline)\s+(?:of|for|on|"
+          r"about)\s+(?:what\s+)?(?P<s>.+?)(?:\s+(?:is about|will present|will cover|covers|is|"
+          r"presents))?$", _with_subject(Intent.ABOUT),
+          needs="abstract summary description gist tl dr tldr synopsis blurb overview details "
+          "info topic outline"),
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b)[^?]+?)\s*(?:[:\u2014-]\s*)?(?:the"
+          r"\s+)?"
+          r"(?:abstract|summary|description|gist|tl;?dr|synopsis|blurb|details|info)(?:\s+pls|"
+          r"\s+please)?$", _with_subject(Intent.ABOUT),
+          needs="abstract summary description gist tl dr tldr synopsis blurb details info"),
+    _rule(r"^what\s+(?:will|does|is|exactly is|'s)\s+(?P<s>.+?)(?:'s)?\s+(?:talk about|cover|"
+          r"covering|be covering|going to cover|going to talk about|go into|goes into|trying to "
+          r"solve|be about|about)$", _with_subject(Intent.ABOUT),
+          needs="talk cover covering solve into about"),
+    _rule(r"^(?:what|which)\s+problem\s+(?:is|does|do)\s+(?P<s>.+?)\s+(?:trying to\s+)?(?:solve|"
+          r"address|tackle)$", _with_subject(Intent.ABOUT), needs="problem"),
+    _rule(r"^(?:(?:could|can|would)\s+(?:you|someone|somebody|anyone)\s+)?(?:please\s+)?(?:summari["
+          r"sz]e|"
+          r"describe|explain|outline)\s+(?:the\s+)?(?P<s>.+)$", _with_subject(Intent.ABOUT),
+          needs="summarize summarise describe explain outline"),
+    # -- papers by an author: "which papers list Michael Carbin as an author", "Anna Goldie
+    #    paper(s)?", "milad hashemi's contributions", "what did sokolov publish"
+    _rule(r"^(?:which|what)\s+(?:accepted\s+)?(?:papers?|posters?|works?)\s+(?:list|have|include|"
+          r"name|feature)\s+(?P<s>.+?)\s+as\s+(?:an?\s+)?(?:co-?)?authors?$",
+          _with_subject(Intent.BY), needs="list have include name feature"),
+    _rule(r"^(?:which|what)\s+(?:of the\s+)?(?:accepted\s+)?(?:papers?|posters?|works?)\s+(?:is|are"
+          r"|"
+          r"was|were)\s+(?P<s>.+?)\s+(?:on|listed on|an author of|a co-?author on|a co-?author of|"
+          r"part of|involved in)$", _with_subject(Intent.BY), needs="papers paper posters poster "
+          "works work"),
+    _rule(r"^(?:which|what)\s+(?:of the\s+)?(?:accepted\s+)?(?:papers?|posters?|works?)\s+(?:were|"
+          r"was|are|is)\s+(?:written|authored|co-?authored|submitted)\s+by\s+(?P<s>.+)$",
+          _with_subject(Intent.BY), needs="written authored coauthored submitted"),
+    _rule(r"^(?:is|are)\s+there\s+(?:a|any)\s+(?:paper|poster|work)s?\s+(?:from|by|with)\s+(?P<s>"
+          r".+?)"
+          r"(?:\s+(?:on|in)\s+the\s+(?:poster list|list|program(?:me)?))?$",
+          _with_subject(Intent.BY), needs="there"),
+    _rule(r"^what\s+(?:papers?\s+)?(?:did|has|have|does)\s+(?P<s>.+?)\s+(?:publish|published|"
+          r"submit|submitted|contribute|contributed|present|presented)(?:\s+(?:for|at|to)\s+.+)?$",
+          _with_subject(Intent.BY), needs="publish published submit submitted contribute "
+          "contributed present presented"),
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|list\b|show\b|all\b|the\b|any\b|"
+          r"tell\b|about\b|info\b|details\b|describe\b|explain\b|give\b|find\b|search\b)(?![^']*"
+          r"\babout\b)[\w.' -]+?)(?:'s|s')?\s*(?:[:\u2014-]\s*)?(?:papers?|paper\(s\)|publication"
+          r"s?|"
+          r"contributions?|submissions?|works?|co-?author(?:ed)? on anything|et al)(?:\s+(?:at|for|"
+          r"in)"
+          r"\s+.+)?$", _with_subject(Intent.BY),
+          needs="paper papers publication publications contribution contributions submission "
+          "submissions work works anything al s"),
+    _rule(r"^(?:(?:can|could)\s+(?:someone|you)\s+(?:point me to|list|show me)\s+|list\s+|show\s+me"
+          r"\s+)?"
+          r"(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:papers?|work|publications?)\s+(?:that\s+)?(?P<s>.+?)"
+          r"\s+"
+          r"(?:is|was|are)\s+(?:listed on|on|an author of|a co-?author of)$",
+          _with_subject(Intent.BY), needs="papers paper work publications"),
+    # -- who a person is: "kwame asante bio", "vogelsang affiliation pls", "which company is
+    #    Benoit Steiner with", "what role does Ceze have", "who exactly is X"
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b)[\w.' -]+?)(?:'s|s')?\s*(?:[:\u2014"
+          r"-]"
+          r"\s*)?(?:bio|biography|background|affiliation|institution|role|job|position)(?:\s+(?:pls"
+          r"|"
+          r"please|at the \w+|at this \w+|here))?$", _with_subject(Intent.PERSON),
+          needs="bio biography background affiliation institution role job position"),
+    _rule(r"^(?:(?:what(?:'s| is)|tell me)\s+)?(?:the\s+)?(?:bio|biography|background|affiliation|"
+          r"role)\s+(?:of|for|on)\s+(?P<s>.+)$", _with_subject(Intent.PERSON),
+          needs="bio biography background affiliation role"),
+    _rule(r"^(?:which|what)\s+(?:company|university|institution|lab|organi[sz]ation|school|org)\s+"
+          r"(?:is|are|does)\s+(?P<s>.+?)\s+(?:from|with|at|in|work for|working for|work at)$",
+          _with_subject(Intent.PERSON), needs="company university institution lab organization "
+          "organisation school org"),
+    _rule(r"^what\s+(?:role|part)\s+(?:does|do|will|is)\s+(?P<s>.+?)\s+(?:have|play|playing|take)"
+          r"(?:\s+(?:at|in)\s+.+)?$", _with_subject(Intent.PERSON), needs="role part"),
+    _rule(r"^who\s+(?:exactly\s+|really\s+)?(?:is|are|r)\s+(?P<s>(?!speaking\b|on\b|talking\b|"
+          r"presenting\b|up\b|next\b|giving\b|first\b|last\b|in\b|at\b|around\b|there\b|here\b|"
+          r"live\b|running\b|doing\b|behind\b|the\b|a\b|an\b|this\b|that\b|it\b|they\b|we\b|you\b|"
+          r"chairing\b|moderating\b|hosting\b|organi[sz]ing\b|after\b|before\b|from\b).+)$|^who\s+"
+          r"(?P<s2>(?!is\b|are\b)[\w.' -]+?)\s+(?:is|are|was)"
+          r"$", lambda m, o: Request(Intent.PERSON, _tidy(
+              m["s"] or m["s2"])), needs="who"),
+    _rule(r"^(?:(?:tell|give)\s+me\s+)?(?:a bit|a little|something|some background|more)\s+about\s+"
+          r"(?P<s>.+)$", _with_subject(Intent.ABOUT), needs="bit little something background "
+          "more"),
+    _rule(r"^(?:is|does|will)\s+(?P<s>.+?)\s+(?:presenting|giving|doing|have|speaking|talking)\s+"
+          r"(?:anything|a talk|any talks?|something)(?:\s+(?:at|in)\s+.+)?$",
+          _with_subject(Intent.WHEN), needs="anything talk talks something"),
+    _rule(r"^is\s+(?P<s>.+?)\s+on\s+the\s+(?P<k>panel|program(?:me)?|schedule)$",
+          _with_subject(Intent.PERSON), needs="panel program programme schedule"),
+    # -- a topic: "which sessions cover reinforcement learning", "storage engines talks",
+    #    "i'm interested in databases, what should I see", "topic: compaction"
+    _rule(r"^(?:which|what|any|are there)\s+(?:talks?|sessions?|papers?|posters?|items?)\s+(?:cover"
+          r"|"
+          r"covers|deal with|deals with|touch on|touches on|discuss|address|are about|is about|are "
+          r"relevant to|focus on|involve|mention)\s+(?P<s>.+)$", _with_subject(Intent.SEARCH),
+          needs="cover covers deal deals touch touches discuss address about relevant focus "
+          "involve mention"),
+    _rule(r"^(?:i'?m|i am|we'?re)\s+(?:interested in|into|curious about|working on|looking for)\s+"
+          r"(?P<s>[^,]+?)(?:,.*)?$|^i\s+(?:work|research)\s+on\s+(?P<s2>[^,]+?)(?:,.*)?$",
+          lambda m, o: Request(Intent.SEARCH, _tidy(m["s"] or m["s2"])),
+          needs="interested into curious working looking work research"),
+    _rule(r"^(?:looking for|searching for|seeking)\s+(?:anything|something|talks?|papers?|session"
+          r"s?)"
+          r"?\s*(?:on|about|covering|related to)?\s+(?P<s>.+)$", _with_subject(Intent.SEARCH),
+          needs="looking searching seeking"),
+    _rule(r"^(?:(?:can|could)\s+(?:someone|you|anyone)\s+)?(?:recommend|suggest|point me to)\s+"
+          r"(?:some\s+|any\s+)?(?:talks?|sessions?|papers?)\s+(?:on|about|for|covering)\s+(?P<s>.+)"
+          r"$",
+          _with_subject(Intent.SEARCH), needs="recommend suggest point"),
+    _rule(r"^(?:topic|subject|theme)s?\s*:\s*(?P<s>.+)$|^(?:is\s+)?(?:anything|something|stuff|cont"
+          r"ent)"
+          r"\s+(?:covering|involving|touching on|for (?:a person|someone) who cares about|on|about)"
+          r"\s+"
+          r"(?P<s2>.+)$", lambda m, o: Request(Intent.SEARCH, _tidy(m["s"] or m["s2"])),
+          needs="topic topics subject theme anything something stuff content"),
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|list\b|show\b|all\b|the\b|next\b|"
+          r"any\b|first\b|last\b)[\w.' +-]+?)\s+(?:stuff|talks|sessions|topics|things)(?:\s+(?:pls|"
+          r"please))?$", _with_subject(Intent.SEARCH), needs="stuff talks sessions topics things"),
+    _rule(r"^what(?:'s| is)\s+there\s+(?:about|on)\s+(?P<s>.+)$", _with_subject(Intent.SEARCH),
+          needs="there"),
+    _rule(r"^(?:i'?d like to|i want to|i would like to|i need to|help me|i'?m trying to)\s+(?:find|"
+          r"see|get|know about|look for)\s+(?:the\s+|some\s+|any\s+)?(?:talks?|sessions?|papers?|"
+          r"anything|something|stuff)?\s*(?:related to|about|on|covering|regarding|in)\s+(?P<s>.+)"
+          r"$",
+          _with_subject(Intent.SEARCH), needs="find see get know look"),
+    _rule(r"^(?:date|dates|the date|the dates|which dates|what dates)$", _workshop("dates"),
+          needs="date dates"),
+    # -- the event: "the dates of the summit", "are the times in CET?", "is it free?"
+    _rule(r"^(?:the\s+)?dates?\s+(?:of|for)\s+(?P<s>.+)$|^what\s+week\s+is\s+(?P<s2>.+)$",
+          lambda m, o: Request(Intent.WORKSHOP, f"dates|{_tidy(m['s'] or m['s2'])}"),
+          needs="date dates week"),
+    _rule(r"^(?:are|is)\s+(?:the\s+)?(?:times?|schedule|program(?:me)?|agenda)\s+(?:in|shown in|giv"
+          r"en "
+          r"in|listed in)\s+.+$", _workshop("zone"), needs="times time schedule program programme "
+          "agenda"),
+    _rule(r"^(?:is|will)\s+(?:it|this|the \w+)\s+(?:be\s+)?(?:a\s+)?(?:hybrid|virtual|online|in[ -]"
+          r"person|"
+          r"remote)(?:\s+(?:event|only|workshop|conference|summit))?$|^can\s+i\s+attend\s+.+$",
+          _workshop("link:joining"), needs="hybrid virtual online person remote attend"),
 )
 
 

@@ -327,6 +327,41 @@ def _room_named(program: Program, words: str) -> str | None:
     return None
 
 
+# Every word a request for the list of papers is made of, besides the event's own names:
+# "could someone share the paper list", "all accepted posters + papers", "what got in?"
+PAPER_NOUNS = frozenset({"paper", "papers", "poster", "posters", "works", "submissions",
+                         "research", "titles", "publications", "contributions"})
+PAPER_LIST_WORDS = PAPER_NOUNS | frozenset({
+    "list", "lists", "listed", "accepted", "accept", "title", "all", "every", "full", "whole",
+    "complete", "show", "see", "share", "give", "me", "us", "the", "of", "which", "what", "wat",
+    "got", "get", "in", "into", "were", "was", "are", "is", "r", "being", "presented", "present",
+    "anywhere", "available", "to", "at", "for", "this", "year", "years", "please", "pls", "plz",
+    "thanks", "could", "can", "someone", "anyone", "you", "i", "would", "be", "able", "hi",
+    "hey", "need", "want", "like", "where", "find", "page", "with", "from", "them", "and",
+    "will", "that", "there", "a", "any", "an", "s", "poster", "session", "track", "edition",
+    "do", "does", "have", "has", "made", "it", "cut", "selected", "shown", "on", "program",
+    "programme", "so", "far", "again", "link", "read", "here", "our", "their", "its", "other",
+    "each", "these", "those", "also", "too", "kindly", "tell", "know", "id", "d",
+})
+
+
+LIST_SIGNS = frozenset({"list", "lists", "listed", "accepted", "accept", "all", "every", "full",
+                        "whole", "complete", "titles", "title", "share", "show", "see", "got",
+                        "presented", "selected", "made"})
+
+
+def _asks_for_the_papers(program: Program, text: str) -> bool:
+    """Whether ``text`` only asks for the list of papers (in any words, naming the event or
+    not): nothing in it names a paper, a person or a topic."""
+    words = normalize(text.replace("+", " ")).split()
+    if not words or not any(w in PAPER_NOUNS for w in words) or not any(
+            w in LIST_SIGNS for w in words):
+        return False
+    names = _names(program)
+    return all(w in PAPER_LIST_WORDS or w in names.own or w in _GENERIC or w.isdigit()
+               or w in EVENT_WORDS for w in words)
+
+
 def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
     """Read a request's words against the program where parsing alone cannot: "when does
     ML for Systems wrap up" (the workshop) vs "when does the poster session end" (an
@@ -337,6 +372,9 @@ def refine(request: Request, program: Program, index: ProgramIndex) -> Request:
                                                                                     said):
             return Request(Intent.WHEN, clean_subject(said), request.scope)
         return Request(Intent.WORKSHOP, aspect, request.scope)
+    if request.intent in (Intent.UNKNOWN, Intent.SEARCH, Intent.ABOUT) and \
+            _asks_for_the_papers(program, request.arg):
+        return Request(Intent.PAPERS)  # "list of accepted papers", "which papers got in?"
     if request.intent is Intent.DURATION and (day := _A_DAY.match(request.arg)):
         # "how long does day 1 last?", "how long is the event each day": the day's hours
         return Request(Intent.WORKSHOP, "hours", " ".join((day["d"] or "").split()))
