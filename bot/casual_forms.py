@@ -22,8 +22,9 @@ WORDS: dict[str, str] = {
     "wheres": "where's", "whr": "where", "wher": "where", "hows": "how's",
     "whose": "who's", "hw": "how", "hwo": "how", "howlong": "how long",
     "keynoting": "giving the keynote", "lng": "long", "lnch": "lunch", "brk": "break",
-    "pnl": "panel", "th": "the", "n": "and", "smmt": "summit", "s": "is",
-    "opener": "first item", "closer": "last item",
+    "pnl": "panel", "th": "the", "n": "and", "smmt": "summit",
+    "opener": "first item", "closer": "last item", "sesh": "session", "seshs": "sessions",
+    "coauthors": "authors", "coauthor": "author",
     "d1": "day 1", "d2": "day 2", "d3": "day 3", "d4": "day 4", "d5": "day 5",
     "atm": "at the moment", "rn": "right now", "rite": "right", "nao": "now",
     "nw": "now", "rnow": "right now",
@@ -92,6 +93,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
          r"saturday|sunday)'s\s+(?P<b>.+)$", r"\g<a>\g<b> \g<d>",
          "tomorrow's today's tonight's monday's tuesday's wednesday's thursday's friday's "
          "saturday's sunday's"),
+        (r"\bco-authors?\b", lambda m: m.group(0)[3:], "co"),  # co-authors are authors
+        (r"(?<=\s)s(?=\s)", "is", "s"),  # "hw lng s th lnch brk" (not "paper(s)")
         # "the monday lunch break", "tomorrow keynote": the day goes last here too
         (r"^(?P<a>.*?)\b(?P<d>tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|"
          r"saturday|sunday)\s+(?P<b>(?:lunch|keynotes?|talks?|sessions?|panels?|posters?|"

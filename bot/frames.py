@@ -54,7 +54,7 @@ GENERIC_SUBJECT = (rf"(?:things|stuff|everything|it all|we|you guys|you all|the 
 STARTS = (r"(?:start(?:s|ing)?(?: up)?|begin(?:s|ning)?|kick(?:s|ing)? off|get(?:s|ting)? "
           r"(?:going|started|underway)|open(?:s|ing)?|commence(?:s)?|go(?:es)? live|"
           r"be starting)")
-ENDS = (r"(?:end(?:s|ing)?|finish(?:es|ing)?|wrap(?:s|ping)? up|close(?:s)?|stop(?:s)?|"
+ENDS = (r"(?:end(?:s|ing)?|finish(?:es|ing)?|wrap(?:s|ping)?(?: up)?|close(?:s)?|stop(?:s)?|"
         r"conclude(?:s)?|be (?:over|done|finished)|(?:is|are) (?:over|done|finished)|"
         r"over|done|get out|let out)")
 WHEN_WORD = r"(?:when|what time|at what time|wat time|by when|until when|how early|how late)"
@@ -114,7 +114,7 @@ class Frame:
 
 _STRIP_KIND = re.compile(r"\s+(?:talk|session|slot|presentation|one)$", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?:'s|’s)$")
+_POSSESSIVE = re.compile(r"(?:'s|’s)(?:\s+(?:slot|turn|session|time slot|spot))?$")
 
 
 def _subject(match: re.Match[str], original: str, group: str = "s") -> str:
@@ -480,6 +480,40 @@ class WordIndex:
 
 
 FRAMES: tuple[Frame, ...] = (
+    # what runs at the same time as something: "what runs in parallel with Sokolov's talk?"
+    _rule(r"^(?:what(?:'s| is)?|which (?:talks?|sessions?|items?)|anything|is anything|is there "
+          r"anything)\s+(?:else\s+)?(?:runs?|is on|on|happening|running|scheduled|going on|are on)?"
+          r"\s*(?:in parallel (?:with|to)|at the same time as|alongside|parallel to|concurrently "
+          r"with|opposite|against|during|while)\s+(?P<s>.+?)(?:\s+(?:runs|is on|happens|"
+          r"takes place|is running|goes on))?$",
+          lambda m, o: Request(Intent.RANGE, "during:" + _tidy(_subject(m, o))),
+          needs="parallel same alongside concurrently opposite against during while"),
+    # "are the keynotes in the morning?", "are all the talks on day 1?": that kind, then
+    _rule(rf"^are\s+(?:all\s+)?(?:the\s+)?(?P<k>{KIND_NOUNS}|coffee breaks)"
+          rf"\s+(?:all\s+)?(?:in|on|during)\s+(?:the\s+)?(?P<scope>morning|afternoon|evening|"
+          rf"day\s*\d|first day|second day|last day|monday|tuesday|wednesday|thursday|friday|"
+          rf"saturday|sunday|today|tomorrow|both days)$",
+          lambda m, _o: Request(Intent.KIND, m["k"], " ".join(m["scope"].split())),
+          needs="in on during"),
+    # "is the poster session in the foyer?": where it is
+    _rule(r"^(?:is|are|will)\s+(?P<s>(?!there\b|it\b|anything\b|anyone\b).+?)\s+(?:be\s+)?(?:held\s+)?"
+          r"in\s+(?:the\s+)?(?:room\s+)?(?!(?:person|morning|afternoon|evening|night|day|program|"
+          r"schedule|agenda|same|other|parallel|english|time|my|your|our|order|person|total|"
+          r"general|advance|\d)\b)[\w .&-]+$", _with_subject(Intent.WHERE), needs="in"),
+    # "who is from ETH?", "which speakers are from Oslo", "anyone from Google here?"
+    _rule(r"^(?:who|which (?:speakers?|people|authors?|presenters?|organi[sz]ers?)|any(?:one|body| "
+          r"speakers?| people| authors?)?|is anyone|are there (?:any )?(?:speakers?|people|"
+          r"authors?))\s+(?:is\s+|are\s+|r\s+)?(?:from|at|with)\s+(?P<s>(?!the (?:workshop|summit|"
+          r"event|conference)\b|this\b|here\b)[\w&.' -]+?)(?:\s+here)?$",
+          lambda m, o: Request(Intent.PERSON, "from:" + _tidy(_subject(m, o))),
+          needs="from"),
+    # "where is he from?" (after "who is Kwame Asante?"): their card says
+    _rule(rf"^(?:and\s+)?where\s+(?:is|are|'s)\s+(?:he|she|they|{PRONOUN})\s+from$",
+          _fixed(Intent.PERSON, "that"), needs="from"),
+    # "authors of the automap paper", "speakers of the panel": who is on it
+    _rule(r"^(?:who\s+are\s+)?(?:the\s+)?(?:authors?|speakers?|presenters?|people|team|panel(?:ists|"
+          r"lists))\s+(?:of|for|behind|on)\s+(?:the\s+)?(?P<s>.+)$", _with_subject(Intent.ABOUT),
+          needs="author authors speaker speakers presenter presenters people team panelists"),
     # -- ranges of time: "what's on from 2 to 4pm", "anything between 10 and 11:30"
     _rule(rf"\b(?:from|between|btw|betwen)\s+{_time('a')}\s*(?:to|and|till|til|until|through|"
           rf"-|–|—)\s*{_time('b')}(?:\s|$)", _range,
@@ -643,6 +677,12 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:what(?:'s| is)\s+)?(?:the\s+)?(?:name|title)\s+of\s+(?:this|the|our)\s+(?:workshop|"
           r"event|conference|summit|meeting)(?:\s+again)?$", _workshop("about"),
           needs="name title"),
+    _rule(r"^(?:what|which)\s+(?:are|were)\s+(?:the\s+|this year'?s\s+)?(?:focus areas?|topics?|"
+          r"themes?|subjects?|scope)\s+(?:for|of|at)\s+(?:the\s+)?(?P<s>.+)$|^is\s+(?P<s2>.+?)\s+"
+          r"co-?located with .+$", lambda m, o: Request(Intent.WORKSHOP, ("about" if m["s"] else
+                                                              "venue") + "|" + _tidy(
+              _subject(m, o) or _subject(m, o, "s2"))), needs="focus topics topic themes theme "
+          "subjects subject scope colocated located"),
     _rule(r"^(?:what|which)\s+(?:topics?|subjects?|themes?|areas?)\s+(?:does|do|will|is|are)\s+"
           r"(?P<s>.+?)\s+(?:cover|covering|about|include|focus on|deal with)$",
           _aspect_of("about"), needs="topic topics subject subjects theme themes area areas"),
@@ -787,7 +827,7 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:(?:list|show)(?:\s+me)?\s+)?(?:the\s+)?(?:{EVENT})(?:'s|s')\s+(?P<s>.+)$|^(?:what|"
           rf"which)"
           rf"\s+(?P<s2>\w+)\s+(?:does|will)\s+(?:the\s+|this\s+)?(?:{EVENT})\s+have$",
-          lambda m, o: Request(Intent.KIND, _tidy(m["s"] or m["s2"])),
+          lambda m, o: Request(Intent.KIND, _tidy(_subject(m, o) or _subject(m, o, "s2"))),
           needs="summit workshop conference event s have"),
     # -- who is on in one room now: "whos in audimax rn"
     _rule(r"^(?:who|what|whos|whats|anything)(?:'s| is)?\s+(?:on\s+|speaking\s+|happening\s+|"
@@ -922,11 +962,11 @@ FRAMES: tuple[Frame, ...] = (
           rf"happening|scheduled)(?:\s+(?:at|in|on)\s+{EVENT})?$", _named_kind,
           needs="exist exists available planned offered happening scheduled"),
     # -- relations to an item: "who's up after Anandkumar", "what's just before Ceze"
-    _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:follows|comes after|is after|goes after|"
+    _rule(r"\b(?:what|which|who)\s+(?:\w+\s+){0,2}?(?:follows|comes after|is after|goes after|"
           r"came after|is on after|happens after|speaks after|talks after|presents after)"
           r"\s+(?P<s>.+)$", _relative(Intent.AFTER),
           needs="follows after"),
-    _rule(r"\b(?:what|which|who)\s+(?:\w+\s+)?(?:precedes|comes before|is before|goes before|"
+    _rule(r"\b(?:what|which|who)\s+(?:\w+\s+){0,2}?(?:precedes|comes before|is before|goes before|"
           r"came before|is on before|happens before|speaks before|talks before|presents "
           r"before)\s+(?P<s>.+)$", _relative(Intent.BEFORE),
           needs="precedes before"),
@@ -1121,7 +1161,8 @@ FRAMES: tuple[Frame, ...] = (
           "contributed present presented"),
     _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|list\b|show\b|all\b|the\b|any\b|"
           r"tell\b|about\b|info\b|details\b|describe\b|explain\b|give\b|find\b|search\b)(?![^']*"
-          r"\babout\b)[\w.' -]+?)(?:'s|s')?\s*(?:[:\u2014-]\s*)?(?:papers?|paper\(s\)|publication"
+          r"\b(?:about|of|on)\b)[\w.' -]+?)(?:'s|s')?\s*(?:[:\u2014-]\s*)?(?:papers?|paper\(s\)|"
+          r"publication"
           r"s?|"
           r"contributions?|submissions?|works?|co-?author(?:ed)? on anything|et al)(?:\s+(?:at|for|"
           r"in)"
@@ -1157,7 +1198,7 @@ FRAMES: tuple[Frame, ...] = (
           r"chairing\b|moderating\b|hosting\b|organi[sz]ing\b|after\b|before\b|from\b).+)$|^who\s+"
           r"(?P<s2>(?!is\b|are\b)[\w.' -]+?)\s+(?:is|are|was)"
           r"$", lambda m, o: Request(Intent.PERSON, _tidy(
-              m["s"] or m["s2"])), needs="who"),
+              _subject(m, o) or _subject(m, o, "s2"))), needs="who"),
     _rule(r"^(?:(?:tell|give)\s+me\s+)?(?:a bit|a little|something|some background|more)\s+about\s+"
           r"(?P<s>.+)$", _with_subject(Intent.ABOUT), needs="bit little something background "
           "more"),
@@ -1176,7 +1217,7 @@ FRAMES: tuple[Frame, ...] = (
           "involve mention"),
     _rule(r"^(?:i'?m|i am|we'?re)\s+(?:interested in|into|curious about|working on|looking for)\s+"
           r"(?P<s>[^,]+?)(?:,.*)?$|^i\s+(?:work|research)\s+on\s+(?P<s2>[^,]+?)(?:,.*)?$",
-          lambda m, o: Request(Intent.SEARCH, _tidy(m["s"] or m["s2"])),
+          lambda m, o: Request(Intent.SEARCH, _tidy(_subject(m, o) or _subject(m, o, "s2"))),
           needs="interested into curious working looking work research"),
     _rule(r"^(?:looking for|searching for|seeking)\s+(?:anything|something|talks?|papers?|session"
           r"s?)"
@@ -1190,7 +1231,8 @@ FRAMES: tuple[Frame, ...] = (
           r"ent)"
           r"\s+(?:covering|involving|touching on|for (?:a person|someone) who cares about|on|about)"
           r"\s+"
-          r"(?P<s2>.+)$", lambda m, o: Request(Intent.SEARCH, _tidy(m["s"] or m["s2"])),
+          r"(?P<s2>.+)$", lambda m, o: Request(Intent.SEARCH, _tidy(
+              _subject(m, o) or _subject(m, o, "s2"))),
           needs="topic topics subject theme anything something stuff content"),
     _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|list\b|show\b|all\b|the\b|next\b|"
           r"any\b|first\b|last\b)[\w.' +-]+?)\s+(?:stuff|talks|sessions|topics|things)(?:\s+(?:pls|"
@@ -1205,8 +1247,11 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?:date|dates|the date|the dates|which dates|what dates)$", _workshop("dates"),
           needs="date dates"),
     # -- the event: "the dates of the summit", "are the times in CET?", "is it free?"
-    _rule(r"^(?:the\s+)?dates?\s+(?:of|for)\s+(?P<s>.+)$|^what\s+week\s+is\s+(?P<s2>.+)$",
-          lambda m, o: Request(Intent.WORKSHOP, f"dates|{_tidy(m['s'] or m['s2'])}"),
+    _rule(r"^(?:the\s+)?dates?\s+(?:of|for)\s+(?P<s>.+)$|^what\s+week\s+is\s+(?P<s2>.+)$|^(?:what|"
+          r"when)\s+are\s+(?:the\s+)?(?P<s3>(?!talk|session|paper|keynote|break)[\w&' -]+?)"
+          r"(?:'s)?\s+dates$",
+          lambda m, o: Request(Intent.WORKSHOP, "dates|" + _tidy(
+              _subject(m, o) or _subject(m, o, "s2") or _subject(m, o, "s3"))),
           needs="date dates week"),
     _rule(r"^(?:are|is)\s+(?:the\s+)?(?:times?|schedule|program(?:me)?|agenda)\s+(?:in|shown in|giv"
           r"en "

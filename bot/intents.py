@@ -211,7 +211,7 @@ WHEN_TAIL_WORDS = (
     "happen", "happening", "scheduled", "session", "slot", "paper", "be", "today", "tomorrow",
     "again", "presented", "held", "is", "are", "one", "thing", "about", "shown", "given",
     "taking place", "take place", "planned", "over", "done", "end", "ends", "finish",
-    "finishes", "wrap up", "wraps up", "close", "closes", "go on", "goes on", "go", "goes",
+    "finishes", "wrap up", "wraps up", "wrap", "close", "closes", "go on", "goes on", "go", "goes",
     "come on", "comes on", "on stage")
 WHEN_TAIL = Ending(r"(?:\s+|^)(?:" + "|".join(WHEN_TAIL_WORDS) + r")$", WHEN_TAIL_WORDS)
 ORDINALS = ("first", "second", "third", "last", "final", "opening", "closing", "1st", "2nd",
@@ -265,7 +265,8 @@ TRAILING_ASIDE = re.compile(
     r"(?:zone|time ?zone|time)|in my (?:zone|time ?zone))(?:\s+(?:please|pls|thanks))?$|"
     r"\s+or (?:is it|is that|are we|will it be|is there) (?:free|open|a break|a gap|nothing|"
     r"empty)(?: time)?$|\s+or not$|,?\s+(?:in (?:one|a) (?:sentence|line|word|nutshell)|in short|"
-    r"in brief|briefly|(?:from )?start to (?:finish|end)|from beginning to end|all in all)$",
+    r"in brief|briefly|(?:from )?start to (?:finish|end)|from beginning to end|all in all|"
+    r"first (?:slot|talk|session|item) to last)$|\s+(?:thx|thanks|thank you|ty|tia|cheers)$",
     re.IGNORECASE)
 
 
@@ -379,7 +380,7 @@ def parse(text: str) -> Request:
     if not cleaned.isascii() and _EMOJI.search(cleaned):  # "coffee when ☕", "drinks? 🍻"
         text = cleaned = normalize_text(_EMOJI.sub(" ", cleaned)) or cleaned
     if "," in cleaned or "?" in cleaned or " and " in cleaned or " with " in cleaned or \
-            ". " in cleaned or " or " in cleaned:
+            ". " in cleaned or " or " in cleaned or cleaned.endswith(_THANKS_END):
         # "what keynotes are there, and where?": the answer says where and when anyway
         text = cleaned = TRAILING_ASIDE.sub("", cleaned).strip() or cleaned
     place = READER_PLACE.search(cleaned) if " in " in cleaned or " im " in cleaned or \
@@ -439,6 +440,7 @@ _CLAUSE_SUBJECT = re.compile(r"^(?:i|we|you|u|they|i'm|we're)\s", re.IGNORECASE)
 _NAMING = frozenset({Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.DURATION, Intent.WHERE})
 # A second question joined to the first: the first is answered (its answer has the times).
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?:what|when|where|who|how|which|is|does|do|will)\b")
+_THANKS_END = (" thx", " thanks", " thank you", " ty", " tia", " cheers", " Thanks", " THX")
 _ASKS_QA = re.compile(r"^[/!]?(?:ask|qa|question|upvote|unvote)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
 

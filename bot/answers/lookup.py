@@ -9,7 +9,7 @@ from bot.answers.focus import unresolved
 from bot.answers.scopes import narrowed, scope_words
 from bot.answers.workshop import workshop
 from bot.kind_words import kind_hint
-from bot.matching import ANYTHING, EntryKind, Resolution, normalize
+from bot.matching import ANYTHING, EntryKind, Resolution, normalize, query_tokens
 from bot.messages import Card, Line, Quote, Reply
 from bot.near_miss import without_near_misses
 from bot.program import Item, Person, examples
@@ -130,6 +130,8 @@ def person(ask: Ask, query: str) -> Reply:
     """Everything a person does at the workshop; falls back to items ("who is NIC?")."""
     if not query:
         return _need(ask, f"who is {examples(ask.program).person}?")
+    if query.startswith(FROM_MARK):
+        return people_from(ask, query.removeprefix(FROM_MARK))
     resolution = _resolve(ask, query, PEOPLE)
     if not resolution.found:
         return about(ask, query)
@@ -137,6 +139,25 @@ def person(ask: Ask, query: str) -> Reply:
     if entry is None or entry.person is None:
         return ask.ambiguous(query, resolution)
     return _person_summary(ask, entry.person)
+
+
+FROM_MARK = "from:"  # PERSON "from:ETH": the people of an affiliation
+
+
+def people_from(ask: Ask, place: str) -> Reply:
+    """ "Who is from ETH?", "any speakers from Oslo": the people whose affiliation names it,
+    with what they do; the program lists affiliations only for some people."""
+    wanted = normalize(place).split()
+    found = [p for p in ask.program.people if p.affiliation and wanted and all(
+        any(w == a or (len(w) >= 4 and a.startswith(w)) for a in normalize(p.affiliation).split())
+        for w in wanted)]
+    if not found:
+        return ask.reply(("Nobody on the program lists an affiliation matching ", Quote(place),
+                          " (the program gives affiliations for some people only)."),
+                         kind="not_found")
+    cards = [Card(slug="", kind_label="Person", title=f"{p.name} ({p.affiliation})",
+                  note=describe_roles(ask.program, p) or None) for p in found[:20]]
+    return ask.reply((f"From {place}:",), cards=tuple(cards), layout="list")
 
 
 def _person_summary(ask: Ask, who: Person) -> Reply:
@@ -195,7 +216,7 @@ def search(ask: Ask, words: str) -> Reply:
         return ask.not_found(words, Resolution(words, (), ask.index.suggest(words, ANYTHING)))
     if (missing := ask.index.unknown_words(words)) and len(missing) < len(words.split()):
         # "federated learning": what only says "learning" is not about it
-        rest = " ".join(w for w in words.split() if normalize(w) not in missing)
+        rest = " ".join(t for t in query_tokens(words) if t not in missing)
         return ask.reply(("Nothing on the program mentions ", Quote(" ".join(missing)), "."),
                          after=((f"Say “search {rest}” for the rest.",),) if rest else (),
                          kind="not_found")

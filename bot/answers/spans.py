@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from bot import timefmt
 from bot.answers import schedule
 from bot.answers.context import Ask
-from bot.answers.focus import items_of, of_the_kind_said, unresolved
+from bot.answers.focus import items_of, of_the_kind_said, pick, unresolved
 from bot.answers.scopes import DAY_PARTS, scoped
 from bot.answers.workshop import workshop
 from bot.messages import Line, Moment, Reply
@@ -221,6 +221,8 @@ def _overlapping(ask: Ask, low: datetime, high: datetime) -> list[Item]:
 def time_range(ask: Ask, arg: str) -> Reply:
     if arg == "@left":
         return _still_to_come(ask)
+    if arg.startswith(DURING_MARK):
+        return _alongside(ask, arg.removeprefix(DURING_MARK))
     if arg.startswith("@"):
         return _day_part(ask, arg[1:])
     low_text, _, high_text = arg.partition("|")
@@ -254,6 +256,26 @@ def _window_reply(ask: Ask, low: datetime, high: datetime, said: str = "") -> Re
         return ask.reply(*lines, subject=f"@{high.isoformat()}")
     return ask.reply(heading, cards=tuple(ask.card(i, detail=False) for i in found),
                      layout="list")
+
+
+DURING_MARK = "during:"  # RANGE "during:<subject>": what runs at the same time
+
+
+def _alongside(ask: Ask, said: str) -> Reply:
+    """What is on while something is ("what runs in parallel with Sokolov's talk?")."""
+    subject = resolve(ask, said)
+    if (reply := unresolved(ask, subject)) is not None:
+        return reply
+    reference = pick(ask, of_the_kind_said(ask, subject, items_of(ask, subject), said))
+    if reference is None:
+        return ask.reply(("That has no time slot on the program.",))
+    low, high = reference.span
+    others = [i for i in _overlapping(ask, low, high) if i is not reference]
+    if not others:
+        return ask.reply((f"Nothing else is on during {reference.display_title} (",
+                          Moment(low, high), ")."), subject=f"#{reference.slug}")
+    return ask.reply((f"On during {reference.display_title} (", Moment(low, high), "):"),
+                     cards=tuple(ask.card(i, detail=False) for i in others), layout="list")
 
 
 def _still_to_come(ask: Ask) -> Reply:
