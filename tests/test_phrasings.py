@@ -41,7 +41,7 @@ MIN_HELDOUT_SHARE = 0.30
 # "How well it understands"), so this test holds that floor, never wrong, and fails on
 # any regression; raise it as the understanding improves, to the target.
 HELDOUT_TARGET = 0.95
-HELDOUT_RIGHT = 0.80
+HELDOUT_RIGHT = 0.88
 
 
 @pytest.fixture(scope="module")
