@@ -24,7 +24,7 @@ WORDS: dict[str, str] = {
     "keynoting": "giving the keynote", "lng": "long", "lnch": "lunch", "brk": "break",
     "pnl": "panel", "th": "the", "n": "and", "smmt": "summit",
     "opener": "first item", "closer": "last item", "sesh": "session", "seshs": "sessions",
-    "coauthors": "authors", "coauthor": "author",
+    "coauthors": "authors", "coauthor": "author", "wht's": "what's",
     "d1": "day 1", "d2": "day 2", "d3": "day 3", "d4": "day 4", "d5": "day 5",
     "atm": "at the moment", "rn": "right now", "rite": "right", "nao": "now",
     "nw": "now", "rnow": "right now",
@@ -94,6 +94,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
          "tomorrow's today's tonight's monday's tuesday's wednesday's thursday's friday's "
          "saturday's sunday's"),
         (r"\bco-authors?\b", lambda m: m.group(0)[3:], "co"),  # co-authors are authors
+        (r"\btl;?\s?dr\b", "summary", "tl tldr"),  # "tl;dr of the SQLancer++ poster"
         (r"(?<=\s)s(?=\s)", "is", "s"),  # "hw lng s th lnch brk" (not "paper(s)")
         # "the monday lunch break", "tomorrow keynote": the day goes last here too
         (r"^(?P<a>.*?)\b(?P<d>tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|"
@@ -117,7 +118,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
         # "u know when …", "do you know who …": the question is what follows
         (r"^(?:(?:do |d'|does anyone |anyone )?(?:you |u |ya )?know|(?:(?:can|could|would|will) "
          r"(?:you|u|ya|someone|somebody|anyone|anybody) )?(?:please |pls |plz )?tell (?:me|us)|"
-         r"any idea|i (?:was )?wonder(?:ing)?|i'd like to know)\s+(?=(?:"
+         r"any idea|i (?:was )?wonder(?:ing)?|i'?m wondering|i'd like to know)\s+(?=(?:"
          r"when|what|who|where|how|if|which|whether|at what|from what|until when|the|about)\b)",
          "",
          "know tell idea wonder wondering"),

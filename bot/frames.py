@@ -496,7 +496,8 @@ FRAMES: tuple[Frame, ...] = (
           lambda m, _o: Request(Intent.KIND, m["k"], " ".join(m["scope"].split())),
           needs="in on during"),
     # "is the poster session in the foyer?": where it is
-    _rule(r"^(?:is|are|will)\s+(?P<s>(?!there\b|it\b|anything\b|anyone\b).+?)\s+(?:be\s+)?(?:held\s+)?"
+    _rule(r"^(?:is|are|will)\s+(?P<s>(?!there\b|it\b|anything\b|anyone\b).+?)\s+(?:be\s+)?(?:held"
+          r"\s+)?"
           r"in\s+(?:the\s+)?(?:room\s+)?(?!(?:person|morning|afternoon|evening|night|day|program|"
           r"schedule|agenda|same|other|parallel|english|time|my|your|our|order|person|total|"
           r"general|advance|\d)\b)[\w .&-]+$", _with_subject(Intent.WHERE), needs="in"),
@@ -511,7 +512,8 @@ FRAMES: tuple[Frame, ...] = (
     _rule(rf"^(?:and\s+)?where\s+(?:is|are|'s)\s+(?:he|she|they|{PRONOUN})\s+from$",
           _fixed(Intent.PERSON, "that"), needs="from"),
     # "authors of the automap paper", "speakers of the panel": who is on it
-    _rule(r"^(?:who\s+are\s+)?(?:the\s+)?(?:authors?|speakers?|presenters?|people|team|panel(?:ists|"
+    _rule(r"^(?:who\s+are\s+)?(?:the\s+)?(?:authors?|speakers?|presenters?|people|team|panel(?:ists"
+          r"|"
           r"lists))\s+(?:of|for|behind|on)\s+(?:the\s+)?(?P<s>.+)$", _with_subject(Intent.ABOUT),
           needs="author authors speaker speakers presenter presenters people team panelists"),
     # -- ranges of time: "what's on from 2 to 4pm", "anything between 10 and 11:30"
@@ -1164,7 +1166,8 @@ FRAMES: tuple[Frame, ...] = (
           r"\b(?:about|of|on)\b)[\w.' -]+?)(?:'s|s')?\s*(?:[:\u2014-]\s*)?(?:papers?|paper\(s\)|"
           r"publication"
           r"s?|"
-          r"contributions?|submissions?|works?|co-?author(?:ed)? on anything|et al)(?:\s+(?:at|for|"
+          r"contributions?|submissions?|works?|(?:co-?)?author(?:ed)? on anything|et al)(?:\s+(?:at"
+          r"|for|"
           r"in)"
           r"\s+.+)?$", _with_subject(Intent.BY),
           needs="paper papers publication publications contribution contributions submission "
@@ -1175,6 +1178,22 @@ FRAMES: tuple[Frame, ...] = (
           r"\s+"
           r"(?:is|was|are)\s+(?:listed on|on|an author of|a co-?author of)$",
           _with_subject(Intent.BY), needs="papers paper work publications"),
+    _rule(r"^(?:i'?d like to see|show me|list|give me|see)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:wor"
+          r"k|"
+          r"papers?|posters?|publications?)\s+(?:that\s+)?(?P<s>.+?)\s+(?:contributed|authored|wrot"
+          r"e|"
+          r"co-?authored|did|submitted|published|presented)(?:\s+(?:to|for|at)\s+.+)?$",
+          _with_subject(Intent.BY), needs="authored wrote coauthored contributed did submitted "
+          "published presented"),
+    _rule(r"^(?:which|what)\s+(?:other\s+)?(?:papers?|posters?|works?)\s+(?:is|are|was)\s+"
+          r"(?P<s>.+?)\s+(?:on|an author of|a co-?author of|listed on|in)$|^(?:which|what)\s+"
+          r"(?:other\s+)?(?:papers?|posters?|works?)\s+(?P<s2>.+?)\s+(?:is|are|was)\s+(?:on|an "
+          r"author of|listed on)$", lambda m, o: Request(Intent.BY, _tidy(
+              _subject(m, o) or _subject(m, o, "s2"))), needs="papers paper posters poster works "
+          "work"),
+    _rule(r"^(?:a\s+)?list of (?:the\s+)?(?:work|papers?|publications?|posters?)\s+(?:by|from|of)"
+          r"\s+"
+          r"(?P<s>.+)$", _with_subject(Intent.BY), needs="list"),
     # -- who a person is: "kwame asante bio", "vogelsang affiliation pls", "which company is
     #    Benoit Steiner with", "what role does Ceze have", "who exactly is X"
     _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b)[\w.' -]+?)(?:'s|s')?\s*(?:[:\u2014"
@@ -1183,10 +1202,14 @@ FRAMES: tuple[Frame, ...] = (
           r"|"
           r"please|at the \w+|at this \w+|here))?$", _with_subject(Intent.PERSON),
           needs="bio biography background affiliation institution role job position"),
-    _rule(r"^(?:(?:what(?:'s| is)|tell me)\s+)?(?:the\s+)?(?:bio|biography|background|affiliation|"
+    _rule(r"^(?:(?:what(?:'s| is)|tell me|give me)\s+)?(?:the\s+|some\s+|a\s+)?(?:bio|biography|"
+          r"background|affiliation|"
           r"role)\s+(?:of|for|on)\s+(?P<s>.+)$", _with_subject(Intent.PERSON),
           needs="bio biography background affiliation role"),
-    _rule(r"^(?:which|what)\s+(?:company|university|institution|lab|organi[sz]ation|school|org)\s+"
+    _rule(r"^what\s+(?P<s>(?!is\b|are\b|do\b|does\b|time\b|day\b)[\w.' -]+?)\s+(?:does|is doing|do)"
+          r"(?:\s+here|\s+at .+)?$", _with_subject(Intent.PERSON), needs="does doing do"),
+    _rule(r"^(?:which|what)\s+(?:company|university|institution|lab|organi[sz]ation|school|org)"
+          r"(?:\s+or\s+(?:company|university|institution|lab|organi[sz]ation|school))?\s+"
           r"(?:is|are|does)\s+(?P<s>.+?)\s+(?:from|with|at|in|work for|working for|work at)$",
           _with_subject(Intent.PERSON), needs="company university institution lab organization "
           "organisation school org"),
@@ -1211,10 +1234,11 @@ FRAMES: tuple[Frame, ...] = (
     #    "i'm interested in databases, what should I see", "topic: compaction"
     _rule(r"^(?:which|what|any|are there)\s+(?:talks?|sessions?|papers?|posters?|items?)\s+(?:cover"
           r"|"
-          r"covers|deal with|deals with|touch on|touches on|discuss|address|are about|is about|are "
+          r"covers|deal with|deals with|dealing with|touch on|touches on|touching on|discuss|"
+          r"discussing|covering|address|are about|is about|are "
           r"relevant to|focus on|involve|mention)\s+(?P<s>.+)$", _with_subject(Intent.SEARCH),
           needs="cover covers deal deals touch touches discuss address about relevant focus "
-          "involve mention"),
+          "involve mention touching dealing discussing covering"),
     _rule(r"^(?:i'?m|i am|we'?re)\s+(?:interested in|into|curious about|working on|looking for)\s+"
           r"(?P<s>[^,]+?)(?:,.*)?$|^i\s+(?:work|research)\s+on\s+(?P<s2>[^,]+?)(?:,.*)?$",
           lambda m, o: Request(Intent.SEARCH, _tidy(_subject(m, o) or _subject(m, o, "s2"))),
@@ -1237,6 +1261,8 @@ FRAMES: tuple[Frame, ...] = (
     _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|list\b|show\b|all\b|the\b|next\b|"
           r"any\b|first\b|last\b)[\w.' +-]+?)\s+(?:stuff|talks|sessions|topics|things)(?:\s+(?:pls|"
           r"please))?$", _with_subject(Intent.SEARCH), needs="stuff talks sessions topics things"),
+    _rule(r"^(?:any\s+)?(?:topics?|themes?|content|material)\s+(?:on|about|around)\s+(?P<s>.+)$",
+          _with_subject(Intent.SEARCH), needs="topic topics theme themes content material"),
     _rule(r"^what(?:'s| is)\s+there\s+(?:about|on)\s+(?P<s>.+)$", _with_subject(Intent.SEARCH),
           needs="there"),
     _rule(r"^(?:i'?d like to|i want to|i would like to|i need to|help me|i'?m trying to)\s+(?:find|"

@@ -253,8 +253,8 @@ def normalize_text(text: str) -> str:
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u2190-\u21FF]+")
 _EMOTICON_END = re.compile(r"(?:\s*(?:[:;=8]-?[()dDpP3]|<3|\^\^|xD|XD))+$")
 _MAY_HAVE_TITLE = re.compile(r"(?i)prof|dr|mrs?\.|ms\.")
-_TITLES = re.compile(r"\b(?:prof(?:essor)?|dr|mrs?|ms)\.\s*(?=\w)|\b(?:prof|professor|dr)\s+"
-                     r"(?=[a-z])", re.IGNORECASE)
+_TITLES = re.compile(r"\b(?:prof(?:essor)?|dr|mrs?|ms)\.\s*(?=\w)|\b(?:prof|professor)\s+"
+                     r"(?=[a-z])|\bdr\s+(?-i:(?=[A-Z]))", re.IGNORECASE)  # not "tl;dr of"
 
 
 TRAILING_ASIDE = re.compile(
@@ -266,7 +266,8 @@ TRAILING_ASIDE = re.compile(
     r"\s+or (?:is it|is that|are we|will it be|is there) (?:free|open|a break|a gap|nothing|"
     r"empty)(?: time)?$|\s+or not$|,?\s+(?:in (?:one|a) (?:sentence|line|word|nutshell)|in short|"
     r"in brief|briefly|(?:from )?start to (?:finish|end)|from beginning to end|all in all|"
-    r"first (?:slot|talk|session|item) to last)$|\s+(?:thx|thanks|thank you|ty|tia|cheers)$",
+    r"first (?:slot|talk|session|item) to last)$|,?\s+(?:thx|thanks|thank you|ty|tia|cheers|"
+    r"please|pls|plz)$",
     re.IGNORECASE)
 
 
@@ -415,6 +416,9 @@ def parse(text: str) -> Request:
                 return dataclasses.replace(found, zone=zone) if zone and not found.zone else found
         if said_zone is not None:
             return said_zone
+    if request.intent is Intent.UNKNOWN and (event := _AT_THE_EVENT.search(cleaned)) and (
+            without := parse(cleaned[: event.start()])).intent not in _ANSWERED:
+        return without  # "who speaks last on day 1 at the data systems summit"
     if request.intent is Intent.UNKNOWN and (inside := _question_inside(cleaned)) is not None:
         return inside  # "sorry if dumb question but who is speaking after Anandkumar?"
     if request.intent is Intent.UNKNOWN and (bare := _bare_kind(plain_chat(cleaned))):
@@ -440,7 +444,8 @@ _CLAUSE_SUBJECT = re.compile(r"^(?:i|we|you|u|they|i'm|we're)\s", re.IGNORECASE)
 _NAMING = frozenset({Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.DURATION, Intent.WHERE})
 # A second question joined to the first: the first is answered (its answer has the times).
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?:what|when|where|who|how|which|is|does|do|will)\b")
-_THANKS_END = (" thx", " thanks", " thank you", " ty", " tia", " cheers", " Thanks", " THX")
+_THANKS_END = (" thx", " thanks", " thank you", " ty", " tia", " cheers", " Thanks", " THX",
+               " please", " pls", " plz")
 _ASKS_QA = re.compile(r"^[/!]?(?:ask|qa|question|upvote|unvote)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
 
@@ -499,6 +504,10 @@ def _sentences(text: str) -> list[str]:
     return [p.strip(" ?!.,") for p in ordered]
 
 
+# The event named at the end of a question the rest of which asks it all.
+_AT_THE_EVENT = re.compile(r"\s+(?:at|of|in|for|during)\s+(?:the\s+|this\s+)?(?:[\w&'-]+\s+){0,4}?"
+                           r"(?:workshop|summit|conference|event|symposium|meeting|congress)$",
+                           re.IGNORECASE)
 # Where a question can start inside chatter ("… but who is speaking after X").
 _QUESTION_START = re.compile(
     r"(?:^|(?<=\s))(?:when|what|what's|whats|who|who's|whos|where|where's|which|how|is there|"
