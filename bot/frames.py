@@ -154,7 +154,8 @@ def _workshop(aspect: str) -> Callable[[re.Match[str], str], Request]:
 
 
 def _start_or_end(match: re.Match[str], original: str) -> Request:
-    aspect = "end" if re.match(ENDS, match["v"]) else "start"
+    aspect = "end" if match["v"] in ("end", "finish", "closing") or re.fullmatch(
+        ENDS, match["v"]) else "start"  # "closing time" is the end (ENDS has "close")
     return _workshop(aspect)(match, original)
 
 
@@ -215,6 +216,15 @@ def _day_part(match: re.Match[str], _original: str) -> Request:
     part = match["part"].replace(" ", "")
     part = {"tonight": "evening", "lunchtime": "midday"}.get(part, part)
     return Request(Intent.RANGE, f"@{part}")
+
+
+def _day_of_event(match: re.Match[str], _original: str) -> Request:
+    """The start (or end) of one conference day: "when is day one", "the last day"."""
+    day = " ".join(match["d"].split()).replace("opening day", "first day").replace(
+        "closing day", "last day").replace("final day", "last day")
+    ends = match["v"] in ("end", "finish", "wrap up", "over") or (
+        not match["v"] and day == "last day" and False)
+    return Request(Intent.WORKSHOP, "end" if ends else "start", day)
 
 
 def _day_or_part(match: re.Match[str], _original: str) -> Request:
@@ -849,6 +859,17 @@ FRAMES: tuple[Frame, ...] = (
           r"evening)))?$",
           lambda m, _o: Request(Intent.RANGE, "@left", _SCOPE_LEAD.sub("", m["scope"] or "")),
           needs="left remaining come later"),
+    # -- the event's first or last day: "what's the last day of the summit", "when does the
+    #    first day start", "when is day one"
+    _rule(rf"^(?:(?:what|which)(?:'s| is| was)?|when(?:'s| is| does| do)?)\s+(?:the\s+)?(?P<d>(?:fi"
+          rf"rst|"
+          rf"second|third|last|final|opening|closing) day|day\s*\d{{1,2}})(?:\s+(?:of|at|for)\s+"
+          rf"(?:the\s+)?(?:{EVENT}|[\w&' -]+?))?(?:\s+(?P<v>start|begin|end|finish|wrap up|over)"
+          rf")?$",
+          _day_of_event, needs="day"),
+    _rule(r"^(?:what(?:'s| is)\s+)?(?:the\s+)?(?P<v>start|end|finish|closing|opening|first|last)\s+"
+          r"date(?:\s+(?:of|for)\s+.+)?$", lambda m, _o: Request(Intent.WORKSHOP, "dates"),
+          needs="date"),
     # -- a day, or a part of one: "what's on monday", "what's on tuesday afternoon"
     _rule(rf"^(?:{WH}\s*{BE}?|anything|is (?:there )?anything|any talks?|whats)\s*(?:on|happening|"
           rf"scheduled|going on|planned)\s+(?:on\s+|for\s+)?(?:the\s+)?(?P<d>monday|tuesday|"

@@ -423,12 +423,13 @@ def parse(text: str) -> Request:
         return inside  # "sorry if dumb question but who is speaking after Anandkumar?"
     if request.intent is Intent.UNKNOWN and (bare := _bare_kind(plain_chat(cleaned))):
         return bare  # "keynotes?", "lunch?", "talks tomorrow?", "hackathon?"
-    if request.intent in SCOPED or request.intent is Intent.WORKSHOP:
+    if (request.intent in SCOPED or request.intent is Intent.WORKSHOP) and not request.scope:
         cleaned = plain_chat(normalize_text(text))  # "tomorrow's lunch" -> "lunch tomorrow"
         found = TRAILING_SCOPE.search(cleaned)
         if found is not None and found.start() > 0:
             narrowed = _parse(cleaned[: found.start()])
-            if (narrowed.intent in SCOPED and narrowed.intent is not Intent.UNKNOWN) or (
+            if (narrowed.intent in SCOPED and narrowed.intent is not Intent.UNKNOWN
+                    and narrowed.arg.casefold() not in _FILLER_ARGS) or (
                     narrowed.intent is Intent.WORKSHOP  # "when does it start tomorrow"
                     and narrowed.arg.partition("|")[0] in ("start", "end")):
                 scope = " ".join(found["scope"].casefold().split())
@@ -444,6 +445,7 @@ _CLAUSE_SUBJECT = re.compile(r"^(?:i|we|you|u|they|i'm|we're)\s", re.IGNORECASE)
 _NAMING = frozenset({Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.DURATION, Intent.WHERE})
 # A second question joined to the first: the first is answered (its answer has the times).
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?:what|when|where|who|how|which|is|does|do|will)\b")
+_FILLER_ARGS = frozenset({"is", "are", "was", "'s", "s", "it", "the", "be"})  # "when is" + day
 _THANKS_END = (" thx", " thanks", " thank you", " ty", " tia", " cheers", " Thanks", " THX",
                " please", " pls", " plz")
 _ASKS_QA = re.compile(r"^[/!]?(?:ask|qa|question|upvote|unvote)\b", re.IGNORECASE)
