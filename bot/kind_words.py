@@ -77,6 +77,8 @@ KIND_WORDS: dict[str, str] = {
     "social evening": "social", "evening event": "social", "social program": "social",
     "welcome reception": "social", "conference dinner": "social", "workshop dinner": "social",
     "lunch": "lunch", "lunch break": "lunch", "break for lunch": "lunch", "lunchtime": "lunch",
+    "food": "lunch", "catering": "lunch", "meal": "lunch", "refreshment": "coffee",
+    "snack": "coffee",
     "lunch time": "lunch",
     "coffee": "coffee", "coffee break": "coffee", "tea break": "coffee", "tea": "coffee",
     "break": "break", "pause": "break", "recess": "break", "intermission": "break",
