@@ -95,6 +95,10 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
          "saturday's sunday's"),
         (r"\bco-authors?\b", lambda m: m.group(0)[3:], "co"),  # co-authors are authors
         (r"\btl;?\s?dr\b", "summary", "tl tldr"),  # "tl;dr of the SQLancer++ poster"
+        # "(tell me) whether there will be a panel": the yes-or-no question itself
+        (r"^(?:whether|if)\s+there\s+(?:is|are|will be|'s)\s+", "is there ", "whether if"),
+        (r"^(?:do|does|will)\s+they\s+(?:serve|have|offer|provide)\s+", "is there ",
+         "serve have offer provide"),
         (r"(?<=\s)s(?=\s)", "is", "s"),  # "hw lng s th lnch brk" (not "paper(s)")
         # "the monday lunch break", "tomorrow keynote": the day goes last here too
         (r"^(?P<a>.*?)\b(?P<d>tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|"

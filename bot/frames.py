@@ -72,7 +72,8 @@ PRONOUN = (r"(?:it|that|this|that one|this one|them|he|she|they|him|her|(?:the|t
 KIND_NOUNS = (r"invited speakers?|keynote speakers?|invited talks?|keynote talks?|"
               r"talks?|items?|things?|sessions?|events?|speakers?|speeches|keynotes?|"
               r"presentations?|slots?|ones?|papers?|panels?|breaks?|acts?|presenters?|"
-              r"invited talks?|posters?|poster sessions?|tutorials?|workshops?|lectures?")
+              r"invited talks?|posters?|poster sessions?|tutorials?|workshops?|lectures?|"
+              r"coffee breaks?|lunch breaks?")
 SCOPES = (r"(?:the\s+)?(?:day|morning|afternoon|evening|night|workshop|event|program(?:me)?|"
           r"conference|summit|schedule|first day|second day|third day|last day|final day)|"
           r"day\s*\d+|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|"
@@ -225,6 +226,15 @@ def _day_of_event(match: re.Match[str], _original: str) -> Request:
     ends = match["v"] in ("end", "finish", "wrap up", "over") or (
         not match["v"] and day == "last day" and False)
     return Request(Intent.WORKSHOP, "end" if ends else "start", day)
+
+
+def _day_said(said: str | None) -> str:
+    """A day as a scope: "tuesday", "day 2", "date 16" ("the 16th")."""
+    if not said:
+        return ""
+    if (named := find_date(said)) is not None:
+        return said_as(named[0], named[1])
+    return " ".join(said.split())
 
 
 def _day_or_part(match: re.Match[str], _original: str) -> Request:
@@ -699,7 +709,8 @@ FRAMES: tuple[Frame, ...] = (
           r"(?P<s>.+?)\s+(?:cover|covering|about|include|focus on|deal with)$",
           _aspect_of("about"), needs="topic topics subject subjects theme themes area areas"),
     _rule(r"^(?:is it|is (?:the|this) \w+|will it be)\s+(?:only\s+|just\s+)?(?:one|1|a single)"
-          r"\s+day(?:\s+or\s+(?:several|more|two|multiple|many|longer)(?:\s+days)?)?$",
+          r"\s+day(?:\s+(?:thing|event|affair))?(?:\s+or\s+(?:several|more|two|multiple|many|"
+          r"longer)(?:\s+days)?)?$",
           _workshop("dates"), needs="day"),
     _rule(r"^(?:where|when|how)\s+(?:do|can|should|shall|must)\s+(?:i|we)\s+(?:pick up|get|collect|"
           r"find)\s+(?:my|our|the)\s+(?:badges?|name ?tags?|lanyards?)(?:\s*(?:/|or|and)\s*"
@@ -841,6 +852,52 @@ FRAMES: tuple[Frame, ...] = (
           rf"\s+(?P<s2>\w+)\s+(?:does|will)\s+(?:the\s+|this\s+)?(?:{EVENT})\s+have$",
           lambda m, o: Request(Intent.KIND, _tidy(_subject(m, o) or _subject(m, o, "s2"))),
           needs="summit workshop conference event s have"),
+    _rule(r"^(?P<s>(?!how\b)[\w &'-]+?)\s+how\s+many$", _with_subject(Intent.COUNT), needs="many"),
+    _rule(rf"^(?:time|how long|how much time)\s+(?:until|till|til|before|to)\s+(?:the\s+)?(?:next"
+          rf"\s+)?"
+          rf"(?P<k>{KIND_NOUNS}|coffee|lunch)$", _next_of_kind, needs="time long"),
+    _rule(r"^how\s+(?:long|much time)\s+(?:have we got|do we have|is)\s+left(?:\s+(?:today|for toda"
+          r"y|"
+          r"in the day)"
+          r")?$", lambda _m, _o: Request(Intent.DURATION, "left:workshop"), needs="left"),
+    # "what session is at 10 in the lichthof", "which talk takes place at 14:00 on tuesday"
+    _rule(rf"^(?:what|who|which)\s+(?:session|talk|item|one|thing|event)?\s*(?:is\s+|takes place\s+"
+          rf"|"
+          rf"happens\s+|is on\s+|is scheduled\s+)?(?:on\s+)?at\s+{TIME_OF_DAY}\s+in\s+(?:the\s+)?"
+          rf"(?P<room>(?!\d)[\w &./-]+)$", lambda m, _o: Request(Intent.WHO_AT,
+                                                             f"{m['x']}|{m['room']}"),
+          needs="in"),
+    _rule(rf"^(?:which|what)\s+(?:session|talk|item|one|thing|event)\s+(?:takes place|happens|is "
+          rf"scheduled|is on|is|runs)\s+(?:at|around)\s+{TIME_OF_DAY}(?:\s+(?:on\s+)?(?P<day>today|"
+          rf"tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|day\s*\d))?$",
+          lambda m, _o: Request(Intent.WHO_AT, m["x"], " ".join((m["day"] or "").split())),
+          needs="<num> noon midday"),
+    _rule(rf"^(?:event|session|talk|thing|anything|what)\s+(?:at|@)\s+{TIME_OF_DAY}$",
+          lambda m, _o: Request(Intent.WHO_AT, m["x"]), needs="<num> noon midday"),
+    _rule(rf"^at\s+{TIME_OF_DAY},?\s+(?:is it|is that|what is|who is)\b.*$",
+          lambda m, _o: Request(Intent.WHO_AT, m["x"]), needs="<num> noon midday"),
+    # -- the event: "summit location?", "is this part of neurips 2021?", "what year was it"
+    _rule(rf"^(?:the\s+)?(?P<s>{EVENT}|[\w&'-]+(?:\s+[\w&'-]+)?)\s+(?:location|venue|address|place)"
+          r"$|"
+          rf"^is\s+(?P<s2>this|it|the \w+|[\w&' -]+?)\s+(?:part of|held at|at)\s+(?:neurips|icml|"
+          rf"iclr|the [\w -]+ conference)(?:\s+\d{{4}})?$", lambda m, o: Request(
+              Intent.WORKSHOP, "venue|" + _tidy(_subject(m, o) or _subject(m, o, "s2"))),
+          needs="location venue address place part held at"),
+    _rule(r"^(?:what|which)\s+year\s+(?:is|was|will be)\s+(?P<s>.+)$|^is\s+(?P<s2>.+?)\s+on\s+"
+          r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+or\s+(?:on\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|"
+          r"th)?$",
+          lambda m, o: Request(Intent.WORKSHOP, "dates|" + _tidy(
+              _subject(m, o) or _subject(m, o, "s2"))), needs="year or"),
+    _rule(r"^(?:what|when)\s+(?:hours|times)\s+(?:does|do|will)\s+(?:it|the \w+|this \w+)\s+(?:run|"
+          r"go|last|happen)(?:\s+(?:on\s+)?(?P<d>today|tomorrow|monday|tuesday|wednesday|thursday|"
+          r"friday|saturday|sunday|day\s*\d|the \d{1,2}(?:st|nd|rd|th)))?$",
+          lambda m, _o: Request(Intent.WORKSHOP, "hours", _day_said(m["d"])), needs="hours times"),
+    _rule(r"^what\s+(?:the\s+)?(?:main\s+)?(?:topic|theme|focus|subject|idea)\s+(?:of|for)\s+"
+          r"(?P<s>.+?)\s+(?:is|was)$", _aspect_of("about"), needs="topic theme focus subject idea"),
+    _rule(r"^(?:will|are|is)\s+(?:the\s+)?(?:talks?|sessions?|it|this|keynotes?)\s+(?:be\s+)?(?:rec"
+          r"orded|"
+          r"streamed|filmed|taped|online afterwards|available afterwards)$",
+          _workshop("link:recording"), needs="recorded streamed filmed taped afterwards"),
     # -- who is on in one room now: "whos in audimax rn"
     _rule(r"^(?:who|what|whos|whats|anything)(?:'s| is)?\s+(?:on\s+|speaking\s+|happening\s+|"
           r"presenting\s+)?in\s+(?:the\s+)?(?P<room>(?!\d)[\w &./-]+?)\s+(?:right now|now|at the "
@@ -1075,7 +1132,9 @@ FRAMES: tuple[Frame, ...] = (
           r"lunch(?: break)?|coffee)(?:\s+(?:up|on|coming up|starting|today))?$", _next_of_kind,
           needs="next"),
     # a track, all of it: "which talks are in the streaming track?", "list the storage track"
-    _rule(r"^(?:(?:list|show|give)(?:\s+me)?\s+|(?:which|what)\s+(?:talks?|sessions?|papers?|"
+    _rule(r"^(?:(?:list|show|give)(?:\s+me)?(?:\s+(?:a\s+)?list of)?\s+|(?:a\s+)?list of\s+|(?:whic"
+          r"h|what)"
+          r"\s+(?:talks?|sessions?|papers?|"
           r"items?)\s+(?:are|is)\s+|(?:what(?:'s| is)|whats)\s+(?:in|on)\s+)?(?:all\s+)?(?:the\s+)?"
           r"(?:(?:talks?|sessions?|papers?|items?)\s+(?:in|on|of|from|for)\s+)?(?:(?:in|on)\s+)?"
           r"(?:the\s+)?(?!(?:agenda|schedule|program|programme|timetable)\b)"
@@ -1208,13 +1267,37 @@ FRAMES: tuple[Frame, ...] = (
           "published presented"),
     _rule(r"^(?:which|what)\s+(?:other\s+)?(?:papers?|posters?|works?)\s+(?:is|are|was)\s+"
           r"(?P<s>.+?)\s+(?:on|an author of|a co-?author of|listed on|in)$|^(?:which|what)\s+"
-          r"(?:other\s+)?(?:papers?|posters?|works?)\s+(?P<s2>.+?)\s+(?:is|are|was)\s+(?:on|an "
-          r"author of|listed on)$", lambda m, o: Request(Intent.BY, _tidy(
+          r"(?:other\s+)?(?:papers?|posters?|works?)\s+(?P<s2>.+?)\s+(?:(?:is|are|was)\s+(?:on|an "
+          r"author of|listed on)|authored|wrote|co-?authored|submitted|presented|published)"
+          r"$", lambda m, o: Request(Intent.BY, _tidy(
               _subject(m, o) or _subject(m, o, "s2"))), needs="papers paper posters poster works "
           "work"),
     _rule(r"^(?:a\s+)?list of (?:the\s+)?(?:work|papers?|publications?|posters?)\s+(?:by|from|of)"
           r"\s+"
           r"(?P<s>.+)$", _with_subject(Intent.BY), needs="list"),
+    # "lucia fernandez talk topic", "kraska talk title", "michael carbin's talk?"
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|the\b|next\b|first\b|last\b)"
+          r"[\w.' -]+?)(?:'s|s')?\s+(?P<k>talk|keynote|presentation|paper|poster|session|lecture)"
+          r"\s+(?:topic|title|subject|about|abstract|summary)$",
+          lambda m, o: Request(Intent.ABOUT, f"{_subject(m, o)}'s {m['k']}"),
+          needs="topic title subject about abstract summary"),
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|the\b|next\b|first\b|last\b|my\b|"
+          r"your\b|our\b|this\b|that\b)[\w.'-]+(?:\s+[\w.'-]+){0,2}?)(?:'s|s')\s+(?P<k>talk|keynote|"
+          r"presentation|"
+          r"poster|lecture)$", lambda m, o: Request(Intent.WHEN, f"{_subject(m, o)}'s {m['k']}"),
+          needs="talk keynote presentation poster lecture"),
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b)[\w.' -]+?)\s+(?:presenting|talking about|speaking "
+          r"about|speaking on)\s+what$|^what\s+(?P<s2>(?!is\b|are\b)[\w.' -]+?)\s+(?:is|are|will be"
+          r")\s+"
+          r"(?:talking|speaking|presenting)(?:\s+(?:about|on))?$",
+          lambda m, o: Request(Intent.PERSON, _tidy(_subject(m, o) or _subject(m, o, "s2"))),
+          needs="presenting talking speaking"),
+    _rule(r"^(?:does|will|did)\s+(?P<s>.+?)\s+(?:have|present|show)\s+(?:a|any)\s+(?P<k>posters?|"
+          r"papers?|talks?)$", lambda m, o: Request(
+              Intent.BY if m["k"].startswith(("poster", "paper")) else Intent.WHEN,
+              _tidy(_subject(m, o))), needs="poster posters paper papers talk talks"),
+    _rule(r"^(?:stuff|something|work|things)\s+(?:by|from)\s+(?P<s>.+)$",
+          _with_subject(Intent.BY), needs="by from"),
     # -- who a person is: "kwame asante bio", "vogelsang affiliation pls", "which company is
     #    Benoit Steiner with", "what role does Ceze have", "who exactly is X"
     _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b)[\w.' -]+?)(?:'s|s')?\s*(?:[:\u2014"
@@ -1306,7 +1389,9 @@ FRAMES: tuple[Frame, ...] = (
           "agenda"),
     _rule(r"^(?:is|will)\s+(?:it|this|the \w+)\s+(?:be\s+)?(?:a\s+)?(?:hybrid|virtual|online|in[ -]"
           r"person|"
-          r"remote)(?:\s+(?:event|only|workshop|conference|summit))?$|^can\s+i\s+attend\s+.+$",
+          r"remote)(?:\s+(?:event|only|workshop|conference|summit))?$|^can\s+i\s+(?:still\s+)?(?:at"
+          r"tend|"
+          r"join)\b.*$",
           _workshop("link:joining"), needs="hybrid virtual online person remote attend"),
 )
 

@@ -106,7 +106,8 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
                             r"going on|speaking)$")),
     (Intent.NEXT, re.compile(r"\b(?:next|up next|coming up)\b")),
     (Intent.BY, re.compile(
-        r"^(?:(?:show |list |all |any |are there any )?(?:the )?(?:papers?|posters?|work|"
+        r"^(?:(?:show |list |all |any |are there any |me )*(?:the )?(?:papers?|posters?|work|"
+        r"contributions?|submissions?|"
         r"publications?)\s+(?:by|from|of|with|written by|authored by)|anything (?:by|from)|by|"
         r"authored by)\s+(?P<x>.+)$")),
     (Intent.BY,
