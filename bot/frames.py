@@ -916,6 +916,17 @@ FRAMES: tuple[Frame, ...] = (
           r"evening)))?$",
           lambda m, _o: Request(Intent.RANGE, "@left", _SCOPE_LEAD.sub("", m["scope"] or "")),
           needs="left remaining come later"),
+    # "what's first in the audimax", "who's last in room h 1012 tomorrow"
+    _rule(r"^(?:what(?:'s| is| comes)|whats|who(?:'s| is| goes| speaks))\s+(?:on\s+|up\s+)?(?P<o>fi"
+          r"rst|"
+          r"last)\s+(?:in|at)\s+(?:the\s+)?(?P<room>(?!morning\b|afternoon\b|evening\b|day\b)[\w &."
+          r"/-]+?)"
+          r"(?:\s+(?:on\s+)?(?P<d>today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
+          r"sunday|day\s*\d))?$", lambda m, _o: Request(
+              Intent.FIRST if m["o"] == "first" else Intent.LAST,
+              ("person" if m.string.startswith("who") else "")
+              + f"|{m['room']} {m['d'] or ''}".rstrip()),
+          needs="first last"),
     # -- the event's first or last day: "what's the last day of the summit", "when does the
     #    first day start", "when is day one"
     _rule(rf"^(?:(?:what|which)(?:'s| is| was)?|when(?:'s| is| does| do)?)\s+(?:the\s+)?(?P<d>(?:fi"
@@ -1282,7 +1293,8 @@ FRAMES: tuple[Frame, ...] = (
           lambda m, o: Request(Intent.ABOUT, f"{_subject(m, o)}'s {m['k']}"),
           needs="topic title subject about abstract summary"),
     _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|the\b|next\b|first\b|last\b|my\b|"
-          r"your\b|our\b|this\b|that\b)[\w.'-]+(?:\s+[\w.'-]+){0,2}?)(?:'s|s')\s+(?P<k>talk|keynote|"
+          r"your\b|our\b|this\b|that\b)[\w.'-]+(?:\s+[\w.'-]+){0,2}?)(?:'s|s')\s+(?P<k>talk|keynote"
+          r"|"
           r"presentation|"
           r"poster|lecture)$", lambda m, o: Request(Intent.WHEN, f"{_subject(m, o)}'s {m['k']}"),
           needs="talk keynote presentation poster lecture"),
