@@ -861,9 +861,14 @@ FRAMES: tuple[Frame, ...] = (
           r"in the day)"
           r")?$", lambda _m, _o: Request(Intent.DURATION, "left:workshop"), needs="left"),
     # "what session is at 10 in the lichthof", "which talk takes place at 14:00 on tuesday"
-    _rule(rf"^(?:what|who|which)\s+(?:session|talk|item|one|thing|event)?\s*(?:is\s+|takes place\s+"
-          rf"|"
-          rf"happens\s+|is on\s+|is scheduled\s+)?(?:on\s+)?at\s+{TIME_OF_DAY}\s+in\s+(?:the\s+)?"
+    _rule(rf"^{TIME_OF_DAY}\s+(?:who|what|who's on|what's on)$",
+          lambda m, _o: Request(Intent.WHO_AT, m["x"]), needs="<num> noon midday"),
+    _rule(rf"^(?:what|who)(?:'s| is| will be)?\s+(?:on stage|scheduled for|planned for|on for|"
+          rf"lined up for|booked for|slotted for)\s+(?:at\s+)?{TIME_OF_DAY}$",
+          lambda m, _o: Request(Intent.WHO_AT, m["x"]), needs="<num> noon midday"),
+    _rule(rf"^(?:what|who|which)(?:'s)?\s+(?:session|talk|item|one|thing|event)?\s*(?:is\s+|"
+          rf"takes place\s+|happens\s+|is on\s+|is scheduled\s+|on\s+|happening\s+|going on\s+)?"
+          rf"(?:on\s+)?at\s+{TIME_OF_DAY}\s+in\s+(?:the\s+)?"
           rf"(?P<room>(?!\d)[\w &./-]+)$", lambda m, _o: Request(Intent.WHO_AT,
                                                              f"{m['x']}|{m['room']}"),
           needs="in"),

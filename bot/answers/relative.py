@@ -31,9 +31,7 @@ TINY = timedelta(microseconds=1)
 
 def _instant(ask: Ask, text: str) -> datetime | None:
     """The instant a clock time ("3pm", "noon") means for this asker, nearest now."""
-    clocks = schedule.parse_clock(text)
-    if len(clocks) > 1 and not timefmt.uses_12h(ask.zone):
-        clocks = clocks[:1]
+    clocks = schedule.clock_readings(text, ask.zone)
     first, last = ask.program.first_start, ask.program.last_end
     if not clocks or first is None or last is None:
         return None

@@ -359,6 +359,17 @@ CLOCK = re.compile(
 )
 
 
+def clock_readings(text: str, zone: ZoneInfo) -> list[time]:
+    """The times of day ``text`` means for a reader in ``zone``: on a 24-hour clock "11:00"
+    is 11:00 only, but a bare small hour ("at 4", "at 2") is also the afternoon's, since
+    nobody writes 16 as 4 on a 24-hour clock unless they mean 4 PM."""
+    clocks = parse_clock(text)
+    if len(clocks) > 1 and not timefmt.uses_12h(zone):
+        bare = text.strip().isdigit() and 1 <= int(text.strip()) <= 7
+        return clocks if bare else clocks[:1]
+    return clocks
+
+
 def parse_clock(text: str) -> list[time]:
     """Every time of day ``text`` could mean: "3:50" is 03:50 or 15:50; "3:50 pm" is one."""
     lowered = text.strip().casefold()
@@ -407,9 +418,7 @@ def who_at(ask: Ask, arg: str, days: set[date] | None = None) -> Reply:
             zone = parse_timezone(zone_name)
         except TimezoneError as exc:
             return ask.reply((str(exc).capitalize() + ".",), kind="error")
-    clocks = parse_clock(text)
-    if len(clocks) > 1 and not timefmt.uses_12h(zone):
-        clocks = clocks[:1]  # on a 24-hour clock "11:00" means 11:00, never 23:00
+    clocks = clock_readings(text, zone)  # on a 24-hour clock "11:00" means 11:00, never 23:00
     if not clocks:
         return ask.reply(("I could not read ", Quote(arg), " as a time; try “who is speaking at "
                           "10:15” or “at 3:50 pm”."), kind="error")
