@@ -1217,8 +1217,8 @@ FRAMES: tuple[Frame, ...] = (
           r"e\s+"
           r")?(?:the\s+|a\s+)?(?:short\s+|brief\s+|quick\s+)?(?:abstract|summary|description|gist|"
           r"tl;?dr|synopsis|blurb|overview|details|more info|info|topic|outline)\s+(?:of|for|on|"
-          r"about)\s+(?:what\s+)?(?P<s>.+?)(?:\s+(?:is about|will present|will cover|covers|is|"
-          r"presents))?$", _with_subject(Intent.ABOUT),
+          r"about)\s+(?:what\s+)?(?P<s>[^,]+?)(?:\s+(?:is about|will present|will cover|covers|is|"
+          r"presents))?(?:,.*)?$", _with_subject(Intent.ABOUT),
           needs="abstract summary description gist tl dr tldr synopsis blurb overview details "
           "info topic outline"),
     _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b)[^?]+?)\s*(?:[:\u2014-]\s*)?(?:the"
@@ -1226,9 +1226,10 @@ FRAMES: tuple[Frame, ...] = (
           r"(?:abstract|summary|description|gist|tl;?dr|synopsis|blurb|details|info)(?:\s+pls|"
           r"\s+please)?$", _with_subject(Intent.ABOUT),
           needs="abstract summary description gist tl dr tldr synopsis blurb details info"),
-    _rule(r"^what\s+(?:will|does|is|exactly is|'s)\s+(?P<s>.+?)(?:'s)?\s+(?:talk about|cover|"
-          r"covering|be covering|going to cover|going to talk about|go into|goes into|trying to "
-          r"solve|be about|about)$", _with_subject(Intent.ABOUT),
+    _rule(r"^what\s+(?:will|does|is|exactly is|'s)\s+(?P<s>.+?)(?P<poss>'s)?\s+(?P<v>talk about|"
+          r"cover|covering|be covering|going to cover|going to talk about|go into|goes into|trying "
+          r"to solve|be about|about)$", lambda m, o: Request(Intent.ABOUT, _subject(m, o) + (
+              "'s talk" if m["poss"] and m["v"].startswith("talk") else "")),
           needs="talk cover covering solve into about"),
     _rule(r"^(?:what|which)\s+problem\s+(?:is|does|do)\s+(?P<s>.+?)\s+(?:trying to\s+)?(?:solve|"
           r"address|tackle)$", _with_subject(Intent.ABOUT), needs="problem"),

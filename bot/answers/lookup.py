@@ -229,8 +229,26 @@ def search(ask: Ask, words: str) -> Reply:
         more=len(items) - len(shown),
         narrow="Add a word to narrow the search.",
         layout="list",
-        after=(("Say “about <title>” for details.",),),
+        after=(*_near_results(ask, words, items), ("Say “about <title>” for details.",)),
     )
+
+
+def _near_results(ask: Ask, words: str, found: list[Item]) -> tuple[Line, ...]:
+    """When few items have every word ("stream processing"), those that have one of
+    them ("stateful stream operators"), named as such: they may be what was meant."""
+    tokens = query_tokens(words)
+    if len(found) >= 3 or len(tokens) < 2:
+        return ()
+    have = {id(i) for i in found}
+    lines: list[Line] = []
+    for token in tokens:
+        near = [m.entry.item for m in ask.index.search(token, limit=6)
+                if m.entry.item is not None and id(m.entry.item) not in have]
+        if near:
+            have.update(id(i) for i in near)
+            lines.append((f"Also mentioning “{token}”: "
+                          + "; ".join(i.display_title for i in near[:4]) + ".",))
+    return tuple(lines[:2])
 
 
 def guess(ask: Ask, text: str) -> Reply | None:
