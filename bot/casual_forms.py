@@ -23,6 +23,7 @@ WORDS: dict[str, str] = {
     "whose": "who's", "hw": "how", "hwo": "how", "howlong": "how long",
     "keynoting": "giving the keynote", "lng": "long", "lnch": "lunch", "brk": "break",
     "pnl": "panel", "th": "the", "n": "and", "smmt": "summit",
+    "wer": "where", "wher's": "where's", "ther": "there", "thr": "there",
     "opener": "first item", "closer": "last item", "sesh": "session", "seshs": "sessions",
     "coauthors": "authors", "coauthor": "author", "wht's": "what's",
     "d1": "day 1", "d2": "day 2", "d3": "day 3", "d4": "day 4", "d5": "day 5",
@@ -95,6 +96,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], froz
          "saturday's sunday's"),
         (r"\bco-authors?\b", lambda m: m.group(0)[3:], "co"),  # co-authors are authors
         (r"\btl;?\s?dr\b", "summary", "tl tldr"),  # "tl;dr of the SQLancer++ poster"
+        (r"^who dis\b", "who is", "dis"),  # "who dis 10:45"
         # "(tell me) whether there will be a panel": the yes-or-no question itself
         (r"^(?:whether|if)\s+there\s+(?:is|are|will be|'s)\s+", "is there ", "whether if"),
         (r"^(?:do|does|will)\s+they\s+(?:serve|have|offer|provide)\s+", "is there ",

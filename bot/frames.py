@@ -903,6 +903,34 @@ FRAMES: tuple[Frame, ...] = (
           r"orded|"
           r"streamed|filmed|taped|online afterwards|available afterwards)$",
           _workshop("link:recording"), needs="recorded streamed filmed taped afterwards"),
+    # -- the question word last, chat style: "sokolov room", "anima talk time pls",
+    #    "poster sesh wen n wer", "closing remarks wen r they", "day 2 wots on"
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|is\b|are\b|and\b)(?!.*\b(?:in|after"
+          r"|"
+          r"before|same|other|this|that)\b)[\w.' -]+?)\s+(?:room|"
+          r"location|place)$", _with_subject(Intent.WHERE), needs="room location place"),
+    _rule(r"^(?P<s>(?!what\b|when\b|who\b|where\b|how\b|which\b|is\b|are\b)[\w.' -]+?)\s+(?:talk\s+"
+          r"|"
+          r"session\s+|slot\s+)?(?:time|timing|start time)$", _with_subject(Intent.WHEN),
+          needs="time timing"),
+    _rule(r"^(?P<s>(?!what\b|who\b|how\b|which\b|is\b|are\b)[\w.' -]+?)\s+(?:when|what time)\s*(?:a"
+          r"nd|&|"
+          r"\+)\s*where$|^(?P<s2>(?!what\b|who\b|how\b)[\w.' -]+?)\s+(?:when|what time)\s+(?:is|are"
+          r")\s+"
+          r"(?:it|they|that|those|these)$",
+          lambda m, o: Request(Intent.WHEN, _tidy(_subject(m, o) or _subject(m, o, "s2"))),
+          needs="when time"),
+    _rule(r"^(?P<d>day\s*\d|today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
+          r"sunday)\s+(?:what's on|whats on|what is on|agenda|schedule|program|programme|plan)$",
+          lambda m, _o: Request(Intent.AGENDA, " ".join(m["d"].split())),
+          needs="on agenda schedule program programme plan"),
+    _rule(r"^(?:the\s+)?(?:one|talk|thing|session|item)\s+(?P<r>before|after)\s+(?P<s>.+?)\s+"
+          r"(?:is|was)\s+(?:what|which|who)$", lambda m, o: Request(
+              Intent.BEFORE if m["r"] == "before" else Intent.AFTER, _tidy(_subject(m, o))),
+          needs="before after"),
+    _rule(r"^(?:is|are)\s+there\s+(?:a|any)\s+(?:talks?|keynotes?|presentations?|sessions?)\s+(?:by"
+          r"|"
+          r"from|with)\s+(?P<s>.+)$", _with_subject(Intent.WHEN), needs="there"),
     # -- who is on in one room now: "whos in audimax rn"
     _rule(r"^(?:who|what|whos|whats|anything)(?:'s| is)?\s+(?:on\s+|speaking\s+|happening\s+|"
           r"presenting\s+)?in\s+(?:the\s+)?(?P<room>(?!\d)[\w &./-]+?)\s+(?:right now|now|at the "
@@ -1204,7 +1232,7 @@ FRAMES: tuple[Frame, ...] = (
               Intent.WHO_AT, m["x"].replace("midday", "noon"), m["day"] or ""),
           needs="<num> noon midday"),
     _rule(rf"^(?:who|what|anything|anyone|whos?|who's)\s+(?:(?:is\s+)?(?:on|happening|speaking|"
-          rf"talking|up|presenting)\s+)?(?:at|around|@)?\s*{TIME_OF_DAY}$",
+          rf"talking|up|presenting)\s+|is\s+)?(?:at|around|@)?\s*{TIME_OF_DAY}$",
           lambda m, _o: Request(Intent.WHO_AT, m["x"]),
           needs="<num> noon midnight"),
     _rule(rf"\b(?:is|are)\s+(?:there\s+)?(?:anything|anyone|something|any(?:thing)?\s+\w+|a "
@@ -1337,7 +1365,7 @@ FRAMES: tuple[Frame, ...] = (
           "organisation school org"),
     _rule(r"^what\s+(?:role|part)\s+(?:does|do|will|is)\s+(?P<s>.+?)\s+(?:have|play|playing|take)"
           r"(?:\s+(?:at|in)\s+.+)?$", _with_subject(Intent.PERSON), needs="role part"),
-    _rule(r"^who\s+(?:exactly\s+|really\s+)?(?:is|are|r)\s+(?P<s>(?!speaking\b|on\b|talking\b|"
+    _rule(r"^who\s+(?:exactly\s+|really\s+)?(?:is|are|r)\s+(?P<s>(?!\d|speaking\b|on\b|talking\b|"
           r"presenting\b|up\b|next\b|giving\b|first\b|last\b|in\b|at\b|around\b|there\b|here\b|"
           r"live\b|running\b|doing\b|behind\b|the\b|a\b|an\b|this\b|that\b|it\b|they\b|we\b|you\b|"
           r"chairing\b|moderating\b|hosting\b|organi[sz]ing\b|after\b|before\b|from\b).+)$|^who\s+"

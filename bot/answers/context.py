@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.matching import ANYTHING, Entry, EntryKind, ProgramIndex, Resolution
+from bot.matching import ANYTHING, Entry, EntryKind, ProgramIndex, Resolution, query_tokens
 from bot.messages import Attachment, Card, Line, Moment, Quote, Reply
 from bot.near_miss import without_near_misses
 from bot.program import Item, Program
@@ -102,8 +102,9 @@ class Ask:
     def not_found(self, query: str, resolution: Resolution | None = None, what: str = "") -> Reply:
         suggestions = resolution.suggestions if resolution else ()
         end = " on the program." if not what else "."
-        if not what and (_A_NAME.match(query) or len(self.index.unknown_words(query)) == len(
-                query.split())):  # "When is Jeff Dean speaking?": say so plainly
+        long_words = [w for w in query_tokens(query) if len(w) >= 4]
+        if not what and (_A_NAME.match(query) or (long_words and len(
+                self.index.unknown_words(query)) >= len(long_words))):  # "When is Jeff Dean …?"
             end = ": it is not on the program."
         lines: list[Line] = [(f"Nothing {what}matches ", Quote(query), end)]
         if suggestions:
