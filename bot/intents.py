@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 
 from bot.casual_forms import plain_chat
 from bot.cheap_patterns import Ending, start_guard
@@ -376,6 +377,24 @@ def parse(text: str) -> Request:
     the same few questions all day, and a request is an immutable value). A day or part
     of one at the end ("… tomorrow") becomes the request's scope where the answer narrows
     to it."""
+    return _read(text, 0)
+
+
+# How many times a message is read again in parts (its sentences, the words before a
+# place, the question inside chatter): enough for real messages, and bounded, so that
+# "what what what …" or "… in london in london …" costs a few readings, not one a word.
+MAX_REREADS = 3
+
+
+def _read(text: str, depth: int) -> Request:
+    """:func:`parse` of ``text`` when it is itself a part of a message read ``depth``
+    times already: past MAX_REREADS its parts are not read again."""
+    if depth >= MAX_REREADS:
+        return _parse(text)
+
+    def parse(part: str) -> Request:  # the parts of this message, one reading deeper
+        return _read(part, depth + 1)
+
     cleaned = normalize_text(text)
     if _ASKS_QA.match(cleaned):
         return _parse(text)  # a question for a speaker is theirs, word for word
@@ -420,7 +439,8 @@ def parse(text: str) -> Request:
     if request.intent is Intent.UNKNOWN and (event := _AT_THE_EVENT.search(cleaned)) and (
             without := parse(cleaned[: event.start()])).intent not in _ANSWERED:
         return without  # "who speaks last on day 1 at the data systems summit"
-    if request.intent is Intent.UNKNOWN and (inside := _question_inside(cleaned)) is not None:
+    if request.intent is Intent.UNKNOWN and depth <= 1 and (
+            inside := _question_inside(cleaned, parse)) is not None:
         return inside  # "sorry if dumb question but who is speaking after Anandkumar?"
     if request.intent is Intent.UNKNOWN and (bare := _bare_kind(plain_chat(cleaned))):
         return bare  # "keynotes?", "lunch?", "talks tomorrow?", "hackathon?"
@@ -522,7 +542,7 @@ _ANSWERED = frozenset({Intent.UNKNOWN, Intent.GREETING, Intent.THANKS, Intent.HE
 MAX_TRIES = 8  # a long ramble is read a few ways, not every way
 
 
-def _question_inside(text: str) -> Request | None:
+def _question_inside(text: str, parse: Callable[[str], Request]) -> Request | None:
     """The question inside a message that is not one as a whole: its clauses, and in
     each the words from a question word on ("hi all, first time here :) could someone
     tell me when the workshop starts? thanks", "sorry if dumb question but who is

@@ -104,3 +104,22 @@ def test_the_question_among_several_sentences_is_read() -> None:
     assert parse("what keynotes are there, and where?").intent is Intent.KIND
     request = parse("how long is tomorrow's lunch")
     assert (request.intent, request.arg, request.scope) == (Intent.DURATION, "lunch", "tomorrow")
+
+
+@pytest.mark.parametrize("text", [
+    "what " * 1000, "who " * 1000, "when is lunch in london " * 150,
+    "kraska at the workshop " * 150, "sorry but " * 400 + "who's next", "a? " * 1300])
+def test_a_message_is_read_again_in_parts_a_bounded_number_of_times(text: str) -> None:
+    # each reading of a part can read its own parts: "what what what …" once recursed
+    # once per word, past Python's stack, and the router answered with an error
+    parse.cache_clear()
+    assert parse(text[:4000]).intent in set(Intent)
+
+
+def test_the_question_inside_chatter_and_the_place_after_it_are_read() -> None:
+    assert parse("sorry if dumb question but who is speaking after Anandkumar?").intent is \
+        Intent.AFTER
+    inside = parse("Could you please tell me at what time the workshop will be finishing? I am "
+                   "in India.")
+    assert (inside.intent, inside.arg.partition("|")[0], inside.zone) == (
+        Intent.WORKSHOP, "end", "Asia/Kolkata")
