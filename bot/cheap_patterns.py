@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-# The standard library's own reader of patterns and its opcodes (private modules without
-# type stubs): the only way to see what a pattern can begin with.
+# The standard library's own reader of patterns and its opcodes (private modules, untyped
+# for pyright): the only way to see what a pattern can begin with.
 sre: Any = importlib.import_module("re._constants")
 sre_parse: Any = importlib.import_module("re._parser")
 

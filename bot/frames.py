@@ -250,8 +250,9 @@ def _day_or_part(match: re.Match[str], _original: str) -> Request:
                    .replace("third day", "day 3"))
 
 
-_POSSESSIVE_TALK = re.compile(r"\w(?:'s|’s|s')\s+(?:talk|presentation|lecture|speech)$",
-                              re.IGNORECASE)
+# "Nakamura's talk": a person's talk, not their panel (bot.intents.clean_subject keeps it too)
+POSSESSIVE_TALK = re.compile(r"^(?P<who>.+?)(?:'s|’s|s')\s+(?P<k>talk|presentation|lecture|"
+                             r"speech)$", re.IGNORECASE)
 
 
 def _duration(match: re.Match[str], original: str) -> Request | None:
@@ -263,7 +264,7 @@ def _duration(match: re.Match[str], original: str) -> Request | None:
                   "", rest, flags=re.IGNORECASE)
     rest = re.sub(r"\s+(?:for|in|of)\s+(?:her|his|their|the)\s+(?:talk|presentation|slot|"
                   r"session|keynote)$", "", rest, flags=re.IGNORECASE)  # "… get for her talk"
-    if _POSSESSIVE_TALK.search(rest):  # "Nakamura's talk": his talk, not his panel
+    if POSSESSIVE_TALK.match(rest):  # "Nakamura's talk": his talk, not his panel
         return Request(Intent.DURATION, _tidy(rest))
     rest = _keep_ordinal(rest, re.sub(
         r"\s+(?:get|gets|got|have|has|last|lasts|take|takes|run|runs|go|goes|go on|"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.casual_forms import plain_chat
 from bot.cheap_patterns import Ending, start_guard
 from bot.dates_said import DATE_WORDS, MONTHS, find_date, said_as
-from bot.frames import TIME_OF_DAY, WordIndex, match_frame, words_of
+from bot.frames import POSSESSIVE_TALK, TIME_OF_DAY, WordIndex, match_frame, words_of
 from bot.kind_words import kind_named
 from bot.request import Intent, Request
 from bot.timezones import place_zone
@@ -230,8 +230,6 @@ SUBJECT_FILLER = frozenset({"the", "a", "an", "that", "this", "in", "at", "on", 
 _WHERE_LISTED = re.compile(r"\s+(?:in|on|from)\s+(?:the|this|your)\s+(?:paper list|list|"
                            r"program(?:me)?|schedule|agenda|proceedings|lineup|line-up)$",
                            re.IGNORECASE)
-_POSSESSIVE_KIND = re.compile(r"^(?P<who>[^'’]+?)(?:'s|’s|s')\s+(?P<k>talk|presentation|"
-                              r"lecture|speech)$", re.IGNORECASE)
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an|that|this)\s+")
 POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
@@ -300,7 +298,7 @@ def clean_subject(arg: str) -> str:
     previous = None
     text = _WHERE_LISTED.sub("", arg.strip().strip("\"'")) or arg.strip()
     while text != previous:
-        if (mine := _POSSESSIVE_KIND.match(text)) is not None:
+        if (mine := POSSESSIVE_TALK.match(text)) is not None:
             # "Nakamura's talk" keeps "talk": of his talk and his panel, the talk is meant
             return f"{LEADING_ARTICLE.sub('', mine['who'])}'s {mine['k'].casefold()}"
         previous = text

@@ -349,7 +349,7 @@ class ProgramIndex:
         """The closest names and titles, for "nothing matches X; did you mean ...?".
 
         The cut-off goes to RapidFuzz rather than being applied to its answer: told that
-        nothing under SUGGEST_FLOOR is wanted, WRatio skips most of its partial matching
+        nothing under SUGGEST_FLOOR is wanted, WRatio leaves out most of its partial matching
         for the labels that cannot reach it, and the best ``limit`` are the same."""
         choices = self._choices.get(kinds)
         if choices is None:
