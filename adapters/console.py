@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from bot import timefmt
-from bot.adapter import DeliveryError
+from bot.adapter import DeliveryError, PlatformInfo
 from bot.clock import RehearsalClock
 from bot.core import Core
-from bot.messages import Attachment, IncomingMessage, Outgoing, UserRef
+from bot.events import Message, Place
+from bot.messages import Attachment, Outgoing, UserRef
 from bot.program import examples
 from bot.render_text import render
 
@@ -67,9 +68,8 @@ class ConsoleAdapter:
 
     name = "console"
     fallback = True
-    platform = PLATFORM
-    rehearsal = True  # show every announcement and speaker reminder here
-    send_rate = float("inf")
+    # A rehearsal screen: every announcement and speaker reminder is shown here.
+    info = PlatformInfo(PLATFORM, rehearsal=True)
 
     def __init__(
         self,
@@ -105,10 +105,7 @@ class ConsoleAdapter:
         print(text, file=self.stdout, flush=True)
 
     async def _zone(self) -> ZoneInfo:
-        saved = await self.core.preferences.timezone(self.user)
-        program = self.core.catalog.current.program
-        default = self.core.router.default_zone
-        return saved or default or program.workshop.timezone
+        return await self.core.zone_of(self.user)
 
     def prompt_text(self, zone: ZoneInfo) -> str:
         """The prompt, with the clock read now: "[Mon 13 Dec 2021 8:45 AM PST ×60] you> "."""
@@ -119,7 +116,7 @@ class ConsoleAdapter:
         return f"[{_stamp(clock.now(), zone)}{speed}] you> "
 
     async def _banner(self) -> str:
-        program = self.core.catalog.current.program
+        program = self.core.program
         days = program.program_days()
         when = timefmt.long_date(days[0]) if days else "no sessions scheduled"
         lines = [f"Workshop Bot · {program.workshop.full_name} · {when}"]
@@ -197,7 +194,10 @@ class ConsoleAdapter:
             return True
         if text.casefold() in QUIT_WORDS:
             return False
-        reply = await self.core.router.handle(IncomingMessage(self.user, text, is_direct=True))
+        reply = await self.core.receive(Message(self.user, text, Place(is_direct=True),
+                                                addressed=True))
+        if reply is None:
+            return True
         self.say(render(reply))
         if reply.attachment is not None:
             self.say(self._save(reply.attachment))

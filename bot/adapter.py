@@ -10,6 +10,7 @@ package free of any import from ``adapters/``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -19,6 +20,17 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 ENTRY_POINT_GROUP = "workshop_bot.adapters"
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformInfo:
+    """What the core reads of a platform it sends to: its name (as in ``UserRef``), how
+    many messages a second it may send (reminders are paced to it), and whether it is a
+    rehearsal screen that shows every announcement and speaker reminder (the console)."""
+
+    name: str
+    send_rate: float = float("inf")
+    rehearsal: bool = False
 
 
 class Adapter(Protocol):
@@ -42,7 +54,7 @@ class DeliveryError(Exception):
 class Messenger(Protocol):
     """An adapter that can send messages on its own (reminders, notices)."""
 
-    platform: str
+    info: PlatformInfo
 
     async def deliver(self, message: Outgoing) -> str | None:
         """Send ``message``; return the platform's id for it. Raise DeliveryError."""
@@ -59,7 +71,7 @@ class Messenger(Protocol):
 class QaPublisher(Protocol):
     """An adapter that hosts Q&A threads on its platform."""
 
-    platform: str
+    info: PlatformInfo
 
     async def open_thread(self, channel_id: str, slug: str, title: str, intro: Reply,
                           existing: ThreadRef | None) -> ThreadRef:

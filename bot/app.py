@@ -26,7 +26,6 @@ from bot.adapter import Adapter, AdapterFactory, Messenger, QaPublisher, install
 from bot.answer_cache import AnswerCache
 from bot.catalog import Catalog
 from bot.clock import Clock, RehearsalClock, SystemClock, build_clock, rehearsal_clock
-from bot.core import Core
 from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
 from bot.program_file import ProgramSpec
@@ -36,6 +35,7 @@ from bot.qa.service import QaService
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
+from bot.services import Services
 from bot.settings import Settings, program_zone
 from bot.store.database import Database
 from bot.store.migrations import NewerDatabaseError
@@ -54,7 +54,7 @@ class StartupError(Exception):
 @asynccontextmanager
 async def open_core(
     settings: Settings, clock: Clock | None = None, *, rehearse_if_over: bool = False
-) -> AsyncIterator[Core]:
+) -> AsyncIterator[Services]:
     """Build the core services; the database is closed again on exit.
 
     ``rehearse_if_over`` is for a console on its own (``run`` with no platform): when no
@@ -97,8 +97,8 @@ async def open_core(
         reminders.unanswered = qa.unanswered_texts
         answers = AnswerCache() if settings.bot_answer_cache else None
         router = Router(catalog, preferences, clock, reminders, qa, default_zone, answers)
-        yield Core(settings, clock, db, catalog, preferences, reminders, qa, router,
-                   DirectChannels(db), loaded.inputs)
+        yield Services(settings, clock, db, catalog, preferences, reminders, qa, router,
+                       DirectChannels(db), loaded.inputs)
     finally:
         await db.dispose()
 
@@ -155,18 +155,20 @@ def reminder_config(settings: Settings, clock: Clock | None = None) -> ReminderC
 
 
 def choose_adapters(
-    core: Core, factories: Mapping[str, AdapterFactory] | None = None
+    services: Services, factories: Mapping[str, AdapterFactory] | None = None
 ) -> list[Adapter]:
-    """Every configured platform; the console when there is none (or when asked for)."""
+    """Every configured platform; the console when there is none (or when asked for).
+    Each adapter is given the narrow core, never the services themselves."""
     factories = installed_factories() if factories is None else factories
-    built = [adapter for create in factories.values() if (adapter := create(core)) is not None]
+    built = [adapter for create in factories.values()
+             if (adapter := create(services.core)) is not None]
     platforms = [a for a in built if not a.fallback]
-    if platforms and not core.settings.bot_console:
+    if platforms and not services.settings.bot_console:
         return platforms
     return built
 
 
-def attach(core: Core, adapters: list[Adapter]) -> None:
+def attach(core: Services, adapters: list[Adapter]) -> None:
     """Give the core the adapters that can send reminders and host Q&A threads."""
     for adapter in adapters:
         if isinstance(adapter, Messenger):
@@ -175,7 +177,7 @@ def attach(core: Core, adapters: list[Adapter]) -> None:
             core.qa.attach(adapter)
 
 
-async def run_alongside(core: Core, adapters: list[Adapter], work: Awaitable[T]) -> T:
+async def run_alongside(core: Services, adapters: list[Adapter], work: Awaitable[T]) -> T:
     """Run the adapters just long enough to do ``work`` (``workshop-bot qa setup``)."""
     attach(core, adapters)
     tasks = [asyncio.create_task(a.run(), name=f"adapter:{a.name}") for a in adapters]
@@ -191,7 +193,7 @@ async def run_alongside(core: Core, adapters: list[Adapter], work: Awaitable[T])
                           result)
 
 
-async def serve(core: Core, adapters: list[Adapter]) -> int:
+async def serve(core: Services, adapters: list[Adapter]) -> int:
     """Run the adapters side by side with the reminder scheduler until one adapter asks to
     stop, a signal arrives, or all fail. SIGHUP reloads the program file."""
     if not adapters:
@@ -270,7 +272,7 @@ async def _wait(event: asyncio.Event) -> None:
     await event.wait()
 
 
-async def _reconcile_votes(core: Core, retry_every: float = 10.0) -> None:
+async def _reconcile_votes(core: Services, retry_every: float = 10.0) -> None:
     """Votes cast while the bot was away, counted once the database lets us (start-up may
     meet an outage: then this waits for the database instead of failing in the dark)."""
     told = False

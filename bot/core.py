@@ -1,32 +1,178 @@
-"""The core services, built once by the composition root and handed to every adapter."""
+"""The core as an adapter sees it: one road in for every platform event, and a few reads.
+
+An adapter turns each platform payload into a typed event (:mod:`bot.events`) and hands
+it to :meth:`Core.receive`, which decides everything and returns the reply to show, or
+None when there is nothing to say. The rules that are the same on every platform live
+here once:
+
+- a person's own message in an item's Q&A thread is a question (the acknowledgement is
+  the reply), whether or not it mentions the bot; any other message is answered only
+  when it is addressed to the bot (a DM or a mention);
+- a DM's channel is remembered, so reminders reach that person with one request;
+- an answer to a command is private unless the asker asked for it in public and the
+  answer may be shown to all (a button's answer is always private);
+- the asker's roles are looked up (through the event's lazy lookup) only when the answer
+  depends on them, and the message is read once for both;
+- a reaction is a vote when it is a 👍 by a person on a question in a Q&A thread.
+
+The reads (autocomplete, the program for a banner, a person's zone) are what platforms
+need to show things; none of them hands out the database or a store.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import logging
+from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.direct_channels import DirectChannels
-from bot.preferences import Preferences
+from bot.events import (
+    THUMBS_UP,
+    ButtonPress,
+    Command,
+    Event,
+    Message,
+    Place,
+    Reaction,
+    StandingLookup,
+)
+from bot.matching import ANYTHING, EntryKind
+from bot.messages import IncomingMessage, Reply, UserRef
+from bot.preferences import Preferences, reading_zone
+from bot.program import Program
 from bot.qa.service import QaService
-from bot.reminders.service import ReminderService
 from bot.router import Router
 from bot.settings import Settings
-from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+ITEMS: frozenset[EntryKind] = frozenset({"item"})
 
 
-@dataclass(slots=True)
 class Core:
-    """What an adapter may use: the router to answer, the catalog for names, the clock."""
+    """What an adapter may use: :meth:`receive` for everything people do, and reads."""
 
-    settings: Settings
-    clock: Clock
-    db: Database
-    catalog: Catalog
-    preferences: Preferences
-    reminders: ReminderService
-    qa: QaService
-    router: Router
-    direct_channels: DirectChannels
-    program_files: tuple[Path, ...] = ()  # what the program was read from (watched)
+    def __init__(self, settings: Settings, clock: Clock, catalog: Catalog,
+                 preferences: Preferences, qa: QaService, router: Router,
+                 direct_channels: DirectChannels) -> None:
+        self.settings = settings  # the adapters' own settings (tokens, URLs) are read here
+        self.clock = clock
+        self._catalog = catalog
+        self._preferences = preferences
+        self._qa = qa
+        self._router = router
+        self._direct = direct_channels
+
+    # ------------------------------------------------------------------ events in
+
+    async def receive(self, event: Event) -> Reply | None:
+        """The reply to ``event`` (None: nothing to say, or nothing for the bot)."""
+        if isinstance(event, Message):
+            return await self._message(event)
+        if isinstance(event, Command):
+            return await self._command(event.user, event.name, event.text, event.place,
+                                       event.standing, public=event.public)
+        if isinstance(event, ButtonPress):
+            return await self._command(event.user, event.command, event.value, event.place,
+                                       event.standing, public=False)
+        await self._reaction(event)
+        return None
+
+    async def _message(self, event: Message) -> Reply | None:
+        place, user = event.place, event.user
+        incoming = IncomingMessage(user, event.text, channel_id=place.channel_id,
+                                   thread_id=place.thread_id, is_direct=place.is_direct,
+                                   zone=event.zone)
+        if place.thread_id is not None and not place.is_direct and event.top_level and \
+                event.ref is not None and self.hosts_qa(user.platform):
+            item = await self._qa.item_of_thread(user.platform, place.thread_id)
+            if item is not None:  # a question, mention or not
+                return await self._router.take_question(incoming, event.ref, item)
+            log.debug("%s: message %s in thread %s, which is no Q&A thread", user.platform,
+                      event.ref, place.thread_id)
+        if not event.addressed:
+            return None
+        if place.is_direct and place.channel_id is not None:
+            await self._direct.remember(user.platform, user.id, place.channel_id)
+        return await self._answer(incoming, event.standing)
+
+    async def _command(self, user: UserRef, name: str, text: str, place: Place,
+                       standing: StandingLookup | None, *, public: bool) -> Reply:
+        incoming = IncomingMessage(user, text, command=name or None, channel_id=place.channel_id,
+                                   thread_id=place.thread_id, is_direct=place.is_direct)
+        reply = await self._answer(incoming, standing)
+        private = True if reply.private else not public
+        return reply if reply.private is private else replace(reply, private=private)
+
+    async def _answer(self, incoming: IncomingMessage, standing: StandingLookup | None
+                      ) -> Reply:
+        """The router's reply, the message read once; the asker's standing looked up only
+        when the answer depends on it (Q&A moderation)."""
+        request = self._router.understand(incoming)
+        if standing is not None and self._router.needs_roles(request):
+            found = await standing(self._moderator_groups(incoming.platform))
+            incoming = replace(incoming, roles=found.roles, permissions=found.permissions)
+        return await self._router.handle(incoming, request)
+
+    def _moderator_groups(self, platform: str) -> tuple[str, ...]:
+        rules = self.program.workshop.qa
+        return rules.slack_usergroups if platform == "slack" else rules.discord_roles
+
+    async def _reaction(self, event: Reaction) -> None:
+        platform, thread = event.user.platform, event.place.thread_id
+        if event.emoji != THUMBS_UP or event.by_bot or event.place.is_direct:
+            log.debug("%s: %s by %s is no vote; ignored", platform, event.emoji, event.user.id)
+            return
+        if thread is not None and await self._qa.item_of_thread(platform, thread) is None:
+            log.debug("%s: a 👍 in channel %s, which is no Q&A thread", platform, thread)
+            return  # (where the platform does not say the thread, the message decides)
+        outcome = await self._qa.vote_by_message(platform, event.message_ref, event.user.id,
+                                                 add=event.added)
+        log.debug("%s: 👍 %s by %s on message %s: %s", platform,
+                  "added" if event.added else "removed", event.user.id, event.message_ref,
+                  outcome)
+
+    # ------------------------------------------------------------------ reads
+
+    @property
+    def program(self) -> Program:
+        """The program as it is now (a reload replaces it): for banners and examples."""
+        return self._catalog.current.program
+
+    def hosts_qa(self, platform: str) -> bool:
+        """Whether the program names a Q&A channel on ``platform`` (Discord then asks for
+        the message-content intent, which questions typed in threads need)."""
+        return self.program.workshop.channel(platform, "qa") is not None
+
+    async def zone_of(self, user: UserRef) -> ZoneInfo:
+        """The timezone answers to ``user`` are given in (the console's prompt shows it)."""
+        saved = await self._preferences.timezone(user)
+        return reading_zone(self.program, saved, self._router.default_zone)
+
+    def complete(self, text: str, kinds: frozenset[EntryKind] = ANYTHING,
+                 limit: int = 25) -> list[str]:
+        """Names and titles for autocomplete as someone types ``text``."""
+        return self._catalog.current.index.complete(text, kinds, limit)
+
+    def complete_qa_items(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(title, id) of the items with Q&A that match ``text``, best first."""
+        with_qa = {item.display_title: item.slug for item in self._qa.items()}
+        snapshot = self._catalog.current
+        # Every item is ranked (breaks too, which have no Q&A), so all may be needed.
+        found = snapshot.index.complete(text, ITEMS, limit=len(snapshot.program.items))
+        return [(title, with_qa[title]) for title in found if title in with_qa][:limit]
+
+    def places(self) -> tuple[str, ...]:
+        """The program's rooms and tracks (an agenda narrows to one)."""
+        program = self.program
+        return (*program.rooms, *program.tracks)
+
+    async def direct_channel(self, platform: str, user_id: str) -> str | None:
+        """The DM channel ``platform`` opened for ``user_id`` before, if known."""
+        return await self._direct.get(platform, user_id)
+
+    async def remember_direct_channel(self, platform: str, user_id: str, channel_id: str
+                                      ) -> None:
+        await self._direct.remember(platform, user_id, channel_id)
+

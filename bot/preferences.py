@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.messages import UserRef
+from bot.program import Program
 from bot.store import preferences as store
 from bot.store.database import Database
 from bot.store.outage import OutageLog, is_database_down
@@ -115,6 +116,14 @@ class Preferences:
         if len(self._zones) >= CACHE_LIMIT:
             self._zones.clear()
         self._zones[key] = zone
+
+
+def reading_zone(program: Program, saved: ZoneInfo | None, default: ZoneInfo | None,
+                 given: ZoneInfo | None = None) -> ZoneInfo:
+    """The one rule for the timezone an answer, a reminder or a prompt is shown in: the
+    zone given for this one message (``--tz``), else the person's saved zone, else the
+    bot's BOT_TIMEZONE, else the program's own."""
+    return given or saved or default or program.workshop.timezone
 
 
 def _zone(name: str | None) -> ZoneInfo | None:

@@ -16,10 +16,10 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from bot.core import Core
 from bot.program_file import ProgramError
 from bot.program_loader import read_program
 from bot.reminders.scheduler import ReminderScheduler
+from bot.services import Services
 from bot.settings import program_zone
 from bot.store.outage import OutageLog, is_database_down
 from bot.store.program_sync import SyncReport, current_revision, load_program, save_program
@@ -40,7 +40,7 @@ def _stamp(path: Path) -> Stamp:
 
 
 class ProgramWatcher:
-    def __init__(self, core: Core, scheduler: ReminderScheduler, path: Path,
+    def __init__(self, core: Services, scheduler: ReminderScheduler, path: Path,
                  inputs: tuple[Path, ...] = ()) -> None:
         self.core = core
         self.scheduler = scheduler

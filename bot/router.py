@@ -27,7 +27,8 @@ from bot.clock import Clock
 from bot.followups import RecentSubjects
 from bot.intents import Intent, Request, from_command, parse
 from bot.messages import IncomingMessage, Reply
-from bot.preferences import Preferences
+from bot.preferences import Preferences, reading_zone
+from bot.program import Item
 from bot.qa.service import QaService
 from bot.reminders.service import ReminderService
 from bot.render_text import fit
@@ -107,11 +108,12 @@ class Router:
             request = Request(Intent.WORKSHOP, aspect, request.scope)
         return replace(request, zone=zone) if (zone := parsed.zone) else request
 
-    def needs_roles(self, message: IncomingMessage) -> bool:
-        """Whether the answer depends on the asker's roles, permissions or user groups:
-        only Q&A commands do (who moderates). Adapters read those from the platform only
-        then, since working them out costs more than most answers."""
-        return self.understand(message).intent is Intent.QA
+    @staticmethod
+    def needs_roles(request: Request) -> bool:
+        """Whether the answer to ``request`` depends on the asker's roles, permissions or
+        user groups: only Q&A commands do (who moderates). The core reads those from the
+        platform only then, since working them out costs more than most answers."""
+        return request.intent is Intent.QA
 
     async def _context(self, message: IncomingMessage, request: Request | None = None) -> Ask:
         """The question's circumstances, made once: the zone a request names for itself
@@ -122,25 +124,27 @@ class Router:
         if request is not None and request.zone:
             zone, is_saved = ZoneInfo(request.zone), False
         else:
-            zone = message.zone or saved or self.default_zone or snapshot.program.workshop.timezone
+            zone = reading_zone(snapshot.program, saved, self.default_zone, message.zone)
             is_saved = saved is not None and message.zone is None
         return Ask(snapshot.program, snapshot.index, self.clock.now(), zone,
                    zone_is_saved=is_saved, scope=request.scope if request is not None else "")
 
-    async def handle_thread_message(self, message: IncomingMessage, message_ref: str
-                                    ) -> Reply | None:
-        """A message in a thread: a question when the thread is an item's Q&A thread (the
-        reply acknowledges it), else None and the adapter ignores the message."""
+    async def take_question(self, message: IncomingMessage, message_ref: str, item: Item
+                            ) -> Reply | None:
+        """A person's message in ``item``'s Q&A thread, recorded as a question; the reply
+        acknowledges it (None: the platform sent the same message before)."""
         ask = await self._context(message)
         try:
-            return await questions.from_thread(ask, message, message_ref, self.qa)
+            return await questions.from_thread(ask, message, message_ref, item, self.qa)
         except Exception as exc:
             return self._database_away(ask, exc)
 
-    async def handle(self, message: IncomingMessage) -> Reply:
-        """The reply to ``message``. While the database is not answering, schedule answers
+    async def handle(self, message: IncomingMessage, request: Request | None = None) -> Reply:
+        """The reply to ``message`` (``request``: what :meth:`understand` read in it, when
+        the caller read it already). While the database is not answering, schedule answers
         go on (the program is in memory) and what needs the database gets the apology."""
-        request = self.understand(message)
+        if request is None:
+            request = self.understand(message)
         ask = await self._context(message, request)
         try:
             reply = await self._dispatch(request, ask, message)

@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.core import Core
 from bot.messages import IncomingMessage, Reply, UserRef
 from bot.render_text import render
+from bot.services import Services
 
 # The source tree, for what ships beside the package rather than in it (config/,
 # tests/data/); the bundled program is in the package: bot.settings.BUNDLED_PROGRAM.
@@ -36,7 +36,7 @@ class ManualClock:
 class Conversation:
     """Talk to the core like a user would: send a line, read the answer."""
 
-    def __init__(self, core: Core, clock: ManualClock) -> None:
+    def __init__(self, core: Services, clock: ManualClock) -> None:
         self.core = core
         self.clock = clock
 

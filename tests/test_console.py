@@ -25,8 +25,8 @@ from adapters.console import ConsoleAdapter, Terminal
 from bot.adapter import DeliveryError
 from bot.app import open_core
 from bot.clock import RehearsalClock, SimulatedClock, SystemClock, rehearsal_clock
-from bot.core import Core
 from bot.messages import Outgoing, Reply
+from bot.services import Services
 from tests.conftest import make_settings
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import BOT_TOKEN, SECRET
@@ -75,13 +75,13 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def in_terminal(core: Core, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
+async def in_terminal(core: Services, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
     """The console on a pipe input and a recording screen, its prompt already drawn (and
     redrawn every 50 ms); the chat is ended by the test, or cancelled on the way out."""
     monkeypatch.setattr(console_module, "REFRESH_SECONDS", 0.05)
     screen = Screen()
     with create_pipe_input() as keys:
-        console = ConsoleAdapter(core, terminal=Terminal(keys, screen), user="alice")
+        console = ConsoleAdapter(core.core, terminal=Terminal(keys, screen), user="alice")
         task = asyncio.create_task(console.run())
         try:
             await wait_until(lambda: "you>" in prompt_line(console))
@@ -111,7 +111,7 @@ def ticks() -> Ticks:
 
 
 @pytest.fixture
-async def core(sqlite_url: str, ticks: Ticks) -> AsyncIterator[Core]:
+async def core(sqlite_url: str, ticks: Ticks) -> AsyncIterator[Services]:
     clock = SimulatedClock(MORNING, 1.0, ticks)
     async with open_core(make_settings(sqlite_url), clock) as opened:
         yield opened
@@ -133,7 +133,7 @@ def stderr_log(capsys: pytest.CaptureFixture[str]) -> Iterator[logging.Logger]:
 
 
 async def test_the_terminal_prompt_answers_keeps_log_lines_above_it_and_shows_the_time(
-    core: Core, ticks: Ticks, stderr_log: logging.Logger, capsys: pytest.CaptureFixture[str],
+    core: Services, ticks: Ticks, stderr_log: logging.Logger, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     handler = next(h for h in stderr_log.handlers if type(h) is logging.StreamHandler)
@@ -164,7 +164,7 @@ async def test_the_terminal_prompt_answers_keeps_log_lines_above_it_and_shows_th
 
 
 async def test_a_reminder_while_the_prompt_waits_is_printed_above_it(
-    core: Core, monkeypatch: pytest.MonkeyPatch
+    core: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with in_terminal(core, monkeypatch) as chat:
         console, keys, screen = chat.console, chat.keys, chat.screen
@@ -179,11 +179,11 @@ async def test_a_reminder_while_the_prompt_waits_is_printed_above_it(
 
 
 async def test_without_a_terminal_lines_are_read_plainly_and_nothing_is_said_after_bye(
-    core: Core,
+    core: Services,
 ) -> None:
-    assert ConsoleAdapter(core).terminal is None  # pytest's stdin is no terminal
+    assert ConsoleAdapter(core.core).terminal is None  # pytest's stdin is no terminal
     out = io.StringIO()
-    console = ConsoleAdapter(core, stdin=io.StringIO("when is kraska\n"), stdout=out,
+    console = ConsoleAdapter(core.core, stdin=io.StringIO("when is kraska\n"), stdout=out,
                              user="alice")
     await asyncio.wait_for(console.run(), 10)
     assert "Speaker: Tim Kraska" in out.getvalue()
@@ -195,11 +195,11 @@ async def test_without_a_terminal_lines_are_read_plainly_and_nothing_is_said_aft
 
 
 async def test_the_console_says_where_it_saved_an_export_in_full(
-    core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    core: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
-    console = ConsoleAdapter(core, stdin=io.StringIO("agenda ics all\n"), stdout=out,
+    console = ConsoleAdapter(core.core, stdin=io.StringIO("agenda ics all\n"), stdout=out,
                              user="alice")
     await asyncio.wait_for(console.run(), 10)
     saved = tmp_path / "exports" / "mlforsys-2021.ics"

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import open_core
-from bot.core import Core
 from bot.intents import COMMANDS
 from bot.messages import IncomingMessage, Reply, UserRef
 from bot.render_text import MAX_CHARS, render
+from bot.services import Services
 from tests.conftest import WORKSHOP_MORNING, make_settings
 from tests.support import ManualClock
 
@@ -74,7 +74,7 @@ def within_budget(reply: Reply) -> None:
 
 
 @pytest.fixture
-async def core(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Core]:
+async def core(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Services]:
     """The Q&A program (threads, moderators) on SQLite; hostile users ask, moderate and
     name themselves there."""
     from tests.test_qa import QA_PROGRAM
@@ -90,7 +90,7 @@ async def core(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Core]:
 
 
 @pytest.fixture
-async def bundled(sqlite_url: str) -> AsyncIterator[Core]:
+async def bundled(sqlite_url: str) -> AsyncIterator[Services]:
     """The bundled program (many items, people and papers) on SQLite."""
     clock = ManualClock(datetime.fromisoformat(WORKSHOP_MORNING))
     async with open_core(make_settings(sqlite_url), clock) as opened:
@@ -107,7 +107,7 @@ def message(text: str, *, name: str, command: str | None = None,
 @given(command=st.sampled_from(COMMAND_NAMES), text=HOSTILE, name=HOSTILE,
        moderator=st.booleans())
 async def test_any_command_with_any_option_is_answered_within_the_budget(
-        core: Core, command: str, text: str, name: str, moderator: bool) -> None:
+        core: Services, command: str, text: str, name: str, moderator: bool) -> None:
     reply = await core.router.handle(message(text, name=name, command=command,
                                              moderator=moderator))
     within_budget(reply)
@@ -117,7 +117,7 @@ async def test_any_command_with_any_option_is_answered_within_the_budget(
 @given(head=st.sampled_from(FREE_TEXT_HEADS), text=HOSTILE, name=HOSTILE,
        moderator=st.booleans())
 async def test_any_free_text_is_answered_within_the_budget(
-        core: Core, head: str, text: str, name: str, moderator: bool) -> None:
+        core: Services, head: str, text: str, name: str, moderator: bool) -> None:
     reply = await core.router.handle(message(head + text, name=name, moderator=moderator))
     within_budget(reply)
 
@@ -125,6 +125,6 @@ async def test_any_free_text_is_answered_within_the_budget(
 @PROPERTY
 @given(head=st.sampled_from(FREE_TEXT_HEADS[:10]), text=HOSTILE)
 async def test_the_bundled_program_answers_any_text_within_the_budget(
-        bundled: Core, head: str, text: str) -> None:
+        bundled: Services, head: str, text: str) -> None:
     reply = await bundled.router.handle(message(head + text, name="x"))
     within_budget(reply)

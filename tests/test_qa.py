@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.adapter import PlatformInfo
 from bot.answer_cache import AnswerCache
 from bot.app import open_core
+from bot.events import Message, Place
 from bot.messages import Button, IncomingMessage, QuestionView, Reply, ThreadRef, UserRef
 from bot.render_text import render
 from bot.store import qa as store
@@ -41,7 +43,7 @@ ADA = "111111111111111111"
 class RecordingPublisher:
     """Stands in for a platform's Q&A threads."""
 
-    platform = "discord"
+    info = PlatformInfo("discord")
 
     def __init__(self) -> None:
         self.threads: dict[str, ThreadRef] = {}
@@ -57,7 +59,7 @@ class RecordingPublisher:
         if existing is not None and existing.thread_id not in self.gone:
             return existing
         thread_id = f"thread-{slug}-{len(self.posted)}"
-        ref = ThreadRef(self.platform, channel_id, thread_id,
+        ref = ThreadRef(self.info.name, channel_id, thread_id,
                         url=f"https://chat.example/{thread_id}")
         self.threads[slug] = ref
         self.posted.append((ref.thread_id, render(intro)))
@@ -95,6 +97,14 @@ class Chat:
 
     async def ask(self, text: str, **options: object) -> str:
         return render(await self.core.router.handle(self.message(text, **options)))  # type: ignore[arg-type]
+
+    async def in_thread(self, text: str, *, thread: str, ref: str, user: str = "alice"
+                        ) -> Reply | None:
+        """A person's message in a thread, as an adapter hands it to the core: not
+        addressed to the bot, so only a Q&A thread makes it something (a question)."""
+        return await self.core.core.receive(Message(
+            UserRef("discord", user, user.capitalize()), text, Place("C-qa", thread),
+            addressed=False, ref=ref))
 
 
 @pytest.fixture
@@ -135,15 +145,11 @@ async def test_a_thread_message_is_a_question_and_ask_works_from_anywhere(chat: 
     await chat.ask("qa setup", **MOD)
     publisher: RecordingPublisher = chat.publisher  # type: ignore[attr-defined]
     thread = publisher.threads["keynote"].thread_id
-    router = chat.core.router
-    reply = await router.handle_thread_message(
-        chat.message("How fast is it?", user="bob", thread=thread), "m-100")
+    reply = await chat.in_thread("How fast is it?", user="bob", thread=thread, ref="m-100")
     assert reply is not None and render(reply) == "Thanks! Your question is #1 for “Engines”."
-    again = await router.handle_thread_message(
-        chat.message("How fast is it?", user="bob", thread=thread), "m-100")
+    again = await chat.in_thread("How fast is it?", user="bob", thread=thread, ref="m-100")
     assert again is None  # the same message delivered twice is one question
-    elsewhere = await router.handle_thread_message(
-        chat.message("hello", thread="some-other-thread"), "m-101")
+    elsewhere = await chat.in_thread("hello", thread="some-other-thread", ref="m-101")
     assert elsewhere is None
 
     asked = await chat.ask("ask anonymous engines: Does it run on steam?", user="carol")
@@ -300,8 +306,7 @@ async def test_votes_cast_while_offline_are_reconciled(chat: Chat) -> None:
     publisher: RecordingPublisher = chat.publisher  # type: ignore[attr-defined]
     await chat.ask("qa setup", **MOD)
     thread = publisher.threads["keynote"].thread_id
-    await chat.core.router.handle_thread_message(
-        chat.message("Q?", user="bob", thread=thread), "m-1")
+    await chat.in_thread("Q?", user="bob", thread=thread, ref="m-1")
     await chat.core.qa.vote_by_message("discord", "m-1", "gone", add=True)  # 👍 withdrawn
     button = await chat.core.router.handle(  # an Upvote press, which no reaction shows
         chat.message("1", user="gail", command="upvote"))
@@ -370,7 +375,10 @@ async def test_about_a_paper_links_its_thread_on_the_askers_platform(chat: Chat)
 
 async def test_only_qa_commands_need_the_askers_roles(chat: Chat) -> None:
     """Adapters read roles from the platform only when the core says they matter."""
-    needs = chat.core.router.needs_roles
+    router = chat.core.router
+
+    def needs(message: IncomingMessage) -> bool:
+        return router.needs_roles(router.understand(message))
     assert needs(chat.message("qa pending")) and needs(chat.message("/qa hide 3 spam"))
     assert needs(chat.message("pending", command="qa"))
     for text in ("what's next?", "ask engines: Does it run on steam?", "when is kraska"):
@@ -397,8 +405,7 @@ async def test_a_question_that_shows_nothing_is_refused_like_an_empty_one(
     publisher: RecordingPublisher = chat.publisher  # type: ignore[attr-defined]
     assert await chat.ask(f"ask engines: {invisible}") == "Sorry, your question is empty."
     thread = publisher.threads["keynote"].thread_id
-    reply = await chat.core.router.handle_thread_message(
-        chat.message(invisible, user="bob", thread=thread), "m-invisible")
+    reply = await chat.in_thread(invisible, user="bob", thread=thread, ref="m-invisible")
     assert reply is not None and render(reply) == (
         "Sorry, your question is empty; it was not recorded as a question.")
     assert await store.questions(chat.core.db) == []
@@ -512,8 +519,7 @@ async def test_a_pending_question_is_not_confirmed_to_those_who_may_not_see_it(
         assert await store.vote_count(core.db, 1) == 0
         # a question asked in the thread is a message the thread shows: 👍 counts
         thread = core.qa.threads.loaded.by_item[("discord", 1)].thread_id  # type: ignore[union-attr]
-        await core.router.handle_thread_message(
-            chat.message("In the thread?", user="carol", thread=thread), "m-3")
+        await chat.in_thread("In the thread?", user="carol", thread=thread, ref="m-3")
         assert await core.qa.vote_by_message("discord", "m-3", "eve", add=True) == "added"
         # approved, the question is everyone's
         await chat.ask("qa approve 1", **MOD)
@@ -556,8 +562,7 @@ async def test_a_question_in_a_thread_another_process_just_made_is_taken(
     theirs: RecordingPublisher = setup.publisher  # type: ignore[attr-defined]
     await setup.ask("qa setup", **MOD)
     first = theirs.threads["keynote"]
-    asked = await bot.core.router.handle_thread_message(
-        bot.message("First?", user="bob", thread=first.thread_id), "m-1")
+    asked = await bot.in_thread("First?", user="bob", thread=first.thread_id, ref="m-1")
     assert asked is not None and render(asked) == "Thanks! Your question is #1 for “Engines”."
     # the other process recreates every thread (deleted on the platform); at once, a
     # question in the new keynote thread reaches the running bot
@@ -566,14 +571,12 @@ async def test_a_question_in_a_thread_another_process_just_made_is_taken(
     assert again == "Q&A threads on discord: 0 created, 0 already there, 3 recreated."
     renewed = theirs.threads["keynote"]
     assert renewed.thread_id != first.thread_id
-    asked = await bot.core.router.handle_thread_message(
-        bot.message("Second?", user="carol", thread=renewed.thread_id), "m-2")
+    asked = await bot.in_thread("Second?", user="carol", thread=renewed.thread_id, ref="m-2")
     assert asked is not None and render(asked) == "Thanks! Your question is #2 for “Engines”."
     question, item = await bot.core.qa.get(2)  # type: ignore[misc]
     assert (question.text, item.slug, question.message_ref) == ("Second?", "keynote", "m-2")
     # a thread that is no Q&A thread is still none of the bot's business
-    assert await bot.core.router.handle_thread_message(
-        bot.message("hello", thread="some-other-thread"), "m-3") is None
+    assert await bot.in_thread("hello", thread="some-other-thread", ref="m-3") is None
 
 
 async def test_links_and_posts_follow_threads_another_process_recreated(
@@ -654,8 +657,7 @@ async def test_threads_and_reactions_during_an_outage(postgres_url: str | None,
             chat = Chat(core, core.clock)
             await chat.ask("qa setup", **MOD)
             thread = publisher.threads["keynote"].thread_id
-            await core.router.handle_thread_message(
-                chat.message("Steam?", user="bob", thread=thread), "m-1")
+            await chat.in_thread("Steam?", user="bob", thread=thread, ref="m-1")
             await proxy.set_mode("refuse")
 
             about = await chat.ask("about engines")

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapter import DeliveryError
+from bot.adapter import DeliveryError, PlatformInfo
 from bot.app import open_core
 from bot.clock import SimulatedClock, SystemClock
-from bot.core import Core
 from bot.messages import Outgoing, UserRef
 from bot.reminders.pacing import Pacer
 from bot.reminders.scheduler import ReminderScheduler
 from bot.render_text import render
+from bot.services import Services
 from bot.store import ledger
 from tests.conftest import make_settings
 from tests.support import Conversation, ManualClock, wait_until
@@ -57,8 +57,7 @@ def at(clock: str) -> datetime:
 class RecordingMessenger:
     """Stands in for a platform: records what it is asked to send, can be told to fail."""
 
-    platform = "discord"
-    send_rate = float("inf")
+    info = PlatformInfo("discord")
 
     def __init__(self, clock: object) -> None:
         self.clock = clock
@@ -87,7 +86,7 @@ def program_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def core(sqlite_url: str, program_file: Path) -> AsyncIterator[Core]:
+async def core(sqlite_url: str, program_file: Path) -> AsyncIterator[Services]:
     async with open_core(make_settings(sqlite_url, program_file), ManualClock(at("09:30"))) as c:
         yield c
 
@@ -139,7 +138,7 @@ async def test_every_kind_fires_at_its_offset_in_order_once(
     assert not messenger.sent[4][1].buttons  # "starting now" needs no Remind me button
 
 
-async def test_subscriptions_list_cancel_and_resubscribe(core: Core) -> None:
+async def test_subscriptions_list_cancel_and_resubscribe(core: Services) -> None:
     clock = core.clock
     chat = Conversation(core, clock)  # type: ignore[arg-type]
     ask = chat.ask
@@ -160,7 +159,7 @@ async def test_subscriptions_list_cancel_and_resubscribe(core: Core) -> None:
     assert "You have no reminders" in await ask("remind list", platform="discord")
 
 
-async def test_subscriptions_that_cannot_be_kept_are_refused_clearly(core: Core) -> None:
+async def test_subscriptions_that_cannot_be_kept_are_refused_clearly(core: Services) -> None:
     chat = Conversation(core, core.clock)  # type: ignore[arg-type]
     past = await chat.ask("remind keynote 45m", at="2024-05-06T09:30:00+02:00")
     assert past.startswith("“Engines” starts at 10:00 CEST (in 30 min): 45 min before that is "
@@ -180,7 +179,7 @@ async def test_subscriptions_that_cannot_be_kept_are_refused_clearly(core: Core)
 
 
 async def test_missed_reminders_inside_the_grace_window_are_sent_at_start(
-    core: Core, caplog: pytest.LogCaptureFixture
+    core: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
     messenger = RecordingMessenger(core.clock)
     core.reminders.attach(messenger)
@@ -197,7 +196,7 @@ async def test_missed_reminders_inside_the_grace_window_are_sent_at_start(
     assert len(messenger.sent) == 1
 
 
-async def test_nothing_is_sent_after_its_session_ended(core: Core) -> None:
+async def test_nothing_is_sent_after_its_session_ended(core: Services) -> None:
     messenger = RecordingMessenger(core.clock)
     core.reminders.attach(messenger)
     core.clock.at = at("10:31")  # type: ignore[attr-defined]
@@ -205,7 +204,7 @@ async def test_nothing_is_sent_after_its_session_ended(core: Core) -> None:
     assert report.sent == 0 and messenger.sent == []
 
 
-async def test_an_interrupted_send_is_recovered_once(core: Core) -> None:
+async def test_an_interrupted_send_is_recovered_once(core: Services) -> None:
     """A claim left by a dead process is taken over; the platform is asked first."""
     messenger = RecordingMessenger(core.clock)
     core.reminders.attach(messenger)
@@ -224,7 +223,7 @@ async def test_an_interrupted_send_is_recovered_once(core: Core) -> None:
     assert await core.reminders.recover() == 0
 
 
-async def test_an_interrupted_send_the_platform_never_got_is_sent(core: Core) -> None:
+async def test_an_interrupted_send_the_platform_never_got_is_sent(core: Services) -> None:
     messenger = RecordingMessenger(core.clock)
     core.reminders.attach(messenger)
     keynote = core.catalog.current.program.by_slug["keynote"]
@@ -241,7 +240,7 @@ async def test_an_interrupted_send_the_platform_never_got_is_sent(core: Core) ->
     assert await core.reminders.recover() == 0
 
 
-async def test_fan_out_goes_in_subscription_order_and_survives_a_closed_dm(core: Core) -> None:
+async def test_fan_out_goes_in_subscription_order_and_survives_a_closed_dm(core: Services) -> None:
     messenger = RecordingMessenger(core.clock)
     messenger.refuse.add("user-3")
     core.reminders.attach(messenger)
@@ -258,7 +257,7 @@ async def test_fan_out_goes_in_subscription_order_and_survives_a_closed_dm(core:
     assert (again.sent, again.skipped) == (0, 6)
 
 
-async def test_dms_render_in_each_recipients_timezone(core: Core) -> None:
+async def test_dms_render_in_each_recipients_timezone(core: Services) -> None:
     messenger = RecordingMessenger(core.clock)
     core.reminders.attach(messenger)
     chat = Conversation(core, core.clock)  # type: ignore[arg-type]
@@ -298,7 +297,7 @@ def test_rehearsals_keep_their_own_ledger() -> None:
     assert live.instance != reminder_config(make_settings("sqlite:///x.db")).instance
 
 
-async def test_help_examples_come_from_the_program_being_served(core: Core) -> None:
+async def test_help_examples_come_from_the_program_being_served(core: Services) -> None:
     chat = Conversation(core, core.clock)  # type: ignore[arg-type]
     answer = await chat.ask("asdfgh qwerty")
     assert "when is Ada Lovelace's talk? · tell me about Notes on the engine" in answer

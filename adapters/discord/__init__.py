@@ -5,11 +5,15 @@ Only :func:`create` lives here, and it imports discord.py lazily: the entry poin
 loaded on every start (and by ``ask``/``check``), and importing discord.py costs time
 and memory that a bot without ``DISCORD_TOKEN`` should not pay.
 
-Modules: ``service`` (start-up, shutdown, the process-global patch points),
-``client`` (the discord.Client: events in, replies out), ``commands`` (the slash
-commands and their autocomplete), ``inbound`` (Discord message -> IncomingMessage),
-``embeds`` (Reply -> content and embeds), ``delivery`` (sending, and logging failures),
-``qa`` (Q&A threads, questions and 👍 votes), ``qa_commands`` (``/ask`` and ``/qa``).
+Modules, by role (the Slack adapter has the same names for the same roles):
+``service`` (start-up, shutdown, the process-global patch points), ``client`` (the
+discord.Client: gateway events in, handed to the core as typed events), ``inbound``
+(Discord payloads -> the core's events), ``render`` (Reply -> content and embeds),
+``outbound`` (reminders and notices, once each), ``transport`` (sending, and logging
+failures), ``qa`` (Q&A threads and the questions in them), ``connection`` (the narrow
+object ``outbound`` and ``qa`` send through), ``commands`` and ``qa_commands`` (the
+slash commands, given a narrow context), ``buttons`` (the bot's buttons), ``escape``
+(user text that can never ping or format).
 Every module here imports the discord.py library with absolute imports; this package
 is ``adapters.discord`` and never shadows it.
 """

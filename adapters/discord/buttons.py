@@ -2,12 +2,12 @@
 
 A button's custom id carries its command and value (``workshop:remind:kraska-talk``).
 It is a discord.py ``DynamicItem``: registered once at start-up, it answers presses on
-messages sent long before, even by an earlier run of the bot.
+messages sent long before, even by an earlier run of the bot. A press becomes the
+client's ``on_workshop_button`` event, which hands it to the core.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -16,9 +16,8 @@ import discord
 
 from bot.messages import Button
 
-log = logging.getLogger(__name__)
-
 PREFIX = "workshop"
+BUTTON_EVENT = "workshop_button"  # the client's on_workshop_button answers a press
 DEFAULT_LABEL = "Remind me"
 
 
@@ -45,19 +44,9 @@ class CoreButton(
         return cls(match["command"], match["value"], label or DEFAULT_LABEL)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """The presser alone sees the answer; the message with the button stays as it is.
-
-        discord.py types ``interaction.client`` as the base ``Client``; the bot's is a
-        ``WorkshopClient``, checked here (imported here: client.py imports this module).
-        """
-        from adapters.discord.client import WorkshopClient
-
-        client = interaction.client
-        if not isinstance(client, WorkshopClient):
-            log.error("Discord: button %s pressed on a client that is no WorkshopClient",
-                      self.item.custom_id)
-            return
-        await client.answer_command(interaction, self.command, self.value, public=False)
+        """Handed to the client as its own event, ``on_workshop_button`` (discord.py's
+        ``Client.dispatch``): this module never calls back into the client."""
+        interaction.client.dispatch(BUTTON_EVENT, interaction, self.command, self.value)
 
 
 def view_of(buttons: Sequence[Button]) -> discord.ui.View | None:

@@ -21,17 +21,18 @@ from typing import Any
 
 import discord
 
-from adapters.discord import delivery, inbound
+from adapters.discord import inbound, transport
 from adapters.discord.buttons import CoreButton
-from adapters.discord.commands import build_tree
-from adapters.discord.embeds import Formatter, Rendered, text_only
+from adapters.discord.commands import CommandContext, build_tree
+from adapters.discord.connection import Connection
 from adapters.discord.qa import DiscordQa
 from adapters.discord.qa_commands import add_qa_commands
+from adapters.discord.render import Formatter, text_only
 from bot.adapter import DeliveryError
 from bot.answer_cache import RenderCache
 from bot.core import Core
-from bot.messages import APOLOGY, IncomingMessage
-from bot.program import Program
+from bot.events import ButtonPress, Command
+from bot.messages import APOLOGY
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,6 @@ SCOPES = ("bot", "applications.commands")
 READY_WAIT = 60.0  # seconds a call from the core waits for the gateway at start-up
 
 
-def reads_qa_threads(program: Program) -> bool:
-    """Whether the program names a Discord Q&A channel (then thread messages are read)."""
-    return program.workshop.channel(inbound.PLATFORM, "qa") is not None
-
-
 def intents(*, message_content: bool = False) -> discord.Intents:
     chosen = discord.Intents.default()
     chosen.message_content = message_content
@@ -71,7 +67,7 @@ class WorkshopClient(discord.Client):
         # once it has warned.)
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
-        self.reads_threads = reads_qa_threads(core.catalog.current.program)
+        self.reads_threads = core.hosts_qa(inbound.PLATFORM)  # then thread messages are read
         super().__init__(intents=intents(message_content=self.reads_threads),
                          allowed_mentions=discord.AllowedMentions.none(),
                          guild_ready_timeout=guild_ready_timeout, max_messages=None)
@@ -80,9 +76,11 @@ class WorkshopClient(discord.Client):
         self.formatter = Formatter(live=not core.clock.simulated)
         # The router gives one Reply to everyone asking the same thing in the same second.
         self.render = RenderCache(self.formatter.render)
-        self.qa = DiscordQa(self)
-        self.tree = build_tree(self)
-        add_qa_commands(self.tree, self)
+        self.connection = Connection(self, self.connected, self.formatter)
+        self.qa = DiscordQa(self.connection)
+        commands = CommandContext(core, self.answer_command)
+        self.tree = build_tree(self, commands)
+        add_qa_commands(self.tree, commands)
         self.ready_once = asyncio.Event()  # set on the first READY; tests wait for it
 
     async def connected(self, within: float = READY_WAIT) -> None:
@@ -121,7 +119,7 @@ class WorkshopClient(discord.Client):
                 synced = await self.tree.sync()
                 where = "every server (global)"
         except discord.HTTPException as exc:
-            delivery.log_http_error("slash command sync", exc)
+            transport.log_http_error("slash command sync", exc)
             if exc.status == 403 and self.guild_id is not None:
                 log.error("Discord: is the bot in server %s, invited with the "
                           "applications.commands scope?", self.guild_id)
@@ -136,76 +134,65 @@ class WorkshopClient(discord.Client):
 
     # ------------------------------------------------------------------ answering
 
-    async def answer(self, message: IncomingMessage) -> Rendered:
-        """The core's reply for Discord; the apology if the core failed."""
-        try:
-            reply = await self.core.router.handle(message)
-        except Exception:
-            log.exception("Answering %s/%s failed", message.platform, message.user.id)
-            return text_only(APOLOGY)
-        return self.render(reply)
-
     async def on_message(self, message: discord.Message) -> None:
+        """A person's message: the core says whether it is for the bot and answers it (a
+        question in a Q&A thread gets its acknowledgement, in the thread)."""
         if self.user is None:
             return
-        if self.reads_threads and await self.answer_question(message, self.user):
+        event = inbound.from_message(message, self.user)
+        if event is None:
             return
-        incoming = inbound.from_message(message, self.user)
-        if incoming is None:
-            return
-        if self.core.router.needs_roles(incoming):
-            incoming = inbound.with_roles(incoming, message)
-        if incoming.is_direct and incoming.channel_id is not None:
-            # A DM's channel is where reminders to this person go: remember it.
-            await self.core.direct_channels.remember(inbound.PLATFORM, incoming.user.id,
-                                                     incoming.channel_id)
-        await delivery.send_reply(message, await self.answer(incoming))
-
-    async def answer_question(self, message: discord.Message, me: discord.ClientUser
-                              ) -> bool:
-        """A person's message in a Q&A thread is a question: the core records it and the
-        acknowledgement (its number, or why it was refused) is a reply to it, in the
-        thread. False for anything else, which is then answered as usual."""
-        incoming = inbound.from_thread_message(message, me)
-        if incoming is None or incoming.thread_id is None:
-            return False
-        if await self.core.qa.item_of_thread(inbound.PLATFORM, incoming.thread_id) is None:
-            log.debug("Discord: message %s in thread %s, which is no Q&A thread", message.id,
-                      incoming.thread_id)
-            return False
         try:
-            reply = await self.core.router.handle_thread_message(incoming, str(message.id))
+            reply = await self.core.receive(event)
         except Exception:
-            log.exception("Recording a question from %s failed", incoming.user.id)
-            await delivery.send_reply(message, text_only(APOLOGY))
-            return True
-        if reply is None:
-            log.debug("Discord: message %s was recorded already", message.id)
-            return True
-        await delivery.send_reply(message, self.formatter.render(reply))
-        return True
+            log.exception("Answering %s/%s failed", inbound.PLATFORM, event.user.id)
+            if event.addressed:
+                await transport.send_reply(message, text_only(APOLOGY))
+            return
+        if reply is not None:
+            await transport.send_reply(message, self.render(reply))
 
     async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:
-        await self.qa.reaction(event, add=True)
+        await self._reaction(event, added=True)
 
     async def on_raw_reaction_remove(self, event: discord.RawReactionActionEvent) -> None:
-        await self.qa.reaction(event, add=False)
+        await self._reaction(event, added=False)
+
+    async def _reaction(self, event: discord.RawReactionActionEvent, *, added: bool) -> None:
+        """A reaction: the core counts it when it is a vote (a 👍 on a question)."""
+        try:
+            await self.core.receive(inbound.from_reaction(event, self.user, added=added))
+        except Exception:
+            log.exception("Discord: could not count the reaction of %s on %s", event.user_id,
+                          event.message_id)
+
+    async def on_workshop_button(self, interaction: discord.Interaction, command: str,
+                                 value: str) -> None:
+        """A press of one of the bot's buttons (dispatched by ``buttons.CoreButton``):
+        the presser alone sees the answer; the message with the button stays as it is."""
+        await self._respond(interaction, inbound.from_button(interaction, command, value),
+                            command)
 
     async def answer_command(self, interaction: discord.Interaction, command: str, text: str,
                              *, public: bool, slow: bool = False) -> None:
-        """Answer a slash command or a button. ``slow`` work (creating every Q&A thread)
-        is deferred first: Discord allows 3 seconds for the first answer."""
-        incoming = inbound.from_interaction(interaction, command, text)
-        if slow and not await delivery.defer(interaction, ephemeral=not public):
+        """Answer a slash command. ``slow`` work (creating every Q&A thread) is deferred
+        first: Discord allows 3 seconds for the first answer."""
+        event = inbound.from_interaction(interaction, command, text, public=public)
+        if slow and not await transport.defer(interaction, ephemeral=not public):
             return
+        await self._respond(interaction, event, command)
+
+    async def _respond(self, interaction: discord.Interaction, event: Command | ButtonPress,
+                       command: str) -> None:
         try:
-            reply = await self.core.router.handle(incoming)
+            reply = await self.core.receive(event)
         except Exception:
-            log.exception("Answering /%s for %s failed", command, incoming.user.id)
-            await delivery.apologise(interaction)
+            log.exception("Answering /%s for %s failed", command, event.user.id)
+            await transport.apologise(interaction)
             return
-        ephemeral = True if reply.private else not public
-        await delivery.respond(interaction, self.render(reply), ephemeral=ephemeral)
+        if reply is not None:
+            await transport.respond(interaction, self.render(reply),
+                                   ephemeral=reply.private is not False)
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """An unexpected error in an event handler: logged; the client keeps running."""

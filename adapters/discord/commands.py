@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine, Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 import discord
 from discord import app_commands
 
-from adapters.discord import delivery
-from adapters.discord.embeds import clip
+from adapters.discord import transport
+from adapters.discord.render import clip
+from bot.core import Core
 from bot.matching import ANYTHING, EntryKind
-
-if TYPE_CHECKING:
-    from adapters.discord.client import WorkshopClient
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +34,25 @@ RESET = "reset"
 Text = app_commands.Range[str, 1, MAX_OPTION_CHARS]
 Scope = Literal["today", "tomorrow", "all"]
 Choices = list[app_commands.Choice[str]]
-# An autocomplete callback as discord.py calls it: it answers through ``delivery.suggest``
+# An autocomplete callback as discord.py calls it: it answers through ``transport.suggest``
 # itself (a late answer is logged, not raised) and returns no choices of its own.
 Autocomplete = Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]
+
+
+class AnswerCommand(Protocol):
+    """How a command is answered: the client hands it to the core and responds."""
+
+    async def __call__(self, interaction: discord.Interaction, command: str, text: str, *,
+                       public: bool, slow: bool = False) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """What the command modules may use: the core's reads (autocomplete) and the way to
+    answer. They never call back into the client itself."""
+
+    core: Core
+    answer: AnswerCommand
 
 
 def choices(names: Iterable[str]) -> Choices:
@@ -59,33 +74,33 @@ def choices(names: Iterable[str]) -> Choices:
     return out
 
 
-class WorkshopTree(app_commands.CommandTree["WorkshopClient"]):
+class WorkshopTree(app_commands.CommandTree[discord.Client]):
     """The command tree, whose errors are logged and answered with the apology."""
 
-    async def on_error(self, interaction: discord.Interaction[WorkshopClient],
+    async def on_error(self, interaction: discord.Interaction[discord.Client],
                        error: app_commands.AppCommandError, /) -> None:
-        name = delivery.command_name(interaction)
+        name = transport.command_name(interaction)
         if isinstance(error, app_commands.CommandInvokeError):
             log.error("Discord /%s failed", name, exc_info=error.original)
         else:
             log.error("Discord /%s failed: %s: %s", name, type(error).__name__, error)
-        await delivery.apologise(interaction)
+        await transport.apologise(interaction)
 
 
-def build_tree(client: WorkshopClient) -> WorkshopTree:
+def build_tree(client: discord.Client, context: CommandContext) -> WorkshopTree:
     """The schedule commands (/now … /help), on a new tree for ``client``; the client adds
     /ask and /qa from ``qa_commands``."""
     tree = WorkshopTree(client)
+    core = context.core
 
     async def answer(interaction: discord.Interaction, command: str, text: str,
                      public: bool) -> None:
-        await client.answer_command(interaction, command, text, public=public)
+        await context.answer(interaction, command, text, public=public)
 
     def names(kinds: frozenset[EntryKind]) -> Autocomplete:
         async def complete(interaction: discord.Interaction, current: str) -> Choices:
-            index = client.core.catalog.current.index
-            found = index.complete(current, kinds, limit=MAX_CHOICES)
-            await delivery.suggest(interaction, choices(found))
+            found = core.complete(current, kinds, limit=MAX_CHOICES)
+            await transport.suggest(interaction, choices(found))
             return []  # already answered (a failure is logged in one line, not raised)
 
         return complete
@@ -97,7 +112,7 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
         typed = current.strip().casefold()
         offer = [app_commands.Choice(name="reset (back to the workshop's timezone)",
                                      value=RESET)] if typed and RESET.startswith(typed) else []
-        await delivery.suggest(interaction, (offer + choices(found))[:MAX_CHOICES])
+        await transport.suggest(interaction, (offer + choices(found))[:MAX_CHOICES])
         return []
 
     @app_commands.command(name="now", description="What is on right now")
@@ -111,10 +126,9 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
         await answer(interaction, "next", "", public)
 
     async def places(interaction: discord.Interaction, current: str) -> Choices:
-        program = client.core.catalog.current.program
         typed = current.strip().casefold()
-        found = [n for n in (*program.rooms, *program.tracks) if typed in n.casefold()]
-        await delivery.suggest(interaction, choices(found))
+        found = [n for n in core.places() if typed in n.casefold()]
+        await transport.suggest(interaction, choices(found))
         return []
 
     @app_commands.command(name="agenda", description="The program: today's, tomorrow's or all")
@@ -167,10 +181,10 @@ def build_tree(client: WorkshopClient) -> WorkshopTree:
 
     def sessions_or_all(include_all: bool) -> Autocomplete:
         async def complete(interaction: discord.Interaction, current: str) -> Choices:
-            found = client.core.catalog.current.index.complete(current, ITEMS, MAX_CHOICES)
+            found = core.complete(current, ITEMS, MAX_CHOICES)
             offer = ["all"] if include_all and "all".startswith(current.strip().casefold()) \
                 else []
-            await delivery.suggest(interaction, choices(offer + found))
+            await transport.suggest(interaction, choices(offer + found))
             return []
         return complete
 

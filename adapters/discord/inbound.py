@@ -1,27 +1,27 @@
-"""Discord messages and interactions -> the core's :class:`IncomingMessage`.
+"""Discord messages, interactions and reactions -> the core's events (``bot.events``).
 
-Only platform syntax is handled here: which messages are for the bot at all (DMs, and
-guild messages that mention it; never bots, never the bot itself, never system
-messages), the bot's own ``<@id>``/``<@!id>`` mention removed from the text, and other
-users' mentions turned into the names people see, so "when is @Tim Kraska on?" reaches
-the core as words it can match. What the text means is the core's business.
+Pure translation, no network: which messages are people's at all (never bots, never the
+bot itself, never system messages), where each was posted (a DM, a channel, a thread and
+its parent), whether it mentions the bot, the bot's own ``<@id>``/``<@!id>`` mention
+removed from the text, and other users' mentions turned into the names people see, so
+"when is @Tim Kraska on?" reaches the core as words it can match. What a message means,
+whether it is for the bot, and whether a thread message is a Q&A question are the
+core's business.
 
-Messages in threads are offered to the core as possible Q&A questions (it knows which
-threads are Q&A threads). A message also says what Discord knows of its author for
-the core's moderator rule, when the core needs it: their role ids and names, and
-"manage_messages" when they have Manage Messages in that channel. Who moderates is
-decided by the core.
+Each event carries a lazy lookup of what Discord knows of its author, for the core's
+moderator rule: their role ids and names, and "manage_messages" when they have Manage
+Messages in that channel. The core calls it only when an answer depends on it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from functools import lru_cache
 
 import discord
 
-from bot.messages import IncomingMessage, UserRef
+from bot.events import ButtonPress, Command, Message, Place, Reaction, Standing, StandingLookup
+from bot.messages import UserRef
 
 PLATFORM = "discord"
 ANSWERED_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
@@ -82,37 +82,34 @@ def _places(channel: object) -> tuple[str | None, str | None]:
     return (str(channel_id) if channel_id is not None else None), None
 
 
-def for_bot(message: discord.Message, me: discord.abc.User) -> bool:
-    """Whether a message is addressed to the bot: a person's DM, or a mention in a guild."""
-    if message.author.bot or message.author.id == me.id:
-        return False
-    if message.type not in ANSWERED_TYPES:
-        return False
-    if message.guild is None:
-        return True
-    return any(user.id == me.id for user in message.mentions)
-
-
-def from_message(message: discord.Message, me: discord.abc.User) -> IncomingMessage | None:
-    """The message for the core, or None when the bot should not answer it. The author's
-    roles and permissions are left out: ``with_roles`` adds them when the core needs them
-    (``Router.needs_roles``), as working them out costs more than most answers."""
-    if not for_bot(message, me):
+def from_message(message: discord.Message, me: discord.abc.User) -> Message | None:
+    """A person's message as the core's event (None for bots, the bot itself and system
+    messages). Whether it is for the bot (a DM, a mention) or a question in a Q&A thread
+    is the core's call; this says only where it was posted and whether it names the bot.
+    The author's roles and permissions are looked up only if the core asks."""
+    author = message.author
+    if author.bot or author.id == me.id or message.type not in ANSWERED_TYPES:
         return None
+    direct = message.guild is None
     channel_id, thread_id = _places(message.channel)
-    return IncomingMessage(
-        user=user_ref(message.author),
+    if not direct and thread_id is None and (unseen := thread_of(message)) is not None:
+        # A thread discord.py has not seen (archived while the bot was away): the core knows.
+        parent = getattr(message.channel, "parent_id", None)
+        channel_id, thread_id = (str(parent) if parent is not None else None), unseen
+    mentioned = direct or any(user.id == me.id for user in message.mentions)
+
+    async def standing(_groups: tuple[str, ...]) -> Standing:
+        return Standing(roles_of(author), message_permissions(message))
+
+    return Message(
+        user=user_ref(author),
         text=message_text(message, me),
-        channel_id=channel_id,
-        thread_id=thread_id,
-        is_direct=message.guild is None,
+        place=Place(channel_id, thread_id, direct),
+        addressed=mentioned,
+        ref=str(message.id),
+        top_level=direct or thread_id is None or is_top_level(message),
+        standing=standing,
     )
-
-
-def with_roles(incoming: IncomingMessage, message: discord.Message) -> IncomingMessage:
-    """``incoming`` with what Discord knows of its author, for the moderator rule."""
-    return dataclasses.replace(incoming, roles=roles_of(message.author),
-                               permissions=message_permissions(message))
 
 
 def thread_of(message: discord.Message) -> str | None:
@@ -141,39 +138,40 @@ def is_top_level(message: discord.Message) -> bool:
     return False
 
 
-def from_thread_message(message: discord.Message, me: discord.abc.User
-                        ) -> IncomingMessage | None:
-    """A person's own message in a guild thread, for the core to take as a question (its
-    text as written: with the message-content intent every thread message has its text);
-    None for bots, the bot itself, system messages and replies to other messages."""
-    thread_id = thread_of(message)
-    if thread_id is None or message.author.bot or message.author.id == me.id:
-        return None
-    if not is_top_level(message):
-        return None
-    parent = getattr(message.channel, "parent_id", None)
-    return IncomingMessage(
-        user=user_ref(message.author),
-        text=message_text(message, me),
-        channel_id=str(parent) if parent is not None else None,
-        thread_id=thread_id,
-    )
-
-
-def from_interaction(interaction: discord.Interaction, command: str, text: str
-                     ) -> IncomingMessage:
-    """A slash command: the command's name and its option's text."""
+def _place_of(interaction: discord.Interaction) -> Place:
     channel_id, thread_id = _places(interaction.channel)
     if channel_id is None and interaction.channel_id is not None:
         channel_id = str(interaction.channel_id)
-    return IncomingMessage(
-        user=user_ref(interaction.user),
-        text=text,
-        command=command,
-        channel_id=channel_id,
-        thread_id=thread_id,
-        is_direct=interaction.guild_id is None,
-        roles=roles_of(interaction.user),
+    return Place(channel_id, thread_id, interaction.guild_id is None)
+
+
+def _standing_of(interaction: discord.Interaction) -> StandingLookup:
+    async def standing(_groups: tuple[str, ...]) -> Standing:
         # Discord resolves the member's permissions in the channel (overwrites included).
-        permissions=_flags(interaction.permissions) if interaction.guild_id else frozenset(),
-    )
+        flags = _flags(interaction.permissions) if interaction.guild_id else frozenset()
+        return Standing(roles_of(interaction.user), flags)
+
+    return standing
+
+
+def from_interaction(interaction: discord.Interaction, command: str, text: str, *,
+                     public: bool) -> Command:
+    """A slash command: the command's name, its options as text, and ``public``."""
+    return Command(user_ref(interaction.user), command, text, _place_of(interaction),
+                   public=public, standing=_standing_of(interaction))
+
+
+def from_button(interaction: discord.Interaction, command: str, value: str) -> ButtonPress:
+    """A press of one of the bot's buttons (its custom id carries command and value)."""
+    return ButtonPress(user_ref(interaction.user), command, value, _place_of(interaction),
+                       standing=_standing_of(interaction))
+
+
+def from_reaction(event: discord.RawReactionActionEvent, me: discord.abc.User | None, *,
+                  added: bool) -> Reaction:
+    """A reaction added or removed, on the message in the channel (a thread) it names."""
+    by_bot = (me is not None and event.user_id == me.id) or (
+        event.member is not None and event.member.bot)
+    place = Place(None, str(event.channel_id), event.guild_id is None)
+    return Reaction(UserRef(PLATFORM, str(event.user_id)), str(event.emoji),
+                    str(event.message_id), place, added, by_bot)

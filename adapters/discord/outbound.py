@@ -13,10 +13,11 @@ import logging
 
 import discord
 
-from adapters.discord import delivery
+from adapters.discord import transport
 from adapters.discord.buttons import view_of
-from adapters.discord.client import WorkshopClient
+from adapters.discord.connection import Connection
 from bot.adapter import DeliveryError
+from bot.core import Core
 from bot.messages import Outgoing
 
 log = logging.getLogger(__name__)
@@ -27,38 +28,40 @@ GONE = frozenset({10003, 10013, 50001, 50007, 50013, 50278})
 
 
 class DiscordOutbound:
-    def __init__(self, client: WorkshopClient) -> None:
-        self.client = client
+    def __init__(self, connection: Connection, core: Core) -> None:
+        self.connection = connection
+        self.client = connection.client
+        self.core = core
 
     async def _channel_for(self, message: Outgoing) -> int:
         if not message.direct:
             return int(message.target)
-        known = await self.client.core.direct_channels.get(PLATFORM, message.target)
+        known = await self.core.direct_channel(PLATFORM, message.target)
         if known is not None:
             return int(known)
         opened = await self.client.http.start_private_message(int(message.target))
         channel_id = str(opened["id"])
-        await self.client.core.direct_channels.remember(PLATFORM, message.target, channel_id)
+        await self.core.remember_direct_channel(PLATFORM, message.target, channel_id)
         return int(channel_id)
 
     async def deliver(self, message: Outgoing) -> str | None:
-        await self.client.connected()
-        rendered = self.client.formatter.render(message.reply)
+        await self.connection.connected()
+        rendered = self.connection.formatter.render(message.reply)
         view = view_of(message.buttons)
         try:
             channel_id = await self._channel_for(message)
             kind = discord.ChannelType.private if message.direct else None
             channel = self.client.get_partial_messageable(channel_id, type=kind)
-            options = delivery.ChannelOptions(nonce=delivery.nonce_of(message.key))
+            options = transport.ChannelOptions(nonce=transport.nonce_of(message.key))
             if view is not None:
                 options["view"] = view
-            sent = await delivery.send(channel, rendered, options)
+            sent = await transport.send(channel, rendered, options)
         except discord.HTTPException as exc:
-            route = delivery.route_of(exc)
+            route = transport.route_of(exc)
             permanent = exc.code in GONE or 400 <= exc.status < 500
             raise DeliveryError(f"{route} -> {exc.status} (code {exc.code}) {exc.text}"[:300],
                                 permanent=permanent) from None
-        except delivery.TRANSPORT_ERRORS as exc:
+        except transport.TRANSPORT_ERRORS as exc:
             raise DeliveryError(f"no answer from Discord: {type(exc).__name__}",
                                 permanent=False) from None
         return f"{sent.channel.id}:{sent.id}"

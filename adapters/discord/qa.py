@@ -12,10 +12,10 @@ what a status means); this module does what Discord needs to show it:
   their status changes the bot edits them; a person's own message cannot be edited by
   the bot, so it gets a ✅ (answered) or 🚫 (hidden) reaction instead, taken back when
   the question is restored.
-- **Votes** are 👍 reactions (the gateway's reaction events) and Upvote presses (the
-  core's "upvote" command). At start the core asks for each question's 👍 users
-  (``votes_on``) to catch reactions made while the bot was away; it keeps button votes
-  apart, so reconciling never undoes them.
+- **Votes** are 👍 reactions (the gateway's reaction events, handed to the core as
+  events) and Upvote presses (the core's "upvote" command). At start the core asks for
+  each question's 👍 users (``votes_on``) to catch reactions made while the bot was
+  away; it keeps button votes apart, so reconciling never undoes them.
 
 Every call waits for the gateway's first READY, as reminders do: the core may call
 before the client has connected (``workshop-bot qa setup`` starts both together).
@@ -26,23 +26,20 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import discord
 
-from adapters.discord import delivery, inbound
+from adapters.discord import inbound, transport
 from adapters.discord.buttons import view_of
-from adapters.discord.embeds import clip
+from adapters.discord.connection import Connection
+from adapters.discord.render import clip
+from bot.events import THUMBS_UP
 from bot.messages import Button, QuestionView, Reply, ThreadRef
 from bot.qa.service import ANSWERED, HIDDEN
-
-if TYPE_CHECKING:
-    from adapters.discord.client import WorkshopClient
 
 log = logging.getLogger(__name__)
 
 PLATFORM = inbound.PLATFORM
-THUMBS_UP = "👍"
 MARKS = {ANSWERED: "✅", HIDDEN: "🚫"}  # on a person's own question message
 THREAD_NAME_CHARS = 100  # Discord's limit for a thread's name
 ARCHIVE_AFTER = 10080  # minutes without messages before Discord hides a thread: a week, the most
@@ -54,20 +51,22 @@ def thread_name(title: str) -> str:
 
 def question_nonce(thread: ThreadRef, question_id: int) -> str:
     """A retried post of the same question into the same thread stays one message."""
-    return delivery.nonce_of(f"qa-question|{thread.thread_id}|{question_id}")
+    return transport.nonce_of(f"qa-question|{thread.thread_id}|{question_id}")
 
 
 class DiscordQa:
-    """The QaPublisher side of the adapter, and the votes coming in."""
+    """The QaPublisher side of the adapter (votes coming in are the core's: a 👍 reaction
+    is an event like any other)."""
 
-    def __init__(self, client: WorkshopClient) -> None:
-        self.client = client
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.client = connection.client
 
     # ------------------------------------------------------------------ threads
 
     async def open_thread(self, channel_id: str, slug: str, title: str, intro: Reply,
                           existing: ThreadRef | None) -> ThreadRef:
-        await self.client.connected()
+        await self.connection.connected()
         same_channel = existing is not None and existing.channel_id == channel_id
         parent = await self._channel(int(channel_id))
         guild = getattr(getattr(parent, "guild", None), "id", None)
@@ -77,7 +76,7 @@ class DiscordQa:
 
         if existing is not None and same_channel and await self._exists(existing.thread_id):
             return replace(existing, url=existing.url or link(existing.thread_id))
-        rendered = self.client.formatter.render(intro)
+        rendered = self.connection.formatter.render(intro)
         name = thread_name(title)
         if isinstance(parent, discord.ForumChannel):
             post = await parent.create_thread(name=name, auto_archive_duration=ARCHIVE_AFTER,
@@ -130,8 +129,8 @@ class DiscordQa:
                                text: Reply, buttons: tuple[Button, ...]) -> str | None:
         """The question in the thread with its buttons; None (logged) if Discord refused
         it: the question is recorded all the same."""
-        await self.client.connected()
-        rendered = self.client.formatter.render(text)
+        await self.connection.connected()
+        rendered = self.connection.formatter.render(text)
         view = view_of(buttons)
         channel = self._thread(thread)
         nonce = question_nonce(thread, question.id)
@@ -141,17 +140,17 @@ class DiscordQa:
             else:
                 sent = await channel.send(rendered.content, embeds=rendered.embeds, view=view,
                                           nonce=nonce)
-        except delivery.FAILURES as exc:
-            delivery.log_failure(f"Q&A question #{question.id}", exc)
+        except transport.FAILURES as exc:
+            transport.log_failure(f"Q&A question #{question.id}", exc)
             return None
         return str(sent.id)
 
     async def publish_answer(self, thread: ThreadRef, question: QuestionView,
                              text: Reply) -> None:
         """The answer in the thread, as a reply to the question's message (no ping)."""
-        await self.client.connected()
+        await self.connection.connected()
         channel = self._thread(thread)
-        rendered = self.client.formatter.render(text)
+        rendered = self.connection.formatter.render(text)
         if question.message_ref is None:
             await channel.send(rendered.content, embeds=rendered.embeds)
             return
@@ -162,13 +161,13 @@ class DiscordQa:
 
     async def question_changed(self, thread: ThreadRef, question: QuestionView,
                                text: Reply, buttons: tuple[Button, ...]) -> None:
-        await self.client.connected()
+        await self.connection.connected()
         message = await self._message(thread, question)
         if message is None:
             return
         me = self.client.user
         if me is not None and message.author.id == me.id:
-            rendered = self.client.formatter.render(text)
+            rendered = self.connection.formatter.render(text)
             await message.edit(content=rendered.content, embeds=rendered.embeds,
                                view=view_of(buttons))
             return
@@ -195,7 +194,7 @@ class DiscordQa:
 
     async def votes_on(self, thread: ThreadRef, question: QuestionView) -> set[str] | None:
         """Who reacts 👍 to the question's message now; None when the message is gone."""
-        await self.client.connected()
+        await self.connection.connected()
         message = await self._message(thread, question)
         me = self.client.user
         if message is None or me is None:
@@ -205,22 +204,3 @@ class DiscordQa:
                 return {str(user.id) async for user in reaction.users(limit=None)
                         if user.id != me.id}
         return set()
-
-    async def reaction(self, event: discord.RawReactionActionEvent, *, add: bool) -> None:
-        """A 👍 added or taken away in a Q&A thread: a vote for the message's question, if
-        it is one (the core looks the message up). 👍s outside Q&A threads stop at the
-        core's thread map (a thread it does not know costs one small query, for the
-        threads another process may have made a moment ago)."""
-        me = self.client.user
-        if event.guild_id is None or str(event.emoji) != THUMBS_UP:
-            return
-        if (me is not None and event.user_id == me.id) or (
-                event.member is not None and event.member.bot):
-            return
-        if await self.client.core.qa.item_of_thread(PLATFORM, str(event.channel_id)) is None:
-            log.debug("Discord: a 👍 in channel %s, which is no Q&A thread", event.channel_id)
-            return
-        outcome = await self.client.core.qa.vote_by_message(
-            PLATFORM, str(event.message_id), str(event.user_id), add=add)
-        log.debug("Discord: 👍 %s by %s on message %s: %s", "added" if add else "removed",
-                  event.user_id, event.message_id, outcome)

@@ -10,24 +10,21 @@ their ids as values (titles may hold a colon, which "ask" reads as the end of th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
 
-from adapters.discord import delivery
+from adapters.discord import transport
 from adapters.discord.commands import (
-    ITEMS,
     MAX_CHOICE_CHARS,
     MAX_CHOICES,
     Autocomplete,
     Choices,
+    CommandContext,
     Text,
 )
-from adapters.discord.embeds import clip
-
-if TYPE_CHECKING:
-    from adapters.discord.client import WorkshopClient
+from adapters.discord.render import clip
 
 QUESTION_CHARS = 2000  # above the core's 1,000, so the core says why a long one is refused
 Words = app_commands.Range[str, 1, QUESTION_CHARS]
@@ -36,27 +33,23 @@ Format = Literal["md", "csv", "json"]
 ALL = "all"
 
 
-def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
-                    client: WorkshopClient) -> None:
+def add_qa_commands(tree: app_commands.CommandTree[discord.Client],
+                    context: CommandContext) -> None:
     """``/ask`` and ``/qa …`` on ``tree``."""
 
     def papers(*, offer_all: bool) -> Autocomplete:
         async def complete(interaction: discord.Interaction, current: str) -> Choices:
-            with_qa = {item.display_title: item.slug for item in client.core.qa.items()}
-            snapshot = client.core.catalog.current
-            # Every item is ranked (breaks too, which have no Q&A), so all may be needed.
-            found = snapshot.index.complete(current, ITEMS, limit=len(snapshot.program.items))
             offer = [app_commands.Choice(name="all (every paper and talk)", value=ALL)] if (
                 offer_all and ALL.startswith(current.strip().casefold())) else []
-            offer += [app_commands.Choice(name=clip(title, MAX_CHOICE_CHARS), value=with_qa[title])
-                      for title in found if title in with_qa]
-            await delivery.suggest(interaction, offer[:MAX_CHOICES])
+            offer += [app_commands.Choice(name=clip(title, MAX_CHOICE_CHARS), value=slug)
+                      for title, slug in context.core.complete_qa_items(current, MAX_CHOICES)]
+            await transport.suggest(interaction, offer[:MAX_CHOICES])
             return []  # already answered (a failure is logged in one line, not raised)
 
         return complete
 
     async def qa(interaction: discord.Interaction, words: str, *, slow: bool = False) -> None:
-        await client.answer_command(interaction, "qa", words, public=False, slow=slow)
+        await context.answer(interaction, "qa", words, public=False, slow=slow)
 
     def name_of(paper: str) -> str:
         """A typed title's colon would end the paper's name early in "ask …: question"."""
@@ -71,7 +64,7 @@ def add_qa_commands(tree: app_commands.CommandTree[WorkshopClient],
     async def ask(interaction: discord.Interaction, paper: Text, question: Words,
                   anonymous: bool = False) -> None:
         words = f"{'anonymous ' if anonymous else ''}{name_of(paper)}: {question}"
-        await client.answer_command(interaction, "ask", words, public=False)
+        await context.answer(interaction, "ask", words, public=False)
 
     group = app_commands.Group(name="qa", description="Q&A: the top questions, exports, "
                                "answers; moderators approve, hide and set up threads")

@@ -20,6 +20,7 @@ import yarl
 
 from adapters.discord.client import WorkshopClient
 from adapters.discord.outbound import DiscordOutbound
+from bot.adapter import PlatformInfo
 from bot.core import Core
 from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
 
@@ -55,7 +56,6 @@ class DiscordAdapter:
     reminders into it, and hosts the Q&A threads (a ``QaPublisher``: see ``qa.py``)."""
 
     name = "discord"
-    platform = "discord"
     fallback = False
 
     def __init__(self, core: Core, token: str, *, guild_ready_timeout: float) -> None:
@@ -63,8 +63,8 @@ class DiscordAdapter:
         self._token = token
         self.client = WorkshopClient(core, guild_id=core.settings.discord_guild_id,
                                      guild_ready_timeout=guild_ready_timeout)
-        self.send_rate = core.settings.discord_send_rate
-        self._outbound = DiscordOutbound(self.client)
+        self.info = PlatformInfo("discord", send_rate=core.settings.discord_send_rate)
+        self._outbound = DiscordOutbound(self.client.connection, core)
 
     async def deliver(self, message: Outgoing) -> str | None:
         return await self._outbound.deliver(message)

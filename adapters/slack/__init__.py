@@ -6,11 +6,14 @@ connects, so a missing signing secret is a one-line error (exit 2), not a failur
 the first request. slack_bolt is imported only when Slack is configured: importing it
 costs a noticeable part of the start-up time that console-only runs should not pay.
 
-The package's modules: ``events`` (Slack payloads -> the core's messages), ``blocks``
-(the core's replies -> Block Kit), ``listeners`` (answering) and ``app`` (the client,
-the AsyncApp, and the HTTP server or Socket Mode connection); ``delivery`` (reminders);
-for Q&A ``qa`` (the threads, questions and votes on Slack), ``usergroups``
-(moderator groups) and ``files`` (exports); ``errors`` (how a failed call is reported).
+The package's modules, by role (the Discord adapter has the same names for the same
+roles): ``service`` (the client, the AsyncApp, and the HTTP server or Socket Mode
+connection), ``listeners`` (bolt's listeners: payloads in, handed to the core as typed
+events), ``inbound`` (Slack payloads -> the core's events), ``render`` (the core's
+replies -> Block Kit), ``outbound`` (reminders and notices, once each), ``transport``
+(how a failed Web API call is reported), ``qa`` (the Q&A threads and the questions in
+them); ``usergroups`` (moderator groups), ``files`` (exports), ``http_checks`` and
+``refusals`` (HTTP mode's request checks and their log).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from adapters.slack.app import SlackAdapter
+    from adapters.slack.service import SlackAdapter
     from bot.core import Core
 
 
@@ -48,6 +51,6 @@ def create(core: Core) -> SlackAdapter | None:
     problems = check_settings(core.settings)
     if problems:
         raise SettingsError(problems)
-    from adapters.slack.app import SlackAdapter
+    from adapters.slack.service import SlackAdapter
 
     return SlackAdapter(core)

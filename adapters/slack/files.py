@@ -13,8 +13,8 @@ import logging
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import events
-from adapters.slack.errors import NETWORK_ERRORS, error_code
+from adapters.slack import inbound
+from adapters.slack.transport import NETWORK_ERRORS, error_code
 from bot.messages import Attachment
 
 log = logging.getLogger(__name__)
@@ -56,4 +56,4 @@ async def upload_to_dm(client: AsyncWebClient, attachment: Attachment, user: str
     except FAILURES as exc:
         log.error("Slack conversations.open failed: %s (user %s)", type(exc).__name__, user)
         return type(exc).__name__
-    return await upload(client, attachment, events.opened_channel(opened))
+    return await upload(client, attachment, inbound.opened_channel(opened))

@@ -1,8 +1,9 @@
-"""The slack-bolt listeners: a question in, the core's answer out, delivered once.
+"""The slack-bolt listeners: an event in, the core's answer out, delivered once.
 
-Each listener turns the payload into a question (``events``), asks the router, and
-posts the rendered reply (``blocks``). Nothing here decides an answer. What is decided
-here is delivery:
+Each listener turns the payload into one of the core's typed events (``inbound``), hands
+it to ``Core.receive``, and posts the rendered reply (``render``). Nothing here decides
+an answer, whether a message is a question, or whether a reaction is a vote. What is
+decided here is delivery:
 
 * Mentions and DMs are answered with one ``chat.postMessage`` where they were asked
   (in the thread when asked in one). 429s are retried inside slack-sdk by the client's
@@ -17,16 +18,16 @@ here is delivery:
 
 Q&A adds three kinds of events, each reported to the core as the fact it is:
 
-* a person's reply in a channel thread (``message.channels``/``message.groups``) goes to
-  ``Router.handle_thread_message``; the acknowledgement, if the thread is an item's Q&A
-  thread, is posted in the thread. A reply that mentions the bot also arrives as an
-  ``app_mention``, and is taken from there only, so it is one question;
-* a 👍 added or removed (``reaction_added``/``reaction_removed``) is a vote on the
-  message's question, if it is one (``QaService.vote_by_message``);
+* a person's reply in a channel thread (``message.channels``/``message.groups``) is a
+  message not addressed to the bot; the core's acknowledgement, when the thread is an
+  item's Q&A thread, is posted in the thread. A reply that mentions the bot also
+  arrives as an ``app_mention``, and is taken from there only, so it is one question;
+* a reaction added or removed (``reaction_added``/``reaction_removed``): the core
+  counts a 👍 on a question as a vote;
 * the Upvote button under a question the bot posted votes for it.
 
-Messages for the router carry the asker's moderator user groups (``roles``), read from
-Slack when the program names any. A reply with a file (an export) is followed by the
+Every event carries a lazy lookup of the asker's user groups among those the program
+names as moderators; the core calls it only for what needs it. A reply with a file (an export) is followed by the
 file, uploaded where the answer went; an answer only the asker sees (the slash command
 without ``public``) sends its file to the asker's DM, as a channel would show it to all.
 """
@@ -47,13 +48,14 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, events, files
-from adapters.slack.blocks import SlackMessage
-from adapters.slack.errors import NETWORK_ERRORS, error_code
+from adapters.slack import files, inbound, render
+from adapters.slack.render import SlackMessage
+from adapters.slack.transport import NETWORK_ERRORS, error_code
 from adapters.slack.usergroups import UserGroups
 from bot.answer_cache import RenderCache
 from bot.core import Core
-from bot.messages import APOLOGY, Attachment, IncomingMessage, Reply
+from bot.events import ButtonPress, Command, Standing, StandingLookup
+from bot.messages import APOLOGY, Attachment, Reply
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ class Listeners:
         self.seen = RecentIds()
         self.groups = UserGroups()
         # The router gives one Reply to everyone asking the same thing in the same second.
-        self.render = RenderCache(blocks.to_message)
+        self.render = RenderCache(render.to_message)
 
     def register(self, app: AsyncApp, command: str) -> None:
         """Every subscribed event gets a listener, so bolt acks (never 404s) all of them."""
@@ -98,7 +100,7 @@ class Listeners:
         app.event("reaction_added")(self.on_reaction)
         app.event("reaction_removed")(self.on_reaction)
         app.command(command)(self.on_command)
-        app.action(re.compile("^" + re.escape(blocks.ACTION_PREFIX)))(self.on_action)
+        app.action(re.compile("^" + re.escape(render.ACTION_PREFIX)))(self.on_action)
 
     # ---------------------------------------------------------------- listeners
 
@@ -106,69 +108,54 @@ class Listeners:
         self, body: Mapping[str, Any], event: Mapping[str, Any], client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
-        question = events.from_mention(event, context.bot_user_id)
-        if question is None or not self.seen.first_time(body.get("event_id")):
-            return
-        in_thread = events.thread_reply(event, context.bot_user_id)
-        if in_thread is not None and await self.take_thread_reply(client, in_thread):
-            return  # a question in a Q&A thread that names the bot
-        await self.answer(client, question)
+        posted = inbound.from_mention(event, context.bot_user_id)
+        if posted is not None and self.seen.first_time(body.get("event_id")):
+            await self.answer(client, posted)
 
     async def on_message(
         self, body: Mapping[str, Any], event: Mapping[str, Any], client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
         if event.get("channel_type") == "im":
-            question = events.from_direct_message(event, context.bot_user_id)
-            if question is not None and self.seen.first_time(body.get("event_id")):
-                await self.answer(client, question)
-            return
-        in_thread = events.from_channel_message(event, context.bot_user_id)
-        if in_thread is None or events.mentions_bot(event, context.bot_user_id):
-            return  # not a reply in a thread; or a mention, which on_mention takes
-        if self.seen.first_time(body.get("event_id")) and \
-                not await self.take_thread_reply(client, in_thread):
-            log.debug(IGNORED, in_thread.ts, in_thread.thread_ts, in_thread.channel)
+            posted = inbound.from_direct_message(event, context.bot_user_id)
+        elif inbound.mentions_bot(event, context.bot_user_id):
+            return  # Slack sends a mention twice: as this and as an app_mention, taken there
+        else:
+            posted = inbound.from_channel_message(event, context.bot_user_id)
+        if posted is not None and self.seen.first_time(body.get("event_id")):
+            await self.answer(client, posted)
 
     async def on_reaction(self, body: Mapping[str, Any], event: Mapping[str, Any]) -> None:
-        """A 👍 added or removed: the core counts it if the message is a question."""
-        reaction = events.from_reaction(event)
-        if reaction is None:
-            log.debug("Slack: :%s: by %s is no vote; ignored", event.get("reaction"),
-                      event.get("user"))
-            return
-        if not self.seen.first_time(body.get("event_id")):
+        """A reaction added or removed: the core counts it if it is a vote."""
+        reaction = inbound.from_reaction(event)
+        if reaction is None or not self.seen.first_time(body.get("event_id")):
             return
         try:
-            outcome = await self.core.qa.vote_by_message(
-                events.PLATFORM, reaction.ts, reaction.user, add=reaction.added)
+            await self.core.receive(reaction)
         except Exception:
-            log.exception("Slack: could not count %s's 👍 on %s", reaction.user, reaction.ts)
-            return
-        log.debug("Slack: 👍 %s by %s on %s in %s: %s",
-                  "added" if reaction.added else "removed", reaction.user, reaction.ts,
-                  reaction.channel, outcome)
+            log.exception("Slack: could not count %s's reaction on %s", reaction.user.id,
+                          reaction.message_ref)
 
     async def on_command(
         self, ack: AsyncAck, command: Mapping[str, Any], respond: AsyncRespond,
         client: AsyncWebClient,
     ) -> None:
         await ack()  # an empty 200 now; the answer follows through the response_url
-        message, public = events.from_command(command)
-        reply = await self.ask(client, message)
+        asked = inbound.from_command(command)
+        reply = await self.ask(client, asked)
         if reply is None:
-            await self.respond(respond, blocks.plain(APOLOGY), "ephemeral")
+            await self.respond(respond, render.plain(APOLOGY), "ephemeral")
             return
-        visible = public and reply.private is not True
+        visible = reply.private is False
         delivered = await self.respond(
             respond, self.render(reply), "in_channel" if visible else "ephemeral"
         )
         if not delivered:
-            await self.respond(respond, blocks.plain(APOLOGY), "ephemeral")
+            await self.respond(respond, render.plain(APOLOGY), "ephemeral")
         if reply.attachment is not None:
             # An answer only the asker sees keeps its file private too: their DM.
-            where = message.channel_id if visible else None
-            await self.send_file(client, reply.attachment, message.user.id, where)
+            where = asked.place.channel_id if visible else None
+            await self.send_file(client, reply.attachment, asked.user.id, where)
 
     async def on_action(
         self, ack: AsyncAck, body: Mapping[str, Any], action: Mapping[str, Any],
@@ -177,41 +164,12 @@ class Listeners:
         """A button of ours ("Remind me", "Upvote"): only the presser sees the answer, and
         the message with the button stays as it was."""
         await ack()
-        message = events.from_action(body, action)
-        if message is None:
+        press = inbound.from_action(body, action)
+        if press is None:
             return
-        reply = await self.ask(client, message)
-        answer = blocks.to_message(reply) if reply is not None else blocks.plain(APOLOGY)
+        reply = await self.ask(client, press)
+        answer = render.to_message(reply) if reply is not None else render.plain(APOLOGY)
         await self.respond(respond, answer, "ephemeral", replace_original=False)
-
-    # ---------------------------------------------------------------- Q&A
-
-    async def is_qa_thread(self, thread_ts: str) -> bool:
-        try:
-            return await self.core.qa.item_of_thread(events.PLATFORM, thread_ts) is not None
-        except Exception:
-            log.exception("Slack: could not tell whether thread %s is a Q&A thread", thread_ts)
-            return False
-
-    async def take_thread_reply(self, client: AsyncWebClient, reply: events.ThreadReply
-                                ) -> bool:
-        """A reply in an item's Q&A thread is a question: the core's acknowledgement goes
-        into the thread. False for any other thread, which is none of the bot's business
-        (as on Discord: ``WorkshopClient.answer_question``)."""
-        if not await self.is_qa_thread(reply.thread_ts):
-            return False
-        try:
-            answer = await self.core.router.handle_thread_message(reply.message, reply.ts)
-        except Exception:
-            log.exception("Slack: could not take %s's message %s in thread %s",
-                          reply.message.user.id, reply.ts, reply.thread_ts)
-            await self.post(client, reply.channel, reply.thread_ts, blocks.plain(APOLOGY))
-            return True
-        if answer is None:
-            log.debug(IGNORED, reply.ts, reply.thread_ts, reply.channel)  # seen before
-            return True
-        await self.post(client, reply.channel, reply.thread_ts, blocks.to_message(answer))
-        return True
 
     async def send_file(self, client: AsyncWebClient, attachment: Attachment, user: str,
                         channel: str | None, thread_ts: str | None = None, *,
@@ -225,38 +183,47 @@ class Listeners:
 
     # ---------------------------------------------------------------- answering
 
-    async def with_roles(self, client: AsyncWebClient, message: IncomingMessage
-                         ) -> IncomingMessage:
-        """The message with the asker's user groups among those the program names as
-        moderators (the core decides what they allow), only when the core needs them:
-        no other answer should wait for ``usergroups.users.list``."""
-        groups = self.core.catalog.current.program.workshop.qa.slack_usergroups
-        if not groups or not self.core.router.needs_roles(message):
-            return message
-        roles = await self.groups.of(client, message.user.id, groups)
-        return dataclasses.replace(message, roles=roles)
+    def standing(self, client: AsyncWebClient, user_id: str) -> StandingLookup:
+        """The asker's user groups among those the program names as moderators, looked
+        up only when the core asks (no other answer waits for ``usergroups.users.list``)."""
+        async def lookup(groups: tuple[str, ...]) -> Standing:
+            return Standing(await self.groups.of(client, user_id, groups) if groups else ())
 
-    async def ask(self, client: AsyncWebClient, message: IncomingMessage) -> Reply | None:
-        """The core's reply; None (logged) when the core failed, so the asker gets the apology."""
+        return lookup
+
+    async def ask(self, client: AsyncWebClient, asked: Command | ButtonPress) -> Reply | None:
+        """The core's reply to a command or a button, with the asker's standing to look
+        up; None (logged) when the core failed, so the asker gets the apology."""
         try:
-            return await self.core.router.handle(await self.with_roles(client, message))
+            reply = await self.core.receive(
+                dataclasses.replace(asked, standing=self.standing(client, asked.user.id)))
         except Exception:
-            log.exception("Slack: could not answer %s's question", message.user.id)
+            log.exception("Slack: could not answer %s's question", asked.user.id)
             return None
+        return reply
 
-    async def answer(self, client: AsyncWebClient, question: events.Question) -> None:
-        reply = await self.ask(client, question.message)
-        if reply is None:
-            await self.apologise(client, question)
+    async def answer(self, client: AsyncWebClient, posted: inbound.Posted) -> None:
+        """A message's answer where it was posted (a Q&A question's acknowledgement goes
+        into its thread); nothing when the core has nothing to say."""
+        message = dataclasses.replace(posted.event,
+                                      standing=self.standing(client, posted.event.user.id))
+        try:
+            reply = await self.core.receive(message)
+        except Exception:
+            log.exception("Slack: could not answer %s's message %s", message.user.id,
+                          message.ref)
+            if message.addressed:
+                await self.apologise(client, posted)
             return
-        error = await self.post(client, question.channel, question.thread_ts,
-                                self.render(reply))
+        if reply is None:
+            log.debug(IGNORED, message.ref, posted.thread_ts, posted.channel)
+            return
+        error = await self.post(client, posted.channel, posted.thread_ts, self.render(reply))
         if error is not None and error != "ratelimited":
-            await self.apologise(client, question)
+            await self.apologise(client, posted)
         if reply.attachment is not None:
-            await self.send_file(client, reply.attachment, question.message.user.id,
-                                 question.channel, question.thread_ts,
-                                 fallback=not question.message.is_direct)
+            await self.send_file(client, reply.attachment, message.user.id, posted.channel,
+                                 posted.thread_ts, fallback=not message.place.is_direct)
 
     async def post(
         self, client: AsyncWebClient, channel: str, thread_ts: str | None, message: SlackMessage
@@ -275,13 +242,13 @@ class Listeners:
             return type(exc).__name__
         return None
 
-    async def apologise(self, client: AsyncWebClient, question: events.Question) -> None:
+    async def apologise(self, client: AsyncWebClient, posted: inbound.Posted) -> None:
         """The short apology where the question was asked, else in a DM to the asker."""
-        apology = blocks.plain(APOLOGY)
-        if await self.post(client, question.channel, question.thread_ts, apology) is None:
+        apology = render.plain(APOLOGY)
+        if await self.post(client, posted.channel, posted.thread_ts, apology) is None:
             return
-        if not question.message.is_direct:
-            await self.post(client, question.message.user.id, None, apology)
+        if not posted.event.place.is_direct:
+            await self.post(client, posted.event.user.id, None, apology)
 
     async def respond(
         self, respond: AsyncRespond, message: SlackMessage, kind: str, **options: Any

@@ -29,8 +29,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack import blocks, events
-from adapters.slack.errors import NETWORK_ERRORS, answer_of, error_code
+from adapters.slack import inbound, render
+from adapters.slack.transport import NETWORK_ERRORS, answer_of, error_code
 from bot.messages import Button, QuestionView, Reply, ThreadRef
 from bot.qa.service import ANSWERED, HIDDEN
 
@@ -64,7 +64,7 @@ async def _call(method: str, channel: str, request: Awaitable[AsyncSlackResponse
 class SlackThreads:
     """The Q&A threads in one workspace, through one Web API client."""
 
-    platform = events.PLATFORM
+    platform = inbound.PLATFORM
 
     def __init__(self, client: AsyncWebClient, bot_user_id: str, bot_id: str,
                  workspace_url: str = "") -> None:
@@ -92,7 +92,7 @@ class SlackThreads:
             log.info("Slack Q&A thread for %s found again in %s (ts %s)", slug, channel_id,
                      found)
             return ThreadRef(self.platform, channel_id, found, found, self.link(channel_id, found))
-        message = blocks.to_message(intro)
+        message = render.to_message(intro)
         posted = await _call("chat.postMessage", channel_id, self.client.chat_postMessage(
             channel=channel_id,
             metadata={"event_type": THREAD_EVENT, "event_payload": {"item": slug}},
@@ -117,7 +117,7 @@ class SlackThreads:
         history = await _call("conversations.history", channel, self.client.conversations_history(
             channel=channel, include_all_metadata=True, limit=HISTORY_PAGE,
         ))
-        for message in events.tagged(history.get("messages") or (), THREAD_EVENT, "item",
+        for message in inbound.tagged(history.get("messages") or (), THREAD_EVENT, "item",
                                      slug):
             if self._is_ours(message) and message.get("subtype") != "tombstone":
                 return str(message["ts"])
@@ -130,15 +130,15 @@ class SlackThreads:
 
     async def publish_question(self, thread: ThreadRef, question: QuestionView,
                                text: Reply, buttons: tuple[Button, ...]) -> str | None:
-        message = blocks.to_message(text, buttons)
+        message = render.to_message(text, buttons)
         posted = await self._post(thread, message)
         return str(posted["ts"])
 
     async def publish_answer(self, thread: ThreadRef, question: QuestionView,
                              text: Reply) -> None:
-        await self._post(thread, blocks.to_message(text))
+        await self._post(thread, render.to_message(text))
 
-    async def _post(self, thread: ThreadRef, message: blocks.SlackMessage) -> Mapping[str, Any]:
+    async def _post(self, thread: ThreadRef, message: render.SlackMessage) -> Mapping[str, Any]:
         return await _call("chat.postMessage", thread.channel_id, self.client.chat_postMessage(
             channel=thread.channel_id, thread_ts=thread.thread_id, **message.post_fields(),
         ))
@@ -148,7 +148,7 @@ class SlackThreads:
         ts = question.message_ref
         if ts is None:
             return
-        message = blocks.to_message(text, buttons)
+        message = render.to_message(text, buttons)
         try:
             await _call("chat.update", thread.channel_id, self.client.chat_update(
                 channel=thread.channel_id, ts=ts, text=message.text, blocks=message.blocks,
@@ -190,6 +190,6 @@ class SlackThreads:
                 return None
             raise
         message = found.get("message") or {}
-        users = events.thumbs_up_users(message)
+        users = inbound.thumbs_up_users(message)
         users.discard(self.bot_user_id)
         return users

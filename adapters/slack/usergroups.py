@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import NETWORK_ERRORS, error_code
+from adapters.slack.transport import NETWORK_ERRORS, error_code
 
 log = logging.getLogger(__name__)
 

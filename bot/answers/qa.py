@@ -117,14 +117,9 @@ def _acknowledge(ask: Ask, number: int, status: str, item: Item, anonymous: bool
 
 
 async def from_thread(
-    ask: Ask, message: IncomingMessage, message_ref: str, qa: QaService
+    ask: Ask, message: IncomingMessage, message_ref: str, item: Item, qa: QaService
 ) -> Reply | None:
-    """A top-level message in an item's Q&A thread is a question (None: not a Q&A thread)."""
-    if message.thread_id is None:
-        return None
-    item = await qa.item_of_thread(message.platform, message.thread_id)
-    if item is None:
-        return None
+    """A top-level message in ``item``'s Q&A thread is a question (None: recorded before)."""
     asked = await qa.ask(item, message.user, message.text, message_ref=message_ref)
     if asked.question is None:
         return ask.reply((f"Sorry, {asked.error}; it was not recorded as a question.",),

@@ -80,7 +80,7 @@ class QaService:
                                       "reactions are counted once it is back")
 
     def attach(self, publisher: QaPublisher) -> None:
-        self.publishers[publisher.platform] = publisher
+        self.publishers[publisher.info.name] = publisher
 
     # -- items and threads ---------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from bot.answers.context import Ask
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.messages import Line, Outgoing, Reply, UserRef
-from bot.preferences import Preferences
+from bot.preferences import Preferences, reading_zone
 from bot.program import Item, Program
 from bot.reminders import notices
 from bot.reminders.pacing import Pacer
@@ -116,8 +116,8 @@ class ReminderService:
     # -- wiring ----------------------------------------------------------------------
 
     def attach(self, messenger: Messenger) -> None:
-        self.messengers[messenger.platform] = messenger
-        self._pacers[messenger.platform] = Pacer(getattr(messenger, "send_rate", float("inf")))
+        self.messengers[messenger.info.name] = messenger
+        self._pacers[messenger.info.name] = Pacer(messenger.info.send_rate)
 
     # -- attendees' own reminders ----------------------------------------------------------
 
@@ -288,8 +288,8 @@ class ReminderService:
 
     def _ask(self, program: Program, zone: ZoneInfo | None) -> Ask:
         snapshot = self.catalog.current
-        zone = zone or self.default_zone or program.workshop.timezone
-        return Ask(program, snapshot.index, self.clock.now(), zone)
+        return Ask(program, snapshot.index, self.clock.now(),
+                   reading_zone(program, zone, self.default_zone))
 
     async def _zones(self, platform: str, users: list[str]) -> dict[str, ZoneInfo | None]:
         return await self.preferences.timezones(platform, users)
@@ -307,7 +307,7 @@ class ReminderService:
                                                    buttons, label)))
 
         for platform, messenger in self.messengers.items():
-            rehearsal = getattr(messenger, "rehearsal", False)
+            rehearsal = messenger.info.rehearsal
             if kind == ANNOUNCE:
                 channel = "announcements" if rehearsal else (
                     program.workshop.channel(platform, "announcements"))
@@ -369,7 +369,7 @@ class ReminderService:
                                                    label)))
 
         for platform, messenger in self.messengers.items():
-            rehearsal = getattr(messenger, "rehearsal", False)
+            rehearsal = messenger.info.rehearsal
             channel = "announcements" if rehearsal else (
                 program.workshop.channel(platform, "announcements"))
             if channel and changes:

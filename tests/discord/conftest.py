@@ -1,5 +1,5 @@
 """The Discord adapter, end to end: the real discord.py client, started through the
-adapter's own ``create(core)``/``run()``, against the loopback fake Discord.
+adapter's own ``create(core.core)``/``run()``, against the loopback fake Discord.
 
 Every test runs the bot inside :func:`running`, which afterwards proves what a silent
 failure would hide: the client task was still alive at the end of the test (a KeyError
@@ -28,7 +28,7 @@ from adapters.discord import create
 from adapters.discord.client import WorkshopClient
 from adapters.discord.service import DiscordAdapter
 from bot.app import open_core
-from bot.core import Core
+from bot.services import Services
 from tests.conftest import WORKSHOP_MORNING, make_settings
 from tests.fakes.discord_server import FakeDiscord
 from tests.support import ManualClock
@@ -65,7 +65,7 @@ def clock() -> ManualClock:
 @dataclass
 class RunningBot:
     fake: FakeDiscord
-    core: Core
+    core: Services
     adapter: DiscordAdapter
     task: asyncio.Task[None]
 
@@ -115,7 +115,7 @@ async def running(fake: FakeDiscord, database_url: str, clock: ManualClock | Non
     config = make_settings(database_url, discord_token=TOKEN, discord_api_url=fake.api_url,
                            discord_gateway_url=fake.gateway_url, **settings)
     async with open_core(config, clock) as core:
-        adapter = create(core, guild_ready_timeout=0.05)
+        adapter = create(core.core, guild_ready_timeout=0.05)
         assert isinstance(adapter, DiscordAdapter)
         with loop_errors() as errors:
             task = asyncio.create_task(adapter.run(), name="adapter:discord")

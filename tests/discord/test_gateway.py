@@ -81,7 +81,7 @@ async def test_a_bad_token_fails_the_adapter_in_one_line(
     settings = make_settings(sqlite_url, discord_token="not.the.token",
                              discord_api_url=fake.api_url, discord_gateway_url=fake.gateway_url)
     async with open_core(settings, clock) as core:
-        adapter = create(core, guild_ready_timeout=0.05)
+        adapter = create(core.core, guild_ready_timeout=0.05)
         assert adapter is not None
         with caplog.at_level(logging.INFO, logger="bot.app"):
             status = await asyncio.wait_for(serve(core, [adapter]), 5)

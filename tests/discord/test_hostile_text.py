@@ -24,7 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.discord.embeds import (
+from adapters.discord.escape import escape
+from adapters.discord.render import (
     MAX_AUTHOR,
     MAX_CONTENT,
     MAX_DESCRIPTION,
@@ -36,14 +37,14 @@ from adapters.discord.embeds import (
     Formatter,
     Rendered,
 )
-from adapters.discord.escape import escape
 from bot import timefmt
+from bot.adapter import PlatformInfo
 from bot.answers.context import Ask
 from bot.app import open_core
-from bot.core import Core
 from bot.messages import Button, IncomingMessage, QuestionView, Reply, ThreadRef, UserRef
 from bot.qa.service import ANSWERED, HIDDEN, OPEN, _listed, question_text
 from bot.reminders import notices
+from bot.services import Services
 from tests.conftest import make_settings
 from tests.discord.discord_markdown import Live, live_forms, shown
 from tests.support import ManualClock
@@ -61,7 +62,7 @@ FORMATTERS = (Formatter(live=False), Formatter(live=True))
 class Threads:
     """The Q&A publisher the core sees: keeps every reply it is asked to post or show."""
 
-    platform = "discord"
+    info = PlatformInfo("discord")
 
     def __init__(self) -> None:
         self.replies: list[Reply] = []
@@ -94,7 +95,7 @@ class Threads:
 
 @dataclass
 class World:
-    core: Core
+    core: Services
     threads: Threads
     own_bold: frozenset[str]  # what the bot itself makes bold: titles, names, day headings
 

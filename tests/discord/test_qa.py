@@ -271,7 +271,7 @@ async def test_a_message_in_a_thread_is_a_question_acknowledged_with_its_number(
         fake: FakeDiscord, sqlite_url: str, world: tuple[People, Path],
         caplog: pytest.LogCaptureFixture) -> None:
     people, path = world
-    caplog.set_level(logging.DEBUG, logger="adapters.discord.client")
+    caplog.set_level(logging.DEBUG, logger="bot.core")
     async with qa_bot(fake, sqlite_url, path) as bot:
         # Thread messages that do not mention the bot need the privileged intent.
         identify = fake.frames(p.OP_IDENTIFY)[0].d
@@ -376,7 +376,7 @@ async def test_thumbs_up_reactions_add_and_remove_votes(
         caplog: pytest.LogCaptureFixture) -> None:
     people, path = world
     caplog.set_level(logging.DEBUG, logger="bot.qa.service")
-    caplog.set_level(logging.DEBUG, logger="adapters.discord.qa")
+    caplog.set_level(logging.DEBUG, logger="bot.core")
     async with qa_bot(fake, sqlite_url, path) as bot:
         engines = await engines_thread(fake, bot)
         question, ack = await ask_in_thread(fake, engines, "Is it fast?", author=people.alice)
@@ -631,7 +631,7 @@ async def test_a_portal_without_the_message_content_intent_is_one_clear_error(
         settings = make_settings(sqlite_url, discord_token=TOKEN, discord_api_url=fake.api_url,
                                  discord_gateway_url=fake.gateway_url, program=path)
         async with open_core(settings, ManualClock(at("09:30"))) as core:
-            adapter = create(core, guild_ready_timeout=0.05)
+            adapter = create(core.core, guild_ready_timeout=0.05)
             assert adapter is not None
             with pytest.raises(MessageContentRefused, match="switch on 'Message Content "
                                "Intent' on the Developer Portal's Bot page"):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.discord.delivery import nonce_of
+from adapters.discord.transport import nonce_of
 from bot.clock import SystemClock
 from bot.messages import UserRef
 from bot.store import ledger

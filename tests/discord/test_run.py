@@ -81,7 +81,7 @@ def test_the_entry_point_does_not_import_discord_py() -> None:
 
 async def test_no_token_no_discord_adapter(sqlite_url: str, clock: ManualClock) -> None:
     async with open_core(make_settings(sqlite_url), clock) as core:
-        assert create(core) is None
+        assert create(core.core) is None
     async with open_core(make_settings(sqlite_url, discord_token="a b"), clock) as core:
         with pytest.raises(SettingsError, match="DISCORD_TOKEN"):
-            create(core)
+            create(core.core)

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.app import open_core
-from bot.core import Core
 from bot.messages import IncomingMessage, UserRef
 from bot.render_text import render
+from bot.services import Services
 from bot.settings import BUNDLED_PROGRAM, load_settings
 from tests.support import ManualClock
 
@@ -210,7 +210,7 @@ def judge(case: Case, got_intent: str, reply: str) -> Outcome:
 _users = itertools.count(1)
 
 
-async def _ask(core: Core, clock: ManualClock, case: Case) -> Outcome:
+async def _ask(core: Services, clock: ManualClock, case: Case) -> Outcome:
     clock.set(case.at)
     user = UserRef(PLATFORM, f"phrasing-{case.part}-{case.program}-{next(_users)}")
     zone = ZoneInfo(case.zone)

@@ -1,7 +1,7 @@
 """Fixtures for the Slack tests: the loopback fake, and the real adapter running on it.
 
 ``start_bot`` starts the adapter exactly as ``workshop-bot run`` does, through the
-``create(core)`` entry point and ``run()``, with settings that point ``SLACK_API_URL``
+``create(core.core)`` entry point and ``run()``, with settings that point ``SLACK_API_URL``
 at the fake and the HTTP server at 127.0.0.1 port 0; so the production wiring is what
 is tested. At teardown the adapter is cancelled like on shutdown, and the test fails if
 it had died, or if anything (an HTTP session, a socket, a task) was left unclosed.
@@ -23,9 +23,9 @@ import aiohttp
 import pytest
 
 from adapters.slack import create
-from adapters.slack.app import SlackAdapter
+from adapters.slack.service import SlackAdapter
 from bot.app import open_core
-from bot.core import Core
+from bot.services import Services
 from bot.settings import BUNDLED_PROGRAM
 from tests.conftest import WORKSHOP_MORNING, make_settings
 from tests.fakes.slack_server import FakeSlack, SignedPoster
@@ -79,7 +79,7 @@ class RunningBot:
     """The adapter serving on the fake, and what the tests need to talk to it."""
 
     adapter: SlackAdapter
-    core: Core
+    core: Services
     clock: ManualClock
     task: asyncio.Task[None]
     poster: SignedPoster
@@ -126,7 +126,7 @@ async def start_bot(fake: FakeSlack, sqlite_url: str) -> AsyncIterator[StartBot]
             )
             clock = ManualClock(datetime.fromisoformat(at))
             core = await stack.enter_async_context(open_core(config, clock))
-            adapter = create(core)
+            adapter = create(core.core)
             assert isinstance(adapter, SlackAdapter)
             task = asyncio.create_task(adapter.run(), name="slack-adapter")
             await wait_ready(adapter, task)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.slack import blocks, events
+from adapters.slack import inbound, render
 from bot.messages import Button, Card, Moment, Quote, Reply
 from tests.fakes.slack_server import block_kit_problems
 from tests.support import Conversation
@@ -36,7 +36,7 @@ def context(text: str) -> dict:
 
 
 async def test_a_detail_answer_is_a_section_per_item(chat: Conversation):
-    message = blocks.to_message(await chat.reply("when is kraska"))
+    message = render.to_message(await chat.reply("when is kraska"))
     start, end = KRASKA
     assert message.blocks == [
         section("Tim Kraska:"),
@@ -53,7 +53,7 @@ async def test_a_detail_answer_is_a_section_per_item(chat: Conversation):
 
 
 async def test_an_agenda_is_a_section_per_item_and_a_closing_context(chat: Conversation):
-    message = blocks.to_message(await chat.reply("agenda"))
+    message = render.to_message(await chat.reply("agenda"))
     start, end = KRASKA
     assert message.blocks[0] == section(
         "ML for Systems (NeurIPS 2021), Monday 13 December 2021:")  # times are the reader's
@@ -71,7 +71,7 @@ async def test_an_agenda_is_a_section_per_item_and_a_closing_context(chat: Conve
 
 
 async def test_the_fallbacks_are_in_the_askers_zone(chat: Conversation):
-    message = blocks.to_message(await chat.reply("when is kraska", tz="Asia/Tokyo"))
+    message = render.to_message(await chat.reply("when is kraska", tz="Asia/Tokyo"))
     start, end = KRASKA
     assert (f"<!date^{start}^{DATE}|02:30 JST> – <!date^{end}^{{time}}|03:05 JST>"
             in message.blocks[1]["text"]["text"])
@@ -79,7 +79,7 @@ async def test_the_fallbacks_are_in_the_askers_zone(chat: Conversation):
 
 
 async def test_the_help_text_keeps_its_angle_brackets(chat: Conversation):
-    message = blocks.to_message(await chat.reply("help"))
+    message = render.to_message(await chat.reply("help"))
     assert "when &lt;talk, paper or person&gt;: when it is on" in message.blocks[0]["text"]["text"]
     assert "<talk" not in message.text
 
@@ -96,9 +96,9 @@ def _reply(cards: int, **fields: object) -> Reply:
 
 
 def test_a_long_list_keeps_the_cards_that_fit_the_budget_and_counts_the_rest():
-    message = blocks.to_message(_reply(120, more=7, after=(("The end.",),)))
-    assert blocks.message_chars(message.blocks) <= blocks.MESSAGE_CHARS
-    assert len(message.text) <= blocks.MESSAGE_CHARS
+    message = render.to_message(_reply(120, more=7, after=(("The end.",),)))
+    assert render.message_chars(message.blocks) <= render.MESSAGE_CHARS
+    assert len(message.text) <= render.MESSAGE_CHARS
     texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
     listed = "\n".join(texts)
     shown = [n for n in range(120) if f"Talk number {n} " in listed]
@@ -111,14 +111,14 @@ def test_a_long_list_keeps_the_cards_that_fit_the_budget_and_counts_the_rest():
 
 
 def test_a_short_list_keeps_a_section_per_item():
-    message = blocks.to_message(_reply(5))
+    message = render.to_message(_reply(5))
     assert [b["type"] for b in message.blocks] == ["section"] * 6
 
 
 def test_a_span_over_days_names_both_days():
     start = datetime(2021, 12, 13, 17, 0, tzinfo=UTC)
     reply = Reply(lines=(), zone=ZoneInfo("UTC"), now=start)
-    text = blocks.moment_mrkdwn(Moment(start, start + timedelta(days=2)), reply)
+    text = render.moment_mrkdwn(Moment(start, start + timedelta(days=2)), reply)
     assert text == (f"<!date^{int(start.timestamp())}^{DATE}|17:00 UTC> – "
                     f"<!date^{int(start.timestamp()) + 172800}^{DATE}|Wed 15 Dec, 17:00 UTC>")
 
@@ -144,7 +144,7 @@ def test_a_span_over_days_names_both_days():
     ("evil\u202eexe.txt \u2066x\u2069", "evilexe.txt x"),
 ])
 def test_escape(typed: str, shown: str):
-    assert blocks.escape(typed) == shown
+    assert render.escape(typed) == shown
 
 
 @pytest.mark.parametrize(("url", "shown"), [
@@ -156,7 +156,7 @@ def test_escape(typed: str, shown: str):
     ("https://exämple.org", "https://exämple.org"),
 ])
 def test_a_program_link(url: str, shown: str):
-    assert blocks.link(url) == shown
+    assert render.link(url) == shown
 
 
 @pytest.mark.parametrize(("text", "limit", "shortened"), [
@@ -170,8 +170,8 @@ def test_a_program_link(url: str, shown: str):
     ("abc", 0, ""),
 ])
 def test_cut(text: str, limit: int, shortened: str):
-    assert blocks.cut(text, limit) == shortened
-    assert len(blocks.cut(text, limit)) <= limit
+    assert render.cut(text, limit) == shortened
+    assert len(render.cut(text, limit)) <= limit
 
 
 def _one_line(*line: object) -> Reply:
@@ -180,9 +180,9 @@ def _one_line(*line: object) -> Reply:
 
 
 def test_text_that_escapes_beyond_the_budget_is_cut_between_entities():
-    message = blocks.to_message(_one_line("Hidden: ", Quote("&<>" * 700, limit=2000)))
+    message = render.to_message(_one_line("Hidden: ", Quote("&<>" * 700, limit=2000)))
     for text in (message.text, message.blocks[0]["text"]["text"]):
-        assert blocks.MESSAGE_CHARS - 5 <= len(text) <= blocks.MESSAGE_CHARS
+        assert render.MESSAGE_CHARS - 5 <= len(text) <= render.MESSAGE_CHARS
         assert text.endswith("…")
         assert text.removesuffix("…").endswith(("&amp;", "&lt;", "&gt;"))
     assert block_kit_problems(message.blocks) == []
@@ -194,9 +194,9 @@ def test_lines_of_times_are_cut_between_tokens_and_buttons_are_kept():
                                                 start + timedelta(minutes=n + 5)))
                               for n in range(60)),
                   zone=ZoneInfo("UTC"), now=start)
-    message = blocks.to_message(reply, [Button("Remind me", "remind", "s1")])
-    texts = [t for b in message.blocks for t in blocks.block_texts(b)]
-    assert blocks.message_chars(message.blocks) <= blocks.MESSAGE_CHARS
+    message = render.to_message(reply, [Button("Remind me", "remind", "s1")])
+    texts = [t for b in message.blocks for t in render.block_texts(b)]
+    assert render.message_chars(message.blocks) <= render.MESSAGE_CHARS
     assert all(t.count("<") == t.count(">") for t in texts)
     assert message.blocks[-1]["type"] == "actions"  # the buttons stay, counted in the budget
     assert texts[-2].endswith("…")
@@ -206,7 +206,7 @@ def test_lines_of_times_are_cut_between_tokens_and_buttons_are_kept():
 def test_quotes_are_escaped_and_shortened():
     reply = Reply(lines=(), zone=ZoneInfo("UTC"), now=datetime(2021, 12, 13, tzinfo=UTC))
     line = ("Nothing matches ", Quote("<!channel> " + "z" * 100), ".")
-    assert blocks.line_mrkdwn(line, reply) == (
+    assert render.line_mrkdwn(line, reply) == (
         "Nothing matches “&lt;!channel&gt; " + "z" * 68 + "…”.")
 
 
@@ -223,7 +223,7 @@ def test_quotes_are_escaped_and_shortened():
     ("search a &amp; b &lt;c&gt;", "search a & b <c>"),
 ])
 def test_typed_text(text: str, typed: str):
-    assert events.typed_text(text, "U0BOT") == typed
+    assert inbound.typed_text(text, "U0BOT") == typed
 
 
 @pytest.mark.parametrize(("text", "question", "public"), [
@@ -234,42 +234,11 @@ def test_typed_text(text: str, typed: str):
     ("", "", False),
 ])
 def test_the_public_word(text: str, question: str, public: bool):
-    assert events.split_public(text) == (question, public)
-
-
-def test_a_mention_becomes_a_question_for_the_core():
-    event = {"type": "app_mention", "user": "U0ALICE", "channel": "C1", "ts": "2.000001",
-             "thread_ts": "1.000001", "text": "<@U0BOT> when is kraska"}
-    question = events.from_mention(event, "U0BOT")
-    assert question is not None
-    assert (question.channel, question.thread_ts) == ("C1", "1.000001")
-    message = question.message
-    assert (message.user.platform, message.user.id, message.text) == (
-        "slack", "U0ALICE", "when is kraska")
-    assert (message.channel_id, message.thread_id, message.is_direct) == (
-        "C1", "1.000001", False)
-
-
-def test_only_a_persons_new_dm_is_a_question():
-    dm = {"type": "message", "channel_type": "im", "user": "U0ALICE", "channel": "D1",
-          "ts": "1.1", "text": "agenda"}
-    assert events.from_direct_message(dm, "U0BOT") is not None
-    for changed in ({"channel_type": "channel"}, {"subtype": "message_changed"},
-                    {"bot_id": "B0OTHER"}, {"subtype": "bot_message"}, {"user": None}):
-        assert events.from_direct_message({**dm, **changed}, "U0BOT") is None
-
-
-def test_a_slash_command_becomes_a_question_for_the_core():
-    message, public = events.from_command({
-        "user_id": "U0ALICE", "user_name": "alice", "channel_id": "D0ALICE",
-        "text": "tz Europe/Berlin public"})
-    assert public is True
-    assert (message.user.id, message.user.name, message.text, message.is_direct) == (
-        "U0ALICE", "alice", "tz Europe/Berlin", True)
+    assert inbound.split_public(text) == (question, public)
 
 
 def test_a_special_mention_before_a_mark_is_broken_too() -> None:
     """"@channel_" is no mention as typed, but the mark's zero-width spaces would make it
     one (found by tests/slack/test_hostile_text.py)."""
-    escaped = blocks.escape("yz@channel_-")
+    escaped = render.escape("yz@channel_-")
     assert "@channel" not in escaped and "@\u2060channel" in escaped

@@ -10,8 +10,8 @@ date tokens, bold, italics, strikes, code, quotes and direction overrides. The o
 forms a message may carry are the bot's own, made from program data: date tokens of the
 reply's own times, a card's link and the Q&A thread link, a card's title in bold and its
 note in italics, a day's heading in bold. Text comes in as Slack sends it (its markup,
-``&amp;`` and all, read by ``events.typed_text``) and is drawn from the router's hostile
-pieces plus Slack's own forms. Rendering is unit-level (no network): ``blocks.to_message``
+``&amp;`` and all, read by ``inbound.typed_text``) and is drawn from the router's hostile
+pieces plus Slack's own forms. Rendering is unit-level (no network): ``render.to_message``
 on the replies the router gives and on the Q&A posts it hands the platform. Hypothesis
 runs derandomized with a moderate number of examples, so CI sees the same ones.
 """
@@ -28,11 +28,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.slack import blocks, events
+from adapters.slack import inbound, render
 from bot import timefmt
+from bot.adapter import PlatformInfo
 from bot.answers.context import Ask
 from bot.app import open_core
-from bot.core import Core
+from bot.events import Message, Place
 from bot.messages import (
     Button,
     IncomingMessage,
@@ -44,6 +45,7 @@ from bot.messages import (
 )
 from bot.qa.service import ANSWERED, HIDDEN, OPEN, _listed, question_text
 from bot.reminders import notices
+from bot.services import Services
 from bot.store import qa as store
 from tests.conftest import WORKSHOP_MORNING, make_settings
 from tests.fakes.slack_server import block_kit_problems
@@ -84,7 +86,7 @@ class Threads:
     """The Q&A publisher the core sees: renders every post and edit it is handed, with
     its buttons, as the Slack adapter does."""
 
-    platform = "slack"
+    info = PlatformInfo("slack")
 
     def __init__(self) -> None:
         self.posted: list[tuple[Reply, tuple[Button, ...]]] = []
@@ -119,7 +121,7 @@ class Threads:
 
 @dataclass
 class World:
-    core: Core
+    core: Services
     threads: Threads
     keynote_thread: str
 
@@ -145,7 +147,7 @@ async def world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[World]:
 
 
 @pytest.fixture
-async def bundled(sqlite_url: str) -> AsyncIterator[Core]:
+async def bundled(sqlite_url: str) -> AsyncIterator[Services]:
     """The bundled program (many talks, people and papers): long answers, many times."""
     clock = ManualClock(datetime.fromisoformat(WORKSHOP_MORNING))
     async with open_core(make_settings(sqlite_url), clock) as core:
@@ -156,7 +158,7 @@ def message(raw: str, *, name: str, command: str | None = None, user: str = "U0A
             thread: str | None = None) -> IncomingMessage:
     """What the adapter makes of a Slack message or command: the typed words read from
     Slack's markup, the sender's name as Slack gives it."""
-    return IncomingMessage(UserRef("slack", user, name), events.typed_text(raw, BOT_USER),
+    return IncomingMessage(UserRef("slack", user, name), inbound.typed_text(raw, BOT_USER),
                            command=command, channel_id=QA if thread else "C0GENERAL",
                            thread_id=thread)
 
@@ -164,18 +166,18 @@ def message(raw: str, *, name: str, command: str | None = None, user: str = "U0A
 # ---------------------------------------------------------------------- the checks
 
 
-def texts(message_: blocks.SlackMessage) -> Iterator[str]:
+def texts(message_: render.SlackMessage) -> Iterator[str]:
     yield message_.text
     for block in message_.blocks:
-        yield from blocks.block_texts(block)
+        yield from render.block_texts(block)
 
 
-def assert_within_limits(message_: blocks.SlackMessage) -> None:
+def assert_within_limits(message_: render.SlackMessage) -> None:
     """The core's budget, and what Slack refuses (``invalid_blocks``, ``no_text``)."""
     assert message_.text, "a message without text"
     assert message_.blocks, "a message without blocks (its text would be read unverbatim)"
-    assert len(message_.text) <= blocks.MESSAGE_CHARS
-    assert blocks.message_chars(message_.blocks) <= blocks.MESSAGE_CHARS
+    assert len(message_.text) <= render.MESSAGE_CHARS
+    assert render.message_chars(message_.blocks) <= render.MESSAGE_CHARS
     assert block_kit_problems(message_.blocks) == []
     for block in message_.blocks:
         objects = [block["text"]] if block["type"] == "section" else block["elements"]
@@ -214,7 +216,7 @@ def ours(form: Live, reply: Reply) -> bool:
 
 
 def assert_fit_for_slack(reply: Reply, buttons: tuple[Button, ...] = ()) -> None:
-    rendered = blocks.to_message(reply, buttons)
+    rendered = render.to_message(reply, buttons)
     assert_within_limits(rendered)
     for text in texts(rendered):
         for form in live_forms(text):
@@ -266,9 +268,10 @@ async def test_q_and_a_with_hostile_questions_names_answers_and_reasons_is_fit_f
     world.threads.posted.clear()
     router = world.core.router
     if in_thread:
-        acknowledged = await router.handle_thread_message(
-            message(question, name=asker, user="U0ASKER", thread=world.keynote_thread),
-            f"1715000002.{len(question):06d}")
+        asked = message(question, name=asker, user="U0ASKER", thread=world.keynote_thread)
+        acknowledged = await world.core.core.receive(Message(
+            asked.user, asked.text, Place(asked.channel_id, asked.thread_id), addressed=False,
+            ref=f"1715000002.{len(question):06d}"))
     else:
         acknowledged = await router.handle(message(f"keynote: {question}", name=asker,
                                                    command="ask", user="U0ASKER"))
@@ -311,7 +314,7 @@ def test_question_messages_reminders_and_digests_are_fit_for_slack(
 @PROPERTY
 @given(head=st.sampled_from(FREE_TEXT_HEADS[:10]), raw=HOSTILE)
 async def test_the_bundled_programs_long_answers_to_hostile_text_are_fit_for_slack(
-        bundled: Core, head: str, raw: str) -> None:
+        bundled: Services, head: str, raw: str) -> None:
     """Many cards with many date tokens: held to the budget by Slack's own cut."""
     reply = await bundled.router.handle(message(head + raw, name="x"))
     assert_fit_for_slack(reply)
@@ -330,7 +333,7 @@ def _typed(text: str) -> str:
 @given(text=HOSTILE, before=st.sampled_from(("", "x", "• ", "  ", "a\n", "*")))
 def test_escaped_text_reads_as_typed_and_nothing_in_it_is_live(text: str, before: str
                                                                ) -> None:
-    escaped = blocks.escape(text)
+    escaped = render.escape(text)
     assert live_forms(before + escaped) == []
     assert _typed(shown(escaped)) == _typed(text)
 
@@ -339,8 +342,8 @@ def test_escaped_text_reads_as_typed_and_nothing_in_it_is_live(text: str, before
 @given(text=HOSTILE, limit=st.integers(0, 300))
 def test_a_cut_keeps_entities_tokens_and_neutralised_marks_whole(text: str, limit: int
                                                                  ) -> None:
-    escaped = blocks.escape(text) + " <!date^1639421100^{time}|9:45 AM>" + blocks.escape(text)
-    shortened = blocks.cut(escaped, limit)
+    escaped = render.escape(text) + " <!date^1639421100^{time}|9:45 AM>" + render.escape(text)
+    shortened = render.cut(escaped, limit)
     assert len(shortened) <= limit
     assert escaped.startswith(shortened.removesuffix("…"))
     assert [f for f in live_forms(shortened) if f.kind != "date"] == []
@@ -350,7 +353,7 @@ def test_a_cut_keeps_entities_tokens_and_neutralised_marks_whole(text: str, limi
 @PROPERTY
 @given(url=st.one_of(HOSTILE, HOSTILE.map(lambda t: "https://x.org/" + t)))
 def test_a_link_is_a_plain_address_or_text(url: str) -> None:
-    made = blocks.link(url)
+    made = render.link(url)
     forms = live_forms(made)
     if made.startswith("<"):
         assert forms == [Live("link", made)]
@@ -369,4 +372,4 @@ def test_the_checker_sees_every_live_piece_the_hostile_text_is_made_of() -> None
             "*bold*", "_it_", "~s~", "`code`", "```", ">quote", "&gt; ", "@channel",
             "@here", "@everyone", "\u202e"} <= set(SLACK_LIVE)
     for piece in SLACK_LIVE + [p for p in PIECES if live_forms(p)]:
-        assert live_forms(blocks.escape(piece)) == [], piece
+        assert live_forms(render.escape(piece)) == [], piece

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.slack.app import SlackStartupError
+from adapters.slack.service import SlackStartupError
 from bot.messages import APOLOGY
 from tests.fakes.slack_server import ApiCall, FakeSlack, SignedPoster
 from tests.slack.conftest import RunningBot, StartBot
@@ -343,7 +343,7 @@ async def test_a_wrong_bot_token_fails_at_start_in_one_line(
 async def test_shutdown_closes_the_server(
     fake: FakeSlack, start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ):
-    caplog.set_level(logging.INFO, logger="adapters.slack.app")
+    caplog.set_level(logging.INFO, logger="adapters.slack.service")
     bot = await start_bot()
     assert f"Slack adapter ready: HTTP mode on {bot.adapter.url}, bot @workshop-bot in " \
            "Fake Workspace" in caplog.messages

@@ -63,6 +63,7 @@ async def test_every_subscribed_event_has_a_listener(
     fake: FakeSlack, bot: RunningBot, caplog: pytest.LogCaptureFixture
 ):
     caplog.set_level(logging.DEBUG, logger="adapters.slack.listeners")
+    caplog.set_level(logging.DEBUG, logger="bot.core")  # which reactions are votes
     fake.add_message("C0OTHER", {"user": "U0BOB", "text": "a message", "ts": "1.000001"})
     payloads = {
         "app_mention": fake.app_mention(f"<@{fake.bot_user_id}> hi"),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from adapters.slack import blocks
+from adapters.slack import render
 from bot.app import attach
 from tests.fakes.slack_server import FakeSlack, block_kit_problems
 from tests.slack.conftest import RunningBot, StartBot
@@ -45,9 +45,9 @@ def assert_within_budget(message: dict[str, Any]) -> None:
     valid Block Kit, and every entity and token whole."""
     shown = message.get("blocks") or []
     assert block_kit_problems(shown) == []
-    assert len(message["text"]) <= blocks.MESSAGE_CHARS
-    assert blocks.message_chars(shown) <= blocks.MESSAGE_CHARS
-    for text in [message["text"], *(t for b in shown for t in blocks.block_texts(b))]:
+    assert len(message["text"]) <= render.MESSAGE_CHARS
+    assert render.message_chars(shown) <= render.MESSAGE_CHARS
+    for text in [message["text"], *(t for b in shown for t in render.block_texts(b))]:
         assert "&" not in ENTITY.sub("", text), text[-40:]  # no entity cut in half
         assert text.count("<") == text.count(">"), text[-40:]  # no token cut in half
         assert "<!channel>" not in text

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.slack import create
-from adapters.slack.app import SlackAdapter
+from adapters.slack.service import SlackAdapter
 from bot.app import attach, open_core, serve
 from bot.messages import Reply
 from bot.store import qa as store
@@ -161,14 +161,14 @@ async def react(fake: FakeSlack, bot: RunningBot, caplog: pytest.LogCaptureFixtu
                 send: Send | None = None) -> str:
     """``user`` adds (or removes) a 👍 on message ``ts`` in C0QA; once the bot has handled
     it (its debug line), the outcome the core gave ("added", "own", "unknown", …)."""
-    caplog.set_level(logging.DEBUG, logger="adapters.slack.listeners")
+    caplog.set_level(logging.DEBUG, logger="bot.core")  # the core decides what a reaction is
     since = len(caplog.records)
     event = fake.reaction_event(QA, ts, user=user, name=name, added=added)
     if send is None:
         assert (await bot.poster.event(event)).status == 200
     else:
         await send(event)
-    line = f"Slack: 👍 {'added' if added else 'removed'} by {user} on {ts} in {QA}: "
+    line = f"slack: 👍 {'added' if added else 'removed'} by {user} on message {ts}: "
 
     def outcome() -> str | None:
         return next((r.getMessage().removeprefix(line) for r in caplog.records[since:]
@@ -381,7 +381,7 @@ async def test_votes_cast_while_the_bot_was_offline_are_reconciled_on_start(
         sqlite_url, program, slack_bot_token=BOT_TOKEN, slack_api_url=fake.api_url,
         slack_signing_secret=SECRET, bot_http_host="127.0.0.1", bot_http_port=0)
     async with open_core(settings, ManualClock(datetime.fromisoformat(MORNING))) as core:
-        adapter = create(core)
+        adapter = create(core.core)
         assert isinstance(adapter, SlackAdapter)
         caplog.set_level(logging.INFO, logger="bot.qa.service")
         serving = asyncio.create_task(serve(core, [adapter]))  # as `workshop-bot run`

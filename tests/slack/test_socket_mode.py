@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.app import SlackStartupError
+from adapters.slack.service import SlackStartupError
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import APP_TOKEN, StartBot
 from tests.slack.test_http_mode import mention, one_post

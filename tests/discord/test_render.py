@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import discord
 import pytest
 
-from adapters.discord.embeds import MAX_CONTENT, MAX_DESCRIPTION, Formatter, plain
+from adapters.discord.render import MAX_CONTENT, MAX_DESCRIPTION, Formatter, plain
 from bot.messages import Card, Moment, Quote, Reply
 from tests.discord.discord_markdown import Live, live_forms, shown
 from tests.support import Conversation

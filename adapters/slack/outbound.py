@@ -1,7 +1,7 @@
 """Messages the bot sends on its own to Slack (reminders, notices), once each.
 
 Every message carries its ledger key in Slack's message metadata. After a crash between
-"decided to send" and "Slack accepted it", :meth:`SlackDelivery.find_delivered` reads the
+"decided to send" and "Slack accepted it", :meth:`SlackOutbound.find_delivered` reads the
 channel's (or the DM's) recent history with metadata and finds the message if Slack has
 it, so it is neither lost nor posted twice. DMs go to the user id as ``channel``: Slack
 posts them in the bot's DM with that person.
@@ -14,8 +14,8 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, events
-from adapters.slack.errors import NETWORK_ERRORS, error_code
+from adapters.slack import inbound, render
+from adapters.slack.transport import NETWORK_ERRORS, error_code
 from bot.adapter import DeliveryError
 from bot.messages import Outgoing
 
@@ -33,14 +33,14 @@ PERMANENT = frozenset({
 })
 
 
-class SlackDelivery:
+class SlackOutbound:
     """Posts :class:`Outgoing` messages with one Web API client."""
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
     async def deliver(self, message: Outgoing) -> str | None:
-        slack = blocks.to_message(message.reply, message.buttons)
+        slack = render.to_message(message.reply, message.buttons)
         try:
             response = await self.client.chat_postMessage(
                 channel=message.target,
@@ -61,7 +61,7 @@ class SlackDelivery:
             channel = message.target
             if message.direct:
                 opened = await self.client.conversations_open(users=message.target)
-                channel = events.opened_channel(opened)
+                channel = inbound.opened_channel(opened)
             history = await self.client.conversations_history(
                 channel=channel, include_all_metadata=True, limit=HISTORY_PAGE,
             )
@@ -72,7 +72,7 @@ class SlackDelivery:
         except NETWORK_ERRORS as exc:
             raise DeliveryError(f"looking for an earlier send: {type(exc).__name__}",
                                 permanent=False) from None
-        for found in events.tagged(history.get("messages") or (), EVENT_TYPE, "key",
+        for found in inbound.tagged(history.get("messages") or (), EVENT_TYPE, "key",
                                    message.key):
             log.debug("Slack already had %s (ts %s); not posting it again", message.key,
                       found.get("ts"))

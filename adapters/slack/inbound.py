@@ -1,4 +1,4 @@
-"""Slack payloads -> the core's :class:`IncomingMessage`, and where the answer goes.
+"""Slack payloads -> the core's events (``bot.events``), and where the answer goes.
 
 Pure functions over the JSON Slack sends, kept apart from the transport so they read
 (and are tested) without a running app. Only platform syntax is handled here: the bot's
@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.messages import IncomingMessage, UserRef
+from bot.events import THUMBS_UP as THUMBS_UP_EMOJI
+from bot.events import ButtonPress, Command, Message, Place, Reaction
+from bot.messages import UserRef
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_slack_response import AsyncSlackResponse
@@ -36,32 +38,13 @@ _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))  # &amp; last: "&amp;
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
-    """A message for the core, and the place its answer goes."""
+class Posted:
+    """A person's message as the core's event, and where an answer to it goes: the
+    channel, in the thread it was posted in (None: the channel itself)."""
 
-    message: IncomingMessage
+    event: Message
     channel: str
-    thread_ts: str | None  # None: answer in the channel itself
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadReply:
-    """A person's message inside a channel thread: a question, when the thread is Q&A."""
-
-    message: IncomingMessage
-    channel: str
-    thread_ts: str
-    ts: str  # the message's own ts: its reference for votes and status marks
-
-
-@dataclass(frozen=True, slots=True)
-class Reaction:
-    """A 👍 added to or taken off a message."""
-
-    user: str
-    channel: str
-    ts: str
-    added: bool
+    thread_ts: str | None
 
 
 @lru_cache(maxsize=8)
@@ -87,27 +70,30 @@ def is_from_a_bot(event: Mapping[str, Any]) -> bool:
     return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
 
 
-def from_mention(event: Mapping[str, Any], bot_user_id: str | None) -> Question | None:
-    """An ``app_mention``: answered where it was asked (in the thread, if in one)."""
+def from_mention(event: Mapping[str, Any], bot_user_id: str | None) -> Posted | None:
+    """An ``app_mention``: addressed to the bot, answered where it was asked (in the
+    thread, if in one; in an item's Q&A thread the core takes it as a question)."""
     if is_from_a_bot(event) or not event.get("user") or not event.get("channel"):
         return None
-    return _question(event, bot_user_id, direct=False)
+    return _posted(event, bot_user_id, direct=False, addressed=True)
 
 
-def _question(event: Mapping[str, Any], bot_user_id: str | None, *, direct: bool) -> Question:
-    """A person's message as a question, answered where it was asked."""
+def _posted(event: Mapping[str, Any], bot_user_id: str | None, *, direct: bool,
+            addressed: bool) -> Posted:
     thread_ts = event.get("thread_ts")
-    message = IncomingMessage(
+    ts = event.get("ts")
+    in_thread = thread_ts if thread_ts != ts else None  # a parent is a channel message
+    message = Message(
         user=UserRef(PLATFORM, event["user"]),
         text=typed_text(event.get("text", ""), bot_user_id),
-        channel_id=event["channel"],
-        thread_id=thread_ts,
-        is_direct=direct,
+        place=Place(event["channel"], in_thread, direct),
+        addressed=addressed,
+        ref=str(ts) if ts else None,
     )
-    return Question(message, event["channel"], thread_ts)
+    return Posted(message, event["channel"], thread_ts)
 
 
-def from_direct_message(event: Mapping[str, Any], bot_user_id: str | None) -> Question | None:
+def from_direct_message(event: Mapping[str, Any], bot_user_id: str | None) -> Posted | None:
     """A ``message`` event: only a person's new message in a DM with the bot counts.
 
     Edits, deletions, joins and other subtypes are not questions; channel messages reach
@@ -117,7 +103,7 @@ def from_direct_message(event: Mapping[str, Any], bot_user_id: str | None) -> Qu
         return None
     if not event.get("user") or not event.get("channel"):
         return None
-    return _question(event, bot_user_id, direct=True)
+    return _posted(event, bot_user_id, direct=True, addressed=True)
 
 
 def split_public(text: str) -> tuple[str, bool]:
@@ -130,30 +116,29 @@ def split_public(text: str) -> tuple[str, bool]:
     return " ".join(words), False
 
 
-def from_command(command: Mapping[str, Any]) -> tuple[IncomingMessage, bool]:
-    """A slash command's fields -> the question, and whether to answer in public."""
+def from_command(command: Mapping[str, Any]) -> Command:
+    """A slash command's fields -> the core's command (its name is the core's "command
+    anywhere": the text says which), and whether the asker wrote ``public``."""
     text, public = split_public(typed_text(command.get("text", "")))
     channel = command.get("channel_id") or None
-    message = IncomingMessage(
+    return Command(
         user=UserRef(PLATFORM, command.get("user_id", ""), command.get("user_name")),
+        name="",
         text=text,
-        channel_id=channel,
-        is_direct=bool(channel and channel.startswith("D")),
+        place=Place(channel, None, bool(channel and channel.startswith("D"))),
+        public=public,
     )
-    return message, public
 
 
-def from_action(body: Mapping[str, Any], action: Mapping[str, Any]) -> IncomingMessage | None:
+def from_action(body: Mapping[str, Any], action: Mapping[str, Any]) -> ButtonPress | None:
     """A press of one of our buttons (action_id ``workshop:<command>:<n>``)."""
     user = (body.get("user") or {}).get("id")
     parts = str(action.get("action_id", "")).split(":")
     if not user or len(parts) < 2 or not parts[1]:
         return None
     channel = (body.get("channel") or {}).get("id")
-    return IncomingMessage(
-        user=UserRef(PLATFORM, user), text=str(action.get("value") or ""), command=parts[1],
-        channel_id=channel, is_direct=str(channel or "").startswith("D"),
-    )
+    return ButtonPress(UserRef(PLATFORM, user), parts[1], str(action.get("value") or ""),
+                       Place(channel, None, str(channel or "").startswith("D")))
 
 
 def mentions_bot(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
@@ -161,35 +146,21 @@ def mentions_bot(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
     return bool(bot_user_id) and f"<@{bot_user_id}" in str(event.get("text", ""))
 
 
-def thread_reply(event: Mapping[str, Any], bot_user_id: str | None) -> ThreadReply | None:
-    """A person's reply in a thread (a ``message`` or an ``app_mention``); None otherwise.
-
+def from_channel_message(event: Mapping[str, Any], bot_user_id: str | None
+                         ) -> Posted | None:
+    """A ``message.channels``/``message.groups`` event: only a person's reply in a thread
+    matters (Q&A lives in threads; messages outside threads reach the bot as mentions).
     The thread's parent itself (``ts == thread_ts``), edits, deletions and other
-    subtypes, and bots' messages are not replies anyone asked.
-    """
+    subtypes, and bots' messages are not replies anyone asked."""
+    if event.get("channel_type") not in ("channel", "group"):
+        return None
     if str(event.get("subtype") or "") not in THREAD_REPLY_SUBTYPES or is_from_a_bot(event):
         return None
     thread_ts, ts = event.get("thread_ts"), event.get("ts")
-    user, channel = event.get("user"), event.get("channel")
-    if not thread_ts or not ts or ts == thread_ts or not user or not channel:
+    if not thread_ts or not ts or ts == thread_ts or not event.get("user") or \
+            not event.get("channel"):
         return None
-    message = IncomingMessage(
-        user=UserRef(PLATFORM, user),
-        text=typed_text(event.get("text", ""), bot_user_id),
-        channel_id=channel,
-        thread_id=thread_ts,
-        is_direct=False,
-    )
-    return ThreadReply(message, channel, thread_ts, ts)
-
-
-def from_channel_message(event: Mapping[str, Any], bot_user_id: str | None
-                         ) -> ThreadReply | None:
-    """A ``message.channels``/``message.groups`` event: only replies in threads matter
-    (Q&A lives in threads); messages outside threads reach the bot as mentions."""
-    if event.get("channel_type") not in ("channel", "group"):
-        return None
-    return thread_reply(event, bot_user_id)
+    return _posted(event, bot_user_id, direct=False, addressed=False)
 
 
 def is_thumbs_up(name: object) -> bool:
@@ -198,13 +169,17 @@ def is_thumbs_up(name: object) -> bool:
 
 
 def from_reaction(event: Mapping[str, Any]) -> Reaction | None:
-    """A ``reaction_added``/``reaction_removed`` event: a 👍 on a message, else None."""
+    """A ``reaction_added``/``reaction_removed`` on a message (None: on a file or with
+    fields missing); 👍 in any skin tone is spelt as the core spells it."""
     item = event.get("item") or {}
     user, channel, ts = event.get("user"), item.get("channel"), item.get("ts")
-    if not is_thumbs_up(event.get("reaction")) or item.get("type") != "message" or not user \
-            or not channel or not ts:
+    if item.get("type") != "message" or not user or not channel or not ts:
         return None
-    return Reaction(user, channel, ts, added=event.get("type") == "reaction_added")
+    name = event.get("reaction")
+    emoji = THUMBS_UP_EMOJI if is_thumbs_up(name) else f":{name}:"
+    # Slack does not say which thread the message is in: the core finds its question.
+    return Reaction(UserRef(PLATFORM, user), emoji, ts, Place(channel, None, False),
+                    added=event.get("type") == "reaction_added")
 
 
 def thumbs_up_users(message: Mapping[str, Any]) -> set[str]:

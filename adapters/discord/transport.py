@@ -20,7 +20,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from adapters.discord.embeds import Rendered, text_only
+from adapters.discord.render import Rendered, text_only
 from bot.messages import APOLOGY
 
 log = logging.getLogger(__name__)

@@ -53,6 +53,8 @@ ZERO_WIDTH_SPACE = "\u200b"
 # Not \b: "_" after it is a word character, but a mark gets zero-width spaces around it
 # later, which would make "@channel_" a mention; only a letter or digit after it is safe.
 _SPECIAL_MENTION = re.compile(r"@(channel|here|everyone)(?![^\W_])", re.IGNORECASE)
+# A cut text that ends so ("me@channels.org" cut to "me@channel…") would make one live.
+_SPECIAL_MENTION_AT_END = re.compile(r"@(?:channel|here|everyone)$", re.IGNORECASE)
 _MARK = re.compile(r"[*_~`]")
 _DIRECTION_OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _DROPPED = str.maketrans(dict.fromkeys(_DIRECTION_OVERRIDES))
@@ -134,6 +136,8 @@ def cut(text: str, limit: int) -> str:
         end = entity
     while end and text[end - 1] in "*_~`" + ZERO_WIDTH_SPACE + WORD_JOINER:
         end -= 1  # a mark or its joiners: all of it goes, or none
+    if (mention := _SPECIAL_MENTION_AT_END.search(text, 0, end)) is not None:
+        end = mention.start()  # part of a longer word, which escape left as it was
     return text[:end].rstrip() + ELLIPSIS
 
 

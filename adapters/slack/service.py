@@ -19,9 +19,9 @@ are given levels at which they write none (:func:`library_logger`).
 On cancellation everything is closed in reverse order (the socket or server, then the
 client's HTTP session), so nothing is left open.
 
-The adapter also sends on its own: reminders (``deliver``, through ``delivery``) and
+The adapter also sends on its own: reminders (``deliver``, through ``outbound``) and
 Q&A threads (``open_thread`` and the rest of :class:`~bot.adapter.QaPublisher`, through
-``threads``). Those calls can come before the connection is up (``workshop-bot qa setup``
+``qa``). Those calls can come before the connection is up (``workshop-bot qa setup``
 and the vote reconciliation start beside the adapter), so they wait for it, briefly.
 """
 
@@ -48,13 +48,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.delivery import SlackDelivery
-from adapters.slack.errors import answer_of
 from adapters.slack.http_checks import MAX_BODY, RequestChecks
 from adapters.slack.listeners import Listeners
+from adapters.slack.outbound import SlackOutbound
 from adapters.slack.qa import SlackThreads
 from adapters.slack.refusals import RefusalLog
-from bot.adapter import DeliveryError
+from adapters.slack.transport import answer_of
+from bot.adapter import DeliveryError, PlatformInfo
 from bot.core import Core
 from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
 
@@ -161,7 +161,6 @@ class SlackAdapter:
     the Q&A threads there."""
 
     name = "slack"
-    platform = "slack"
     fallback = False
 
     def __init__(self, core: Core, *, wall: Callable[[], float] = time.time,
@@ -174,8 +173,8 @@ class SlackAdapter:
         self.socket_mode = core.settings.slack_app_token is not None
         self.ready = asyncio.Event()  # set once Slack can reach the bot
         self.url: str | None = None  # the HTTP endpoint, in HTTP mode
-        self.send_rate = core.settings.slack_send_rate
-        self._delivery: SlackDelivery | None = None
+        self.info = PlatformInfo("slack", send_rate=core.settings.slack_send_rate)
+        self._outbound: SlackOutbound | None = None
         self._threads: SlackThreads | None = None
 
     async def _wait_ready(self) -> bool:
@@ -185,12 +184,12 @@ class SlackAdapter:
             return False
         return True
 
-    async def _connected(self) -> SlackDelivery:
+    async def _connected(self) -> SlackOutbound:
         """Reminders wait (briefly) for the adapter to be connected."""
         if not await self._wait_ready():
             raise DeliveryError("Slack is not connected", permanent=False)
-        assert self._delivery is not None
-        return self._delivery
+        assert self._outbound is not None
+        return self._outbound
 
     async def _qa(self) -> SlackThreads:
         """Q&A calls wait (briefly) for the adapter to be connected, as reminders do."""
@@ -231,7 +230,7 @@ class SlackAdapter:
             client = build_client(self.core, session)
             auth = await self._check_token(client)
             identity = f"@{auth.get('user')} in {auth.get('team')}"
-            self._delivery = SlackDelivery(client)
+            self._outbound = SlackOutbound(client)
             self._threads = SlackThreads(client, str(auth.get("user_id") or ""),
                                          str(auth.get("bot_id") or ""),
                                          str(auth.get("url") or ""))
