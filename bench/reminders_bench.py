@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
+from bot.adapter import PlatformInfo
 from bot.app import open_core
 from bot.clock import SimulatedClock, SystemClock
 from bot.messages import Outgoing
@@ -62,8 +63,7 @@ def program_text(start: datetime, sessions: int, spacing: timedelta) -> str:
 class InstantPlatform:
     """A platform that accepts every message at once and notes when the first arrived."""
 
-    platform = "discord"
-    send_rate = float("inf")
+    info = PlatformInfo("discord")
 
     def __init__(self) -> None:
         self.count = 0
@@ -173,7 +173,7 @@ async def discord_fan_out(
                     {"item_id": item.id, "platform": "discord", "user_id": str(u["id"]),
                      "offset_minutes": 0, "created_at": clock.now() + timedelta(seconds=n)}
                     for n, u in enumerate(users)])
-            adapter = create(core, guild_ready_timeout=0.05)
+            adapter = create(core.core, guild_ready_timeout=0.05)
             assert adapter is not None
             task = asyncio.create_task(adapter.run())
             await asyncio.wait_for(adapter.client.ready_once.wait(), 30)

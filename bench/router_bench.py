@@ -50,9 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crowd import MIXES, Crowd, Question  # noqa: E402
 from bot.app import open_core  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.messages import IncomingMessage, Reply, UserRef  # noqa: E402
 from bot.render_text import render  # noqa: E402
+from bot.services import Services  # noqa: E402
 from bot.settings import BUNDLED_PROGRAM, Settings  # noqa: E402
 from tests.support import ManualClock  # noqa: E402  (the clock the tests set, too)
 
@@ -80,7 +80,7 @@ def percentile(samples: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
-def lru_caches(core: Core) -> dict[str, Any]:
+def lru_caches(core: Services) -> dict[str, Any]:
     """Every ``functools.lru_cache`` the router's path can use: module-level ones in the
     bot's modules, and the program index's own (``resolve``, ``_hits``), by name."""
     found: dict[str, Any] = {}
@@ -114,7 +114,7 @@ def outcome(question: Question, seconds: float, reply: Reply, text: str) -> Outc
                    reply.kind == "not_found")
 
 
-async def ask_all(core: Core, clock: ManualClock, questions: Sequence[Question]
+async def ask_all(core: Services, clock: ManualClock, questions: Sequence[Question]
                   ) -> tuple[float, list[Outcome]]:
     """Every question in turn through the router, the clock set to its moment; the
     whole loop's time and each answer's."""
