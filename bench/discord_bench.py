@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -230,15 +231,35 @@ async def start_client(name: str, fake: FakeDiscord, tmp: Path, answer_cache: bo
     if name == OURS:
         env.update(DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
                    DISCORD_GATEWAY_URL=fake.gateway_url, BOT_NOW="2021-12-13T10:15:00-08:00",
-                   BOT_SPEED="0", LOG_LEVEL="WARNING",
+                   BOT_SPEED="0", LOG_LEVEL="INFO",
                    BOT_ANSWER_CACHE=str(answer_cache).lower(),
                    DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}")
         command = [sys.executable, "-W", "ignore", "-m", "bot", "run"]
     else:
         command = [sys.executable, "-W", "ignore", __file__, "--bare", fake.api_url,
                    fake.gateway_url]
-    return await asyncio.create_subprocess_exec(*command, cwd=tmp, env=env,
-                                                stdin=subprocess.DEVNULL)
+    # Ours writes its log to a file of its turn, read at the end for the answer cache's
+    # line (logged as it stops); the bare client's output goes where this process's does.
+    log = (tmp / f"{name}-{time.monotonic_ns()}.log").open("w") if name == OURS else None
+    try:
+        return await asyncio.create_subprocess_exec(
+            *command, cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT if log is not None else None)
+    finally:
+        if log is not None:
+            log.close()
+
+
+def cache_hits(tmp: Path) -> tuple[int, int] | None:
+    """(answers given from ours' answer cache, answers asked) over all its turns."""
+    found = [CACHE_LINE.search(path.read_text()) for path in tmp.glob(f"{OURS}-*.log")]
+    if not found or not all(found):
+        return None
+    return (sum(int(m.group(1)) for m in found if m),
+            sum(int(m.group(2)) for m in found if m))
+
+
+CACHE_LINE = re.compile(r"answer cache: (\d+) of (\d+) answers given from it")
 
 
 @dataclass
@@ -329,6 +350,7 @@ async def main(count: int, window: int, rounds: int, answer_cache: bool, mix: st
                     for result in results:
                         runs.setdefault((result.client, result.mode), []).append(result)
             assert not fake.errors, fake.errors
+        hits = cache_hits(Path(tmp))
     print(asked.about)
     print(f"{count} mentions per mode and round, median of {rounds} rounds, timed from "
           f"MESSAGE_CREATE to the reply POST at the fake; answer cache "
@@ -364,6 +386,11 @@ async def main(count: int, window: int, rounds: int, answer_cache: bool, mix: st
         print(f"ours, {mode}: \"{NOT_UNDERSTOOD}\" to {lost / asked_n:.1%} ({lost} of "
               f"{asked_n} over all rounds), the apology to "
               f"{sum(len(r.apologies) for r in results)}")
+    if hits is not None:
+        print(f"ours, answer cache: {hits[0]} of {hits[1]} answers given from it "
+              f"({hits[0] / max(hits[1], 1):.1%}, warm-ups included)")
+    elif answer_cache:
+        print("ours did not report its answer cache")
     print("every mention got exactly one reply" if not problems else
           "every mention got a reply, but see below")
     if apologies:

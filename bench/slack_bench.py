@@ -82,6 +82,7 @@ USERS = 500  # the repeat mix's askers
 ASKERS = 1000  # the crowd mix's
 WARM_TEXT = "what's next?"  # the crowd's warm-up question, asked once by every asker
 NOT_UNDERSTOOD = "Sorry, I did not understand"
+CACHE_LINE = re.compile(r"answer cache: .*")
 READY = re.compile(r"(?:Slack adapter ready: HTTP mode on|bare ready:) (http://[^\s,]+)")
 START_WITHIN = 60.0
 SETTLE = 1.0  # seconds to wait at the end for a second reply to any event
@@ -219,9 +220,11 @@ async def load(
     return result
 
 
-async def start_process(args: list[str], env: dict[str, str], cwd: Path) -> tuple[
+async def start_process(args: list[str], env: dict[str, str], cwd: Path,
+                        kept: list[str] | None = None) -> tuple[
         asyncio.subprocess.Process, str, asyncio.Task[None]]:
-    """Start a bot; its URL once it logs that it is ready; a task that drains its output."""
+    """Start a bot; its URL once it logs that it is ready; a task that drains its output
+    (keeping in ``kept`` the answer cache's line, which the bot logs as it stops)."""
     process = await asyncio.create_subprocess_exec(
         *args, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -238,8 +241,9 @@ async def start_process(args: list[str], env: dict[str, str], cwd: Path) -> tupl
             raise SystemExit(f"{args} did not start:\n{''.join(seen)}")
 
     async def drain() -> None:
-        while await stdout.readline():
-            pass
+        while line := (await stdout.readline()).decode():
+            if kept is not None and (found := CACHE_LINE.search(line)):
+                kept.append(found.group(0))
 
     return process, found.group(1), asyncio.create_task(drain())
 
@@ -333,11 +337,13 @@ async def main(events: int, concurrency: int, rounds: int, answer_cache: bool, m
                     "LOG_LEVEL": "INFO", "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
                     "BOT_ANSWER_CACHE": str(answer_cache).lower()}
         apps = []
+        cache: list[str] = []  # ours says at exit how many answers its cache gave
         for name, args, env, check in (
             ("ours", [sys.executable, "-m", "bot", "run"], ours_env, True),
             ("bare", [sys.executable, __file__, "--serve-bare"], base, False),
         ):
-            process, url, drain = await start_process(args, env, tmp)
+            process, url, drain = await start_process(args, env, tmp,
+                                                      cache if check else None)
             stack.push_async_callback(stop_process, process, drain)
             apps.append(App(name, process, url, drain, check, Result(name, 0, 0.0, [])))
         first = 0
@@ -377,6 +383,8 @@ async def main(events: int, concurrency: int, rounds: int, answer_cache: bool, m
           f"({ours.not_understood} of {ours.events}) of the measured events, the apology "
           f"to {len(ours.apologies)}; every event got "
           f"{'exactly one reply' if not problems else 'a reply, but see below'}")
+    print(f"ours, {cache[0]} (warm-up included)" if cache else
+          "ours: no answer cache" if not answer_cache else "ours did not report its cache")
     if ours.apologies:
         problems.append(f"{len(ours.apologies)} questions got the apology (first: "
                         f"{ours.apologies[:5]})")

@@ -51,15 +51,20 @@ class AnswerCache:
         self._real_seconds = real_seconds
         self._epoch: tuple[object, ...] | None = None
         self._replies: dict[Hashable, Reply] = {}
+        self.lookups = 0  # answers asked for, and given from here: its hit rate, at exit
+        self.hits = 0
 
     def _now(self, epoch: tuple[object, ...]) -> tuple[object, ...]:
         return (*epoch, int(self._real_seconds()))
 
     def get(self, epoch: tuple[object, ...], key: Hashable) -> Reply | None:
         """The reply already given for ``key`` in this epoch, if any."""
+        self.lookups += 1
         current = self._now(epoch)
         if current == self._epoch:  # identity first: the same program object is cheap
-            return self._replies.get(key)
+            found = self._replies.get(key)
+            self.hits += found is not None
+            return found
         self._epoch = current
         self._replies.clear()
         return None
@@ -71,6 +76,11 @@ class AnswerCache:
         if len(self._replies) >= self._limit:
             self._replies.clear()
         self._replies[key] = reply
+
+    def summary(self) -> str:
+        """ "answer cache: 120 of 9000 answers given from it (1.3%)", for the log at exit."""
+        share = 100 * self.hits / self.lookups if self.lookups else 0.0
+        return f"answer cache: {self.hits} of {self.lookups} answers given from it ({share:.1f}%)"
 
 
 class RenderCache(Generic[T]):

@@ -97,8 +97,12 @@ async def open_core(
         reminders.unanswered = qa.unanswered_texts
         answers = AnswerCache() if settings.bot_answer_cache else None
         router = Router(catalog, preferences, clock, reminders, qa, default_zone, answers)
-        yield Services(settings, clock, db, catalog, preferences, reminders, qa, router,
-                       DirectChannels(db), loaded.inputs)
+        direct_channels = DirectChannels(db)
+        try:
+            yield Services(settings, clock, db, catalog, preferences, reminders, qa, router,
+                           direct_channels, loaded.inputs)
+        finally:
+            await direct_channels.written()  # DM channels noted in the last moments
     finally:
         await db.dispose()
 
@@ -257,6 +261,8 @@ async def serve(core: Services, adapters: list[Adapter]) -> int:
                     pending.clear()
                     break
     finally:
+        if (answers := core.router.answers) is not None and answers.lookups:
+            log.info("Stopping; %s", answers.summary())  # what the cache is worth here
         scheduler.shutdown()
         stopper.cancel()
         for task in [*tasks, *background]:

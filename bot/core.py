@@ -94,7 +94,7 @@ class Core:
         if not event.addressed:
             return None
         if place.is_direct and place.channel_id is not None:
-            await self._direct.remember(user.platform, user.id, place.channel_id)
+            self._direct.note(user.platform, user.id, place.channel_id)  # the answer won't wait
         return await self._answer(incoming, event.standing)
 
     async def _command(self, user: UserRef, name: str, text: str, place: Place,

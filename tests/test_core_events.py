@@ -99,8 +99,9 @@ async def test_a_message_elsewhere_is_answered_only_when_addressed(services: Ser
 async def test_a_dm_remembers_its_channel_for_reminders(services: Services) -> None:
     await services.core.receive(Message(ALICE, "what's next?", Place("D-77", None, True),
                                         addressed=True, ref="m-1"))
+    assert await services.core.direct_channel("discord", "alice") == "D-77"  # at once
+    await services.direct_channels.written()  # the write did not hold the answer up
     assert await subscriptions.direct_channel(services.db, "discord", "alice") == "D-77"
-    assert await services.core.direct_channel("discord", "alice") == "D-77"
 
 
 async def test_an_answer_to_a_command_is_private_unless_asked_for_in_public(
