@@ -13,10 +13,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.answer_cache import AnswerCache
-from bot.answers import help as helps
-from bot.answers import kinds, lookup, relative, schedule, scopes, spans
-from bot.answers import qa as questions
-from bot.answers import reminders as remind
+from bot.answers import guide, kinds, lookup, questions, relative, remind, schedule, scopes, spans
 from bot.answers.calendar import agenda_ics
 from bot.answers.context import Ask
 from bot.answers.timezone import timezone
@@ -52,9 +49,9 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.PERSON: lookup.person,
     Intent.BY: lookup.by_author,
     Intent.SEARCH: lookup.search,
-    Intent.HELP: helps.help_text,
-    Intent.GREETING: helps.greeting,
-    Intent.THANKS: helps.thanks,
+    Intent.HELP: guide.help_text,
+    Intent.GREETING: guide.greeting,
+    Intent.THANKS: guide.thanks,
     Intent.WORKSHOP: workshop,
     Intent.AFTER: relative.after,
     Intent.BEFORE: relative.before,
@@ -159,7 +156,7 @@ class Router:
         if not is_database_down(exc):
             raise exc
         self._outage.failed(exc)
-        return helps.database_away(ask)
+        return guide.database_away(ask)
 
     async def _dispatch(self, request: Request, ask: Ask, message: IncomingMessage) -> Reply:
         """``ask`` already has the request's scope (see :meth:`_context`)."""
@@ -200,7 +197,7 @@ class Router:
 
     async def _work_out(self, request: Request, ask: Ask, platform: str) -> Reply:
         if request.intent is Intent.UNKNOWN:
-            reply = lookup.guess(ask, request.arg) or helps.not_understood(ask, request.arg)
+            reply = lookup.guess(ask, request.arg) or guide.not_understood(ask, request.arg)
         else:
             reply = HANDLERS[request.intent](ask, request.arg)
         cards = reply.cards

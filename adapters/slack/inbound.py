@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.events import THUMBS_UP as THUMBS_UP_EMOJI
-from bot.events import ButtonPress, Command, Message, Place, Reaction
+from bot.events import THUMBS_UP, ButtonPress, Command, Message, Place, Reaction
 from bot.messages import UserRef
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 PLATFORM = "slack"
 PUBLIC_WORD = "public"
 # Slack's names for 👍 (any skin tone comes as "+1::skin-tone-2"): the reaction is a vote.
-THUMBS_UP = frozenset({"+1", "thumbsup"})
+THUMBS_UP_NAMES = frozenset({"+1", "thumbsup"})
 
 # A reply in a thread, also sent to the channel ("thread_broadcast"), is still a reply.
 THREAD_REPLY_SUBTYPES = frozenset({"", "thread_broadcast"})
@@ -165,7 +164,7 @@ def from_channel_message(event: Mapping[str, Any], bot_user_id: str | None
 
 def is_thumbs_up(name: object) -> bool:
     """Whether a reaction's name is 👍, in any skin tone."""
-    return str(name or "").split("::", 1)[0] in THUMBS_UP
+    return str(name or "").split("::", 1)[0] in THUMBS_UP_NAMES
 
 
 def from_reaction(event: Mapping[str, Any]) -> Reaction | None:
@@ -176,7 +175,7 @@ def from_reaction(event: Mapping[str, Any]) -> Reaction | None:
     if item.get("type") != "message" or not user or not channel or not ts:
         return None
     name = event.get("reaction")
-    emoji = THUMBS_UP_EMOJI if is_thumbs_up(name) else f":{name}:"
+    emoji = THUMBS_UP if is_thumbs_up(name) else f":{name}:"
     # Slack does not say which thread the message is in: the core finds its question.
     return Reaction(UserRef(PLATFORM, user), emoji, ts, Place(channel, None, False),
                     added=event.get("type") == "reaction_added")

@@ -27,9 +27,10 @@ Q&A adds three kinds of events, each reported to the core as the fact it is:
 * the Upvote button under a question the bot posted votes for it.
 
 Every event carries a lazy lookup of the asker's user groups among those the program
-names as moderators; the core calls it only for what needs it. A reply with a file (an export) is followed by the
-file, uploaded where the answer went; an answer only the asker sees (the slash command
-without ``public``) sends its file to the asker's DM, as a channel would show it to all.
+names as moderators; the core calls it only for what needs it. A reply with a file (an
+export) is followed by the file, uploaded where the answer went; an answer only the asker
+sees (the slash command without ``public``) sends its file to the asker's DM, as a channel
+would show it to all.
 """
 
 from __future__ import annotations
