@@ -500,7 +500,28 @@ class WordIndex:
         return sorted(found)
 
 
+# Who or what a presence question names: not a question word, a pronoun or a filler.
+_NOT_A_NAME = (r"(?!what\b|when\b|who\b|whom\b|where\b|which\b|how\b|there\b|it\b|this\b|that\b|"
+               r"anything\b|anyone\b|anybody\b|someone\b|something\b|everyone\b|you\b|we\b|i\b|"
+               r"they\b|he\b|she\b|the (?:workshop|event|summit|conference)\b)")
+
 FRAMES: tuple[Frame, ...] = (
+    # a topic: "any session about video game ai", "anyone covering protein folding", "do any
+    # of the papers deal with robotics"
+    _rule(r"^(?:(?:is|are)\s+there\s+)?(?:any|anything|anyone|anybody|something|do any(?: of the)?|"
+          r"does any|did any|will any|is anyone|is anybody|are any(?: of the)?)\s+(?:(?:talks?|"
+          r"sessions?|papers?|posters?|speakers?|presentations?|one)\s+(?:on\s+|about\s+)|"
+          r"(?:talks?\s+|sessions?\s+|papers?\s+|posters?\s+|speakers?\s+|presentations?\s+|"
+          r"one\s+)?(?:about|covering|covers?|deal(?:s|ing)? with|touch(?:es|ing)? on|"
+          r"discuss(?:es|ing)?|"
+          r"address(?:es|ing)?|regarding|related to|focus(?:es|ing)? on|talk(?:s|ing)? about|"
+          r"present(?:s|ing)? on|look(?:s|ing)? at)\s+)(?P<s>(?!the (?:morning|afternoon|evening)"
+          r"$|today$|tomorrow$|now$|later$|(?:at|in|around|from|between|during|after|before)\b|\d)"
+          r"[^?]+?)(?:\s+(?:at all|here|at this \w+))?$",
+          _with_subject(Intent.SEARCH),
+          needs="about on covering cover covers deal deals dealing touch touches touching discuss "
+          "discusses discussing address addresses addressing regarding related focus focuses "
+          "focusing talk talks talking present presents presenting look looks looking"),
     # what runs at the same time as something: "what runs in parallel with Sokolov's talk?"
     _rule(r"^(?:what(?:'s| is)?|which (?:talks?|sessions?|items?)|anything|is anything|is there "
           r"anything)\s+(?:else\s+)?(?:runs?|is on|on|happening|running|scheduled|going on|are on)?"
@@ -1440,6 +1461,38 @@ FRAMES: tuple[Frame, ...] = (
           r"tend|"
           r"join)\b.*$",
           _workshop("link:joining"), needs="hybrid virtual online person remote attend"),
+    # -- whether someone (on the program or not) is here: "will yann lecun be speaking at ML
+    #    for Systems?", "karpathy here?", "ion stoica part of this workshop?", "is david
+    #    patterson one of the speakers", "joe hellerstein - on the program or no?"
+    _rule(rf"^(?:(?:is|will|does|are|did)\s+)?{_NOT_A_NAME}(?!is\b|are\b|will\b|does\b|did\b)"
+          r"(?P<s>[\w.'’ -]+?)\s+(?:be\s+)?"
+          r"(?:speaking|presenting|talking|giving (?:a )?talks?|attending|coming|there|here|around|"
+          r"present(?:ing)? anything|present|part of (?:this|the)\s+\w+|one of the speakers|among "
+          r"the speakers|a speaker|on the (?:program(?:me)?|schedule|line-?up|agenda)(?:\s+or\s+"
+          r"(?:no|not))?)(?:\s+(?:at|in)\s+[^?]+?)?(?:\s+at all)?(?:\s+(?:this year|today|"
+          r"tomorrow))?$",
+          _with_subject(Intent.WHEN),
+          needs="speaking presenting talking giving attending coming there here around present "
+          "part one among speaker program programme schedule lineup line up agenda"),
+    # "thomas neumann talk?", "ceze keynote": a person's talk, said without the 's
+    _rule(rf"^{_NOT_A_NAME}(?!next\b|first\b|last\b|opening\b|closing\b|keynote\b|invited\b|"
+          r"lightning\b|short\b|long\b|my\b|your\b|the\b|a\b|any\b)(?P<s>[\w.'’-]+(?:\s+"
+          r"[\w.'’-]+){0,2}?)\s+(?P<k>talk|keynote|presentation|lecture)$",
+          lambda m, o: Request(Intent.WHEN, f"{_subject(m, o)}'s {m['k']}"),
+          needs="talk keynote presentation lecture"),
+    # -- something the organizers might run: "do they organise a city tour or excursion",
+    #    "will you have a hackathon", "job fair or recruiting booths anywhere?"
+    _rule(r"^(?:do|does|will|did|are|is)\s+(?:they|you|the organi[sz]ers|we|the organi[sz]ation"
+          r")\s+(?:going to\s+)?(?:organi[sz]e|organi[sz]ing|have|having|offer|offering|run|running"
+          r"|host|hosting|hold|holding|plan|planning|do|doing|hand out|give out|arrange|arranging)"
+          r"\s+(?:a\s+|an\s+|any\s+|some\s+)?(?P<s>[^?]+?)(?:\s+(?:at|in|during|after)\s+[^?]+"
+          r")?$",
+          lambda m, o: Request(Intent.KIND, _tidy(_subject(m, o))),
+          needs="organise organize organising organizing have having offer offering run running "
+          "host hosting hold holding plan planning do doing hand give arrange arranging"),
+    _rule(r"^(?:any\s+)?(?P<s>(?!one\b|body\b|thing\b)[\w /&'-]+?)\s+(?:anywhere|at all|"
+          r"happening at all)$",
+          lambda m, o: Request(Intent.KIND, _tidy(_subject(m, o))), needs="anywhere all"),
 )
 
 

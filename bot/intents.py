@@ -396,6 +396,15 @@ def _read(text: str, depth: int) -> Request:
     cleaned = normalize_text(text)
     if _ASKS_QA.match(cleaned):
         return _parse(text)  # a question for a speaker is theirs, word for word
+    if (told := _TELL_AGAIN.match(cleaned)) is not None:
+        text = cleaned = cleaned[told.end():]  # "could you remind me when it begins?"
+    if "," in cleaned and (said := _SUBJECT_FIRST.match(cleaned)) is not None and (
+            pronoun := _PRONOUN.search(said["q"])) is not None:
+        # "closing remarks, how long do they go": they are the closing remarks
+        question = said["q"]
+        found = parse(question[: pronoun.start()] + said["np"] + question[pronoun.end():])
+        if found.intent is not Intent.UNKNOWN:
+            return found
     if not cleaned.isascii() and _EMOJI.search(cleaned):  # "coffee when ☕", "drinks? 🍻"
         text = cleaned = normalize_text(_EMOJI.sub(" ", cleaned)) or cleaned
     if "," in cleaned or "?" in cleaned or " and " in cleaned or " with " in cleaned or \
@@ -459,6 +468,17 @@ def _read(text: str, depth: int) -> Request:
     return request
 
 
+# "Could you remind me when …" asks to be told again, not for a reminder.
+_TELL_AGAIN = re.compile(r"^(?:(?:could|can|would|will)\s+(?:you|u|someone|anyone|somebody)\s+"
+                         r"(?:please\s+|pls\s+)?remind\s+me|remind\s+me\s+again)\s+"
+                         r"(?=(?:when|what|where|who|which|how)\b)", re.IGNORECASE)
+# A subject said first, then asked about with a pronoun: "closing remarks, how long do they go".
+_SUBJECT_FIRST = re.compile(
+    r"^(?P<np>(?!(?:what|when|where|who|which|how|is|are|do|does|can|could|will|hi|hey|hello|"
+    r"ok|okay|so|and|but|also|thanks|thx|sorry|please|pls|yes|no|wait|btw|hmm|um|oh)\b)"
+    r"[^,?!.]{3,60}?),\s*(?P<q>(?:how|when|where|what|who|which|is|are|do|does|will|did)\b"
+    r"[^,]*)$", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:they|it|them|those|these)\b", re.IGNORECASE)
 # A subject that is a clause ("when I arrive", "when we get there"), not a name.
 _CLAUSE_SUBJECT = re.compile(r"^(?:i|we|you|u|they|i'm|we're)\s", re.IGNORECASE)
 _NAMING = frozenset({Intent.WHEN, Intent.ABOUT, Intent.PERSON, Intent.DURATION, Intent.WHERE})

@@ -33,6 +33,8 @@ ACCEPT = 80.0  # a match this good is an answer
 MARGIN = 4.0  # entries within this many points of the best are equally likely
 TOKEN_CUTOFF = 80.0  # a query token must be this similar to a vocabulary token to count
 NOISE_PENALTY = 0.95  # per query token that matches nothing in the program
+# Unknown words that, beside a single known one, make the query about something else.
+UNKNOWN_OUTWEIGH = 2
 # No caller reads a score below this (an answer needs ACCEPT, a search hit or a completion
 # TOKEN_CUTOFF), so _scores neither keeps nor works out the scores under it.
 USEFUL = min(ACCEPT, TOKEN_CUTOFF)
@@ -288,6 +290,10 @@ class ProgramIndex:
         scores: dict[int, float] = {}
         penalty = NOISE_PENALTY**dropped
         count = len(known)
+        if count == 1 and dropped >= UNKNOWN_OUTWEIGH:
+            # "career fair / recruiting thing": one word of four on the program is no
+            # match for the rest ("fair" in a paper's title); scored as the share it is
+            penalty = (1 / (1 + dropped)) ** 0.5
         if count == 1:  # the score is the hit itself, times the penalty
             for entry_index, hit in known[0].items():
                 if (value := hit * penalty) >= USEFUL:

@@ -123,3 +123,71 @@ def test_the_question_inside_chatter_and_the_place_after_it_are_read() -> None:
                    "in India.")
     assert (inside.intent, inside.arg.partition("|")[0], inside.zone) == (
         Intent.WORKSHOP, "end", "Asia/Kolkata")
+
+
+# -- found by a seventh blind batch (201 phrasings of the weakest families) -------------
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Will Yann LeCun be speaking at the summit?", "Yann LeCun"),
+    ("karpathy here?", "karpathy"),
+    ("Is David Patterson one of the speakers?", "David Patterson"),
+    ("ion stoica part of this workshop?", "ion stoica"),
+    ("Joe Hellerstein - on the program or no?", "Joe Hellerstein"),
+    ("andy pavlo speaking at all? big fan", "andy pavlo"),
+    ("does chris lattner present anything", "chris lattner"),
+])
+async def test_someone_the_program_lacks_is_said_to_be_not_on_it(
+        summit: Conversation, question: str, name: str) -> None:
+    assert (await summit.ask(question)).startswith(
+        f"Nothing matches “{name}”: it is not on the program.")
+
+
+async def test_whether_someone_on_the_program_is_here_is_their_talk(summit: Conversation) -> None:
+    for question in ("will vogelsang be speaking?", "is sokolov here", "vogelsang talk?"):
+        answer = await summit.ask(question)
+        assert "Margarethe Vogelsang" in answer or "Dmitri Sokolov" in answer, question
+        assert "Nothing matches" not in answer, question
+    assert parse("is anyone here").intent is not Intent.WHEN  # nobody is named
+
+
+async def test_a_topic_nobody_covers_is_said_so(summit: Conversation) -> None:
+    for question in ("anyone covering protein folding", "do any of the papers deal with "
+                     "robotics", "any session about video game ai"):
+        answer = await summit.ask(question)
+        assert "it is not on the program" in answer, question
+    found = await summit.ask("any papers on streaming")
+    assert "Adaptive window joins on unbounded streams" in found
+    on_at = await summit.ask("anything on at 17:00?")  # "on" is scheduled, not a topic
+    assert on_at.startswith("Nothing is on at 17:00") and "Welcome Reception" in on_at
+
+
+async def test_kinds_the_organizers_might_run_and_alternatives(summit: Conversation) -> None:
+    tour = await summit.ask("do they organise a city tour or excursion")
+    assert tour.startswith("There is no city tour or excursion on the program.")
+    party = await summit.ask("is there any social event / party?")
+    assert party.startswith("1 social event on the program") and "Welcome Reception" in party
+    tracks = await summit.ask("are there parallel tracks? which ones")
+    assert tracks.startswith("2 tracks, in 6 rooms: Storage, Streaming.")
+
+
+async def test_two_bare_hours_on_a_24_hour_clock_are_the_afternoon(
+        summit: Conversation) -> None:
+    answer = await summit.ask("what's on between 2 and 4 today")
+    assert answer.startswith("On between 14:00 – 16:00 CEST") and "Poster Session" in answer
+    morning = await summit.ask("what's on from 10 to 11")
+    assert morning.startswith("On between 10:00 – 11:00 CEST")
+
+
+async def test_a_subject_said_first_and_a_question_to_tell_again(chat: Conversation) -> None:
+    remarks = await chat.ask("closing remarks, how long do they go")
+    assert "Closing Remarks" in remarks and "15 min" in remarks
+    again = await chat.ask("Could you remind me when the workshop begins?")
+    assert "starts 9:00 AM" in again
+    assert "I'll remind you" not in again
+
+
+async def test_one_known_word_among_unknown_ones_is_no_match(chat: Conversation) -> None:
+    """ "fair" is in a paper's title; a career fair is not that paper."""
+    answer = await chat.ask("whens the career fair / recruiting thing")
+    assert answer.startswith("Nothing matches") and "load balancing" in answer  # a suggestion
+    assert "Authors:" not in answer

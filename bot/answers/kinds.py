@@ -4,6 +4,7 @@ is said plainly ("There is no panel on the program"), never answered with a near
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.answers import lookup
@@ -30,7 +31,15 @@ from bot.subjects import (
 def kind(ask: Ask, arg: str) -> Reply:
     if arg == "kinds":  # "what kinds of sessions are there?"
         return ask.reply(("The program has: " + kinds_on(ask) + ".",))
+    if _TRACKS.search(arg):  # "are there parallel tracks?": tracks are no kind of item
+        return _tracks(ask)
     subject = resolve(ask, arg)
+    if isinstance(subject, Missing) and (either := _alternatives(arg)):
+        # "any social event / party?", "a tutorial or hands-on session": the one it has
+        for said in either:
+            found = resolve(ask, said)
+            if not isinstance(found, Missing):
+                return kind(ask, said)
     if isinstance(subject, KindSubject) and subject.items:
         if (reply := unresolved(ask, subject)) is not None:
             return reply  # none of them in the scope asked ("… tomorrow")
@@ -57,6 +66,28 @@ def kind(ask: Ask, arg: str) -> Reply:
     if isinstance(subject, PersonSubject):
         return lookup.person(ask, subject.person.name)
     return lookup.about(ask, arg)
+
+
+_TRACKS = re.compile(r"^(?:parallel |separate |different |multiple |several )?tracks?$",
+                     re.IGNORECASE)
+_EITHER = re.compile(r"\s*(?:/|\bor\b|,|&|\band\b)\s*", re.IGNORECASE)
+
+
+def _alternatives(arg: str) -> list[str]:
+    """The kinds ``arg`` offers as alternatives ("social event / party"), or []."""
+    parts = [p.strip() for p in _EITHER.split(arg) if p and p.strip()]
+    return parts if len(parts) > 1 else []
+
+
+def _tracks(ask: Ask) -> Reply:
+    tracks = ask.program.tracks
+    if not tracks:
+        return ask.reply(("The program has no tracks: its sessions are not split by topic.",),
+                         kind="not_found")
+    rooms = ask.program.rooms
+    where = f", in {len(rooms)} rooms" if len(rooms) > 1 else ""
+    return ask.reply((f"{len(tracks)} track{'' if len(tracks) == 1 else 's'}{where}: "
+                      + ", ".join(tracks) + ". Say “agenda <track>” for one of them.",))
 
 
 INTERCHANGEABLE = frozenset({"coffee", "lunch", "break"})  # a tea break is a coffee break

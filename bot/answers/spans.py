@@ -160,14 +160,25 @@ def _clock_pairs(ask: Ask, low: str, high: str) -> list[tuple[time, time]]:
     highs = schedule.parse_clock(high)
     lows = schedule.parse_clock(low)
     if not timefmt.uses_12h(ask.zone):  # "2 to 4pm" is still 14:00 on a 24-hour clock
-        highs = highs[:1]
-        lows = lows if re.search(r"[ap]\.?m", high, re.IGNORECASE) else lows[:1]
+        highs = _one_reading(highs)
+        lows = lows if re.search(r"[ap]\.?m", high, re.IGNORECASE) else _one_reading(lows)
     pairs = []
     for end in highs:
         earlier = [start for start in lows if start < end or end == time(0, 0)]
         if earlier:
             pairs.append((max(earlier), end))
     return pairs
+
+
+def _one_reading(times: list[time]) -> list[time]:
+    """A 24-hour reader's one reading of a bare hour: as said ("10" is 10:00), except
+    that nobody asks what is on at two in the morning: "2 and 4" is 14:00 and 16:00."""
+    if len(times) == 2 and times[0].hour < EARLIEST_MEANT:
+        return times[1:]
+    return times[:1]
+
+
+EARLIEST_MEANT = 7  # a bare hour before this, on a 24-hour clock, is read as the afternoon
 
 
 def _scope_days(ask: Ask) -> set[date] | None:
