@@ -875,6 +875,8 @@ FRAMES: tuple[Frame, ...] = (
           lambda m, o: Request(Intent.KIND, _tidy(_subject(m, o) or _subject(m, o, "s2"))),
           needs="summit workshop conference event s have"),
     _rule(r"^(?P<s>(?!how\b)[\w &'-]+?)\s+how\s+many$", _with_subject(Intent.COUNT), needs="many"),
+    _rule(r"^(?:the\s+)?(?P<s>(?!what\b|how\b)[\w &'-]+?)\s+(?:count|total|number)$",
+          _with_subject(Intent.COUNT), needs="count total number"),
     _rule(rf"^(?:time|how long|how much time)\s+(?:until|till|til|before|to)\s+(?:the\s+)?(?:next"
           rf"\s+)?"
           rf"(?P<k>{KIND_NOUNS}|coffee|lunch)$", _next_of_kind, needs="time long"),

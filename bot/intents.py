@@ -267,7 +267,11 @@ TRAILING_ASIDE = re.compile(
     r"empty)(?: time)?$|\s+or not$|,?\s+(?:in (?:one|a) (?:sentence|line|word|nutshell)|in short|"
     r"in brief|briefly|(?:from )?start to (?:finish|end)|from beginning to end|all in all|"
     r"first (?:slot|talk|session|item) to last)$|,?\s+(?:thx|thanks|thank you|ty|tia|cheers|"
-    r"please|pls|plz)$",
+    r"please|pls|plz)$"
+    # why they ask, after a comma: "…, need to plan dinner lol", "…, my advisor sent me the
+    # link and i have no idea", "…, trying to book a train"
+    r"|,\s+(?:i|i'm|im|i've|my|we|we're|need|needs|trying|just|lol|so|because|cause|cuz|"
+    r"since|as|gotta|have to|want to|wanna|asking|planning|booking|for my)\b[^?]*$",
     re.IGNORECASE)
 
 

@@ -55,7 +55,11 @@ _FILLER = frozenset({"the", "this", "our", "your", "a", "an", "whole", "entire",
                      "total", "me", "my", "time", "going", "located", "hosted", "part",
                      "overall", "altogether", "actually", "again", "lasts", "last", "takes",
                      "long", "it's", "start", "starts", "begin", "begins", "end", "ends",
-                     "finish", "finishes", "kick", "off", "day", "date", "dates"})
+                     "finish", "finishes", "kick", "off", "day", "date", "dates",
+                     # "whats ml for systems about in a nutshell", "what is it even about"
+                     "nutshell", "short", "brief", "briefly", "even", "really", "roughly",
+                     "generally", "basically", "summary", "summarized", "summarised",
+                     "what", "whats", "explain", "describe"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,3 +191,20 @@ async def test_one_known_word_among_unknown_ones_is_no_match(chat: Conversation)
     answer = await chat.ask("whens the career fair / recruiting thing")
     assert answer.startswith("Nothing matches") and "load balancing" in answer  # a suggestion
     assert "Authors:" not in answer
+
+
+async def test_the_workshop_named_with_filler_and_a_reason_after_a_comma(
+        chat: Conversation) -> None:
+    for question in ("whats ml for systems about in a nutshell",
+                     "can someone explain what this workshop is even about, my advisor just "
+                     "sent me the link and i have no idea 😅"):
+        answer = await chat.ask(question)
+        assert answer.startswith("ML for Systems (NeurIPS 2021)"), question  # not a paper
+        assert "Authors:" not in answer, question
+    over = await chat.ask("what time is the workshop over, need to plan dinner lol")
+    assert "ends 5:55 PM" in over
+
+
+async def test_counts_said_as_a_number_of_or_a_count(chat: Conversation) -> None:
+    assert (await chat.ask("papers count pls")).startswith("13 papers on the program.")
+    assert (await chat.ask("total number of talks today?")).startswith("6 talks")

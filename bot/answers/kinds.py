@@ -127,8 +127,13 @@ def _absent(ask: Ask, query: str) -> Reply:
 
 
 # What "how many <noun>" can count beyond kinds of items.
+_NUMBER_OF = re.compile(r"^(?:the\s+)?(?:total\s+)?(?:number|count|no|amount|total)\s+of\s+",
+                        re.IGNORECASE)
+
+
 def count(ask: Ask, arg: str) -> Reply:
     program = ask.program
+    arg = _NUMBER_OF.sub("", arg.strip())  # "total number of talks": talks
     words = normalize(arg).split()
     noun = words[0] if words else ""
     noun = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
