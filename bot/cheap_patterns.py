@@ -22,7 +22,7 @@ from typing import Any
 sre: Any = importlib.import_module("re._constants")
 sre_parse: Any = importlib.import_module("re._parser")
 
-__all__ = ["GUARD_LENGTH", "Ending", "StartGuard", "start_guard"]
+__all__ = ["GUARD_LENGTH", "Ending", "LazyPattern", "StartGuard", "start_guard"]
 
 GUARD_LENGTH = 6  # how many first characters a start guard reads
 
@@ -95,7 +95,28 @@ class _TooMany(Exception):
     pass
 
 
-def start_guard(pattern: re.Pattern[str], length: int = GUARD_LENGTH) -> StartGuard | None:
+class LazyPattern:
+    """A pattern compiled the first time it is searched. Compiling the grammar's couple
+    of hundred frames took a fifth of the bot's start-up; most questions try a few of
+    them, so each is compiled when a question first needs it (its guard is read from
+    the source, which needs no compiled pattern)."""
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self.pattern, self.flags)
+        return compiled.search(text)
+
+
+def start_guard(pattern: re.Pattern[str] | LazyPattern, length: int = GUARD_LENGTH
+                ) -> StartGuard | None:
     """A guard for ``pattern`` when it is anchored at the start and its first ``length``
     characters can be listed; None when they cannot (no guard: always try it)."""
     if pattern.flags & re.IGNORECASE:

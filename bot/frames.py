@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.cheap_patterns import GUARD_LENGTH, StartGuard, start_guard
+from bot.cheap_patterns import GUARD_LENGTH, LazyPattern, StartGuard, start_guard
 from bot.dates_said import DATE_WORDS, find_date, said_as
 from bot.kind_words import kind_named
 from bot.request import SPEAKERS_OF_LAST, Intent, Request
@@ -107,7 +107,7 @@ class Frame:
     a question is only matched against the frames its words can start, so reading one
     costs a set lookup per frame and a few patterns, not every pattern."""
 
-    pattern: re.Pattern[str]
+    pattern: LazyPattern  # compiled when a question first needs it
     build: Callable[[re.Match[str], str], Request | None]
     needs: frozenset[str]
     guard: StartGuard | None = None  # how the question must begin (bot.cheap_patterns)
@@ -453,8 +453,8 @@ def _relative(intent: Intent) -> Callable[[re.Match[str], str], Request | None]:
 
 def _rule(pattern: str, build: Callable[[re.Match[str], str], Request | None],
           needs: str) -> Frame:
-    compiled = re.compile(pattern)
-    return Frame(compiled, build, frozenset(needs.split()), start_guard(compiled))
+    lazy = LazyPattern(pattern)
+    return Frame(lazy, build, frozenset(needs.split()), start_guard(lazy))
 
 
 _TOKEN = re.compile(r"[a-z0-9&]+")
