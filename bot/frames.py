@@ -506,6 +506,11 @@ _NOT_A_NAME = (r"(?!what\b|when\b|who\b|whom\b|where\b|which\b|how\b|there\b|it\
                r"they\b|he\b|she\b|the (?:workshop|event|summit|conference)\b)")
 
 FRAMES: tuple[Frame, ...] = (
+    # "where do we eat lunch", "where can i get coffee": where that is
+    _rule(r"^where\s+(?:do|can|will|should|shall|could)\s+(?:we|i|you|u|people|attendees|everyone)"
+          r"\s+(?:eat|have|get|grab|find|go for)\s+(?:the\s+|some\s+)?(?P<s>lunch|coffee|dinner|"
+          r"breakfast|drinks|the reception|the posters?|the poster session)$",
+          _with_subject(Intent.WHERE), needs="where"),
     # a topic: "any session about video game ai", "anyone covering protein folding", "do any
     # of the papers deal with robotics"
     _rule(r"^(?:(?:is|are)\s+there\s+)?(?:any|anything|anyone|anybody|something|do any(?: of the)?|"
@@ -1179,11 +1184,11 @@ FRAMES: tuple[Frame, ...] = (
           r"should i go for|do i go for|to go for)|'s|'re)?\s*(?P<s>.+)$", _where,
           needs="where"),
     # -- kinds of things: "is there a panel?", "list the keynotes", "any social events?"
-    _rule(rf"^(?:(?:is|are|will)\s+there\s+(?:be\s+|going to be\s+|gonna be\s+)?|(?:do|does|"
-          rf"will|did|is)\s+(?:we|you|they|it|{EVENT})\s+(?:have|get|include|feature|offer|"
+    _rule(rf"^(?:(?:is|are|will|was|were)\s+there\s+(?:be\s+|going to be\s+|gonna be\s+)?|"
+          rf"(?:do|does|will|did|is)\s+(?:we|you|they|it|{EVENT})\s+(?:have|get|include|feature|offer|"
           rf"going to have|gonna have|having)\s+|any\s+)(?:the\s+|a\s+|an\s+|any\s+|"
           rf"some\s+)?(?P<s>.+?){QUESTION_TAIL}$", _kind,
-          needs="is are will do does did any"),
+          needs="is are will was were do does did any"),
     # "show me the talks on tuesday", "keynotes tomorrow": a kind on a day
     _rule(rf"^(?:(?:list|show|give|name)(?:\s+me)?\s+|(?:what|which|when)\s+(?:are|were)\s+)?"
           rf"(?:all\s+|every\s+)?(?:the\s+|of the\s+)?(?P<s>(?:{KIND_NOUNS}|coffee breaks?|"
@@ -1478,7 +1483,9 @@ FRAMES: tuple[Frame, ...] = (
           "part one among speaker program programme schedule lineup line up agenda"),
     # "thomas neumann talk?", "ceze keynote": a person's talk, said without the 's
     _rule(rf"^{_NOT_A_NAME}(?!next\b|first\b|last\b|opening\b|closing\b|keynote\b|invited\b|"
-          r"lightning\b|short\b|long\b|my\b|your\b|the\b|a\b|any\b)(?P<s>[\w.'’-]+(?:\s+"
+          r"lightning\b|short\b|long\b|my\b|your\b|the\b|a\b|an\b|any\b|no\b|is\b|are\b|was\b|"
+          r"were\b|will\b|does\b|did\b|do\b|has\b|have\b|had\b|can\b|could\b|should\b|whose\b|"
+          r"which\b|good\b|great\b|nice\b|best\b|favorite\b|favourite\b)(?P<s>[\w.'’-]+(?:\s+"
           r"[\w.'’-]+){0,2}?)\s+(?P<k>talk|keynote|presentation|lecture)$",
           lambda m, o: Request(Intent.WHEN, f"{_subject(m, o)}'s {m['k']}"),
           needs="talk keynote presentation lecture"),

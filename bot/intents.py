@@ -431,7 +431,10 @@ def _read(text: str, depth: int) -> Request:
         request = Request(Intent.UNKNOWN, cleaned)  # "… when i arrive": no subject, a clause
     if " and " in request.arg and (second := _SECOND_QUESTION.search(cleaned)) is not None and (
             first := parse(cleaned[: second.start()])).intent is not Intent.UNKNOWN:
-        return first  # "how long does Carbin speak for, and what time does he finish?"
+        # "how long does Carbin speak for, and what time does he finish?": the first (its
+        # answer has the times), unless the two are the workshop's start and end
+        return _start_and_end(first, parse(cleaned[second.start():].strip(" ,")
+                                           .removeprefix("and ")))
     if (request.intent is Intent.UNKNOWN or ("?" in cleaned and _QUESTION_INSIDE.search(cleaned))
             or (_may_break(request.arg) and _SENTENCE_BREAK.search(request.arg))) and (
             pieces := _sentences(cleaned)):
@@ -493,6 +496,17 @@ _THANKS_END = (" thx", " thanks", " thank you", " ty", " tia", " cheers", " Than
                " please", " pls", " plz")
 _ASKS_QA = re.compile(r"^[/!]?(?:ask|qa|question|upvote|unvote)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[?!.])\s+|\s+[-–—]\s+|\s*;\s*")
+
+
+def _start_and_end(first: Request, then: Request) -> Request:
+    """ "when does it kick off and when does it finish?": the workshop's hours, when the
+    two questions ask its start and its end; else the first."""
+    if first.intent is not Intent.WORKSHOP or then.intent is not Intent.WORKSHOP:
+        return first
+    aspect, _, named = first.arg.partition("|")
+    if aspect != "start" or then.arg.partition("|")[0] != "end":
+        return first
+    return Request(Intent.WORKSHOP, f"hours|{named}" if named else "hours", first.scope)
 
 
 def _may_break(text: str) -> bool:

@@ -208,3 +208,15 @@ async def test_the_workshop_named_with_filler_and_a_reason_after_a_comma(
 async def test_counts_said_as_a_number_of_or_a_count(chat: Conversation) -> None:
     assert (await chat.ask("papers count pls")).startswith("13 papers on the program.")
     assert (await chat.ask("total number of talks today?")).startswith("6 talks")
+
+
+async def test_past_kinds_where_to_eat_and_start_and_end_together(
+        summit: Conversation, chat: Conversation) -> None:
+    earlier = await summit.ask("was there a keynote this morning? i came late")
+    assert earlier.startswith("1 keynote in the morning") and "Vogelsang" in earlier
+    lunch = await summit.ask("where do we eat lunch")
+    assert "Mensa" in lunch
+    hours = await chat.ask("when does ML for Systems kick off and when does it finish?")
+    assert "9:00 AM – 5:55 PM" in hours.splitlines()[0]
+    first_only = await chat.ask("how long does Carbin speak for, and what time does he finish?")
+    assert first_only.startswith("Talk by Michael Carbin (title TBD): 35 minutes")
