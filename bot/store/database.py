@@ -119,8 +119,14 @@ def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int, foreign_keys: bool) -> 
     """WAL lets readers and one writer work at once; busy_timeout waits out short locks
     (another process's write) and then fails, as a stalled server times out."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
+    # WAL is kept in the file: switch only when it is not on yet. The switch needs the
+    # write lock, and SQLite does not wait for it (no busy handler there): a second
+    # process connecting while the first migrated failed at once ("database is locked",
+    # seen in CI) although the file was in WAL mode already.
+    cursor.execute("PRAGMA journal_mode")
+    if str(cursor.fetchone()[0]).casefold() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
