@@ -133,12 +133,14 @@ async def test_a_bad_program_file_leaves_the_database_untouched(
     await db.dispose()
 
 
-def test_a_bad_program_creates_no_database_file(tmp_path: Path) -> None:
+async def test_a_bad_program_creates_no_database_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("workshop: {id: x}\n")
+    database = tmp_path / "bot.db"
     with pytest.raises(ProgramError):
-        load_program_file(path)
-    assert not (tmp_path / "bot.db").exists()
+        async with open_core(make_settings(f"sqlite:///{database}", path), ManualClock(NOW)):
+            pass
+    assert not database.exists()  # the program is read before the database is touched
 
 
 @pytest.mark.parametrize(

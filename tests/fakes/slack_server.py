@@ -55,6 +55,9 @@ Responder = JsonDict | Callable[["ApiCall"], JsonDict | web.Response | Awaitable
 T = TypeVar("T")
 
 DEFAULT_WAIT = 3.0
+# How long "no such call" is watched for: a reply takes up to ~0.1 s on a loaded 2-core
+# machine (the first one, with cold caches, the longest), so a wrong one would be seen.
+QUIET_WINDOW = 0.5
 BOT_SCOPES = ("app_mentions:read,channels:history,chat:write,commands,files:write,"
               "groups:history,im:history,im:write,reactions:read,reactions:write,"
               "usergroups:read")
@@ -364,6 +367,14 @@ class FakeSlack:
 
     # -------------------------------------------------------------------- queries and waits
 
+    def mark(self) -> int:
+        """An index into ``calls`` for :meth:`assert_no_call`: only later calls count."""
+        return len(self.calls)
+
+    def after(self, call: ApiCall) -> int:
+        """The :meth:`mark` of the calls that came after ``call``."""
+        return next(n for n, c in enumerate(self.calls) if c is call) + 1
+
     def calls_for(self, method: str, *, ok_only: bool = False) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
 
@@ -412,11 +423,14 @@ class FakeSlack:
 
         return await self.wait_until(found, what=f"{count} x {method}", within=within)
 
-    async def assert_no_call(self, method: str | None = None, *, during: float = 0.3) -> None:
-        """Let the bot run for ``during`` seconds, then check it made no such call."""
-        before = len(self.calls)
+    async def assert_no_call(self, method: str | None = None, *, since: int,
+                             during: float = QUIET_WINDOW) -> None:
+        """Let the bot run for ``during`` seconds more, then check it made no such call at
+        index >= ``since``: a :meth:`mark` taken before the events that must get no reply
+        were sent (or :meth:`after` the last expected call), since a wrong reply to an
+        early event arrives while the test is still sending or waiting for acks."""
         await asyncio.sleep(during)
-        made = [c.method for c in self.calls[before:] if method is None or c.method == method]
+        made = [c.method for c in self.calls[since:] if method is None or c.method == method]
         assert not made, f"unexpected Web API calls: {made}"
 
     async def wait_for_response_post(

@@ -37,7 +37,7 @@ def whole(call: ApiCall) -> str:
 async def one_post(fake: FakeSlack) -> ApiCall:
     """The bot's one chat.postMessage: waits for it, then checks no second one follows."""
     post = await fake.wait_for_call("chat.postMessage")
-    await fake.assert_no_call("chat.postMessage", during=0.3)
+    await fake.assert_no_call("chat.postMessage", since=fake.after(post))
     return post
 
 
@@ -102,6 +102,7 @@ async def test_the_slash_command_is_acked_at_once_and_answered_ephemerally(
     fake: FakeSlack, bot: RunningBot
 ):
     release = fake.hold_response_urls()  # the answer cannot be delivered yet...
+    mark = fake.mark()
     form = fake.slash_command("/workshop", "what's next?", response_url=fake.response_url("c1"))
     response = await asyncio.wait_for(bot.poster.command(form), WITHIN)
     assert (response.status, response.text) == (200, "")  # ...and the ack did not wait for it
@@ -111,7 +112,8 @@ async def test_the_slash_command_is_acked_at_once_and_answered_ephemerally(
     assert answer.body["response_type"] == "ephemeral"
     assert "Michael Carbin" in answer.body["text"]
     assert answer.body["blocks"][0]["text"]["text"] == "Next up:"
-    await fake.assert_no_call("chat.postMessage")  # respond() goes to the response_url only
+    # respond() goes to the response_url only
+    await fake.assert_no_call("chat.postMessage", since=mark)
 
 
 @pytest.mark.parametrize("text", ["public what's next?", "what's next? PUBLIC"])
@@ -196,16 +198,17 @@ async def test_unverified_requests_get_401_and_reach_nothing(
         response = await bot.poster.command(
             fake.slash_command("/workshop", "what's next?"), **_forge(kind))
     assert response.status == 401
-    await fake.assert_no_call(during=0.3)
+    await fake.assert_no_call(since=before)
     assert len(fake.calls) == before
     assert fake.response_posts == []
 
 
 async def test_a_request_signed_with_another_secret_gets_401(fake: FakeSlack, bot: RunningBot):
     other = SignedPoster(bot.poster.session, bot.poster.url, "not-the-secret")
+    mark = fake.mark()
     response = await other.event(mention(fake, "what's next?"))
     assert response.status == 401
-    await fake.assert_no_call("chat.postMessage")
+    await fake.assert_no_call("chat.postMessage", since=mark)
 
 
 async def test_mentions_and_markup_typed_by_users_are_escaped(fake: FakeSlack, bot: RunningBot):
@@ -227,10 +230,11 @@ async def test_plain_at_channel_does_not_become_a_mention(fake: FakeSlack, bot: 
 async def test_the_bots_own_messages_get_no_answer(fake: FakeSlack, bot: RunningBot):
     own_dm = fake.bot_message_event("Next up: …", channel="D0ALICE")
     own_mention = mention(fake, "what's next?", user=fake.bot_user_id)
+    mark = fake.mark()
     for body in (own_dm, own_mention):
         response = await bot.poster.event(body)
         assert response.status == 200
-    await fake.assert_no_call("chat.postMessage")
+    await fake.assert_no_call("chat.postMessage", since=mark)
 
 
 async def test_other_bots_get_no_answer(fake: FakeSlack, bot: RunningBot):
@@ -238,10 +242,11 @@ async def test_other_bots_get_no_answer(fake: FakeSlack, bot: RunningBot):
     classic = fake.message_event("what's next?", user=None, subtype="bot_message",
                                  bot_id="B0OTHER")
     other_mention = mention(fake, "what's next?", user="U0OTHER", bot_id="B0OTHER")
+    mark = fake.mark()
     for body in (other_dm, classic, other_mention):
         response = await bot.poster.event(body)
         assert response.status == 200
-    await fake.assert_no_call("chat.postMessage")
+    await fake.assert_no_call("chat.postMessage", since=mark)
 
 
 async def test_edits_joins_and_channel_messages_are_acked_and_ignored(
@@ -253,10 +258,11 @@ async def test_edits_joins_and_channel_messages_are_acked_and_ignored(
                                 channel="C0GENERAL", channel_type="channel")
     in_channel = fake.message_event("what's next?", channel="C0GENERAL",
                                     channel_type="channel")
+    mark = fake.mark()
     for body in (edited, joined, in_channel):
         response = await bot.poster.event(body)
         assert response.status == 200  # handled: Slack must not redeliver them
-    await fake.assert_no_call("chat.postMessage")
+    await fake.assert_no_call("chat.postMessage", since=mark)
 
 
 async def test_slacks_redelivery_of_an_event_is_answered_once(fake: FakeSlack, bot: RunningBot):
@@ -277,8 +283,8 @@ async def test_a_rate_limited_answer_is_retried_and_delivered_once(
     fake.rate_limit("chat.postMessage", times=times, retry_after=0)
     await bot.poster.event(mention(fake, "what's next?"))
     # each retry waits Retry-After (0 here) plus a random fraction of a second
-    await fake.wait_for_call("chat.postMessage", ok_only=True, within=RETRY_WITHIN)
-    await fake.assert_no_call("chat.postMessage")
+    delivered = await fake.wait_for_call("chat.postMessage", ok_only=True, within=RETRY_WITHIN)
+    await fake.assert_no_call("chat.postMessage", since=fake.after(delivered))
     assert [c.status for c in fake.calls_for("chat.postMessage")] == [429] * times + [200]
     assert len(fake.posted("C0GENERAL")) == 1
 
@@ -288,8 +294,8 @@ async def test_a_dropped_connection_is_retried_and_delivered_once(
 ):
     fake.drop("chat.postMessage")
     await bot.poster.event(mention(fake, "what's next?"))
-    await fake.wait_for_call("chat.postMessage", ok_only=True, within=RETRY_WITHIN)
-    await fake.assert_no_call("chat.postMessage")
+    delivered = await fake.wait_for_call("chat.postMessage", ok_only=True, within=RETRY_WITHIN)
+    await fake.assert_no_call("chat.postMessage", since=fake.after(delivered))
     assert [c.status for c in fake.calls_for("chat.postMessage")] == [0, 200]
     assert len(fake.posted("C0GENERAL")) == 1
 
@@ -302,7 +308,7 @@ async def test_an_api_error_is_logged_and_the_asker_gets_an_apology(
     apology = await fake.wait_for_call("chat.postMessage", ok_only=True)
     assert (apology.args["channel"], apology.args["text"]) == ("C0LONG", APOLOGY)
     assert "Slack chat.postMessage failed: msg_too_long (channel C0LONG)" in caplog.messages
-    await fake.assert_no_call("chat.postMessage")
+    await fake.assert_no_call("chat.postMessage", since=fake.after(apology))
     assert [m["text"] for m in fake.posted("C0LONG")] == [APOLOGY]
 
 
@@ -315,7 +321,7 @@ async def test_when_the_channel_is_gone_the_apology_goes_to_a_dm(
     assert (apology.args["channel"], apology.args["text"]) == ("U0ALICE", APOLOGY)
     errors = [m for m in caplog.messages if m.startswith("Slack chat.postMessage failed")]
     assert errors == ["Slack chat.postMessage failed: channel_not_found (channel C0GONE)"] * 2
-    await fake.assert_no_call("chat.postMessage")
+    await fake.assert_no_call("chat.postMessage", since=fake.after(apology))
 
 
 async def test_rate_limits_beyond_the_retries_are_logged_without_an_apology(
@@ -323,8 +329,8 @@ async def test_rate_limits_beyond_the_retries_are_logged_without_an_apology(
 ):
     fake.rate_limit("chat.postMessage", times=100, retry_after=0)
     await bot.poster.event(mention(fake, "what's next?"))
-    await fake.wait_for_call("chat.postMessage", count=6, within=3 * RETRY_WITHIN)  # 1 + 5
-    await fake.assert_no_call("chat.postMessage")  # no 7th call, and no apology
+    last = await fake.wait_for_call("chat.postMessage", count=6, within=3 * RETRY_WITHIN)  # 1+5
+    await fake.assert_no_call("chat.postMessage", since=fake.after(last))  # no 7th, no apology
     assert "Slack chat.postMessage failed: ratelimited (channel C0GENERAL)" in caplog.messages
 
 
