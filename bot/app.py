@@ -172,18 +172,18 @@ def choose_adapters(
     return built
 
 
-def attach(core: Services, adapters: list[Adapter]) -> None:
+def attach(services: Services, adapters: list[Adapter]) -> None:
     """Give the core the adapters that can send reminders and host Q&A threads."""
     for adapter in adapters:
         if isinstance(adapter, Messenger):
-            core.reminders.attach(adapter)
+            services.reminders.attach(adapter)
         if isinstance(adapter, QaPublisher):
-            core.qa.attach(adapter)
+            services.qa.attach(adapter)
 
 
-async def run_alongside(core: Services, adapters: list[Adapter], work: Awaitable[T]) -> T:
+async def run_alongside(services: Services, adapters: list[Adapter], work: Awaitable[T]) -> T:
     """Run the adapters just long enough to do ``work`` (``workshop-bot qa setup``)."""
-    attach(core, adapters)
+    attach(services, adapters)
     tasks = [asyncio.create_task(a.run(), name=f"adapter:{a.name}") for a in adapters]
     try:
         return await work
@@ -197,15 +197,16 @@ async def run_alongside(core: Services, adapters: list[Adapter], work: Awaitable
                           result)
 
 
-async def serve(core: Services, adapters: list[Adapter]) -> int:
+async def serve(services: Services, adapters: list[Adapter]) -> int:
     """Run the adapters side by side with the reminder scheduler until one adapter asks to
     stop, a signal arrives, or all fail. SIGHUP reloads the program file."""
     if not adapters:
         raise StartupError("no adapter is installed; reinstall the package (pip install -e .)")
-    attach(core, adapters)
+    attach(services, adapters)
     real_clock = SystemClock()
-    scheduler = ReminderScheduler(core.reminders, core.clock, real_clock)
-    watcher = ProgramWatcher(core, scheduler, core.settings.bot_program, core.program_files)
+    scheduler = ReminderScheduler(services.reminders, services.clock, real_clock)
+    watcher = ProgramWatcher(services, scheduler, services.settings.bot_program,
+                             services.program_files)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     background: set[asyncio.Task[Any]] = set()
@@ -226,20 +227,21 @@ async def serve(core: Services, adapters: list[Adapter]) -> int:
     _settle_heap()
     try:
         await scheduler.start()
-        await core.reminders.announce_pending_changes(since=core.clock.now() - NOTICE_WINDOW)
-        reconcile = asyncio.create_task(_reconcile_votes(core), name="qa-reconcile")
+        await services.reminders.announce_pending_changes(
+            since=services.clock.now() - NOTICE_WINDOW)
+        reconcile = asyncio.create_task(_reconcile_votes(services), name="qa-reconcile")
         background.add(reconcile)
         reconcile.add_done_callback(background.discard)
         scheduler.scheduler.add_job(
-            watcher.poll, "interval", seconds=core.settings.bot_reload_poll,
+            watcher.poll, "interval", seconds=services.settings.bot_reload_poll,
             id="maintenance:program", replace_existing=True,
         )
         scheduler.scheduler.add_job(  # zones saved through another process
-            core.preferences.refresh, "interval", seconds=core.settings.bot_reload_poll,
+            services.preferences.refresh, "interval", seconds=services.settings.bot_reload_poll,
             id="maintenance:timezones", replace_existing=True,
         )
         scheduler.scheduler.add_job(  # Q&A threads made by another process, as the program
-            core.qa.poll_threads, "interval", seconds=core.settings.bot_reload_poll,
+            services.qa.poll_threads, "interval", seconds=services.settings.bot_reload_poll,
             id="maintenance:qa-threads", replace_existing=True,
         )
         while pending:
@@ -261,7 +263,7 @@ async def serve(core: Services, adapters: list[Adapter]) -> int:
                     pending.clear()
                     break
     finally:
-        if (answers := core.router.answers) is not None and answers.lookups:
+        if (answers := services.router.answers) is not None and answers.lookups:
             log.info("Stopping; %s", answers.summary())  # what the cache is worth here
         scheduler.shutdown()
         stopper.cancel()
@@ -278,13 +280,13 @@ async def _wait(event: asyncio.Event) -> None:
     await event.wait()
 
 
-async def _reconcile_votes(core: Services, retry_every: float = 10.0) -> None:
+async def _reconcile_votes(services: Services, retry_every: float = 10.0) -> None:
     """Votes cast while the bot was away, counted once the database lets us (start-up may
     meet an outage: then this waits for the database instead of failing in the dark)."""
     told = False
     while True:
         try:
-            await core.qa.reconcile_votes()
+            await services.qa.reconcile_votes()
             return
         except Exception as exc:
             if not is_database_down(exc):

@@ -332,9 +332,9 @@ def _import(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     output = _destination(args.output)
-    async with open_core(settings) as core:
-        program = core.catalog.current.program
-        data = program_calendar(program, core.clock.now())
+    async with open_core(settings) as services:
+        program = services.catalog.current.program
+        data = program_calendar(program, services.clock.now())
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -353,9 +353,9 @@ async def _ask(args: argparse.Namespace) -> int:
         except TimezoneError as exc:
             raise UsageError(f"--tz: {exc}") from None
     clock = SimulatedClock(settings.bot_now, speed=0) if settings.bot_now else None
-    async with open_core(settings, clock) as core:
+    async with open_core(settings, clock) as services:
         user = UserRef("console", getpass.getuser())  # the same person as in the console
-        reply = await core.router.handle(IncomingMessage(user, args.text, zone=zone))
+        reply = await services.router.handle(IncomingMessage(user, args.text, zone=zone))
         print(render(reply))
         if reply.attachment is not None:
             print(f"(a file comes with this answer, {reply.attachment.filename}: "
@@ -391,11 +391,11 @@ async def _qa(args: argparse.Namespace) -> int:
     output = _destination(args.output) if args.qa_command == "export" else None
     if args.qa_command == "setup" and not (settings.discord_token or settings.slack_bot_token):
         raise UsageError(NO_PLATFORM)  # before the database is opened: nothing written
-    async with open_core(settings) as core:
+    async with open_core(settings) as services:
         operator = UserRef("cli", getpass.getuser(), getpass.getuser())  # a moderator
         if args.qa_command == "export":
             words = f"export {args.what} {args.format}"
-            reply = await core.router.handle(IncomingMessage(operator, words, command="qa"))
+            reply = await services.router.handle(IncomingMessage(operator, words, command="qa"))
             if reply.attachment is None:
                 raise UsageError(render(reply).splitlines()[0])
             if output is None:
@@ -404,10 +404,10 @@ async def _qa(args: argparse.Namespace) -> int:
                 _write(output, reply.attachment.data)
                 print(f"Wrote {output} ({len(reply.attachment.data):,} bytes)")
             return EXIT_OK
-        adapters = [a for a in choose_adapters(core) if not a.fallback]
+        adapters = [a for a in choose_adapters(services) if not a.fallback]
         if not adapters:
             raise UsageError(NO_PLATFORM)
-        reply = await run_alongside(core, adapters, core.router.handle(
+        reply = await run_alongside(services, adapters, services.router.handle(
             IncomingMessage(operator, "setup", command="qa")))
         print(render(reply))
         return EXIT_OK if reply.kind == "answer" else EXIT_FAILED
@@ -440,8 +440,8 @@ async def _run(args: argparse.Namespace) -> int:
     opens: platforms keep real time; the console alone rehearses a program that is over
     (unless --at or BOT_NOW set the clock, "now" included)."""
     settings = _settings(args)
-    async with open_core(settings, rehearse_if_over=not settings.platforms_configured) as core:
-        return await serve(core, choose_adapters(core))
+    async with open_core(settings, rehearse_if_over=not settings.platforms_configured) as services:
+        return await serve(services, choose_adapters(services))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

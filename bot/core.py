@@ -111,13 +111,9 @@ class Core:
         when the answer depends on it (Q&A moderation)."""
         request = self._router.understand(incoming)
         if standing is not None and self._router.needs_roles(request):
-            found = await standing(self._moderator_groups(incoming.platform))
+            found = await standing(self.program.workshop.qa.groups_on(incoming.platform))
             incoming = replace(incoming, roles=found.roles, permissions=found.permissions)
         return await self._router.handle(incoming, request)
-
-    def _moderator_groups(self, platform: str) -> tuple[str, ...]:
-        rules = self.program.workshop.qa
-        return rules.slack_usergroups if platform == "slack" else rules.discord_roles
 
     async def _reaction(self, event: Reaction) -> None:
         platform, thread = event.user.platform, event.place.thread_id

@@ -129,6 +129,11 @@ class QaSettings:
     slack_users: tuple[str, ...] = ()
     slack_usergroups: tuple[str, ...] = ()
 
+    def groups_on(self, platform: str) -> tuple[str, ...]:
+        """The groups whose members moderate on ``platform``: what a platform's lookup of
+        someone's standing needs to ask about (Slack user groups, Discord roles)."""
+        return self.slack_usergroups if platform == "slack" else self.discord_roles
+
 
 @dataclass(frozen=True, slots=True)
 class Workshop:

@@ -40,12 +40,12 @@ def _stamp(path: Path) -> Stamp:
 
 
 class ProgramWatcher:
-    def __init__(self, core: Services, scheduler: ReminderScheduler, path: Path,
+    def __init__(self, services: Services, scheduler: ReminderScheduler, path: Path,
                  inputs: tuple[Path, ...] = ()) -> None:
-        self.core = core
+        self.services = services
         self.scheduler = scheduler
         self.path = path
-        self.zone = program_zone(core.settings)
+        self.zone = program_zone(services.settings)
         self._stamps = {p: _stamp(p) for p in (inputs or (path,))}
         self._outage = OutageLog(log, "program changes are picked up when it is back")
 
@@ -61,7 +61,7 @@ class ProgramWatcher:
                 log.error("Reload refused: %s", line)
             return None
         try:
-            report = await save_program(self.core.db, loaded.spec, self.core.clock.now())
+            report = await save_program(self.services.db, loaded.spec, self.services.clock.now())
         except Exception as exc:
             if not is_database_down(exc):
                 raise
@@ -89,12 +89,12 @@ class ProgramWatcher:
 
     async def refresh(self) -> bool:
         """Follow the database if the program's revision moved on; True if it did."""
-        program = self.core.catalog.current.program
-        revision = await current_revision(self.core.db, program.workshop.slug)
+        program = self.services.catalog.current.program
+        revision = await current_revision(self.services.db, program.workshop.slug)
         if revision == program.workshop.revision:
             return False
-        self.core.catalog.replace(await load_program(self.core.db, program.workshop.slug))
+        self.services.catalog.replace(await load_program(self.services.db, program.workshop.slug))
         await self.scheduler.sync_or_later()
-        await self.core.reminders.announce_pending_changes(
-            since=self.core.clock.now() - NOTICE_WINDOW)
+        await self.services.reminders.announce_pending_changes(
+            since=self.services.clock.now() - NOTICE_WINDOW)
         return True
