@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -32,15 +33,18 @@ from bot.program_file import ProgramSpec
 from bot.program_loader import read_program
 from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
 from bot.qa.service import QaService
+from bot.receipts import PRUNE_EVERY, Receipts
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings, program_zone
+from bot.store.changes import PROGRAM, QA_THREADS, TIMEZONE, Change, ChangeListener
 from bot.store.database import Database
 from bot.store.migrations import NewerDatabaseError
 from bot.store.outage import is_database_down, reason
 from bot.store.program_sync import SyncReport, load_program, save_program
+from bot.store.sqlite_lock import SqliteRunLock
 from bot.timezones import parse_timezone
 
 log = logging.getLogger(__name__)
@@ -98,9 +102,11 @@ async def open_core(
         answers = AnswerCache() if settings.bot_answer_cache else None
         router = Router(catalog, preferences, clock, reminders, qa, default_zone, answers)
         direct_channels = DirectChannels(db)
+        # Several processes can share the work only on PostgreSQL (README "Scaling out").
+        receipts = Receipts(db, SystemClock(), shared=db.backend == "postgresql")
         try:
             yield Services(settings, clock, db, catalog, preferences, reminders, qa, router,
-                           direct_channels, loaded.inputs)
+                           direct_channels, receipts, loaded.inputs)
         finally:
             await direct_channels.written()  # DM channels noted in the last moments
     finally:
@@ -203,6 +209,7 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
     if not adapters:
         raise StartupError("no adapter is installed; reinstall the package (pip install -e .)")
     attach(services, adapters)
+    run_lock = _one_process_on_sqlite(services.db)
     real_clock = SystemClock()
     scheduler = ReminderScheduler(services.reminders, services.clock, real_clock)
     watcher = ProgramWatcher(services, scheduler, services.settings.bot_program,
@@ -244,6 +251,20 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
             services.qa.poll_threads, "interval", seconds=services.settings.bot_reload_poll,
             id="maintenance:qa-threads", replace_existing=True,
         )
+        services.health.watch("reminders", lambda: (
+            scheduler.scheduler.running, "ok" if scheduler.scheduler.running else "stopped"))
+        if services.db.backend == "postgresql":
+            listener = _follow_changes(services, watcher)
+            feed = asyncio.create_task(listener.run(), name="change-notifications")
+            background.add(feed)
+            feed.add_done_callback(background.discard)
+            services.health.watch("change notifications", lambda: (True, (
+                "ok" if listener.connected.is_set() else
+                f"reconnecting (polls every {services.settings.bot_reload_poll:g} s meanwhile)")))
+        scheduler.scheduler.add_job(  # events acted on, kept while platforms may retry them
+            services.receipts.prune, "interval", seconds=PRUNE_EVERY,
+            id="maintenance:receipts", replace_existing=True,
+        )
         while pending:
             done, _ = await asyncio.wait([*pending, stopper],
                                          return_when=asyncio.FIRST_COMPLETED)
@@ -265,6 +286,8 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
     finally:
         if (answers := services.router.answers) is not None and answers.lookups:
             log.info("Stopping; %s", answers.summary())  # what the cache is worth here
+        services.health.forget("reminders")
+        services.health.forget("change notifications")
         scheduler.shutdown()
         stopper.cancel()
         for task in [*tasks, *background]:
@@ -272,7 +295,43 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
         await asyncio.gather(*tasks, *background, stopper, return_exceptions=True)
         _listen_for_signals(loop, dict.fromkeys(handlers))
         gc.unfreeze()  # what start-up built may be garbage now (a test serving again)
+        if run_lock is not None:
+            run_lock.release()
     return 1 if failures == len(adapters) else 0
+
+
+def _one_process_on_sqlite(db: Database) -> SqliteRunLock | None:
+    """On SQLite, say in one line when another bot serves from the same file."""
+    if db.backend != "sqlite":
+        return None
+    lock = SqliteRunLock(Path(db.url.database or ""))
+    if not lock.take():
+        log.warning("Another workshop-bot process is serving from %s: on SQLite each one "
+                    "works alone (a retried event may be answered twice, a timezone saved "
+                    "there is seen here only after BOT_RELOAD_POLL); more than one process "
+                    "needs PostgreSQL (README \"Scaling out\")", db.describe())
+    return lock
+
+
+def _follow_changes(services: Services, watcher: ProgramWatcher) -> ChangeListener:
+    """What each kind of change another process announces updates here, within
+    milliseconds; after a reconnection, everything is checked (see bot.store.changes)."""
+    async def timezone(change: Change) -> None:
+        await services.preferences.changed(change)
+
+    async def threads(_change: Change) -> None:
+        await services.qa.poll_threads()
+
+    async def program(_change: Change) -> None:
+        await watcher.poll()
+
+    async def everything() -> None:
+        await services.preferences.refresh()
+        await services.qa.poll_threads()
+        await watcher.poll()
+
+    return ChangeListener(services.db, {TIMEZONE: timezone, QA_THREADS: threads,
+                                        PROGRAM: program}, everything)
 
 
 async def _wait(event: asyncio.Event) -> None:

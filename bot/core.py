@@ -13,7 +13,9 @@ here once:
   answer may be shown to all (a button's answer is always private);
 - the asker's roles are looked up (through the event's lazy lookup) only when the answer
   depends on them, and the message is read once for both;
-- a reaction is a vote when it is a 👍 by a person on a question in a Q&A thread.
+- a reaction is a vote when it is a 👍 by a person on a question in a Q&A thread;
+- an event delivered again (a platform's retry, reaching this or another process) is
+  acted on once: its second delivery gets None.
 
 The reads (autocomplete, the program for a banner, a person's zone) are what platforms
 need to show things; none of them hands out the database or a store.
@@ -38,11 +40,13 @@ from bot.events import (
     Reaction,
     StandingLookup,
 )
+from bot.health import Health, HealthReport
 from bot.matching import ANYTHING, EntryKind
 from bot.messages import IncomingMessage, Reply, UserRef
 from bot.preferences import Preferences, reading_zone
 from bot.program import Program
 from bot.qa.service import QaService
+from bot.receipts import Receipts
 from bot.router import Router
 from bot.settings import Settings
 
@@ -55,7 +59,8 @@ class Core:
 
     def __init__(self, settings: Settings, clock: Clock, catalog: Catalog,
                  preferences: Preferences, qa: QaService, router: Router,
-                 direct_channels: DirectChannels) -> None:
+                 direct_channels: DirectChannels, receipts: Receipts, health: Health
+                 ) -> None:
         self.settings = settings  # the adapters' own settings (tokens, URLs) are read here
         self.clock = clock
         self._catalog = catalog
@@ -63,11 +68,18 @@ class Core:
         self._qa = qa
         self._router = router
         self._direct = direct_channels
+        self._receipts = receipts
+        self._health = health
 
     # ------------------------------------------------------------------ events in
 
     async def receive(self, event: Event) -> Reply | None:
-        """The reply to ``event`` (None: nothing to say, or nothing for the bot)."""
+        """The reply to ``event`` (None: nothing to say, nothing for the bot, or an event
+        acted on already)."""
+        if not await self._receipts.first_time(event.user.platform, event.delivery):
+            log.debug("%s: %s delivered again; acted on once", event.user.platform,
+                      event.delivery)
+            return None
         if isinstance(event, Message):
             return await self._message(event)
         if isinstance(event, Command):
@@ -163,6 +175,10 @@ class Core:
         """The program's rooms and tracks (an agenda narrows to one)."""
         program = self.program
         return (*program.rooms, *program.tracks)
+
+    async def health(self) -> HealthReport:
+        """Whether this process can do its work (a load balancer's ``/healthz``)."""
+        return await self._health.check()
 
     async def direct_channel(self, platform: str, user_id: str) -> str | None:
         """The DM channel ``platform`` opened for ``user_id`` before, if known."""

@@ -8,6 +8,10 @@ message is for the bot at all, whether an answer is public, which timezone appli
 whether a reaction is a vote, and whether the asker's roles are needed, which the core
 reads through the event's lazy :data:`StandingLookup` only then (working them out costs
 a platform more than most answers).
+
+Every event may carry ``delivery``, the platform's id of this delivery of it (Slack's
+``event_id``, a command's ``trigger_id``): the same delivery reaching any process again
+is acted on once (:mod:`bot.receipts`).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ class Message:
     top_level: bool = True
     standing: StandingLookup | None = None
     zone: ZoneInfo | None = None
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ class Command:
     place: Place
     public: bool = False
     standing: StandingLookup | None = None
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,7 @@ class ButtonPress:
     value: str
     place: Place
     standing: StandingLookup | None = None
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class Reaction:
     place: Place
     added: bool
     by_bot: bool = False
+    delivery: str | None = None
 
 
 Event = Message | Command | ButtonPress | Reaction

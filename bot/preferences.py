@@ -3,9 +3,11 @@
 Every answer needs the asker's zone, and a crowd is mostly people asking for the first
 time, so a database round trip per new asker would dominate the router's cost. Every
 saved zone is read at start (:meth:`Preferences.load`, one query), every change is
-written through, and :meth:`Preferences.refresh`, run every BOT_RELOAD_POLL seconds,
-reads the rows another process changed since the last look. The database stays the
-source of truth across restarts.
+written through, a zone saved through another process arrives in a notification
+(:meth:`Preferences.changed`, PostgreSQL only, within milliseconds), and
+:meth:`Preferences.refresh`, run every BOT_RELOAD_POLL seconds as the fallback, reads
+the rows another process changed since the last look. The database stays the source of
+truth across restarts.
 
 While the database is not answering at start, users are looked up one by one as before
 (a user not cached yet gets no saved zone and nothing is cached for them), and the full
@@ -15,6 +17,7 @@ read is tried again on the next refresh.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -101,6 +104,14 @@ class Preferences:
             for user_id in missing:
                 self._remember((platform, user_id), _zone(names.get(user_id)))
         return {u: self._zones.get((platform, u)) for u in user_ids}
+
+    async def changed(self, change: Mapping[str, object]) -> None:
+        """A zone saved through another process, as its notification says (no query)."""
+        platform, user, name = change.get("platform"), change.get("user"), change.get("zone")
+        if not isinstance(platform, str) or not isinstance(user, str):
+            await self.refresh()  # a notification without the details: read what changed
+            return
+        self._remember((platform, user), _zone(name if isinstance(name, str) else None))
 
     async def set_timezone(self, user: UserRef, zone: ZoneInfo | None, now: datetime) -> None:
         await store.set_timezone(self._db, user.platform, user.id, zone.key if zone else None, now)

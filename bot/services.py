@@ -15,8 +15,10 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.core import Core
 from bot.direct_channels import DirectChannels
+from bot.health import Health
 from bot.preferences import Preferences
 from bot.qa.service import QaService
+from bot.receipts import Receipts
 from bot.reminders.service import ReminderService
 from bot.router import Router
 from bot.settings import Settings
@@ -36,9 +38,12 @@ class Services:
     qa: QaService
     router: Router
     direct_channels: DirectChannels
+    receipts: Receipts
     program_files: tuple[Path, ...] = ()  # what the program was read from (watched)
     core: Core = field(init=False)
+    health: Health = field(init=False)
 
     def __post_init__(self) -> None:
+        self.health = Health(self.db)
         self.core = Core(self.settings, self.clock, self.catalog, self.preferences, self.qa,
-                         self.router, self.direct_channels)
+                         self.router, self.direct_channels, self.receipts, self.health)

@@ -23,6 +23,7 @@ from pydantic import (
     PrivateAttr,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -106,6 +107,12 @@ class Settings(BaseSettings):
     discord_gateway_url: str = Field(DISCORD_GATEWAY_URL, description="Discord gateway URL")
     discord_send_rate: float = Field(
         47, gt=0, le=10_000, description="reminder requests per second to Discord (limit: 50)")
+    # Several processes split one bot's guilds by shard (README "Scaling out"): each sets
+    # the same DISCORD_SHARD_COUNT and its own DISCORD_SHARD_IDS ("0,1" here, "2,3" there).
+    discord_shard_count: int | None = Field(
+        None, ge=1, le=4096, description="shards the bot is split into, across every process")
+    discord_shard_ids: str | None = Field(
+        None, description="the shards this process runs, e.g. 0,1 (needs DISCORD_SHARD_COUNT)")
 
     _real_time_asked: bool = PrivateAttr(False)
 
@@ -178,6 +185,39 @@ class Settings(BaseSettings):
                 f"{value.isoformat()} has no UTC offset; write e.g. 2021-12-13T08:45:00-08:00"
             )
         return value if value is None else check_instant(value)
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_ids(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Shard numbers, each once, each below DISCORD_SHARD_COUNT (declared before this,
+        so validated already: ``info.data`` lacks it only when it was invalid)."""
+        if value is None or not value.strip():
+            return None
+        parts = [part.strip() for part in value.split(",")]
+        if not all(re.fullmatch(r"\d{1,4}", part) for part in parts):
+            raise ValueError(f"{shown(value)} is not a list of shard numbers like 0,1")
+        ids = [int(part) for part in parts]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{shown(value)} names a shard twice")
+        if "discord_shard_count" not in info.data:
+            return ",".join(map(str, ids))  # the count's own error says what is wrong
+        count = info.data["discord_shard_count"]
+        if count is None:
+            raise ValueError("needs DISCORD_SHARD_COUNT too (the number of shards of every "
+                             "process together)")
+        beyond = [i for i in ids if i >= count]
+        if beyond:
+            raise ValueError(f"names shard {beyond[0]}, but DISCORD_SHARD_COUNT={count} "
+                             f"numbers them 0 to {count - 1}")
+        return ",".join(map(str, ids))
+
+    @property
+    def discord_shards(self) -> tuple[int, ...] | None:
+        """DISCORD_SHARD_IDS as numbers (None: every shard of DISCORD_SHARD_COUNT, or
+        every shard Discord recommends when that is not set either)."""
+        if self.discord_shard_ids is None:
+            return None
+        return tuple(int(part) for part in self.discord_shard_ids.split(","))
 
     @field_validator("log_level")
     @classmethod

@@ -7,9 +7,10 @@ decided here is delivery:
 
 * Mentions and DMs are answered with one ``chat.postMessage`` where they were asked
   (in the thread when asked in one). 429s are retried inside slack-sdk by the client's
-  retry handler, so a failed call never reaches us as a reason to post again; Slack's
-  own redeliveries of an event (same ``event_id``) are dropped, so an answer is
-  posted once even when Slack sends the question twice.
+  retry handler, so a failed call never reaches us as a reason to post again. Each
+  event goes to the core with Slack's id of it (``event_id``; a command's or a button's
+  ``trigger_id``), and the core acts on each once: Slack's redeliveries, on this
+  instance or another one behind the same load balancer, get no second answer.
 * Any other Web API error is logged in one line with the method and Slack's error
   code, and the asker gets the short apology: in the same place, or in a DM when that
   place is what failed (e.g. ``channel_not_found``).
@@ -38,7 +39,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,28 +60,9 @@ from bot.messages import APOLOGY, Attachment, Reply
 
 log = logging.getLogger(__name__)
 
-RECENT_EVENTS = 10_000  # Slack redelivers within minutes; this covers far more than that
 POST_METHOD = "chat.postMessage"
 IGNORED = ("Slack: message %s in thread %s of %s is not a new question (not a Q&A thread, "
            "or seen before); ignored")
-
-
-class RecentIds:
-    """The last ``limit`` event ids seen, to drop Slack's redeliveries of an event."""
-
-    def __init__(self, limit: int = RECENT_EVENTS) -> None:
-        self._limit = limit
-        self._ids: OrderedDict[str, None] = OrderedDict()
-
-    def first_time(self, event_id: str | None) -> bool:
-        if not event_id:
-            return True
-        if event_id in self._ids:
-            return False
-        self._ids[event_id] = None
-        if len(self._ids) > self._limit:
-            self._ids.popitem(last=False)
-        return True
 
 
 class Listeners:
@@ -89,7 +70,6 @@ class Listeners:
 
     def __init__(self, core: Core) -> None:
         self.core = core
-        self.seen = RecentIds()
         self.groups = UserGroups()
         # The router gives one Reply to everyone asking the same thing in the same second.
         self.render = RenderCache(render.to_message)
@@ -110,8 +90,8 @@ class Listeners:
         context: AsyncBoltContext,
     ) -> None:
         posted = inbound.from_mention(event, context.bot_user_id)
-        if posted is not None and self.seen.first_time(body.get("event_id")):
-            await self.answer(client, posted)
+        if posted is not None:
+            await self.answer(client, posted, body.get("event_id"))
 
     async def on_message(
         self, body: Mapping[str, Any], event: Mapping[str, Any], client: AsyncWebClient,
@@ -123,16 +103,16 @@ class Listeners:
             return  # Slack sends a mention twice: as this and as an app_mention, taken there
         else:
             posted = inbound.from_channel_message(event, context.bot_user_id)
-        if posted is not None and self.seen.first_time(body.get("event_id")):
-            await self.answer(client, posted)
+        if posted is not None:
+            await self.answer(client, posted, body.get("event_id"))
 
     async def on_reaction(self, body: Mapping[str, Any], event: Mapping[str, Any]) -> None:
         """A reaction added or removed: the core counts it if it is a vote."""
         reaction = inbound.from_reaction(event)
-        if reaction is None or not self.seen.first_time(body.get("event_id")):
+        if reaction is None:
             return
         try:
-            await self.core.receive(reaction)
+            await self.core.receive(dataclasses.replace(reaction, delivery=body.get("event_id")))
         except Exception:
             log.exception("Slack: could not count %s's reaction on %s", reaction.user.id,
                           reaction.message_ref)
@@ -143,10 +123,12 @@ class Listeners:
     ) -> None:
         await ack()  # an empty 200 now; the answer follows through the response_url
         asked = inbound.from_command(command)
-        reply = await self.ask(client, asked)
-        if reply is None:
+        answered, reply = await self.ask(client, asked, command.get("trigger_id"))
+        if not answered:
             await self.respond(respond, render.plain(APOLOGY), "ephemeral")
             return
+        if reply is None:
+            return  # delivered again: answered the first time
         visible = reply.private is False
         delivered = await self.respond(
             respond, self.render(reply), "in_channel" if visible else "ephemeral"
@@ -168,7 +150,9 @@ class Listeners:
         press = inbound.from_action(body, action)
         if press is None:
             return
-        reply = await self.ask(client, press)
+        answered, reply = await self.ask(client, press, body.get("trigger_id"))
+        if answered and reply is None:
+            return  # delivered again: answered the first time
         answer = render.to_message(reply) if reply is not None else render.plain(APOLOGY)
         await self.respond(respond, answer, "ephemeral", replace_original=False)
 
@@ -192,21 +176,23 @@ class Listeners:
 
         return lookup
 
-    async def ask(self, client: AsyncWebClient, asked: Command | ButtonPress) -> Reply | None:
-        """The core's reply to a command or a button, with the asker's standing to look
-        up; None (logged) when the core failed, so the asker gets the apology."""
+    async def ask(self, client: AsyncWebClient, asked: Command | ButtonPress,
+                  delivery: str | None) -> tuple[bool, Reply | None]:
+        """Whether the core answered a command or a button (False, logged: it failed, and
+        the asker gets the apology) and its reply (None: delivered before, answered then)."""
         try:
-            reply = await self.core.receive(
-                dataclasses.replace(asked, standing=self.standing(client, asked.user.id)))
+            reply = await self.core.receive(dataclasses.replace(
+                asked, standing=self.standing(client, asked.user.id), delivery=delivery))
         except Exception:
             log.exception("Slack: could not answer %s's question", asked.user.id)
-            return None
-        return reply
+            return False, None
+        return True, reply
 
-    async def answer(self, client: AsyncWebClient, posted: inbound.Posted) -> None:
+    async def answer(self, client: AsyncWebClient, posted: inbound.Posted,
+                     delivery: str | None) -> None:
         """A message's answer where it was posted (a Q&A question's acknowledgement goes
         into its thread); nothing when the core has nothing to say."""
-        message = dataclasses.replace(posted.event,
+        message = dataclasses.replace(posted.event, delivery=delivery,
                                       standing=self.standing(client, posted.event.user.id))
         try:
             reply = await self.core.receive(message)

@@ -61,6 +61,7 @@ from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"  # 200 with each part's state, or 503 naming what failed
 RATE_LIMIT_RETRIES = 5  # each waits Retry-After (+ up to 1 s); slack-sdk's default is 1
 SHUTDOWN_SECONDS = 3.0  # how long the HTTP server lets running requests finish
 READY_WAIT = 30.0  # seconds a reminder or a Q&A call waits for the connection at start-up
@@ -260,8 +261,14 @@ class SlackAdapter:
                 return admitted
             return await to_aiohttp_response(await app.async_dispatch(admitted))
 
+        async def health(_request: web.Request) -> web.Response:
+            report = await self.core.health()
+            return web.json_response({"healthy": report.healthy, **report.parts},
+                                     status=200 if report.healthy else 503)
+
         server = web.Application(client_max_size=MAX_BODY)
         server.router.add_post(EVENTS_PATH, handle)
+        server.router.add_get(HEALTH_PATH, health)  # for a load balancer or a supervisor
         # No access log: one line per Slack request would drown the bot's own lines.
         runner = web.AppRunner(server, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()

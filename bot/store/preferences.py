@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from bot.store import upsert
+from bot.store import changes, upsert
 from bot.store.database import Database
 from bot.store.tables import UserPreference
 
@@ -20,7 +20,8 @@ async def get_timezone(db: Database, platform: str, user_id: str) -> str | None:
 async def set_timezone(
     db: Database, platform: str, user_id: str, zone: str | None, now: datetime
 ) -> None:
-    """Upsert in one statement, so two processes saving at once cannot collide."""
+    """Upsert in one statement, so two processes saving at once cannot collide; every
+    other process is told at once (:mod:`bot.store.changes`)."""
     statement = upsert.insert(db, UserPreference).values(
         platform=platform, user_id=user_id, timezone=zone, updated_at=now
     )
@@ -30,6 +31,8 @@ async def set_timezone(
     )
     async with db.writing() as connection:
         await connection.execute(statement)
+        await changes.announce(db, connection, changes.TIMEZONE, platform=platform,
+                               user=user_id, zone=zone)
 
 
 async def get_timezones(db: Database, platform: str, user_ids: list[str]) -> dict[str, str | None]:

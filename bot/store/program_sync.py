@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import program as model
 from bot.program_file import ProgramSpec
+from bot.store import changes
 from bot.store.database import Database
 from bot.store.tables import Item, Person, ProgramChange, Role, Workshop
 from bot.store.types import table_of
@@ -125,6 +126,9 @@ async def _save(db: Database, spec: ProgramSpec, now: datetime) -> SyncReport:
                     changes_json=json.dumps([c.to_json() for c in report.sessions]),
                 ))
         report.revision = workshop.revision
+        if report.changed:  # running processes reload now, not at their next poll
+            await changes.announce(db, session, changes.PROGRAM, workshop=spec.workshop.id,
+                                   revision=workshop.revision)
         await session.commit()
     return report
 

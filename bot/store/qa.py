@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.store import upsert
+from bot.store import changes, upsert
 from bot.store.database import Database
 from bot.store.tables import Item, QaThread, Question, Vote, Workshop
 from bot.store.types import UTCDateTime, table_of
@@ -77,6 +77,7 @@ async def save_thread(
     async with db.writing() as conn:
         await conn.execute(statement)
         await conn.execute(bump)
+        await changes.announce(db, conn, changes.QA_THREADS, item=item_id, platform=platform)
 
 
 # -- questions -----------------------------------------------------------------------

@@ -138,6 +138,16 @@ class Delivery(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=500)
 
 
+class Receipt(SQLModel, table=True):
+    """A platform event the bot acted on (Slack's ``event_id``, a command's or a button's
+    ``trigger_id``): the primary key lets one process act on it, however many receive it
+    (Slack's retries land on any instance behind a load balancer). Old rows are deleted."""
+
+    platform: str = Field(primary_key=True, max_length=32)
+    key: str = Field(primary_key=True, max_length=128)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
 class DirectChannel(SQLModel, table=True):
     """The DM channel a platform uses for a user, remembered to save a request per DM."""
 

@@ -919,9 +919,11 @@ class FakeSlack:
             what="a Socket Mode connection", within=within,
         )
 
-    async def send_envelope(self, kind: str, payload: JsonDict, *, retry_attempt: int = 0) -> str:
-        """Push an envelope (events_api, slash_commands, interactive) to the newest socket."""
-        ws = await self.wait_for_socket()
+    async def send_envelope(self, kind: str, payload: JsonDict, *, retry_attempt: int = 0,
+                            socket: int | None = None) -> str:
+        """Push an envelope (events_api, slash_commands, interactive) to the newest socket,
+        or to the ``socket``-th open one (Slack spreads envelopes over an app's sockets)."""
+        ws = await self.wait_for_socket() if socket is None else self._sockets[socket]
         envelope_id = str(uuid.uuid4())
         envelope: JsonDict = {
             "envelope_id": envelope_id,

@@ -1,0 +1,112 @@
+"""Acting on each platform event once, however many processes receive it.
+
+Platforms deliver some events more than once: Slack retries an event it thinks was not
+acknowledged in time (``X-Slack-Retry-Num``), and behind a load balancer the retry may
+reach another instance. Every event an adapter hands the core carries the platform's id
+of that delivery (:attr:`bot.events.Message.delivery`), and the core asks
+:meth:`Receipts.first_time` before acting on it.
+
+* The last few thousand ids are kept in memory: a retry reaching the same process costs
+  nothing.
+* On PostgreSQL, where several processes may share the work, the id is then recorded in
+  the database (``receipt`` table, unique key) before acting; only the process whose
+  insert made the row acts. Events arriving together are recorded in one statement: the
+  first one schedules a write for the next turn of the event loop, and every event that
+  arrives until then joins it, so a crowd costs a round trip per batch, not per event.
+* On SQLite (one process, see README "Scaling out") the memory is enough.
+
+While the database is not answering, events are acted on (logged once): a retry
+answered twice is better than a question never answered. Ids older than
+:data:`KEEP` are deleted by :meth:`Receipts.prune`, run every few minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.store import receipts as store
+from bot.store.database import Database
+from bot.store.outage import OutageLog, is_database_down
+
+log = logging.getLogger(__name__)
+RECENT = 10_000  # ids kept in memory; Slack retries within minutes
+KEEP = timedelta(hours=1)  # Slack's last retry comes about 5 minutes after the first try
+PRUNE_EVERY = 300.0  # seconds between deletions of old ids
+
+Received = tuple[str, str]  # (platform, the platform's id of the delivery)
+
+
+class Receipts:
+    """Which deliveries were acted on: in memory, and in the database when it is shared."""
+
+    def __init__(self, db: Database, real_clock: Clock, *, shared: bool) -> None:
+        self._db = db
+        self._clock = real_clock  # receipts age in real time, even in a rehearsal
+        self.shared = shared
+        self._recent: OrderedDict[Received, None] = OrderedDict()
+        self._waiting: dict[Received, asyncio.Future[bool]] = {}
+        self._writing: asyncio.Task[None] | None = None
+        self._outage = OutageLog(log, "events are acted on without the check across "
+                                      "processes (a retry may be answered twice)")
+        self.repeats = 0  # deliveries dropped, for the log and the benchmarks
+
+    async def first_time(self, platform: str, key: str | None) -> bool:
+        """Whether this process should act on the delivery ``key`` (None: no id, act)."""
+        if not key:
+            return True
+        received = (platform, key)
+        if received in self._recent:
+            self.repeats += 1
+            return False
+        self._recent[received] = None
+        if len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        if not self.shared:
+            return True
+        first = await self._recorded(received)
+        if not first:
+            self.repeats += 1
+        return first
+
+    def _recorded(self, received: Received) -> asyncio.Future[bool]:
+        """A future of whether ``received`` was new in the database, written in a batch."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting[received] = future
+        if self._writing is None:
+            self._writing = asyncio.create_task(self._write(), name="receipts")
+        return future
+
+    async def _write(self) -> None:
+        await asyncio.sleep(0)  # one turn of the loop: events arriving together join in
+        batch, self._waiting, self._writing = self._waiting, {}, None
+        try:
+            new = await store.record(self._db, list(batch), self._clock.now())
+        except Exception as exc:
+            if not is_database_down(exc):
+                log.exception("Could not record %d events; acting on them", len(batch))
+            else:
+                self._outage.failed(exc)
+            new = set(batch)
+        else:
+            self._outage.worked()
+        for received, future in batch.items():
+            if not future.done():
+                future.set_result(received in new)
+
+    async def prune(self) -> None:
+        """Delete the ids older than :data:`KEEP` (only the database keeps them)."""
+        if not self.shared:
+            return
+        try:
+            gone = await store.prune(self._db, self._clock.now() - KEEP)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            self._outage.failed(exc)
+            return
+        if gone:
+            log.debug("%d old event receipts deleted", gone)
