@@ -29,14 +29,16 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 GUILD_READY_TIMEOUT = 2.0  # discord.py's default wait for GUILD_CREATEs after READY
+IDENTIFY_INTERVAL = 5.0  # seconds between IDENTIFYs of one bot's shards: Discord's limit
 
 
-def create(core: Core, *, guild_ready_timeout: float = GUILD_READY_TIMEOUT
-           ) -> DiscordAdapter | None:
+def create(core: Core, *, guild_ready_timeout: float = GUILD_READY_TIMEOUT,
+           identify_interval: float = IDENTIFY_INTERVAL) -> DiscordAdapter | None:
     """Entry point: the Discord adapter when ``DISCORD_TOKEN`` is set, else None.
 
     ``guild_ready_timeout`` is how long discord.py waits after the last GUILD_CREATE
-    before it calls the bot ready; tests shorten it.
+    before it calls the bot ready, ``identify_interval`` how long between the IDENTIFYs
+    of this process's shards; tests shorten both.
     """
     secret = core.settings.discord_token
     if secret is None:
@@ -49,4 +51,5 @@ def create(core: Core, *, guild_ready_timeout: float = GUILD_READY_TIMEOUT
         ])
     from adapters.discord.service import DiscordAdapter
 
-    return DiscordAdapter(core, token, guild_ready_timeout=guild_ready_timeout)
+    return DiscordAdapter(core, token, guild_ready_timeout=guild_ready_timeout,
+                          identify_interval=identify_interval)

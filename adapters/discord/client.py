@@ -11,17 +11,27 @@ response and follow-up goes out with ``allowed_mentions: {"parse": []}``: repeat
 text can never ping @everyone, @here, a role or a user. There is no message cache
 (``max_messages=None``): the bot never looks back at earlier messages, and keeping the
 last 1,000 only gives the garbage collector more to scan.
+
+Shards: the client is discord.py's ``AutoShardedClient``. ``DISCORD_SHARD_COUNT`` with
+``DISCORD_SHARD_IDS`` runs just those shards (other processes run the rest), the count
+alone runs all of its shards, and neither runs every shard Discord recommends (``GET
+/gateway/bot``, asked before connecting, so the gateway stays ``DISCORD_GATEWAY_URL``).
+Discord sends each guild's events to the shard ``(guild_id >> 22) % count`` and DMs to
+shard 0, so the process that holds shard 0 is the one that syncs the slash commands;
+the others only answer them. Everything the bot sends on its own goes over REST and
+needs no guild in this process's cache.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import discord
 
-from adapters.discord import inbound, transport
+from adapters.discord import IDENTIFY_INTERVAL, inbound, transport
 from adapters.discord.buttons import CoreButton
 from adapters.discord.commands import CommandContext, build_tree
 from adapters.discord.connection import Connection
@@ -58,19 +68,37 @@ def intents(*, message_content: bool = False) -> discord.Intents:
     return chosen
 
 
-class WorkshopClient(discord.Client):
-    """Answers slash commands, mentions and DMs with the core's replies."""
+def shard_list(shards: Iterable[int]) -> str:
+    return ",".join(str(shard) for shard in shards)
 
-    def __init__(self, core: Core, *, guild_id: int | None, guild_ready_timeout: float) -> None:
+
+class WorkshopClient(discord.AutoShardedClient):
+    """Answers slash commands, mentions and DMs with the core's replies, on the shards
+    this process holds.
+
+    ``shard_count`` None: every shard Discord recommends (then ``shard_ids`` must be None
+    too, as the settings ensure). ``identify_interval``: seconds between the IDENTIFYs
+    of this process's shards (Discord's limit; tests shorten it).
+    """
+
+    def __init__(self, core: Core, *, guild_id: int | None, guild_ready_timeout: float,
+                 shard_count: int | None = None, shard_ids: Sequence[int] | None = None,
+                 identify_interval: float = IDENTIFY_INTERVAL) -> None:
         # The bot has no voice features: the start-up warnings that voice libraries are
         # missing would only alarm operators. (discord.py clears these flags itself
         # once it has warned.)
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         self.reads_threads = core.hosts_qa(inbound.PLATFORM)  # then thread messages are read
+        if shard_ids is not None and shard_count is None:
+            raise ValueError("shard_ids needs shard_count")
         super().__init__(intents=intents(message_content=self.reads_threads),
                          allowed_mentions=discord.AllowedMentions.none(),
-                         guild_ready_timeout=guild_ready_timeout, max_messages=None)
+                         guild_ready_timeout=guild_ready_timeout, max_messages=None,
+                         shard_count=shard_count)
+        # discord.py reads shard_ids when it launches the shards (None: all of the count).
+        self.shard_ids = list(shard_ids) if shard_ids is not None else None
+        self.identify_interval = identify_interval
         self.core = core
         self.guild_id = guild_id
         self.formatter = Formatter(live=not core.clock.simulated)
@@ -91,13 +119,54 @@ class WorkshopClient(discord.Client):
         except TimeoutError:
             raise DeliveryError("Discord is not connected", permanent=False) from None
 
+    # ------------------------------------------------------------------ shards
+
+    @property
+    def held_shards(self) -> tuple[int, ...]:
+        """The shards this process runs (empty until the count is known, at login)."""
+        if self.shard_ids is not None:
+            return tuple(self.shard_ids)
+        return tuple(range(self.shard_count)) if self.shard_count is not None else ()
+
+    @property
+    def syncs_commands(self) -> bool:
+        """The process holding shard 0 (which also gets the DMs) syncs the commands."""
+        return 0 in self.held_shards
+
+    def describe_shards(self) -> str:
+        return f"shards {shard_list(self.held_shards)} of {self.shard_count}"
+
+    async def use_recommended_shards(self) -> None:
+        """No DISCORD_SHARD_COUNT: run every shard Discord recommends. Asked here rather
+        than by discord.py, which would also take the gateway URL from the answer and
+        so pass by DISCORD_GATEWAY_URL."""
+        if self.shard_count is not None:
+            return
+        count, _url, _limits = await self.http.get_bot_gateway()
+        self.shard_count = count
+        log.info("Discord recommends %d shard%s; running all of them here", count,
+                 "" if count == 1 else "s")
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False
+                                   ) -> None:
+        """Discord's pace for IDENTIFYs (discord.py's own waits 5 s); the first shard of
+        this process identifies at once."""
+        if not initial:
+            await asyncio.sleep(self.identify_interval)
+
     # ------------------------------------------------------------------ start-up
 
     async def setup_hook(self) -> None:
-        """After login, before the gateway: make Discord show the current commands, and
-        answer the bot's buttons, on old messages too."""
+        """After login, before the gateway: the shards to run, Discord shown the current
+        commands (by the process holding shard 0), and the bot's buttons answered, on old
+        messages too."""
         self.add_dynamic_items(CoreButton)
-        await self.sync_commands()
+        await self.use_recommended_shards()
+        if self.syncs_commands:
+            await self.sync_commands()
+        else:
+            log.info("Discord: this process runs %s; the slash commands are synced by the "
+                     "process holding shard 0", self.describe_shards())
         if self.application_id is not None:
             url = discord.utils.oauth_url(self.application_id, permissions=PERMISSIONS,
                                           scopes=SCOPES)
@@ -127,9 +196,10 @@ class WorkshopClient(discord.Client):
         log.info("Discord: %d slash commands synced to %s", len(synced), where)
 
     async def on_ready(self) -> None:
+        """Every shard of this process is connected and has its guilds."""
         me = self.user
-        log.info("Discord: connected as %s (id %s); servers: %d", me, me.id if me else "?",
-                 len(self.guilds))
+        log.info("Discord adapter ready: %s; connected as %s (id %s); servers: %d",
+                 self.describe_shards(), me, me.id if me else "?", len(self.guilds))
         self.ready_once.set()
 
     # ------------------------------------------------------------------ answering

@@ -5,6 +5,8 @@ discord.py keeps its REST base (``discord.http.Route.BASE``) and its gateway
 set from ``DISCORD_API_URL`` and ``DISCORD_GATEWAY_URL`` only while the adapter runs
 and put back when it stops, so a REST proxy in production and a loopback fake in tests
 are plain settings. (After a RECONNECT, Discord's READY names the gateway to resume on.)
+The shards this process runs come from ``DISCORD_SHARD_COUNT`` and ``DISCORD_SHARD_IDS``
+(see ``client``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import discord.gateway
 import discord.http
 import yarl
 
+from adapters.discord import IDENTIFY_INTERVAL
 from adapters.discord.client import WorkshopClient
 from adapters.discord.outbound import DiscordOutbound
 from bot.adapter import PlatformInfo
@@ -58,11 +61,16 @@ class DiscordAdapter:
     name = "discord"
     fallback = False
 
-    def __init__(self, core: Core, token: str, *, guild_ready_timeout: float) -> None:
+    def __init__(self, core: Core, token: str, *, guild_ready_timeout: float,
+                 identify_interval: float = IDENTIFY_INTERVAL) -> None:
         self.core = core
         self._token = token
-        self.client = WorkshopClient(core, guild_id=core.settings.discord_guild_id,
-                                     guild_ready_timeout=guild_ready_timeout)
+        settings = core.settings
+        self.client = WorkshopClient(core, guild_id=settings.discord_guild_id,
+                                     guild_ready_timeout=guild_ready_timeout,
+                                     shard_count=settings.discord_shard_count,
+                                     shard_ids=settings.discord_shards,
+                                     identify_interval=identify_interval)
         self.info = PlatformInfo("discord", send_rate=core.settings.discord_send_rate)
         self._outbound = DiscordOutbound(self.client.connection, core)
 

@@ -106,16 +106,19 @@ async def until_ready(adapter: DiscordAdapter, task: asyncio.Task[None]) -> None
 @contextlib.asynccontextmanager
 async def running(fake: FakeDiscord, database_url: str, clock: ManualClock | None,
                   on_start: Callable[[RunningBot], None] | None = None,
-                  **settings: Any) -> AsyncIterator[RunningBot]:
+                  api_url: str | None = None, **settings: Any) -> AsyncIterator[RunningBot]:
     """The bot on the bundled program, serving Discord through the fake; with ``clock``
     None, the clock comes from the settings (BOT_NOW, BOT_SPEED) as in production.
     ``on_start`` runs as soon as the adapter's task is created, before the client is
-    ready (where ``bot.app.serve`` attaches the adapter and starts its background work)."""
+    ready (where ``bot.app.serve`` attaches the adapter and starts its background work).
+    ``api_url`` (default: the fake's) is DISCORD_API_URL, e.g. ``fake.api_url_for(...)``.
+    The shards of one process identify 0.05 s apart rather than Discord's 5 s."""
     saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-    config = make_settings(database_url, discord_token=TOKEN, discord_api_url=fake.api_url,
+    config = make_settings(database_url, discord_token=TOKEN,
+                           discord_api_url=api_url or fake.api_url,
                            discord_gateway_url=fake.gateway_url, **settings)
     async with open_core(config, clock) as core:
-        adapter = create(core.core, guild_ready_timeout=0.05)
+        adapter = create(core.core, guild_ready_timeout=0.05, identify_interval=0.05)
         assert isinstance(adapter, DiscordAdapter)
         with loop_errors() as errors:
             task = asyncio.create_task(adapter.run(), name="adapter:discord")

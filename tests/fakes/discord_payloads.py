@@ -80,8 +80,13 @@ class Snowflakes:
     def __init__(self) -> None:
         self._counter = itertools.count()
 
-    def next(self) -> int:
+    def next(self, *, shard: int | None = None, shard_count: int = 1) -> int:
+        """A new id; with ``shard``, one whose timestamp puts it on that shard of
+        ``shard_count`` (Discord's ``(id >> 22) % shard_count``: a guild id a few
+        milliseconds from now, at most ``shard_count - 1``)."""
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        if shard is not None:
+            ms += (shard - ms) % shard_count
         return (ms << 22) | (1 << 17) | (next(self._counter) & 0x1FFFF)
 
 

@@ -23,6 +23,16 @@ What it does like Discord, because discord.py or our bot depends on it:
   the events the client missed, RECONNECT (op 7), INVALID_SESSION (op 9), and the
   message-content rule: without the privileged intent, guild messages that do not
   mention the bot arrive with empty content.
+- Shards: IDENTIFY's ``shard`` array ``[id, count]`` (none: shard 0 of 1, which sees
+  everything). Each session gets a READY and GUILD_CREATEs for the guilds of its shard
+  only, each guild's events go to the session whose shard is ``(guild_id >> 22) %
+  count``, DMs (events without a guild) to shard 0, and a shard outside its count is
+  closed with 4010. ``GET /gateway/bot`` recommends ``shards``; ``guild_shards`` puts
+  each guild on a chosen shard of that count. What went where is in
+  :attr:`FakeDiscord.deliveries`.
+- Processes: the REST API is also served under ``/via/<name>/api/v10``
+  (:meth:`FakeDiscord.api_url_for`), so each bot process can be given its own base and
+  every recorded request says which process sent it (:attr:`RecordedRequest.via`).
 - Faults: any status on the next matching requests (:meth:`FakeDiscord.inject`) and
   429s shaped like Discord's (:meth:`FakeDiscord.rate_limit_next`).
 
@@ -41,7 +51,7 @@ import math
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -75,6 +85,7 @@ class RecordedRequest:
     json: Any
     headers: dict[str, str]
     files: list[Json] = field(default_factory=list)
+    via: str | None = None  # the <name> of /via/<name>/api/v10 it came through
     status: int | None = None  # set once answered
     response: Any = None
     at: float = field(default_factory=time.monotonic)
@@ -95,6 +106,16 @@ class GatewayFrame:
 
 
 @dataclass
+class Delivery:
+    """One event dispatched to a session: which shard ``(id, count)`` it went to."""
+
+    event: str
+    data: Json
+    shard: tuple[int, int]
+    seq: int
+
+
+@dataclass
 class _Injection:
     method: str
     pattern: re.Pattern[str]
@@ -107,10 +128,12 @@ class _Injection:
 class Session:
     """A gateway session: survives reconnects and replays what the client missed."""
 
-    def __init__(self, session_id: str, intents: int, identify: Json) -> None:
+    def __init__(self, session_id: str, intents: int, identify: Json,
+                 shard: tuple[int, int] = (0, 1)) -> None:
         self.session_id = session_id
         self.intents = intents
         self.identify = identify
+        self.shard = shard  # (shard id, shard count) from IDENTIFY
         self.seq = 0
         self.sent: list[tuple[int, Json]] = []  # (seq, payload), replayed on RESUME
         self.conn: _Conn | None = None
@@ -146,7 +169,9 @@ class FakeDiscord:
     The world: a bot user (whose application id equals its user id, as for real bots),
     an owner, a human ``user`` ("alice"), and ``guild_count`` guilds, each with a text
     channel "general" and a forum "ideas". ``token`` set makes wrong tokens fail the way
-    Discord fails them (401 on REST, close code 4004 on the gateway).
+    Discord fails them (401 on REST, close code 4004 on the gateway). ``shards`` is what
+    ``GET /gateway/bot`` recommends; ``guild_shards`` (instead of ``guild_count``) makes
+    one guild per entry, on that shard of ``shards``.
     """
 
     EVENT_INTENTS: ClassVar[dict[tuple[str, bool], int]] = {
@@ -175,9 +200,16 @@ class FakeDiscord:
         ratelimit_headers: bool = False,
         requests_per_second: float | None = None,
         message_content_allowed: bool = True,
+        shards: int = 1,
+        guild_shards: Sequence[int] | None = None,
     ) -> None:
-        if guild_count < 1:
+        if shards < 1:
+            raise ValueError("Discord recommends at least one shard")
+        if guild_shards is not None and not all(0 <= s < shards for s in guild_shards):
+            raise ValueError(f"guild_shards {guild_shards!r} must each be below {shards}")
+        if (len(guild_shards) if guild_shards is not None else guild_count) < 1:
             raise ValueError("the fake needs at least one guild")
+        self.shards = shards  # GET /gateway/bot's recommendation
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.echo_own_messages = echo_own_messages  # Discord echoes the bot's own posts
@@ -204,8 +236,10 @@ class FakeDiscord:
         self.channels: dict[int, Json] = {}  # guild channels, threads and DMs, by id
         self.dm_channels: dict[int, Json] = {}  # by recipient user id
         self.member_roles: dict[tuple[int, int], list[str]] = {}  # (guild, user) -> role ids
-        for number in range(1, guild_count + 1):
-            self._make_guild(f"Workshop {number}")
+        placed: list[int | None] = (list(guild_shards) if guild_shards is not None
+                                    else [None] * guild_count)
+        for number, shard in enumerate(placed, start=1):
+            self._make_guild(f"Workshop {number}", shard=shard)
         first = next(iter(self.guilds.values()))
         self.guild_id = int(first["id"])
         self.channel_id = int(first["channels"][0]["id"])  # text channel "general"
@@ -216,6 +250,7 @@ class FakeDiscord:
         self.gateway_frames: list[GatewayFrame] = []  # everything clients sent
         self.gateway_queries: list[dict[str, str]] = []  # query string of each connection
         self.dropped_events: list[tuple[str, Json]] = []  # filtered out by intents
+        self.deliveries: list[Delivery] = []  # every dispatched event, with its shard
         self.errors: list[BaseException] = []  # exceptions inside the fake's handlers
         self.messages: dict[int, Json] = {}
         self.reactions: dict[tuple[int, str], list[int]] = {}  # (message, emoji) -> user ids
@@ -239,6 +274,8 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway_handler)
         app.router.add_route("*", p.API_PREFIX + "/{tail:.*}", self._rest_handler)
+        app.router.add_route("*", "/via/{via}" + p.API_PREFIX + "/{tail:.*}",
+                             self._rest_handler)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -269,6 +306,11 @@ class FakeDiscord:
         """For DISCORD_API_URL (discord.http.Route.BASE)."""
         return f"{self.base_url}{p.API_PREFIX}"
 
+    def api_url_for(self, via: str) -> str:
+        """A DISCORD_API_URL of its own for one bot process: its requests are recorded
+        with ``via`` set to ``via``."""
+        return f"{self.base_url}/via/{via}{p.API_PREFIX}"
+
     @property
     def gateway_url(self) -> str:
         """For DISCORD_GATEWAY_URL; discord.py appends ?v=10&encoding=json&compress=..."""
@@ -281,8 +323,8 @@ class FakeDiscord:
         self.users[int(data["id"])] = data
         return data
 
-    def _make_guild(self, name: str) -> Json:
-        guild_id = self.ids.next()
+    def _make_guild(self, name: str, *, shard: int | None = None) -> Json:
+        guild_id = self.ids.next(shard=shard, shard_count=self.shards)
         channels = [
             p.text_channel(self.ids.next(), guild_id, "general"),
             p.forum_channel(self.ids.next(), guild_id, "ideas", self.ids.next(), position=1),
@@ -293,6 +335,11 @@ class FakeDiscord:
         for channel in channels:
             self.channels[int(channel["id"])] = channel
         return data
+
+    def add_guild(self, name: str, *, shard: int | None = None) -> int:
+        """Another guild (on ``shard`` of :attr:`shards`, when given), known to clients that
+        connect afterwards; its id."""
+        return int(self._make_guild(name, shard=shard)["id"])
 
     def add_text_channel(self, name: str, guild_id: int | None = None) -> int:
         """Another text channel in a guild (known to clients that connect afterwards)."""
@@ -391,6 +438,30 @@ class FakeDiscord:
             self.dm_channels[user_id] = channel
             self.channels[int(channel["id"])] = channel
         return channel
+
+    @staticmethod
+    def shard_of(guild_id: int | str, shard_count: int) -> int:
+        """The shard a guild's events go to, as Discord computes it."""
+        return (int(guild_id) >> 22) % shard_count
+
+    def guilds_on(self, shard: tuple[int, int]) -> list[Json]:
+        """The guilds a session IDENTIFYed as ``shard`` (id, count) is sent."""
+        shard_id, count = shard
+        return [g for g in self.guilds.values() if self.shard_of(g["id"], count) == shard_id]
+
+    def routes_to(self, shard: tuple[int, int], data: Json) -> bool:
+        """Whether an event goes to a session of ``shard``: a guild's events to the shard
+        its id falls on, everything without a guild (DMs) to shard 0."""
+        shard_id, count = shard
+        guild_id = data.get("guild_id")
+        if guild_id is None:
+            return shard_id == 0
+        return self.shard_of(guild_id, count) == shard_id
+
+    def delivered(self, event: str, data_id: int | str) -> list[tuple[int, int]]:
+        """The shards each dispatch of ``event`` with this ``id`` went to."""
+        return [d.shard for d in self.deliveries
+                if d.event == event and str(d.data.get("id")) == str(data_id)]
 
     def guild_of_channel(self, channel_id: int) -> int | None:
         channel = self.channels.get(channel_id)
@@ -498,6 +569,16 @@ class FakeDiscord:
 
         frame: GatewayFrame = await self._wait(check, within, f"gateway op {op} x{count}")
         return frame
+
+    async def wait_for_shard(self, shard: tuple[int, int], within: float = 5.0) -> Session:
+        """A live session IDENTIFYed (or RESUMEd) as ``shard`` (id, count)."""
+
+        def check() -> Session | None:
+            return next((s for s in self._sessions.values()
+                         if s.conn and not s.invalid and s.shard == shard), None)
+
+        session: Session = await self._wait(check, within, f"a session on shard {shard}")
+        return session
 
     async def wait_for_session(self, within: float = 5.0) -> Session:
         """A client that has IDENTIFYed or RESUMEd and is connected."""
@@ -613,14 +694,17 @@ class FakeDiscord:
 
     async def _rest_handler(self, request: web.Request) -> web.StreamResponse:
         body, files = await self._read_body(request)
+        via = request.match_info.get("via")
+        prefix = len(p.API_PREFIX) + (len(f"/via/{via}") if via is not None else 0)
         record = RecordedRequest(
             method=request.method,
-            path=request.path[len(p.API_PREFIX):] or "/",
-            raw_path=request.raw_path.split("?", 1)[0][len(p.API_PREFIX):] or "/",
+            path=request.path[prefix:] or "/",
+            raw_path=request.raw_path.split("?", 1)[0][prefix:] or "/",
             query=dict(request.query),
             json=body,
             headers=dict(request.headers),
             files=files,
+            via=via,
         )
         self.requests.append(record)
         try:
@@ -710,7 +794,7 @@ class FakeDiscord:
                            ) -> web.Response:
         return json_response({
             "url": self.gateway_url,
-            "shards": 1,
+            "shards": self.shards,
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0,
                                     "max_concurrency": 1},
         })
@@ -1114,14 +1198,21 @@ class FakeDiscord:
                 and int(d.get("intents") or 0) & p.INTENT_MESSAGE_CONTENT):
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        session = Session(secrets.token_hex(16), int(d.get("intents") or 0), d)
+        shard = d.get("shard") or [0, 1]
+        if not (isinstance(shard, list) and len(shard) == 2
+                and all(isinstance(n, int) for n in shard) and 0 <= shard[0] < shard[1]):
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        session = Session(secrets.token_hex(16), int(d.get("intents") or 0), d,
+                          (shard[0], shard[1]))
         self._sessions[session.session_id] = session
         session.conn = conn
         conn.session = session
         ready: Json = {
             "v": 10,
             "user": dict(self.bot_user, verified=True, mfa_enabled=False, email=None),
-            "guilds": [{"id": g["id"], "unavailable": True} for g in self.guilds.values()],
+            "guilds": [{"id": g["id"], "unavailable": True}
+                       for g in self.guilds_on(session.shard)],
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,  # where discord.py RESUMEs
@@ -1135,7 +1226,7 @@ class FakeDiscord:
         if "shard" in d:
             ready["shard"] = d["shard"]
         await self._send_dispatch(session, "READY", ready)
-        for data in self.guilds.values():
+        for data in self.guilds_on(session.shard):
             # GUILD_CREATE carries the guild's active threads (forum posts included).
             threads = [c for c in self.channels.values() if c.get("guild_id") == data["id"]
                        and c["type"] in (p.PUBLIC_THREAD, p.PRIVATE_THREAD)
@@ -1185,19 +1276,22 @@ class FakeDiscord:
         return data
 
     async def dispatch(self, event: str, data: Json) -> list[int]:
-        """Send a DISPATCH to every valid session; returns the sequence numbers used.
+        """Send a DISPATCH to every valid session of the shard it belongs to (see
+        :meth:`routes_to`); returns the sequence numbers used.
 
         Events for a disconnected but resumable session are kept and replayed on RESUME.
         """
         seqs = []
         for session in list(self._sessions.values()):
-            if session.invalid:
+            if session.invalid or not self.routes_to(session.shard, data):
                 continue
             filtered = self._filter_for_session(session, event, data)
             if filtered is None:
                 self.dropped_events.append((event, data))
                 continue
-            seqs.append(await self._send_dispatch(session, event, filtered))
+            seq = await self._send_dispatch(session, event, filtered)
+            self.deliveries.append(Delivery(event, data, session.shard, seq))
+            seqs.append(seq)
         return seqs
 
     def end_sessions(self) -> None:
