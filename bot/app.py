@@ -8,6 +8,7 @@ question with it, ``run`` serves platforms with it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -225,6 +226,22 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
 
     handlers = {signal.SIGINT: stop.set, signal.SIGTERM: stop.set, signal.SIGHUP: reload_on_signal}
     _listen_for_signals(loop, handlers)
+    started = False  # the scheduler, which starts beside the adapters
+    services.health.watch("reminders", lambda: (
+        not started or scheduler.scheduler.running,
+        "starting" if not started else "ok" if scheduler.scheduler.running else "stopped"))
+    if services.db.backend == "postgresql":
+        # Listening before the adapters start: once a platform can reach this process,
+        # what other processes change reaches it too.
+        listener = _follow_changes(services, watcher)
+        feed = asyncio.create_task(listener.run(), name="change-notifications")
+        background.add(feed)
+        feed.add_done_callback(background.discard)
+        services.health.watch("change notifications", lambda: (True, (
+            "ok" if listener.connected.is_set() else
+            f"reconnecting (polls every {services.settings.bot_reload_poll:g} s meanwhile)")))
+        with contextlib.suppress(TimeoutError):  # else the polls follow until it connects
+            await asyncio.wait_for(listener.connected.wait(), services.db.timeout)
     tasks = {asyncio.create_task(a.run(), name=f"adapter:{a.name}"): a for a in adapters}
     for adapter in adapters:
         log.info("%s adapter starting", adapter.name)
@@ -234,6 +251,7 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
     _settle_heap()
     try:
         await scheduler.start()
+        started = True
         await services.reminders.announce_pending_changes(
             since=services.clock.now() - NOTICE_WINDOW)
         reconcile = asyncio.create_task(_reconcile_votes(services), name="qa-reconcile")
@@ -251,16 +269,6 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
             services.qa.poll_threads, "interval", seconds=services.settings.bot_reload_poll,
             id="maintenance:qa-threads", replace_existing=True,
         )
-        services.health.watch("reminders", lambda: (
-            scheduler.scheduler.running, "ok" if scheduler.scheduler.running else "stopped"))
-        if services.db.backend == "postgresql":
-            listener = _follow_changes(services, watcher)
-            feed = asyncio.create_task(listener.run(), name="change-notifications")
-            background.add(feed)
-            feed.add_done_callback(background.discard)
-            services.health.watch("change notifications", lambda: (True, (
-                "ok" if listener.connected.is_set() else
-                f"reconnecting (polls every {services.settings.bot_reload_poll:g} s meanwhile)")))
         scheduler.scheduler.add_job(  # events acted on, kept while platforms may retry them
             services.receipts.prune, "interval", seconds=PRUNE_EVERY,
             id="maintenance:receipts", replace_existing=True,

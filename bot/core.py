@@ -32,7 +32,6 @@ from bot.clock import Clock
 from bot.direct_channels import DirectChannels
 from bot.events import (
     THUMBS_UP,
-    ButtonPress,
     Command,
     Event,
     Message,
@@ -76,20 +75,27 @@ class Core:
     async def receive(self, event: Event) -> Reply | None:
         """The reply to ``event`` (None: nothing to say, nothing for the bot, or an event
         acted on already)."""
-        if not await self._receipts.first_time(event.user.platform, event.delivery):
-            log.debug("%s: %s delivered again; acted on once", event.user.platform,
-                      event.delivery)
-            return None
         if isinstance(event, Message):
             return await self._message(event)
+        if isinstance(event, Reaction):
+            await self._reaction(event)
+            return None
+        if not await self._first(event):
+            return None
         if isinstance(event, Command):
             return await self._command(event.user, event.name, event.text, event.place,
                                        event.standing, public=event.public)
-        if isinstance(event, ButtonPress):
-            return await self._command(event.user, event.command, event.value, event.place,
-                                       event.standing, public=False)
-        await self._reaction(event)
-        return None
+        return await self._command(event.user, event.command, event.value, event.place,
+                                   event.standing, public=False)
+
+    async def _first(self, event: Event) -> bool:
+        """Whether to act on ``event``: not when this or another process already did.
+        Asked only once the core means to act (a channel's chatter costs no check)."""
+        if await self._receipts.first_time(event.user.platform, event.delivery):
+            return True
+        log.debug("%s: %s delivered again; acted on once", event.user.platform,
+                  event.delivery)
+        return False
 
     async def _message(self, event: Message) -> Reply | None:
         place, user = event.place, event.user
@@ -100,10 +106,12 @@ class Core:
                 event.ref is not None and self.hosts_qa(user.platform):
             item = await self._qa.item_of_thread(user.platform, place.thread_id)
             if item is not None:  # a question, mention or not
+                if not await self._first(event):
+                    return None
                 return await self._router.take_question(incoming, event.ref, item)
             log.debug("%s: message %s in thread %s, which is no Q&A thread", user.platform,
                       event.ref, place.thread_id)
-        if not event.addressed:
+        if not event.addressed or not await self._first(event):
             return None
         if place.is_direct and place.channel_id is not None:
             self._direct.note(user.platform, user.id, place.channel_id)  # the answer won't wait
@@ -135,6 +143,8 @@ class Core:
         if thread is not None and await self._qa.item_of_thread(platform, thread) is None:
             log.debug("%s: a 👍 in channel %s, which is no Q&A thread", platform, thread)
             return  # (where the platform does not say the thread, the message decides)
+        if not await self._first(event):
+            return
         outcome = await self._qa.vote_by_message(platform, event.message_ref, event.user.id,
                                                  add=event.added)
         log.debug("%s: 👍 %s by %s on message %s: %s", platform,

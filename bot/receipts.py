@@ -52,12 +52,14 @@ class Receipts:
         self._writing: asyncio.Task[None] | None = None
         self._outage = OutageLog(log, "events are acted on without the check across "
                                       "processes (a retry may be answered twice)")
-        self.repeats = 0  # deliveries dropped, for the log and the benchmarks
+        self.checked = 0  # deliveries asked about
+        self.repeats = 0  # deliveries dropped
 
     async def first_time(self, platform: str, key: str | None) -> bool:
         """Whether this process should act on the delivery ``key`` (None: no id, act)."""
         if not key:
             return True
+        self.checked += 1
         received = (platform, key)
         if received in self._recent:
             self.repeats += 1

@@ -183,3 +183,20 @@ async def test_a_thumbs_up_by_a_person_on_a_question_is_a_vote(services: Service
     assert await store.vote_count(services.db, 1) == 2
     await core.receive(Reaction(bob, THUMBS_UP, "m-1", in_thread, added=False))
     assert await store.vote_count(services.db, 1) == 1
+
+
+async def test_an_event_delivered_twice_is_acted_on_once_and_chatter_costs_no_check(
+        services: Services) -> None:
+    core, receipts = services.core, services.receipts
+    chatter = Message(ALICE, "lunch anyone?", CHANNEL, addressed=False, delivery="Ev-1")
+    assert await core.receive(chatter) is None
+    assert receipts.checked == 0  # not for the bot: nothing to act on, nothing to check
+    asked = Message(ALICE, "when is turing", CHANNEL, addressed=True, delivery="Ev-2")
+    first = await core.receive(asked)
+    assert first is not None and "Alan Turing" in render(first)
+    assert await core.receive(asked) is None  # Slack's retry: answered already
+    command = Command(ALICE, "", "when is turing", CHANNEL, delivery="trigger-1")
+    assert await core.receive(command) is not None
+    assert await core.receive(command) is None
+    assert (receipts.checked, receipts.repeats) == (4, 2)
+    assert not receipts.shared  # SQLite: one process, the memory is enough

@@ -90,9 +90,10 @@ class Bot:
 
 
 class Start(Protocol):
-    """Starts a bot process named ``name``; ``settings`` are added to its environment."""
+    """Starts a bot process named ``name`` with its clock from ``at``; ``settings`` are
+    added to its environment."""
 
-    def __call__(self, name: str, **settings: str) -> Awaitable[Bot]: ...
+    def __call__(self, name: str, *, at: str = MORNING, **settings: str) -> Awaitable[Bot]: ...
 
 
 @pytest.fixture
@@ -102,10 +103,10 @@ async def start(fake: FakeSlack, pg: str, program: Path, tmp_path: Path,
     must exit 0 and must have logged no traceback."""
     bots: list[Bot] = []
 
-    async def started(name: str, **settings: str) -> Bot:
+    async def started(name: str, *, at: str = MORNING, **settings: str) -> Bot:
         log = tmp_path / f"{name}.log"
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--at", MORNING, cwd=tmp_path,
+            sys.executable, "-m", "bot", "run", "--at", at, cwd=tmp_path,
             env={**_env(fake, pg, program), **settings}, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=log.open("w"))
         bot = Bot(process, log, SignedPoster(session, "", SECRET))

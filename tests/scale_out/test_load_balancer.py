@@ -212,11 +212,36 @@ async def test_a_timezone_saved_through_one_instance_is_used_by_the_other_at_onc
     assert "Change notifications: listening" in two.logged()
 
 
+async def test_a_reminder_asked_for_through_one_instance_is_sent_once(
+        fake: FakeSlack, start: Start) -> None:
+    # Both clocks start 20 s before Machines' reminder is due (15 min before 10:45).
+    at = "2024-05-06T10:29:40+02:00"
+    one = await start("one", at=at, BOT_RELOAD_POLL=SLOW_POLL)
+    two = await start("two", at=at, BOT_RELOAD_POLL=SLOW_POLL)
+    said = await command(fake, one, "remind machines 15m", user="U0FAN")
+    assert "Machines" in said and "15 min" in said, said
+
+    def reminders() -> list[dict[str, Any]]:
+        channel = fake.dm_channels.get("U0FAN")
+        return fake.posted(channel) if channel else []
+
+    await fake.wait_until(lambda: reminders() or None, what="the reminder", within=60)
+    await asyncio.sleep(QUIET)
+    [reminder] = reminders()
+    assert "Machines" in reminder["text"], reminder
+    assert "Traceback" not in one.logged() + two.logged()
+
+
 async def test_each_instance_reports_its_health_to_the_load_balancer(
         proxy: RoundRobinProxy, session: aiohttp.ClientSession) -> None:
-    for _ in range(2):  # one answer from each instance, in turn
-        async with session.get(proxy.url + "/healthz") as response:
-            assert response.status == 200
-            assert await response.json() == {"healthy": True, "database": "ok",
-                                              "reminders": "ok", "change notifications": "ok"}
-    assert Counter(s.upstream for s in proxy.served) == {0: 1, 1: 1}
+    healthy = {"healthy": True, "database": "ok", "reminders": "ok",
+               "change notifications": "ok"}
+    states: list[dict[str, Any]] = []
+    async with asyncio.timeout(WITHIN):
+        while states[-2:] != [healthy, healthy]:  # the last two: one from each instance
+            async with session.get(proxy.url + "/healthz") as response:
+                assert response.status == 200  # healthy while starting too
+                states.append(await response.json())
+                assert states[-1]["change notifications"] == "ok"  # listening before ready
+                assert states[-1]["reminders"] in ("starting", "ok")
+    assert Counter(s.upstream for s in proxy.served[-2:]) == {0: 1, 1: 1}
