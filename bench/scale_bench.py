@@ -102,10 +102,12 @@ class Setup:
     cpu: list[float] = field(default_factory=list)  # per instance, over the measured rounds
     served: list[int] = field(default_factory=list)  # events per instance, measured rounds
     connections: int = 0  # the most database connections seen open during its rounds
+    database_cpu: float = 0.0  # CPU seconds of the PostgreSQL server's processes
 
     async def run(self, fake: FakeSlack, arrivals: Arrivals, asks: Sequence[Ask],
                   concurrency: int, first: int, measure: bool = True) -> Result:
         before = [cpu_seconds(i.process.pid) for i in self.instances]
+        server_before = server_cpu()
         served_before = Counter(s.upstream for s in self.proxy.served)
         mine_before = time.process_time()
         result = await load(self.name, self.proxy.url + "/slack/events", fake, arrivals,
@@ -113,6 +115,7 @@ class Setup:
         if not measure:
             return result
         after = [cpu_seconds(i.process.pid) for i in self.instances]
+        self.database_cpu += server_cpu() - server_before
         served = Counter(s.upstream for s in self.proxy.served) - served_before
         if not self.cpu:
             self.cpu, self.served = [0.0] * len(self.instances), [0] * len(self.instances)
@@ -126,6 +129,22 @@ class Setup:
         self.total.apologies += result.apologies
         self.total.not_understood += result.not_understood
         return result
+
+
+def server_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process on this machine (0 when the server
+    runs elsewhere): its backends come and go, so they are summed as they are now."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "comm").read_text().strip() != "postgres":
+                continue
+        except OSError:
+            continue
+        total += cpu_seconds(int(proc.name))
+    return total
 
 
 async def fresh_database(server: str) -> str:
@@ -177,7 +196,7 @@ async def receipts_cost(url: str, events: int, in_flight: int) -> tuple[float, i
 
     async def one(n: int) -> bool:
         async with gate:
-            return await receipts.first_time("slack", f"EvBENCH{n:08d}")
+            return await receipts.first_time("slack", f"EvBENCH{in_flight}x{n:08d}")
 
     try:
         await asyncio.gather(*(one(n) for n in range(200)))  # the pool's connections
@@ -185,17 +204,22 @@ async def receipts_cost(url: str, events: int, in_flight: int) -> tuple[float, i
         firsts = await asyncio.gather(*(one(n) for n in range(200, 200 + events)))
         spent = time.process_time() - began
     finally:
+        await receipts.close()
         await db.dispose()
     assert all(firsts)
     return spent / events, events
 
 
 async def start_instances(count: int, env: dict[str, str], tmp: Path,
-                          stack: contextlib.AsyncExitStack) -> list[Instance]:
+                          stack: contextlib.AsyncExitStack, caches: list[list[str]]
+                          ) -> list[Instance]:
+    """``count`` bots; each one's answer-cache line (logged as it stops) lands in
+    ``caches``."""
     started = []
     for _ in range(count):
+        caches.append([])
         process, url, drain = await start_process([sys.executable, "-m", "bot", "run"], env,
-                                                  tmp)
+                                                  tmp, caches[-1])
         stack.push_async_callback(stop_process, process, drain)
         started.append(Instance(process, url.removesuffix("/slack/events"), drain))
     return started
@@ -221,7 +245,8 @@ async def main(events: int, concurrency: int, rounds: int, seed: int, server: st
                    "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": "0", "LOG_LEVEL": "INFO",
                    "DATABASE_URL": url}
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            instances = await start_instances(2, env, tmp, stack)
+            caches: list[list[str]] = []
+            instances = await start_instances(2, env, tmp, stack, caches)
             setups = []
             for name, behind in (("one", instances[:1]), ("two", instances)):
                 proxy = await stack.enter_async_context(
@@ -255,6 +280,7 @@ async def main(events: int, concurrency: int, rounds: int, seed: int, server: st
             await asyncio.sleep(SETTLE)
             problems = arrivals.problems()
         cost, measured = await receipts_cost(url, 5000, concurrency)
+        half, _ = await receipts_cost(url, 5000, max(concurrency // 2, 1))
     finally:
         await drop_database(server)
     ms = 1000
@@ -263,25 +289,33 @@ async def main(events: int, concurrency: int, rounds: int, seed: int, server: st
           f"{len(askers)} askers, concurrency {concurrency}, {rounds} alternating rounds; "
           f"Slack HTTP mode behind a round-robin proxy on loopback; PostgreSQL {server}")
     print(f"{'set-up':<8} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'CPU ms/event per instance':>27} {'bench CPU ms/event':>19} {'DB conns':>9}")
+          f"{'CPU ms/event per instance':>27} {'bench CPU ms/event':>19} "
+          f"{'PostgreSQL CPU ms/event':>24} {'DB conns':>9}")
     for setup in setups:
         result = setup.total
         per = " / ".join(f"{cpu / max(n, 1) * ms:.2f}"
                          for cpu, n in zip(setup.cpu, setup.served, strict=True))
         print(f"{setup.name:<8} {result.rate:>9,.0f} {result.percentile(50) * ms:>8.1f} "
               f"{result.percentile(99) * ms:>8.1f} {per:>27} "
-              f"{result.fake_cpu / result.events * ms:>19.2f} {setup.connections:>9}")
+              f"{result.fake_cpu / result.events * ms:>19.2f} "
+              f"{setup.database_cpu / result.events * ms:>24.2f} {setup.connections:>9}")
     print(f"scaling factor two / one: {two.total.rate / one.total.rate:.2f} (per round: median "
           f"{statistics.median(pairs):.2f}, range {min(pairs):.2f}-{max(pairs):.2f})")
     busy = [(f"instance {n + 1}", cpu / two.total.elapsed) for n, cpu in enumerate(two.cpu)]
     busy.append(("bench (fake Slack, proxy, senders)", two.total.fake_cpu / two.total.elapsed))
+    busy.append(("PostgreSQL", two.database_cpu / two.total.elapsed))
     print(f"with two instances, on {CORES} cores, CPU in use: "
           + ", ".join(f"{name} {share:.0%}" for name, share in busy)
           + f" (sum {sum(s for _, s in busy):.0%} of {CORES * 100}%)")
     one_cpu = one.cpu[0] / max(one.served[0], 1)
     print(f"the check across instances (recording the event id, {measured} ids, "
           f"{concurrency} in flight): {cost * ms:.3f} ms CPU per event = "
-          f"{cost / one_cpu:.1%} of one instance's {one_cpu * ms:.2f} ms (target < 10%)")
+          f"{cost / one_cpu:.1%} of one instance's {one_cpu * ms:.2f} ms (target < 10%); "
+          f"{half * ms:.3f} ms with {max(concurrency // 2, 1)} in flight, as each of two "
+          f"instances has")
+    for n, lines in enumerate(caches):
+        print(f"instance {n + 1}, as it stopped (warm-ups and both set-ups): "
+              f"{lines[0] if lines else 'no answer cache line'}")
     apologies = one.total.apologies + two.total.apologies
     if apologies:
         problems.append(f"{len(apologies)} questions got the apology (first: {apologies[:5]})")

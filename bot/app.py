@@ -110,6 +110,7 @@ async def open_core(
                            direct_channels, receipts, loaded.inputs)
         finally:
             await direct_channels.written()  # DM channels noted in the last moments
+            await receipts.close()
     finally:
         await db.dispose()
 

@@ -11,8 +11,10 @@ of that delivery (:attr:`bot.events.Message.delivery`), and the core asks
 * On PostgreSQL, where several processes may share the work, the id is then recorded in
   the database (``receipt`` table, unique key) before acting; only the process whose
   insert made the row acts. Events arriving together are recorded in one statement: the
-  first one schedules a write for the next turn of the event loop, and every event that
-  arrives until then joins it, so a crowd costs a round trip per batch, not per event.
+  first one schedules a write for the next turn of the event loop, every event that
+  arrives until then joins it, and those arriving while it is on its way make the next
+  one, so a crowd costs a round trip per batch, not per event (over a connection of its
+  own, :class:`bot.store.receipts.ReceiptWriter`).
 * On SQLite (one process, see README "Scaling out") the memory is enough.
 
 While the database is not answering, events are acted on (logged once): a retry
@@ -45,6 +47,7 @@ class Receipts:
 
     def __init__(self, db: Database, real_clock: Clock, *, shared: bool) -> None:
         self._db = db
+        self._writer = store.ReceiptWriter(db)
         self._clock = real_clock  # receipts age in real time, even in a rehearsal
         self.shared = shared
         self._recent: OrderedDict[Received, None] = OrderedDict()
@@ -83,21 +86,32 @@ class Receipts:
         return future
 
     async def _write(self) -> None:
+        """Record what is waiting, batch after batch, until nothing is: events arriving
+        while a batch is on its way join the next one."""
         await asyncio.sleep(0)  # one turn of the loop: events arriving together join in
-        batch, self._waiting, self._writing = self._waiting, {}, None
-        try:
-            new = await store.record(self._db, list(batch), self._clock.now())
-        except Exception as exc:
-            if not is_database_down(exc):
-                log.exception("Could not record %d events; acting on them", len(batch))
+        while self._waiting:
+            batch, self._waiting = self._waiting, {}
+            try:
+                new = await self._writer.record(list(batch), self._clock.now())
+            except Exception as exc:
+                if not is_database_down(exc):
+                    log.exception("Could not record %d events; acting on them", len(batch))
+                else:
+                    self._outage.failed(exc)
+                new = set(batch)
             else:
-                self._outage.failed(exc)
-            new = set(batch)
-        else:
-            self._outage.worked()
-        for received, future in batch.items():
-            if not future.done():
-                future.set_result(received in new)
+                self._outage.worked()
+            for received, future in batch.items():
+                if not future.done():
+                    future.set_result(received in new)
+        self._writing = None
+
+    async def close(self) -> None:
+        """Close the connection receipts are recorded over (the composition root, at
+        the end)."""
+        if self._writing is not None:
+            await asyncio.gather(self._writing, return_exceptions=True)
+        await self._writer.dispose()
 
     async def prune(self) -> None:
         """Delete the ids older than :data:`KEEP` (only the database keeps them)."""
