@@ -113,11 +113,17 @@ class ChangeListener:
         log.info("Change notifications: listening on %s", self._db.describe())
         if catch_up:
             self._spawn(self._missed())  # whatever was sent while we were away
-        while not lost.is_set():
-            try:
-                await asyncio.wait_for(lost.wait(), PING_EVERY)
-            except TimeoutError:
-                await driver.fetchval("SELECT 1", timeout=self._db.timeout)  # still there?
+        try:
+            while not lost.is_set():
+                try:
+                    await asyncio.wait_for(lost.wait(), PING_EVERY)
+                except TimeoutError:
+                    await driver.fetchval("SELECT 1", timeout=self._db.timeout)  # still there?
+        except BaseException:
+            # Cut, not closed: a polite close waits for a server that may not answer (a
+            # stalled one), and the pool then logs a traceback for the timeout.
+            driver.terminate()
+            raise
         raise ConnectionError("the server closed the listening connection")
 
     def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:

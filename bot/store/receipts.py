@@ -71,7 +71,13 @@ class ReceiptWriter:
         return self._driver
 
     async def close(self) -> None:
-        connection, self._connection, self._driver = self._connection, None, None
+        connection, driver = self._connection, self._driver
+        self._connection = self._driver = None
+        if driver is not None:
+            # Cut, not closed politely: no transaction is ever open on it, and a polite
+            # close waits for a server that may not answer (then the pool logs a
+            # traceback for the timeout).
+            driver.terminate()
         if connection is not None:
             with contextlib.suppress(Exception):  # a broken connection: nothing to keep
                 await connection.close()
