@@ -15,7 +15,9 @@ here once:
   depends on them, and the message is read once for both;
 - a reaction is a vote when it is a 👍 by a person on a question in a Q&A thread;
 - an event delivered again (a platform's retry, reaching this or another process) is
-  acted on once: its second delivery gets None.
+  acted on once: its second delivery gets None;
+- text that cannot be encoded (half a UTF-16 pair, which JSON can carry) is made
+  readable before anything reads it.
 
 The reads (autocomplete, the program for a banner, a person's zone) are what platforms
 need to show things; none of them hands out the database or a store.
@@ -24,6 +26,7 @@ need to show things; none of them hands out the database or a store.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -50,7 +53,22 @@ from bot.router import Router
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 ITEMS: frozenset[EntryKind] = frozenset({"item"})
+
+
+def readable(text: str) -> str:
+    """``text`` as it can be stored and sent: JSON can carry half a UTF-16 pair
+    ("\\ud83d" alone), which no UTF-8 encoder takes, so an answer quoting it could not
+    be posted; each such half becomes U+FFFD. Nearly every text is ASCII or well formed,
+    and is returned as it is."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 class Core:
@@ -76,17 +94,17 @@ class Core:
         """The reply to ``event`` (None: nothing to say, nothing for the bot, or an event
         acted on already)."""
         if isinstance(event, Message):
-            return await self._message(event)
+            return await self._message(replace(event, text=readable(event.text)))
         if isinstance(event, Reaction):
             await self._reaction(event)
             return None
         if not await self._first(event):
             return None
         if isinstance(event, Command):
-            return await self._command(event.user, event.name, event.text, event.place,
-                                       event.standing, public=event.public)
-        return await self._command(event.user, event.command, event.value, event.place,
-                                   event.standing, public=False)
+            return await self._command(event.user, event.name, readable(event.text),
+                                       event.place, event.standing, public=event.public)
+        return await self._command(event.user, event.command, readable(event.value),
+                                   event.place, event.standing, public=False)
 
     async def _first(self, event: Event) -> bool:
         """Whether to act on ``event``: not when this or another process already did.

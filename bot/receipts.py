@@ -18,7 +18,9 @@ of that delivery (:attr:`bot.events.Message.delivery`), and the core asks
 * On SQLite (one process, see README "Scaling out") the memory is enough.
 
 While the database is not answering, events are acted on (logged once): a retry
-answered twice is better than a question never answered. Ids older than
+answered twice is better than a question never answered. After a failed write the
+database is not asked again for :data:`RETRY_AFTER`, so answers during an outage do not
+each wait out ``BOT_DB_TIMEOUT``. Ids older than
 :data:`KEEP` are deleted by :meth:`Receipts.prune`, run every few minutes.
 """
 
@@ -27,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.store import receipts as store
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 RECENT = 10_000  # ids kept in memory; Slack retries within minutes
 KEEP = timedelta(hours=1)  # Slack's last retry comes about 5 minutes after the first try
 PRUNE_EVERY = 300.0  # seconds between deletions of old ids
+RETRY_AFTER = timedelta(seconds=5)  # after a failure, events are acted on unchecked this long
 
 Received = tuple[str, str]  # (platform, the platform's id of the delivery)
 
@@ -55,6 +58,7 @@ class Receipts:
         self._writing: asyncio.Task[None] | None = None
         self._outage = OutageLog(log, "events are acted on without the check across "
                                       "processes (a retry may be answered twice)")
+        self._retry_at: datetime | None = None  # the database is asked again from then
         self.checked = 0  # deliveries asked about
         self.repeats = 0  # deliveries dropped
 
@@ -88,23 +92,42 @@ class Receipts:
     async def _write(self) -> None:
         """Record what is waiting, batch after batch, until nothing is: events arriving
         while a batch is on its way join the next one."""
-        await asyncio.sleep(0)  # one turn of the loop: events arriving together join in
-        while self._waiting:
-            batch, self._waiting = self._waiting, {}
-            try:
-                new = await self._writer.record(list(batch), self._clock.now())
-            except Exception as exc:
-                if not is_database_down(exc):
-                    log.exception("Could not record %d events; acting on them", len(batch))
-                else:
-                    self._outage.failed(exc)
-                new = set(batch)
-            else:
-                self._outage.worked()
-            for received, future in batch.items():
+        batch: dict[Received, asyncio.Future[bool]] = {}
+        try:
+            await asyncio.sleep(0)  # one turn of the loop: events arriving together join in
+            while self._waiting:
+                batch, self._waiting = self._waiting, {}
+                new = await self._record(batch)
+                for received, future in batch.items():
+                    if not future.done():
+                        future.set_result(received in new)
+        finally:
+            self._writing = None
+            # Cancelled on the way (the bot stopping): whoever waits acts rather than hangs.
+            for future in (*batch.values(), *self._waiting.values()):
                 if not future.done():
-                    future.set_result(received in new)
-        self._writing = None
+                    future.set_result(True)
+            self._waiting = {}
+
+    async def _record(self, batch: dict[Received, asyncio.Future[bool]]) -> set[Received]:
+        """Those of ``batch`` no process recorded before; all of them while the database
+        is away (and, after a failure, without asking it for RETRY_AFTER seconds, so a
+        crowd's answers do not each wait out a timeout)."""
+        now = self._clock.now()
+        if self._outage.down and self._retry_at is not None and now < self._retry_at:
+            return set(batch)
+        try:
+            new = await self._writer.record(list(batch), now)
+        except Exception as exc:
+            if not is_database_down(exc):
+                log.exception("Could not record %d events; acting on them", len(batch))
+            else:
+                self._outage.failed(exc)
+            self._retry_at = self._clock.now() + RETRY_AFTER
+            return set(batch)
+        self._outage.worked()
+        self._retry_at = None
+        return new
 
     async def close(self) -> None:
         """Close the connection receipts are recorded over (the composition root, at

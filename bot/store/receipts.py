@@ -34,6 +34,21 @@ RECORD = ("INSERT INTO receipt (platform, key, received_at) "
 APPLICATION_NAME = "workshop-bot receipts"  # how pg_stat_activity shows the connection
 
 
+class ReceiptsConnectionLost(ConnectionError):
+    """The receipts connection failed under a query (cut by the server, an administrator,
+    the network): the database is away for now, as for any other query
+    (:func:`bot.store.outage.is_database_down`), not a bug. SQLAlchemy wraps such
+    errors for the pooled queries; this connection is asyncpg's own."""
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    import asyncpg  # loaded already: this connection is asyncpg's
+
+    return isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                            asyncpg.exceptions.InternalClientError,
+                            asyncpg.exceptions.OperatorInterventionError))
+
+
 class ReceiptWriter:
     """Records receipts over one connection of its own, opened when first needed and
     again after it failed. One batch at a time (the caller takes turns)."""
@@ -52,8 +67,10 @@ class ReceiptWriter:
             rows = await driver.fetch(RECORD, [platform for platform, _ in received],
                                       [key for _, key in received], at,
                                       timeout=self._db.timeout)
-        except BaseException:
+        except BaseException as exc:
             await self.close()  # a connection in doubt is not used again
+            if _connection_lost(exc):
+                raise ReceiptsConnectionLost(str(exc) or type(exc).__name__) from exc
             raise
         return {(row[0], row[1]) for row in rows}
 

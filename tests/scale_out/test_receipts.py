@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from bot.receipts import KEEP, Receipts
+from bot.receipts import KEEP, RETRY_AFTER, Receipts
 from bot.store.database import Database
+from bot.store.receipts import APPLICATION_NAME
 from bot.store.tables import Receipt
 from tests.support import ManualClock
 
@@ -68,12 +69,61 @@ async def test_old_receipts_are_deleted(
     assert await stored(db) == 1  # EvOLD is over an hour old; EvNEWER is not
 
 
-async def test_with_the_database_away_events_are_acted_on() -> None:
+async def test_with_the_database_away_events_are_acted_on_without_waiting(
+        caplog: pytest.LogCaptureFixture) -> None:
     db = Database("postgresql://postgres@127.0.0.1:1/nothing", timeout=2)
-    receipts = Receipts(db, ManualClock(NOW), shared=True)
+    clock = ManualClock(NOW)
+    receipts = Receipts(db, clock, shared=True)
+    tries = count_writes(receipts)
     try:
         assert await receipts.first_time("slack", "EvDOWN")
         assert not await receipts.first_time("slack", "EvDOWN")  # memory still holds it
+        assert await receipts.first_time("slack", "EvDOWN2")  # not asked: it just failed
+        assert tries == [1]
+        clock.at += RETRY_AFTER
+        assert await receipts.first_time("slack", "EvDOWN3")  # asked again, still away
+        assert tries == [2]
     finally:
         await receipts.close()
         await db.dispose()
+    assert [r.levelname for r in caplog.records if r.name == "bot.receipts"] == ["WARNING"]
+
+
+async def test_a_cut_receipts_connection_is_an_outage_not_a_bug(
+        two: tuple[Receipts, Receipts, ManualClock, Database],
+        caplog: pytest.LogCaptureFixture) -> None:
+    one, _, clock, db = two
+    assert await one.first_time("slack", "EvBEFORE")
+    async with db.engine.connect() as connection:
+        cut = (await connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = :name"), {"name": APPLICATION_NAME})).scalar()
+    assert cut == 1
+    assert await one.first_time("slack", "EvCUT")  # acted on, the cut logged as an outage
+    assert [r.levelname for r in caplog.records if r.name == "bot.receipts"] == ["WARNING"]
+    clock.at += RETRY_AFTER
+    assert await one.first_time("slack", "EvAFTER")  # a new connection, recorded
+    assert not await two_sided(one, "EvAFTER")
+    assert await stored(db) == 2  # EvBEFORE and EvAFTER; EvCUT was never recorded
+
+
+async def two_sided(receipts: Receipts, key: str) -> bool:
+    """Whether the database (not this process's memory) still takes ``key`` as new."""
+    fresh = Receipts(receipts._db, ManualClock(NOW), shared=True)  # another process
+    try:
+        return await fresh.first_time("slack", key)
+    finally:
+        await fresh.close()
+
+
+def count_writes(receipts: Receipts) -> list[int]:
+    """How often ``receipts`` tried the database (a list holding one count)."""
+    tries = [0]
+    record = receipts._writer.record
+
+    async def counted(received: list[tuple[str, str]], at: datetime) -> set[tuple[str, str]]:
+        tries[0] += 1
+        return await record(received, at)
+
+    receipts._writer.record = counted  # type: ignore[method-assign]
+    return tries

@@ -95,6 +95,18 @@ async def test_slack_markup_is_read_as_the_words_typed(fake: FakeSlack, bot: Run
     assert "CompilerGym: compiler optimization tasks" in post.args["text"]
 
 
+async def test_half_a_utf16_pair_in_the_json_is_answered_not_dropped(
+        fake: FakeSlack, bot: RunningBot) -> None:
+    # JSON may carry "\ud83d" alone (half an emoji); no UTF-8 encoder takes it, and the
+    # reply quoting it could not be posted (the listener failed: no answer, no apology).
+    await bot.poster.event(mention(fake, "tell me about compilergym \ud83d"))
+    post = await one_post(fake)
+    assert "CompilerGym" in post.args["text"]
+    await bot.poster.event(mention(fake, "search \ud83d\ud83d"))  # quoted in the answer
+    post = await fake.wait_for_call("chat.postMessage", count=2)
+    assert APOLOGY not in post.args["text"] and "\ufffd" in whole(post), post.args
+
+
 # ------------------------------------------------------------------------------ slash command
 
 
