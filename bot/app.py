@@ -84,9 +84,10 @@ async def open_core(
         except NewerDatabaseError as exc:
             raise StartupError(f"cannot use the database {db.describe()}: {exc}") from None
         log.info(
-            "Program %r from %s: %d sessions, %d papers, %d people (%s); database %s",
-            program.workshop.full_name, loaded.source, len(program.scheduled),
-            len(program.papers), len(program.people), report.summary(), db.describe(),
+            "Program %r from %s: %s, %s, %s (%s); database %s",
+            program.workshop.full_name, loaded.source,
+            _count(len(program.scheduled), "session"), _count(len(program.papers), "paper"),
+            _count(len(program.people), "person", "people"), report.summary(), db.describe(),
         )
         default_zone = parse_timezone(settings.bot_timezone) if settings.bot_timezone else None
         catalog = Catalog(program)
@@ -113,6 +114,10 @@ async def open_core(
             await receipts.close()
     finally:
         await db.dispose()
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 async def reload_program(settings: Settings, clock: Clock | None = None) -> SyncReport:

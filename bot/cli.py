@@ -382,7 +382,11 @@ async def _reload(args: argparse.Namespace) -> int:
                   f"{local(change.new_start)}")
         elif (start := change.new_start or change.old_start) is not None:
             print(f"  {change.change + ':':8} {what}: {local(start)}")
-    print(f"Running bots follow within {settings.bot_reload_poll:g} s and tell subscribers once.")
+    follow = ("at once (PostgreSQL tells them; at the latest within "
+              f"BOT_RELOAD_POLL, {settings.bot_reload_poll:g} s)"
+              if settings.database_url.startswith("postgres") else
+              f"within BOT_RELOAD_POLL ({settings.bot_reload_poll:g} s)")
+    print(f"Running bots follow {follow} and tell subscribers once.")
     return EXIT_OK
 
 

@@ -17,9 +17,9 @@ WARNING = "Another workshop-bot process is serving from sqlite+aiosqlite:///data
 STARTED = "console adapter starting"
 
 
-def first_bot(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+def first_bot(tmp_path: Path, name: str = "first") -> tuple[subprocess.Popen[str], Path]:
     """A console bot that keeps serving (its input stays open) until it is stopped."""
-    log = tmp_path / "first.log"
+    log = tmp_path / f"{name}.log"
     clean = {k: v for k, v in os.environ.items() if k not in SETTINGS}
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=clean,
                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -56,3 +56,20 @@ def test_a_killed_bot_leaves_no_lock_behind(tmp_path: Path) -> None:
     after = bot("run", cwd=tmp_path, stdin="help\n")
     assert after.returncode == 0, after.stderr
     assert WARNING not in after.stderr
+
+
+def test_the_third_bot_still_sees_the_second_after_the_first_stopped(tmp_path: Path) -> None:
+    first, _ = first_bot(tmp_path)
+    second, second_log = first_bot(tmp_path, "second")
+    try:
+        assert WARNING in second_log.read_text()
+        assert first.stdin is not None
+        first.stdin.close()
+        assert first.wait(30) == 0
+        third = bot("run", cwd=tmp_path, stdin="help\n")
+        assert third.returncode == 0, third.stderr
+        assert WARNING in third.stderr  # the second one still serves
+    finally:
+        assert second.stdin is not None
+        second.stdin.close()
+        assert second.wait(30) == 0

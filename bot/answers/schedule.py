@@ -347,7 +347,8 @@ def papers(ask: Ask, _arg: str = "") -> Reply:
     if not found:
         return ask.reply(("This program lists no papers.",))
     return ask.reply(
-        (f"{len(found)} papers at {ask.program.workshop.full_name}:",),
+        (f"{len(found)} paper{'' if len(found) == 1 else 's'} at "
+         f"{ask.program.workshop.full_name}:",),
         cards=tuple(ask.card(item, detail=False, mark_papers=False) for item in found),
         layout="list",
         after=(("Say “about <title>” for one paper's summary.",),),

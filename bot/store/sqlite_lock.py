@@ -3,10 +3,12 @@
 SQLite is the embedded default for one process. Two ``workshop-bot run`` processes on
 one file would each answer on their own, without the change notifications and the
 shared receipts that PostgreSQL gives several instances (README "Scaling out"). Each
-running bot holds an advisory lock on a file beside the database (``<file>.run-lock``);
-the operating system lets it go when the process ends, however it ends, so a crashed
-bot never leaves a stale lock behind. A bot that finds the lock taken logs one warning
-and serves anyway: it may be a deliberate rehearsal beside the live bot.
+running bot holds a shared advisory lock on a file beside the database
+(``<file>.run-lock``), and a bot joining learns whether any other holds one (see
+:meth:`SqliteRunLock.take`); the operating system lets a lock go when its process ends,
+however it ends, so a crashed bot never leaves a stale one behind. A bot that finds
+another one there logs one warning and serves anyway: it may be a deliberate rehearsal
+beside the live bot.
 """
 
 from __future__ import annotations
@@ -24,17 +26,23 @@ class SqliteRunLock:
         self._fd: int | None = None
 
     def take(self) -> bool:
-        """Take the lock; False when another live process holds it (or it cannot be made)."""
+        """Join the bots serving from this file; False when another live one already is.
+
+        Every serving bot holds a shared lock for its lifetime. Joining asks for the
+        exclusive lock first, without waiting: it is granted only when no other bot
+        holds the shared one, and is then turned into a shared lock itself. So the third
+        bot of three still sees the second after the first has stopped."""
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError:
             return True  # a read-only folder: nothing to learn, nothing to warn about
+        self._fd = fd
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(fd)
+            fcntl.flock(fd, fcntl.LOCK_SH)  # others' shared locks let it in at once
             return False
-        self._fd = fd
+        fcntl.flock(fd, fcntl.LOCK_SH)
         return True
 
     def release(self) -> None:
