@@ -18,7 +18,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +31,7 @@ from bot.clock import Clock, RehearsalClock, SystemClock, build_clock, rehearsal
 from bot.direct_channels import DirectChannels
 from bot.preferences import Preferences
 from bot.program_file import ProgramSpec
-from bot.program_loader import read_program
+from bot.program_loader import LoadedProgram, read_program
 from bot.program_watch import NOTICE_WINDOW, ProgramWatcher
 from bot.qa.service import QaService
 from bot.receipts import PRUNE_EVERY, Receipts
@@ -44,7 +44,7 @@ from bot.store.changes import PROGRAM, QA_THREADS, TIMEZONE, Change, ChangeListe
 from bot.store.database import Database
 from bot.store.migrations import NewerDatabaseError
 from bot.store.outage import is_database_down, reason
-from bot.store.program_sync import SyncReport, load_program, save_program
+from bot.store.program_sync import SyncReport, load_program, save_program, saved_at
 from bot.store.sqlite_lock import SqliteRunLock
 from bot.timezones import parse_timezone
 
@@ -76,7 +76,7 @@ async def open_core(
     try:
         try:
             await db.create_schema()
-            report = await save_program(db, loaded.spec, clock.now())
+            report = await _save_unless_older(db, loaded, clock)
             program = await load_program(db, loaded.spec.workshop.id)
         except (OSError, OperationalError, DBAPIError) as exc:
             raise StartupError(f"cannot use the database {db.describe()}: {reason(exc)}"
@@ -116,6 +116,34 @@ async def open_core(
         await db.dispose()
 
 
+async def _save_unless_older(db: Database, loaded: LoadedProgram, clock: Clock) -> SyncReport:
+    """Save the program file, unless it was last changed before the program the database
+    holds was saved: then another process (on another host, with its own copy) loaded a
+    newer one since, and starting with this copy would roll every instance back. That
+    one is served instead, with a warning; ``workshop-bot reload`` loads a file anyway."""
+    workshop = loaded.spec.workshop.id
+    saved = await saved_at(db, workshop)
+    changed = _changed_at(loaded.inputs)
+    if saved is not None and changed is not None and changed < saved:
+        log.warning("%s was last changed at %s, before the program in the database was "
+                    "saved (%s, by a reload or another instance): serving the database's; "
+                    "run `workshop-bot reload` to load this file anyway", loaded.source,
+                    f"{changed:%Y-%m-%d %H:%M:%S} UTC", f"{saved:%Y-%m-%d %H:%M:%S} UTC")
+        return SyncReport(workshop=workshop)
+    return await save_program(db, loaded.spec, clock.now(), saved_at=SystemClock().now())
+
+
+def _changed_at(paths: tuple[Path, ...]) -> datetime | None:
+    """When the newest of the files a program was read from was last changed."""
+    stamps = []
+    for path in paths:
+        try:
+            stamps.append(path.stat().st_mtime)
+        except OSError:
+            continue
+    return datetime.fromtimestamp(max(stamps), UTC) if stamps else None
+
+
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
@@ -131,7 +159,7 @@ async def reload_program(settings: Settings, clock: Clock | None = None) -> Sync
     db = Database(settings.database_url, timeout=settings.bot_db_timeout)
     try:
         await db.create_schema()
-        return await save_program(db, loaded.spec, clock.now())
+        return await save_program(db, loaded.spec, clock.now(), saved_at=SystemClock().now())
     except (OSError, OperationalError, DBAPIError) as exc:
         raise StartupError(f"cannot use the database {db.describe()}: {reason(exc)}") from None
     except NewerDatabaseError as exc:

@@ -61,7 +61,8 @@ class ProgramWatcher:
                 log.error("Reload refused: %s", line)
             return None
         try:
-            report = await save_program(self.services.db, loaded.spec, self.services.clock.now())
+            report = await save_program(self.services.db, loaded.spec, self.services.clock.now(),
+                                        saved_at=self.scheduler.real_clock.now())
         except Exception as exc:
             if not is_database_down(exc):
                 raise

@@ -177,3 +177,33 @@ def test_reload_command_and_sighup(tmp_path: Path) -> None:
     assert "📅 Program update:" in printed
     assert "“Engines” moved from 10:00 CEST to 11:30 – 12:00 CEST." in printed
     assert "📅 Program update:" not in out  # told once
+
+
+async def test_a_bot_started_with_an_older_copy_does_not_roll_the_program_back(
+    sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two hosts, each with its own copy of the program: one copy was reloaded, the other
+    is older. A bot restarted with the older copy serves the database's newer program
+    (and says why); a copy changed after that is loaded as always."""
+    clock = SimulatedClock(at("09:00"), speed=1)
+    here, there = tmp_path / "here.yaml", tmp_path / "there.yaml"
+    here.write_text(PROGRAM)
+    an_hour_ago = time.time() - 3600
+    os.utime(here, (an_hour_ago, an_hour_ago))
+    async with open_core(make_settings(sqlite_url, here), clock) as core:
+        assert "keynote" in core.catalog.current.program.by_slug
+    there.write_text(MOVED)
+    await reload_program(make_settings(sqlite_url, there), clock)  # the other host's reload
+
+    caplog.set_level(logging.INFO)
+    async with open_core(make_settings(sqlite_url, here), clock) as core:
+        program = core.catalog.current.program
+        assert "turing" not in program.by_slug and "panel" in program.by_slug  # MOVED's
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.getMessage().startswith(f"{here} was last changed at ")
+    assert "serving the database's; run `workshop-bot reload` to load this file anyway" in \
+        warning.getMessage()
+
+    here.touch()  # edited after that reload: this copy is the newest, and is loaded
+    async with open_core(make_settings(sqlite_url, here), clock) as core:
+        assert "turing" in core.catalog.current.program.by_slug

@@ -95,16 +95,19 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-async def save_program(db: Database, spec: ProgramSpec, now: datetime) -> SyncReport:
+async def save_program(db: Database, spec: ProgramSpec, now: datetime,
+                       saved_at: datetime | None = None) -> SyncReport:
     """Make the database hold exactly ``spec`` for its workshop.
 
     Any change bumps the workshop's revision (running bots poll it to reload); moved,
     removed and added sessions of an existing workshop are recorded as a
     :class:`ProgramChange` so that subscribers and channels can be told, once.
+    ``saved_at`` (real time; ``now`` may be a rehearsal's) is recorded with a change, so a
+    process starting later with an older file can tell (:func:`saved_at`).
     """
     for attempt in range(3):
         try:
-            return await _save(db, spec, now)
+            return await _save(db, spec, now, saved_at)
         except IntegrityError:
             # Another process loaded the same program at the same moment and won the
             # insert; its rows are there now, so a second pass only compares them.
@@ -113,13 +116,15 @@ async def save_program(db: Database, spec: ProgramSpec, now: datetime) -> SyncRe
     raise AssertionError("unreachable")
 
 
-async def _save(db: Database, spec: ProgramSpec, now: datetime) -> SyncReport:
+async def _save(db: Database, spec: ProgramSpec, now: datetime, saved_at: datetime | None
+                ) -> SyncReport:
     async with db.session() as session:
         report = await _sync(session, spec)
         workshop = (await session.exec(select(Workshop).where(Workshop.slug == spec.workshop.id))
                     ).one()
         if report.changed:
             workshop.revision += 1
+            workshop.revised_at = saved_at
             if report.sessions:
                 session.add(ProgramChange(
                     workshop_id=_id(workshop), revision=workshop.revision, created_at=now,
@@ -434,6 +439,14 @@ def _qa(text: str | None) -> model.QaSettings:
         slack_users=tuple(mods.get("slack_users", ())),
         slack_usergroups=tuple(mods.get("slack_usergroups", ())),
     )
+
+
+async def saved_at(db: Database, workshop_slug: str) -> datetime | None:
+    """When the workshop's program was last changed (None: never saved, or before this
+    was recorded)."""
+    async with db.session() as session:
+        return (await session.exec(
+            select(Workshop.revised_at).where(Workshop.slug == workshop_slug))).first()
 
 
 async def current_revision(db: Database, workshop_slug: str) -> int:

@@ -38,6 +38,9 @@ class Workshop(SQLModel, table=True):
     # processes see threads another one created or recreated (bot.qa.threads).
     qa_revision: int = Field(default=0, sa_column=Column(Integer, nullable=False,
                                                          server_default="0"))
+    # When the program was last saved (real time): a process starting with a program
+    # file last changed before that does not roll it back (bot.app.open_core).
+    revised_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Person(SQLModel, table=True):
