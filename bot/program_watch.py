@@ -70,7 +70,12 @@ class ProgramWatcher:
             self._outage.failed(exc)
             return None
         self._stamps = {p: _stamp(p) for p in loaded.inputs}
-        log.info("Reloaded %s: %s (revision %d)", self.path, report.summary(), report.revision)
+        if report.changed:
+            log.info("Reloaded %s: %s (revision %d)", self.path, report.summary(),
+                     report.revision)
+        else:  # another process (or `workshop-bot reload`) saved this version first
+            log.info("Reloaded %s: the database holds this program already (revision %d)",
+                     self.path, report.revision)
         await self.refresh()
         return report
 

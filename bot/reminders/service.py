@@ -397,8 +397,10 @@ class ReminderService:
                          len(dropped), revision, self.config.grace)
             return FanoutReport(planned=len(planned), dropped=len(dropped))
         report = await self._send(planned, None, resume=resume)
-        log.info("Program change r%d: %d notice(s) sent, %d failed, %d already decided",
-                 revision, report.sent, report.failed, report.skipped)
+        # Every instance looks at each change; only the one that sent something says so.
+        level = logging.INFO if report.sent or report.failed else logging.DEBUG
+        log.log(level, "Program change r%d: %d notice(s) sent, %d failed, %d already decided",
+                revision, report.sent, report.failed, report.skipped)
         return report
 
     async def process_changes(
