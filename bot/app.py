@@ -44,7 +44,7 @@ from bot.store.changes import PROGRAM, QA_THREADS, TIMEZONE, Change, ChangeListe
 from bot.store.database import Database
 from bot.store.migrations import NewerDatabaseError
 from bot.store.outage import is_database_down, reason
-from bot.store.program_sync import SyncReport, load_program, save_program, saved_at
+from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.store.sqlite_lock import SqliteRunLock
 from bot.timezones import parse_timezone
 
@@ -117,20 +117,19 @@ async def open_core(
 
 
 async def _save_unless_older(db: Database, loaded: LoadedProgram, clock: Clock) -> SyncReport:
-    """Save the program file, unless it was last changed before the program the database
-    holds was saved: then another process (on another host, with its own copy) loaded a
-    newer one since, and starting with this copy would roll every instance back. That
-    one is served instead, with a warning; ``workshop-bot reload`` loads a file anyway."""
-    workshop = loaded.spec.workshop.id
-    saved = await saved_at(db, workshop)
-    changed = _changed_at(loaded.inputs)
-    if saved is not None and changed is not None and changed < saved:
-        log.warning("%s was last changed at %s, before the program in the database was "
-                    "saved (%s, by a reload or another instance): serving the database's; "
-                    "run `workshop-bot reload` to load this file anyway", loaded.source,
-                    f"{changed:%Y-%m-%d %H:%M:%S} UTC", f"{saved:%Y-%m-%d %H:%M:%S} UTC")
-        return SyncReport(workshop=workshop)
-    return await save_program(db, loaded.spec, clock.now(), saved_at=SystemClock().now())
+    """Save the program file, unless it differs from the program the database holds and
+    was last changed before that one was saved: then another process (on another host,
+    with its own copy) loaded a newer one since, and starting with this copy would roll
+    every instance back. The database's is served instead, with a warning; ``workshop-bot
+    reload`` loads a file anyway."""
+    report = await save_program(db, loaded.spec, clock.now(), saved_at=SystemClock().now(),
+                                written_at=_changed_at(loaded.inputs))
+    if report.kept is not None:
+        log.warning("%s differs from the program in the database and was last changed "
+                    "before that was saved (%s, by a reload or another instance): serving "
+                    "the database's; run `workshop-bot reload` to load this file anyway",
+                    loaded.source, f"{report.kept:%Y-%m-%d %H:%M:%S} UTC")
+    return report
 
 
 def _changed_at(paths: tuple[Path, ...]) -> datetime | None:

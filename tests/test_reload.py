@@ -200,10 +200,19 @@ async def test_a_bot_started_with_an_older_copy_does_not_roll_the_program_back(
         program = core.catalog.current.program
         assert "turing" not in program.by_slug and "panel" in program.by_slug  # MOVED's
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert warning.getMessage().startswith(f"{here} was last changed at ")
+    assert warning.getMessage().startswith(f"{here} differs from the program in the database")
     assert "serving the database's; run `workshop-bot reload` to load this file anyway" in \
         warning.getMessage()
 
+    there.write_text(PROGRAM)  # the same program as the older copy: nothing to warn about
+    await reload_program(make_settings(sqlite_url, there), clock)
+    caplog.clear()
+    async with open_core(make_settings(sqlite_url, here), clock) as core:
+        assert "turing" in core.catalog.current.program.by_slug
+    assert [r for r in caplog.records if r.levelno == logging.WARNING] == []
+
+    there.write_text(MOVED)
+    await reload_program(make_settings(sqlite_url, there), clock)
     here.touch()  # edited after that reload: this copy is the newest, and is loaded
     async with open_core(make_settings(sqlite_url, here), clock) as core:
         assert "turing" in core.catalog.current.program.by_slug

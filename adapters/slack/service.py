@@ -40,6 +40,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -103,8 +104,18 @@ def client_logger() -> logging.Logger:
 
 def bolt_logger() -> logging.Logger:
     """bolt's logger (and the base of every logger bolt makes): its warnings and errors
-    only, since its INFO and DEBUG lines quote requests."""
-    return library_logger("slack_bolt.workshop-bot", logging.WARNING)
+    only, since its INFO and DEBUG lines quote requests; without the warning it gives
+    every start because it reads SLACK_BOT_TOKEN from the environment itself while we
+    hand it the client made with that token."""
+    logger = library_logger("slack_bolt.workshop-bot", logging.WARNING)
+    if not any(isinstance(f, _TokenUnused) for f in logger.filters):
+        logger.addFilter(_TokenUnused())
+    return logger
+
+
+class _TokenUnused(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 def webhook_logger() -> logging.Logger:

@@ -68,6 +68,7 @@ class SyncReport:
     sessions: list[SessionChange] = field(default_factory=list)
     revision: int = 0
     timezone: str = "UTC"
+    kept: datetime | None = None  # set: the file was older than the database's, not saved
 
     @property
     def changed(self) -> bool:
@@ -96,18 +97,21 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
 
 
 async def save_program(db: Database, spec: ProgramSpec, now: datetime,
-                       saved_at: datetime | None = None) -> SyncReport:
+                       saved_at: datetime | None = None,
+                       written_at: datetime | None = None) -> SyncReport:
     """Make the database hold exactly ``spec`` for its workshop.
 
     Any change bumps the workshop's revision (running bots poll it to reload); moved,
     removed and added sessions of an existing workshop are recorded as a
     :class:`ProgramChange` so that subscribers and channels can be told, once.
     ``saved_at`` (real time; ``now`` may be a rehearsal's) is recorded with a change, so a
-    process starting later with an older file can tell (:func:`saved_at`).
+    process starting later with an older file can tell: given the time the file was
+    ``written_at``, a program that differs from the database's but was written before
+    the database's was saved changes nothing, and the report says so (``kept``).
     """
     for attempt in range(3):
         try:
-            return await _save(db, spec, now, saved_at)
+            return await _save(db, spec, now, saved_at, written_at)
         except IntegrityError:
             # Another process loaded the same program at the same moment and won the
             # insert; its rows are there now, so a second pass only compares them.
@@ -116,12 +120,20 @@ async def save_program(db: Database, spec: ProgramSpec, now: datetime,
     raise AssertionError("unreachable")
 
 
-async def _save(db: Database, spec: ProgramSpec, now: datetime, saved_at: datetime | None
-                ) -> SyncReport:
+async def _save(db: Database, spec: ProgramSpec, now: datetime, saved_at: datetime | None,
+                written_at: datetime | None) -> SyncReport:
     async with db.session() as session:
+        before = (await session.exec(
+            select(Workshop.revised_at).where(Workshop.slug == spec.workshop.id))).first()
         report = await _sync(session, spec)
         workshop = (await session.exec(select(Workshop).where(Workshop.slug == spec.workshop.id))
                     ).one()
+        if report.changed and before is not None and written_at is not None and \
+                written_at < before:
+            revision = workshop.revision  # (read before the rollback expires the row)
+            await session.rollback()  # an older file: the database's program stays
+            return SyncReport(workshop=spec.workshop.id, timezone=spec.workshop.timezone,
+                              revision=revision, kept=before)
         if report.changed:
             workshop.revision += 1
             workshop.revised_at = saved_at
@@ -439,14 +451,6 @@ def _qa(text: str | None) -> model.QaSettings:
         slack_users=tuple(mods.get("slack_users", ())),
         slack_usergroups=tuple(mods.get("slack_usergroups", ())),
     )
-
-
-async def saved_at(db: Database, workshop_slug: str) -> datetime | None:
-    """When the workshop's program was last changed (None: never saved, or before this
-    was recorded)."""
-    async with db.session() as session:
-        return (await session.exec(
-            select(Workshop.revised_at).where(Workshop.slug == workshop_slug))).first()
 
 
 async def current_revision(db: Database, workshop_slug: str) -> int:

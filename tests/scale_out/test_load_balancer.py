@@ -233,7 +233,8 @@ async def test_a_reminder_asked_for_through_one_instance_is_sent_once(
 
 
 async def test_each_instance_reports_its_health_to_the_load_balancer(
-        proxy: RoundRobinProxy, session: aiohttp.ClientSession) -> None:
+        pair: tuple[Bot, Bot], proxy: RoundRobinProxy, session: aiohttp.ClientSession
+) -> None:
     healthy = {"healthy": True, "database": "ok", "reminders": "ok",
                "change notifications": "ok"}
     states: list[dict[str, Any]] = []
@@ -245,3 +246,5 @@ async def test_each_instance_reports_its_health_to_the_load_balancer(
                 assert states[-1]["change notifications"] == "ok"  # listening before ready
                 assert states[-1]["reminders"] in ("starting", "ok")
     assert Counter(s.upstream for s in proxy.served[-2:]) == {0: 1, 1: 1}
+    for bot in pair:  # a clean start says nothing to worry about (bolt's token warning)
+        assert [line for line in bot.logged().splitlines() if " WARNING " in line] == []
