@@ -15,6 +15,7 @@ service's own retries (:meth:`ReminderService.maintain`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, timedelta
 
@@ -44,6 +45,22 @@ def quiet_overlaps(logger: logging.Logger) -> None:
     if not any(isinstance(f, PeriodicOverlap) for f in logger.filters):
         logger.addFilter(PeriodicOverlap())
 
+
+class CancelledAtShutdown(logging.Filter):
+    """Drops APScheduler's "Job raised an exception" when the exception is the job's own
+    cancellation: the executor cancels the jobs still running when the bot stops (a
+    poll waiting for the database, say), and that is the stop, not an error to show
+    with a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, asyncio.CancelledError)
+
+
+def quiet_cancellations(logger: logging.Logger) -> None:
+    if not any(isinstance(f, CancelledAtShutdown) for f in logger.filters):
+        logger.addFilter(CancelledAtShutdown())
+
 PREFIX = "reminder:"
 
 
@@ -61,6 +78,7 @@ class ReminderScheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         quiet_overlaps(logging.getLogger("apscheduler.scheduler"))
+        quiet_cancellations(logging.getLogger("apscheduler.executors.default"))
         service.on_subscriptions_changed = self.sync
         self._sync_missed = False
         self._catch_up_missed = False

@@ -99,12 +99,15 @@ async def test_a_cut_receipts_connection_is_an_outage_not_a_bug(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE application_name = :name"), {"name": APPLICATION_NAME})).scalar()
     assert cut == 1
-    assert await one.first_time("slack", "EvCUT")  # acted on, the cut logged as an outage
-    assert [r.levelname for r in caplog.records if r.name == "bot.receipts"] == ["WARNING"]
+    # Acted on. Either the cut shows under the query (an outage: one WARNING) or asyncpg
+    # has read the server's goodbye first and a new connection is made; never an ERROR.
+    assert await one.first_time("slack", "EvCUT")
+    levels = [r.levelname for r in caplog.records if r.name == "bot.receipts"]
+    assert levels in ([], ["WARNING"]), levels
     clock.at += RETRY_AFTER
     assert await one.first_time("slack", "EvAFTER")  # a new connection, recorded
     assert not await two_sided(one, "EvAFTER")
-    assert await stored(db) == 2  # EvBEFORE and EvAFTER; EvCUT was never recorded
+    assert await stored(db) == (2 if levels else 3)  # EvCUT is recorded if it could be
 
 
 async def two_sided(receipts: Receipts, key: str) -> bool:
