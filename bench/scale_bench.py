@@ -147,29 +147,29 @@ def server_cpu() -> float:
     return total
 
 
-async def fresh_database(server: str) -> str:
-    """A new, empty database on ``server``: the URL of it."""
+async def administer(server: str, *statements: str) -> None:
+    """Run ``statements`` on ``server`` outside a transaction (CREATE/DROP DATABASE)."""
     admin = Database(server)
     try:
         async with admin.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} "
-                                          "WITH (FORCE)"))
-            await connection.execute(text(f"CREATE DATABASE {BENCH_DATABASE}"))
+            for statement in statements:
+                await connection.execute(text(statement))
     finally:
         await admin.dispose()
+
+
+DROP = f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"
+
+
+async def fresh_database(server: str) -> str:
+    """A new, empty database on ``server``: the URL of it."""
+    await administer(server, DROP, f"CREATE DATABASE {BENCH_DATABASE}")
     return make_url(server).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
 
 
 async def drop_database(server: str) -> None:
-    admin = Database(server)
-    try:
-        async with admin.engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} "
-                                          "WITH (FORCE)"))
-    finally:
-        await admin.dispose()
+    await administer(server, DROP)
 
 
 async def count_connections(watcher: Database, setups: list[Setup], active: list[Setup],

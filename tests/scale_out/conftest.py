@@ -14,7 +14,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiohttp
 import pytest
@@ -220,3 +220,14 @@ async def item_ids(db: Database) -> dict[str, int]:
                 if i.id is not None}
 
 
+
+
+def upvote_press(fake: FakeSlack, thread_ts: str, *, user: str, key: str) -> dict[str, Any]:
+    """A press by ``user`` of the Upvote button under the question the bot posted in the
+    thread (its answer goes to the response_url ``key``)."""
+    [posted] = [m for m in fake.thread_replies(QA, thread_ts) if m.get("blocks")
+                and any(b["type"] == "actions" for b in m["blocks"])]
+    [actions] = [b for b in posted["blocks"] if b["type"] == "actions"]
+    [button] = actions["elements"]
+    return fake.block_actions(button["action_id"], button["value"], user=user, channel=QA,
+                              message_ts=posted["ts"], response_url=fake.response_url(key))

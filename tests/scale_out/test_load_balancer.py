@@ -33,9 +33,9 @@ from tests.scale_out.conftest import (
     item_ids,
     keynote_and_turing,
     threads,
+    upvote_press,
 )
 from tests.slack.conftest import SECRET
-from tests.slack.test_qa import QA
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                 reason="needs PostgreSQL: set TEST_DATABASE_URL")
@@ -165,15 +165,8 @@ async def test_a_command_and_a_button_press_are_acted_on_once(
     await in_thread(fake, one, keynote, "Why brass?", user="U0BOB")
     asked = await command(fake, two, "ask engines: Does it run on steam?", user="U0CAROL")
     assert asked == "Thanks! Your question is #2 for “Engines”."
-    [posted] = [m for m in fake.thread_replies(QA, keynote) if m.get("blocks")
-                and any(b["type"] == "actions" for b in m["blocks"])]
-    [actions] = [b for b in posted["blocks"] if b["type"] == "actions"]
-    [button] = actions["elements"]
     key = "press"
-    press: dict[str, Any] = fake.block_actions(button["action_id"], button["value"],
-                                               user="U0GAIL", channel=QA,
-                                               message_ts=posted["ts"],
-                                               response_url=fake.response_url(key))
+    press = upvote_press(fake, keynote, user="U0GAIL", key=key)
     pressed = await asyncio.gather(one.poster.interaction(press), two.poster.interaction(press))
     assert [r.status for r in pressed] == [200, 200]
     await fake.wait_until(lambda: [p for p in fake.response_posts if p.key == key] or None,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -35,6 +34,7 @@ from tests.scale_out.conftest import (
     qa_setup,
     threads,
     until_linked,
+    upvote_press,
 )
 from tests.slack.test_qa import QA
 
@@ -106,15 +106,8 @@ async def test_two_bots_count_a_question_and_its_votes_once(
     # through one, counts.
     asked = await command(fake, two, "ask engines: Does it run on steam?", user="U0CAROL")
     assert asked == "Thanks! Your question is #2 for “Engines”."
-    [posted] = [m for m in fake.thread_replies(QA, keynote) if m.get("blocks")
-                and any(b["type"] == "actions" for b in m["blocks"])]
-    [actions] = [b for b in posted["blocks"] if b["type"] == "actions"]
-    [button] = actions["elements"]
     key = "press-U0GAIL"
-    press: dict[str, Any] = fake.block_actions(button["action_id"], button["value"],
-                                               user="U0GAIL", channel=QA,
-                                               message_ts=posted["ts"],
-                                               response_url=fake.response_url(key))
+    press = upvote_press(fake, keynote, user="U0GAIL", key=key)
     assert (await one.poster.interaction(press)).status == 200
     pressed = await fake.wait_until(
         lambda: next((p for p in fake.response_posts if p.key == key), None),
