@@ -95,7 +95,11 @@ class WorkshopClient(discord.AutoShardedClient):
         super().__init__(intents=intents(message_content=self.reads_threads),
                          allowed_mentions=discord.AllowedMentions.none(),
                          guild_ready_timeout=guild_ready_timeout, max_messages=None,
-                         shard_count=shard_count)
+                         shard_count=shard_count,
+                         # Failed and rate-limited REST calls, for /metrics (even those
+                         # discord.py retries by itself).
+                         http_trace=transport.http_trace(
+                             lambda kind: core.platform_error("discord", kind)))
         # discord.py reads shard_ids when it launches the shards (None: all of the count).
         self.shard_ids = list(shard_ids) if shard_ids is not None else None
         self.identify_interval = identify_interval

@@ -6,6 +6,11 @@ status (interaction tokens masked: they are credentials for 15 minutes), and the
 carries on: a failed reply must never take the client down. When Discord rejected the
 reply itself (a 400: something in our payload), a plain apology is tried instead;
 after a 401/403/404/429 or a 5xx the same channel would refuse that too.
+
+Because discord.py retries inside, the failures that reach us are not all there were:
+:func:`http_trace` sees every answer on the client's HTTP session (the 429s it waited
+out, the 5xx it retried) and counts the failed and rate-limited ones for ``/metrics``,
+with aiohttp's own tracing hooks, which discord.py takes as ``http_trace``.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import TypedDict
 
 import aiohttp
@@ -22,6 +28,7 @@ from discord import app_commands
 
 from adapters.discord.render import Rendered, text_only
 from bot.messages import APOLOGY
+from bot.metrics import PlatformErrorKind
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +84,30 @@ def log_failure(what: str, exc: BaseException) -> None:
         log_http_error(what, exc)
     else:
         log_transport_error(what, exc)
+
+
+def http_trace(report: Callable[[PlatformErrorKind], None]) -> aiohttp.TraceConfig:
+    """aiohttp tracing for the client's session (``discord.Client(http_trace=...)``):
+    ``report`` (the core's ``platform_error``) is told of every 429 (``rate_limited``,
+    waited out or not), every other answer of 400 or more and every request that got
+    no answer (``error``), retried ones included."""
+
+    async def ended(_session: aiohttp.ClientSession, _context: SimpleNamespace,
+                    params: aiohttp.TraceRequestEndParams) -> None:
+        status = params.response.status
+        if status == 429:
+            report("rate_limited")
+        elif status >= 400:
+            report("error")
+
+    async def failed(_session: aiohttp.ClientSession, _context: SimpleNamespace,
+                     _params: aiohttp.TraceRequestExceptionParams) -> None:
+        report("error")
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_end.append(ended)
+    trace.on_request_exception.append(failed)
+    return trace
 
 
 def worth_apologising(exc: BaseException) -> bool:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.adapter import DeliveryError, Messenger
@@ -50,6 +51,9 @@ from bot.store import subscriptions as subs
 from bot.store.database import Database
 from bot.store.outage import OutageLog, is_database_down
 from bot.store.program_sync import SessionChange, changes_since
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +99,11 @@ class ReminderService:
         preferences: Preferences,
         config: ReminderConfig,
         default_zone: ZoneInfo | None = None,
+        *,
+        metrics: Metrics,
     ) -> None:
+        """``metrics`` counts each message's outcome on its platform (sent, failed, or
+        skipped as too late) and the database failures met here."""
         self.db = db
         self.catalog = catalog
         self.clock = clock
@@ -111,7 +119,9 @@ class ReminderService:
         # moments and change notices that failed because the database was away
         self._missed: dict[tuple[str, str, int], None] = {}
         self._changes_missed = False
-        self._outage = OutageLog(log, "reminders due now are kept and sent when it is back")
+        self._metrics = metrics
+        self._outage = OutageLog(log, "reminders due now are kept and sent when it is back",
+                                 counted=metrics.database_error)
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -176,6 +186,7 @@ class ReminderService:
         if late or ended:
             dropped = await ledger.drop(self.db, [p.entry for p in planned],
                                         self.real_clock.now())
+            self._skipped(planned, dropped)
             if resume:
                 await self._give_up(planned, "stopped mid-send and too late to resend")
             if dropped and not quiet:
@@ -392,6 +403,7 @@ class ReminderService:
         if late:
             dropped = await ledger.drop(self.db, [p.entry for p in planned],
                                         self.real_clock.now())
+            self._skipped(planned, dropped)
             if dropped:
                 log.info("Dropped %d notice(s) of program change r%d: more than %s late",
                          len(dropped), revision, self.config.grace)
@@ -436,6 +448,7 @@ class ReminderService:
             if item is not None and item.end is not None and self.clock.now() >= item.end:
                 dropped = await ledger.drop(self.db, [p.entry for p in planned[start:]],
                                             self.real_clock.now())
+                self._skipped(planned[start:], dropped)
                 report.dropped += len(dropped)
                 log.info("Stopped sending for %s: the session has ended (%d not sent)",
                          item.slug, len(dropped))
@@ -478,14 +491,17 @@ class ReminderService:
                 report.found += 1
             results.append((plan.entry.key, True, ref, None))
             report.sent += 1
+            self._metrics.reminder("sent", plan.entry.platform)
         except DeliveryError as exc:
             results.append((plan.entry.key, False, None, str(exc)))
             report.failed += 1
+            self._metrics.reminder("failed", plan.entry.platform)
             log.warning("Could not send %s to %s on %s: %s", plan.entry.kind,
                         plan.message.label or plan.entry.target, plan.entry.platform, exc)
         except Exception as exc:  # one recipient's failure must not stop the rest
             results.append((plan.entry.key, False, None, f"{type(exc).__name__}: {exc}"))
             report.failed += 1
+            self._metrics.reminder("failed", plan.entry.platform)
             log.warning("Could not send %s to %s on %s: %s: %s", plan.entry.kind,
                         plan.message.label or plan.entry.target, plan.entry.platform,
                         type(exc).__name__, exc)
@@ -496,4 +512,18 @@ class ReminderService:
         keys = await ledger.mine(self.db, [p.entry.key for p in planned], self.config.instance)
         await ledger.finish_many(self.db, [(k, False, None, reason) for k in keys],
                                  self.real_clock.now())
+        self._skipped(planned, keys)
+
+    def _skipped(self, planned: Sequence[Planned], keys: set[str]) -> None:
+        """Count the messages of ``planned`` recorded as never to be sent (``keys``:
+        too late, or their session ended), each on its platform. Those another process
+        decided are its to count."""
+        if not keys:
+            return
+        by_platform: dict[str, int] = {}
+        for plan in planned:
+            if plan.entry.key in keys:
+                by_platform[plan.entry.platform] = by_platform.get(plan.entry.platform, 0) + 1
+        for platform, count in by_platform.items():
+            self._metrics.reminder("skipped", platform, count)
 

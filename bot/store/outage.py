@@ -10,6 +10,7 @@ raised as before.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -40,14 +41,21 @@ def reason(exc: BaseException) -> str:
 
 class OutageLog:
     """One WARNING when the database goes away and one INFO when it is back, instead of
-    a line per failed query: a crowd asking during an outage would fill the log."""
+    a line per failed query: a crowd asking during an outage would fill the log.
 
-    def __init__(self, logger: logging.Logger, what: str) -> None:
+    ``counted`` is told of every failure, not only the first (the metrics' database
+    errors: how hard an outage hit shows there, not in the log)."""
+
+    def __init__(self, logger: logging.Logger, what: str, *,
+                 counted: Callable[[], None] | None = None) -> None:
         self._log = logger
         self._what = what
         self.down = False
+        self.counted = counted
 
     def failed(self, exc: BaseException) -> None:
+        if self.counted is not None:
+            self.counted()
         if not self.down:
             self.down = True
             self._log.warning("The database is not answering (%s); %s", reason(exc),
