@@ -90,6 +90,19 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         r"^(?:remind(?: me)?|set (?:a |me a )?reminder|ping me|notify me|alert me|"
         r"give me a (?:shout|ping|heads up)|let me know)(?: (?:about|of|for|before|when|"
         r"to go to|to see))?(?:\s+(?P<x>.+))?$")),
+    # "agenda feed", "my calendar feed", "reset my feed": the whole text is read by
+    # calendar_scope (a feed, or a new one); before the frames, which would take "what is
+    # my calendar feed" for a question about a session.
+    (Intent.AGENDA_ICS, re.compile(
+        r"^(?P<x>(?:(?:give|send|show|get)(?: me)? |what(?:'s| is) |where(?:'s| is) "
+        r"|(?:can|could) i (?:have|get) |i want |i need )?(?:a new |my new |new |my |the |a )?"
+        r"(?:own |personal |private )?(?:(?:agenda|calendar|ics|ical|icalendar|reminders?"
+        r"|schedule) )?(?:ics |ical )?feeds?(?: (?:link|url|address))?(?: reset| renew)?"
+        r"|(?:reset|renew|regenerate|revoke|rotate|replace|kill) (?:my |the )?(?:(?:agenda"
+        r"|calendar|ics|ical|personal|private) )*feeds?(?: (?:link|url|address))?"
+        r"|subscribe(?: me)? to (?:my |the )?(?:(?:whole|full) )?(?:agenda|calendar|reminders"
+        r"|sessions|schedule|program(?:me)?)(?: in my calendar(?: app)?)?"
+        r"|(?:my |the )?(?:agenda |calendar )?subscription(?: (?:link|url|address))?)$")),
     # -- the question frames (bot.frames) are tried here, before the patterns below
     (Intent.WHO_AT, re.compile(
         r"^(?:who(?:'s| is| will be)?|what(?:'s| is| will be)?|whats)\b.*?\b(?:at|around)\s+"
@@ -174,6 +187,7 @@ PATTERN_NEEDS = [frozenset(words.split()) for words in (
     "remind reminder reminders",
     "remind reminder reminders cancel unremind stop don",
     "remind set ping notify alert give let",
+    "feed feeds subscribe subscription",
     "at around",
     "what whats",
     "what whats who",
@@ -342,8 +356,11 @@ def from_command(command: str, arg: str = "") -> Request:
         if first.casefold() == "cancel":
             return Request(Intent.REMIND_CANCEL, rest.strip())
     if intent is Intent.AGENDA:
-        if arg.casefold().split(" ", 1)[0] in ("ics", "ical", "calendar"):
+        first_word = arg.casefold().split(" ", 1)[0]
+        if first_word in ("ics", "ical", "calendar"):
             return Request(Intent.AGENDA_ICS, calendar_scope(arg.partition(" ")[2]))
+        if first_word in ("feed", "subscribe", "subscription"):  # "/agenda feed reset"
+            return Request(Intent.AGENDA_ICS, calendar_scope(arg))
         arg = agenda_scope(arg)
     elif intent is Intent.AGENDA_ICS:
         arg = calendar_scope(arg)
@@ -691,6 +708,15 @@ def agenda_scope(text: str) -> str:
     return f"{scope} {where}".strip()
 
 
+FEED_WORDS = re.compile(r"\b(?:feeds?|subscribe|subscription|webcal)\b")
+FEED_RESET = re.compile(r"\b(?:reset|renew|regenerate|revoke|rotate|replace|kill|new)\b")
+
+
 def calendar_scope(text: str) -> str:
-    """ "agenda ics all" asks for the whole program; plain "agenda ics" for one's own."""
-    return "all" if SCOPE_ALL.search(text.casefold()) else ""
+    """ "agenda ics all" asks for the whole program; plain "agenda ics" for one's own;
+    "agenda feed" for the address of a feed of one's own, and "feed reset" (or "a new
+    feed") for a new address, the old one dead (bot.answers.calendar)."""
+    lowered = text.casefold()
+    if FEED_WORDS.search(lowered):
+        return "feed reset" if FEED_RESET.search(lowered) else "feed"
+    return "all" if SCOPE_ALL.search(lowered) else ""

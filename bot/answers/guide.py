@@ -19,6 +19,8 @@ COMMAND_HELP = (
     ("agenda [tomorrow|day 2|all] [room or track]", "the day's program, or the days, room "
      "or track you name"),
     ("agenda ics [all]", "your reminders (or the whole program) as a calendar file"),
+    ("agenda feed", "a link your calendar app subscribes to, kept up to date with your "
+     "reminders (“agenda feed reset” kills it)"),
     ("papers", "every accepted paper"),
     ("when <talk, paper or person>", "when it is on, in your timezone"),
     ("who at <time>", "who is speaking at a time, e.g. “who is speaking at 10:15?”"),

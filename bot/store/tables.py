@@ -217,3 +217,16 @@ class Vote(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=64)
     source: str = Field(default="command", max_length=16, description="reaction or command")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CalendarFeed(SQLModel, table=True):
+    """The secret address of one person's calendar feed (``/ics/u/<token>.ics``): the token
+    is the only thing a calendar app sends, so it is the key; one live token per person
+    (the unique pair), which "agenda feed reset" replaces, killing the old address."""
+
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    token: str = Field(primary_key=True, max_length=64)
+    platform: str = Field(max_length=32)
+    user_id: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
