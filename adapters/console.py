@@ -68,6 +68,7 @@ class ConsoleAdapter:
 
     name = "console"
     fallback = True
+    connected = True  # the terminal is always there
     # A rehearsal screen: every announcement and speaker reminder is shown here.
     info = PlatformInfo(PLATFORM, rehearsal=True)
 

@@ -229,7 +229,7 @@ async def start_client(name: str, fake: FakeDiscord, tmp: Path, answer_cache: bo
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DISCORD_", "SLACK_", "BOT_"))}
     if name == OURS:
-        env.update(DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
+        env.update(BOT_WEB="false", DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
                    DISCORD_GATEWAY_URL=fake.gateway_url, BOT_NOW="2021-12-13T10:15:00-08:00",
                    BOT_SPEED="0", LOG_LEVEL="INFO",
                    BOT_ANSWER_CACHE=str(answer_cache).lower(),

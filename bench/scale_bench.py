@@ -240,7 +240,8 @@ async def main(events: int, concurrency: int, rounds: int, seed: int, server: st
             base = {k: v for k, v in os.environ.items()
                     if not k.startswith(("SLACK_", "BOT_", "DISCORD_", "DATABASE_"))
                     and "proxy" not in k.lower()}
-            env = {**base, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+            env = {**base, "BOT_WEB": "false", "SLACK_BOT_TOKEN": TOKEN,
+                   "SLACK_SIGNING_SECRET": SECRET,
                    "SLACK_API_URL": fake.api_url, "PYTHONPATH": str(ROOT), "BOT_NOW": NOW,
                    "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": "0", "LOG_LEVEL": "INFO",
                    "DATABASE_URL": url}

@@ -330,7 +330,7 @@ async def main(events: int, concurrency: int, rounds: int, answer_cache: bool, m
         fake.set_response("chat.postMessage", arrivals)
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith(("SLACK_", "BOT_", "DISCORD_")) and "proxy" not in k.lower()}
-        base.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET,
+        base.update(BOT_WEB="false", SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET,
                     SLACK_API_URL=fake.api_url, PYTHONPATH=str(ROOT))
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         ours_env = {**base, "BOT_NOW": NOW, "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": "0",

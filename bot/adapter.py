@@ -37,6 +37,11 @@ class Adapter(Protocol):
     name: str
     fallback: bool  # True for the console: started only when no platform is configured
 
+    @property
+    def connected(self) -> bool:
+        """Whether the platform can reach the bot now (``/healthz`` shows it)."""
+        ...
+
     async def run(self) -> None:
         """Serve until cancelled; returning asks the whole bot to stop."""
 

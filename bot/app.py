@@ -15,6 +15,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -29,6 +30,7 @@ from bot.answer_cache import AnswerCache
 from bot.catalog import Catalog
 from bot.clock import Clock, RehearsalClock, SystemClock, build_clock, rehearsal_clock
 from bot.direct_channels import DirectChannels
+from bot.metrics import Metrics
 from bot.preferences import Preferences
 from bot.program_file import ProgramSpec
 from bot.program_loader import LoadedProgram, read_program
@@ -40,13 +42,25 @@ from bot.reminders.service import ReminderConfig, ReminderService
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings, program_zone
-from bot.store.changes import PROGRAM, QA_THREADS, TIMEZONE, Change, ChangeListener
+from bot.store.changes import (
+    PROGRAM,
+    QA_QUEUE,
+    QA_THREADS,
+    TIMEZONE,
+    Change,
+    ChangeListener,
+)
 from bot.store.database import Database
 from bot.store.migrations import NewerDatabaseError
 from bot.store.outage import is_database_down, reason
 from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.store.sqlite_lock import SqliteRunLock
 from bot.timezones import parse_timezone
+from bot.web.feeds import add_feed_routes
+from bot.web.keys import WebKeys
+from bot.web.links import WebLinks
+from bot.web.pages import add_pages
+from bot.web.server import HttpServer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,15 +72,20 @@ class StartupError(Exception):
 
 @asynccontextmanager
 async def open_core(
-    settings: Settings, clock: Clock | None = None, *, rehearse_if_over: bool = False
+    settings: Settings, clock: Clock | None = None, *, rehearse_if_over: bool = False,
+    web: bool = False,
 ) -> AsyncIterator[Services]:
     """Build the core services; the database is closed again on exit.
+
+    ``web``: the web pages will be served (``run`` with BOT_WEB, ``web``), so the bot
+    hands out links to them; BOT_WEB_SECRET is checked first (a SettingsError).
 
     ``rehearse_if_over`` is for a console on its own (``run`` with no platform): when no
     clock is set (no BOT_NOW, not even "now") and the whole program is over, the clock is
     a :class:`RehearsalClock` from shortly before its first session. Platforms are never
     given one: their attendees live in real time.
     """
+    secret = settings.web_secret() if web else None  # one line, exit 2, before anything
     # any format; ProgramError before any write
     loaded = read_program(settings.bot_program, program_zone(settings))
     if clock is None and rehearse_if_over:
@@ -93,22 +112,29 @@ async def open_core(
         catalog = Catalog(program)
         preferences = Preferences(db)
         await preferences.load()
+        metrics = Metrics(time.perf_counter)  # answer latency: a clock that never jumps
         reminders = ReminderService(
             db, catalog, clock, SystemClock(), preferences, reminder_config(settings, clock),
-            default_zone,
+            default_zone, metrics=metrics,
         )
         qa = QaService(db, catalog, clock)
         await qa.threads.current()  # read at start, as the program is: answers link them
         reminders.questions = qa.top_for_speaker
         reminders.unanswered = qa.unanswered_texts
         answers = AnswerCache() if settings.bot_answer_cache else None
-        router = Router(catalog, preferences, clock, reminders, qa, default_zone, answers)
+        http = HttpServer(settings.bot_http_host, settings.bot_http_port)
+        links = None
+        if secret is not None:  # login links expire in real time, rehearsal or not
+            keys = WebKeys(secret, SystemClock(), timedelta(hours=settings.bot_web_link_hours))
+            links = WebLinks(settings.bot_web_url, http, keys)
+        router = Router(catalog, preferences, clock, reminders, qa, default_zone, answers,
+                        links=links)
         direct_channels = DirectChannels(db)
         # Several processes can share the work only on PostgreSQL (README "Scaling out").
         receipts = Receipts(db, SystemClock(), shared=db.backend == "postgresql")
         try:
             yield Services(settings, clock, db, catalog, preferences, reminders, qa, router,
-                           direct_channels, receipts, loaded.inputs)
+                           direct_channels, receipts, http, loaded.inputs, metrics=metrics)
         finally:
             await direct_channels.written()  # DM channels noted in the last moments
             await receipts.close()
@@ -248,6 +274,7 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
     scheduler = ReminderScheduler(services.reminders, services.clock, real_clock)
     watcher = ProgramWatcher(services, scheduler, services.settings.bot_program,
                              services.program_files)
+    services.metrics.count_outages(scheduler, watcher)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     background: set[asyncio.Task[Any]] = set()
@@ -275,9 +302,12 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
             f"reconnecting (polls every {services.settings.bot_reload_poll:g} s meanwhile)")))
         with contextlib.suppress(TimeoutError):  # else the polls follow until it connects
             await asyncio.wait_for(listener.connected.wait(), services.db.timeout)
+    pages = contextlib.AsyncExitStack()
+    await pages.enter_async_context(web_pages(services))  # before any adapter can answer
     tasks = {asyncio.create_task(a.run(), name=f"adapter:{a.name}"): a for a in adapters}
-    for adapter in adapters:
+    for task, adapter in tasks.items():
         log.info("%s adapter starting", adapter.name)
+        services.health.watch(adapter.name, _adapter_probe(adapter, task))
     stopper = asyncio.create_task(_wait(stop), name="stop-signal")
     failures = 0
     pending = set(tasks)
@@ -328,17 +358,87 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
         if (answers := services.router.answers) is not None and answers.lookups:
             log.info("Stopping; %s", answers.summary())  # what the cache is worth here
         services.health.forget("reminders")
+        for adapter in adapters:
+            services.health.forget(adapter.name)
         services.health.forget("change notifications")
         scheduler.shutdown()
         stopper.cancel()
         for task in [*tasks, *background]:
             task.cancel()
         await asyncio.gather(*tasks, *background, stopper, return_exceptions=True)
+        await pages.aclose()
         _listen_for_signals(loop, dict.fromkeys(handlers))
         gc.unfreeze()  # what start-up built may be garbage now (a test serving again)
         if run_lock is not None:
             run_lock.release()
     return 1 if failures == len(adapters) else 0
+
+
+@asynccontextmanager
+async def web_pages(services: Services) -> AsyncIterator[None]:
+    """Serve the web pages while inside (when the bot gives out links to them: BOT_WEB
+    with BOT_WEB_SECRET); the HTTP server listens for as long as anyone needs it."""
+    links = services.router.links
+    if links is None:
+        yield
+        return
+    add_pages(services.http, links.keys, services.catalog, services.qa, services.router,
+              services.clock, secure=links.base.startswith("https://"))
+    add_feed_routes(services.http, services.catalog, services.reminders, services.clock,
+                    services.db)
+    async with services.http.serving():
+        log.info("Web pages on %s: the dashboard (/mod, links from “qa dashboard”), room "
+                 "screens (/screen, links from “qa screen”), calendar feeds (/ics/...)",
+                 links.base)
+        yield
+
+
+async def serve_pages(services: Services) -> int:
+    """``workshop-bot web``: the pages, health and metrics, until a signal. No platform
+    is connected and no reminder is sent from here; what other processes change reaches
+    the pages through the database (their streams re-read it every half minute)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    handlers = {signal.SIGINT: stop.set, signal.SIGTERM: stop.set}
+    _listen_for_signals(loop, handlers)
+    follow: asyncio.Task[None] | None = None
+    if services.db.backend == "postgresql":  # the pages follow what the bots change
+        follow = asyncio.create_task(follow_queues(services).run(),
+                                     name="change-notifications")
+    try:
+        async with web_pages(services):
+            await stop.wait()
+            log.info("Stopping on signal")
+    finally:
+        if follow is not None:
+            follow.cancel()
+            await asyncio.gather(follow, return_exceptions=True)
+        _listen_for_signals(loop, dict.fromkeys(handlers))
+    return 0
+
+
+def follow_queues(services: Services) -> ChangeListener:
+    """A listener for the Q&A changes other processes make (``workshop-bot web`` has no
+    other state to follow; after a reconnection its streams' own re-reads catch up)."""
+    async def queue(change: Change) -> None:
+        if isinstance(question := change.get("question"), int):
+            await services.qa.changed_elsewhere(question)
+
+    async def nothing() -> None:
+        return None
+
+    return ChangeListener(services.db, {QA_QUEUE: queue}, nothing)
+
+
+def _adapter_probe(adapter: Adapter, task: asyncio.Task[None]) -> Callable[[], tuple[bool, str]]:
+    """An adapter's part of ``/healthz``: connecting is healthy (the start takes a few
+    seconds), a stopped or failed adapter is not."""
+    def probe() -> tuple[bool, str]:
+        if task.done():
+            return False, "stopped"
+        return True, "connected" if adapter.connected else "connecting"
+
+    return probe
 
 
 def _one_process_on_sqlite(db: Database) -> SqliteRunLock | None:
@@ -366,13 +466,17 @@ def _follow_changes(services: Services, watcher: ProgramWatcher) -> ChangeListen
     async def program(_change: Change) -> None:
         await watcher.poll()
 
+    async def queue(change: Change) -> None:
+        if isinstance(question := change.get("question"), int):
+            await services.qa.changed_elsewhere(question)
+
     async def everything() -> None:
         await services.preferences.refresh()
         await services.qa.poll_threads()
         await watcher.poll()
 
     return ChangeListener(services.db, {TIMEZONE: timezone, QA_THREADS: threads,
-                                        PROGRAM: program}, everything)
+                                        PROGRAM: program, QA_QUEUE: queue}, everything)
 
 
 async def _wait(event: asyncio.Event) -> None:

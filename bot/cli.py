@@ -31,6 +31,7 @@ from bot.app import (
     reload_program,
     run_alongside,
     serve,
+    serve_pages,
 )
 from bot.calendar_export import program_calendar
 from bot.clock import REHEARSAL_LEAD, SimulatedClock
@@ -146,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run the clock N times faster from --at ($BOT_SPEED)")
     run.add_argument("--console", action="store_true", default=None,
                      help="start the console chat beside the platforms ($BOT_CONSOLE)")
+
+    commands.add_parser(
+        "web", parents=[program, clock],
+        help="serve only the web pages: dashboard, room screens, calendar feeds",
+        description="Serve the web pages on BOT_HTTP_HOST:BOT_HTTP_PORT without connecting "
+        "to a platform: the moderators' dashboard (/mod), the room screens (/screen), the "
+        "calendar feeds (/ics/...), /healthz and /metrics. Needs BOT_WEB_SECRET. `run` "
+        "serves the same pages beside the platforms (BOT_WEB); a page's actions reach a "
+        "platform only through a `run` process's adapters.",
+    )
 
     ask = commands.add_parser(
         "ask", parents=[program, clock], help="answer one question and print the answer",
@@ -444,8 +455,16 @@ async def _run(args: argparse.Namespace) -> int:
     opens: platforms keep real time; the console alone rehearses a program that is over
     (unless --at or BOT_NOW set the clock, "now" included)."""
     settings = _settings(args)
-    async with open_core(settings, rehearse_if_over=not settings.platforms_configured) as services:
+    async with open_core(settings, rehearse_if_over=not settings.platforms_configured,
+                         web=settings.web_enabled) as services:
         return await serve(services, choose_adapters(services))
+
+
+async def _web(args: argparse.Namespace) -> int:
+    """The web pages alone (``workshop-bot web``): no platform, no reminders."""
+    settings = _settings(args)
+    async with open_core(settings, web=True) as services:
+        return await serve_pages(services)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -459,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "import":
             return _import(args)
-        runner = {"ask": _ask, "run": _run, "reload": _reload, "qa": _qa,
+        runner = {"ask": _ask, "run": _run, "web": _web, "reload": _reload, "qa": _qa,
                   "export": _export, "migrate": _migrate}[args.command]
         return asyncio.run(runner(args))
     except (ProgramError, SettingsError) as exc:

@@ -17,7 +17,10 @@ here once:
 - an event delivered again (a platform's retry, reaching this or another process) is
   acted on once: its second delivery gets None;
 - text that cannot be encoded (half a UTF-16 pair, which JSON can carry) is made
-  readable before anything reads it.
+  readable before anything reads it;
+- every reply is counted for ``/metrics`` by intent and kind, with its latency, whichever
+  platform it came from (and adapters report their failed API calls with
+  :meth:`Core.platform_error`).
 
 The reads (autocomplete, the program for a banner, a person's zone) are what platforms
 need to show things; none of them hands out the database or a store.
@@ -45,12 +48,15 @@ from bot.events import (
 from bot.health import Health, HealthReport
 from bot.matching import ANYTHING, EntryKind
 from bot.messages import IncomingMessage, Reply, UserRef
+from bot.metrics import Metrics, PlatformErrorKind
 from bot.preferences import Preferences, reading_zone
 from bot.program import Program
 from bot.qa.service import QaService
 from bot.receipts import Receipts
+from bot.request import Intent
 from bot.router import Router
 from bot.settings import Settings
+from bot.web.server import HttpServer
 
 log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -76,8 +82,8 @@ class Core:
 
     def __init__(self, settings: Settings, clock: Clock, catalog: Catalog,
                  preferences: Preferences, qa: QaService, router: Router,
-                 direct_channels: DirectChannels, receipts: Receipts, health: Health
-                 ) -> None:
+                 direct_channels: DirectChannels, receipts: Receipts, health: Health,
+                 http: HttpServer, metrics: Metrics) -> None:
         self.settings = settings  # the adapters' own settings (tokens, URLs) are read here
         self.clock = clock
         self._catalog = catalog
@@ -87,6 +93,8 @@ class Core:
         self._direct = direct_channels
         self._receipts = receipts
         self._health = health
+        self.http = http  # a platform's webhook route is added to the bot's one server
+        self._metrics = metrics
 
     # ------------------------------------------------------------------ events in
 
@@ -126,7 +134,11 @@ class Core:
             if item is not None:  # a question, mention or not
                 if not await self._first(event):
                     return None
-                return await self._router.take_question(incoming, event.ref, item)
+                started = self._metrics.monotonic()
+                reply = await self._router.take_question(incoming, event.ref, item)
+                if reply is not None:
+                    self._metrics.answered(Intent.QA_ASK, reply.kind, started)
+                return reply
             log.debug("%s: message %s in thread %s, which is no Q&A thread", user.platform,
                       event.ref, place.thread_id)
         if not event.addressed or not await self._first(event):
@@ -146,12 +158,16 @@ class Core:
     async def _answer(self, incoming: IncomingMessage, standing: StandingLookup | None
                       ) -> Reply:
         """The router's reply, the message read once; the asker's standing looked up only
-        when the answer depends on it (Q&A moderation)."""
+        when the answer depends on it (Q&A moderation). Counted with its latency (the
+        standing's look-up included: the asker waits for it too)."""
+        started = self._metrics.monotonic()
         request = self._router.understand(incoming)
         if standing is not None and self._router.needs_roles(request):
             found = await standing(self.program.workshop.qa.groups_on(incoming.platform))
             incoming = replace(incoming, roles=found.roles, permissions=found.permissions)
-        return await self._router.handle(incoming, request)
+        reply = await self._router.handle(incoming, request)
+        self._metrics.answered(request.intent, reply.kind, started)
+        return reply
 
     async def _reaction(self, event: Reaction) -> None:
         platform, thread = event.user.platform, event.place.thread_id
@@ -168,6 +184,13 @@ class Core:
         log.debug("%s: 👍 %s by %s on message %s: %s", platform,
                   "added" if event.added else "removed", event.user.id, event.message_ref,
                   outcome)
+
+    # ------------------------------------------------------------------ counts
+
+    def platform_error(self, platform: str, kind: PlatformErrorKind) -> None:
+        """An adapter's API call that failed (``error``) or was refused for the rate limit
+        (``rate_limited``: one per 429 answer, retried or not), for ``/metrics``."""
+        self._metrics.platform_error(platform, kind)
 
     # ------------------------------------------------------------------ reads
 

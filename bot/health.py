@@ -11,14 +11,16 @@ process healthy, since the polls follow other processes meanwhile.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from aiohttp import web
 from sqlalchemy import text
 
 from bot.store.database import Database
 from bot.store.outage import reason
 
+HEALTH_PATH = "/healthz"
 PROBE_TIMEOUT = 3.0  # seconds: a health check must answer before the checker gives up
 
 # A part's state: (healthy, what to show), asked at every check.
@@ -61,3 +63,14 @@ class Health:
             healthy = healthy and fine
             parts[name] = state
         return HealthReport(healthy, parts)
+
+
+def health_page(health: Health) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """``GET /healthz``: 200 with each part's state, or 503 naming what failed."""
+
+    async def page(_request: web.Request) -> web.Response:
+        report = await health.check()
+        return web.json_response({"healthy": report.healthy, **report.parts},
+                                 status=200 if report.healthy else 503)
+
+    return page

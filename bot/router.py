@@ -31,6 +31,7 @@ from bot.reminders.service import ReminderService
 from bot.render_text import fit
 from bot.store.outage import OutageLog, is_database_down
 from bot.subjects import about_workshop, refine
+from bot.web.links import WebLinks
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Router:
         default_zone: ZoneInfo | None = None,
         answers: AnswerCache | None = None,
         followups: RecentSubjects | None = None,
+        links: WebLinks | None = None,
     ) -> None:
         self.catalog = catalog
         self.preferences = preferences
@@ -89,6 +91,7 @@ class Router:
         self.default_zone = default_zone
         self.answers = answers  # None: every answer is worked out afresh
         self.followups = followups if followups is not None else RecentSubjects()
+        self.links = links  # None: no web pages are served (BOT_WEB off)
         self._outage = OutageLog(log, "commands that need it get the apology")
 
     def understand(self, message: IncomingMessage) -> Request:
@@ -171,11 +174,12 @@ class Router:
         if intent is Intent.QA_ASK:
             return await questions.ask_question(ask, request.arg, message, self.qa)
         if intent is Intent.QA:
-            return await questions.qa_command(ask, request.arg, message, self.qa)
+            return await questions.qa_command(ask, request.arg, message, self.qa, self.links)
         if intent is Intent.REMIND:
             return await remind.remind(ask, request.arg, message.user, self.reminders)
         if intent is Intent.AGENDA_ICS:
-            return await agenda_ics(ask, request.arg, message.user, self.reminders)
+            return await agenda_ics(ask, request.arg, message.user, self.reminders,
+                                    self.links)  # "agenda feed" gives a link to the pages
         if intent is Intent.REMIND_LIST:
             return await remind.remind_list(ask, message.user, self.reminders)
         return await remind.remind_cancel(ask, request.arg, message.user, self.reminders)

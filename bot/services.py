@@ -15,7 +15,8 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.core import Core
 from bot.direct_channels import DirectChannels
-from bot.health import Health
+from bot.health import HEALTH_PATH, Health, health_page
+from bot.metrics import METRICS_PATH, Metrics
 from bot.preferences import Preferences
 from bot.qa.service import QaService
 from bot.receipts import Receipts
@@ -23,6 +24,7 @@ from bot.reminders.service import ReminderService
 from bot.router import Router
 from bot.settings import Settings
 from bot.store.database import Database
+from bot.web.server import HttpServer
 
 
 @dataclass(slots=True)
@@ -39,11 +41,20 @@ class Services:
     router: Router
     direct_channels: DirectChannels
     receipts: Receipts
+    http: HttpServer  # Slack's HTTP mode and the web pages share it
     program_files: tuple[Path, ...] = ()  # what the program was read from (watched)
+    metrics: Metrics = field(kw_only=True)  # what GET /metrics serves; the root made it
     core: Core = field(init=False)
     health: Health = field(init=False)
 
     def __post_init__(self) -> None:
         self.health = Health(self.db)
+        self.http.route("GET", HEALTH_PATH, health_page(self.health))  # load balancers'
+        self.http.route("GET", METRICS_PATH, self.metrics.handler())  # Prometheus'
+        self.qa.watch(self.metrics.qa_changed)  # questions, votes and status changes
+        # Database errors, wherever met (the reminder service counts its own).
+        self.metrics.count_outages(self.router, self.preferences, self.qa,
+                                   self.direct_channels, self.receipts)
         self.core = Core(self.settings, self.clock, self.catalog, self.preferences, self.qa,
-                         self.router, self.direct_channels, self.receipts, self.health)
+                         self.router, self.direct_channels, self.receipts, self.health,
+                         self.http, self.metrics)

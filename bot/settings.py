@@ -42,6 +42,7 @@ DISCORD_API_URL = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 ENV_FILE = ".env"
 REAL_TIME = "now"  # BOT_NOW=now, --at now: the real clock, asked for in so many words
+MIN_WEB_SECRET = 32  # characters of BOT_WEB_SECRET: a signing key, not a password
 # The command-line options that stand for settings: an error names what the user typed.
 OPTIONS = {"bot_program": "--program", "bot_now": "--at", "bot_speed": "--speed",
            "bot_console": "--console", "bot_program_timezone": "--program-timezone"}
@@ -97,8 +98,23 @@ class Settings(BaseSettings):
     slack_command: str = Field("/workshop", description="the slash command's name")
     slack_send_rate: float = Field(
         10, gt=0, le=10_000, description="reminder messages per second to Slack")
-    bot_http_host: str = Field("0.0.0.0", description="HTTP listen address (Slack HTTP mode)")
+    bot_http_host: str = Field(
+        "0.0.0.0", description="HTTP listen address (Slack HTTP mode and the web pages)")
     bot_http_port: int = Field(3000, ge=0, le=65535, description="HTTP listen port")
+
+    # The web pages (README "Dashboard and room screen"): on the same server as Slack's
+    # HTTP mode. Default: on when a platform is configured, off for the console alone.
+    bot_web: bool | None = Field(
+        None, description="serve the dashboard, room screen and calendar feeds (default: "
+        "on when Discord or Slack is configured)")
+    bot_web_secret: SecretStr | None = Field(
+        None, description=f"signs login links and cookies; at least {MIN_WEB_SECRET} "
+        "characters, required when the web pages are served")
+    bot_web_url: str | None = Field(
+        None, description="the pages' public address for links, e.g. https://bot.example.org "
+        "(default: http://BOT_HTTP_HOST:BOT_HTTP_PORT)")
+    bot_web_link_hours: float = Field(
+        12, gt=0, le=24 * 30, description="hours a moderator's login link and session last")
 
     # Discord: started when DISCORD_TOKEN is set.
     discord_token: SecretStr | None = Field(None, description="the bot token")
@@ -121,6 +137,27 @@ class Settings(BaseSettings):
         """BOT_NOW=now (``--at now``): the real clock, even for a console on a program
         that is over (which otherwise rehearses it on a simulated clock)."""
         return self._real_time_asked
+
+    @property
+    def web_enabled(self) -> bool:
+        """BOT_WEB, or by default whether a platform is configured: the console alone
+        serves no pages."""
+        return self.platforms_configured if self.bot_web is None else self.bot_web
+
+    def web_secret(self) -> str:
+        """BOT_WEB_SECRET, checked: the pages cannot sign a link without it."""
+        if self.bot_web_secret is None or not self.bot_web_secret.get_secret_value().strip():
+            raise SettingsError([
+                "BOT_WEB_SECRET: required when the web pages are served (BOT_WEB, on by "
+                "default beside a platform); set it to a random string of at least "
+                f"{MIN_WEB_SECRET} characters, e.g. the output of `openssl rand -hex 32`, or "
+                "set BOT_WEB=false"])
+        secret = self.bot_web_secret.get_secret_value().strip()
+        if len(secret) < MIN_WEB_SECRET:
+            raise SettingsError([
+                f"BOT_WEB_SECRET: {len(secret)} characters is too short to sign login links; "
+                f"use at least {MIN_WEB_SECRET}, e.g. the output of `openssl rand -hex 32`"])
+        return secret
 
     @property
     def platforms_configured(self) -> bool:
@@ -147,6 +184,16 @@ class Settings(BaseSettings):
         if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
             raise ValueError(f"{shown(value)} is not an http(s):// or ws(s):// URL")
         return value.strip()
+
+    @field_validator("bot_web_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"{shown(value)} is not an http(s):// address")
+        return value.strip().rstrip("/")
 
     @field_validator("slack_command")
     @classmethod

@@ -61,6 +61,7 @@ COMMANDS: dict[str, list[str]] = {
                   "{program}"],
     "qa setup": ["qa", "setup", "--program", "{program}"],
     "run": ["run", "--program", "{program}"],
+    "web": ["web", "--program", "{program}"],
     "import": ["import", "{program}", "-o", "{output}", "--force"],
 }
 
@@ -76,7 +77,7 @@ if "migrate" in subcommands(build_parser()):  # being added beside this test: tr
 ALL = tuple(COMMANDS)
 READ_A_PROGRAM = tuple(name for name, args in COMMANDS.items() if "{program}" in args)
 WRITE_A_FILE = tuple(name for name, args in COMMANDS.items() if "{output}" in args)
-TAKE_A_TIME = ("ask", "run")
+TAKE_A_TIME = ("ask", "run", "web")
 ONE_WAY_IN = ("ask",)
 
 
@@ -243,7 +244,8 @@ CASES = [
 # A platform token lets `qa setup` go as far as the program and settings; its addresses
 # are a closed loopback port, so nothing could reach Discord even if it went further.
 A_PLATFORM = {"DISCORD_TOKEN": "not-a-token", "DISCORD_API_URL": "http://127.0.0.1:9/api",
-              "DISCORD_GATEWAY_URL": "ws://127.0.0.1:9/"}
+              "DISCORD_GATEWAY_URL": "ws://127.0.0.1:9/", "BOT_WEB": "false",
+              "BOT_WEB_SECRET": "a-signing-key-of-forty-characters-or-so-x"}
 MATRIX = [(case, command) for case in CASES for command in case.commands]
 
 

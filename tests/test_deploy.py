@@ -233,7 +233,9 @@ def test_the_proxy_round_robins_slack_requests_over_both_bots(
     assert upstreams.group(1).split() == [f"{name}:{port}" for name in BOTS]
     assert re.search(r"^\s*lb_policy\s+round_robin\s*$", caddyfile, re.MULTILINE)
     matcher = re.search(r"^\s*@bots\s+path\s+(.+)$", caddyfile, re.MULTILINE)
-    assert matcher is not None and set(matcher.group(1).split()) == {"/slack/events", "/healthz"}
+    assert matcher is not None and set(matcher.group(1).split()) == {
+        "/slack/events", "/healthz", "/login", "/logout", "/mod", "/mod/*", "/screen",
+        "/screen/*", "/screen-events", "/static/*", "/ics/*"}  # /metrics stays inside
     # nothing rewrites what Slack signed: no header_up, no request body handling
     assert not re.search(r"^\s*(header_up|request_body|rewrite|uri)\b", caddyfile, re.MULTILINE)
 

@@ -98,7 +98,8 @@ async def _start_bot(tmp_path: Path, fake: FakeSlack, database_url: str, program
                      **settings: str) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("BOT_", "DATABASE_URL", "SLACK_", "DISCORD_", "HTTP"))}
-    env.update(DATABASE_URL=database_url, BOT_PROGRAM=str(program), SLACK_BOT_TOKEN=BOT_TOKEN,
+    env.update(BOT_WEB="false", DATABASE_URL=database_url, BOT_PROGRAM=str(program),
+               SLACK_BOT_TOKEN=BOT_TOKEN,
                SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake.api_url, LOG_LEVEL="INFO",
                **settings)
     start = (DUE.timestamp() - LEAD)

@@ -23,7 +23,7 @@ def modules(package: str) -> set[str]:
 def test_every_module_is_on_the_map() -> None:
     text = layout()
     named = set(re.findall(r"[a-z_]+", text))
-    for package in ("bot", "bot/answers", "bot/qa", "bot/reminders", "bot/importers",
+    for package in ("bot", "bot/answers", "bot/qa", "bot/reminders", "bot/importers", "bot/web",
                     "adapters", "adapters/slack", "adapters/discord"):
         missing = modules(package) - named
         assert not missing, f"README Layout does not name {package}/{sorted(missing)}"

@@ -74,6 +74,11 @@ class DiscordAdapter:
         self.info = PlatformInfo("discord", send_rate=core.settings.discord_send_rate)
         self._outbound = DiscordOutbound(self.client.connection, core)
 
+    @property
+    def connected(self) -> bool:
+        """The gateway is up (discord.py's own readiness: every shard here is ready)."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     async def deliver(self, message: Outgoing) -> str | None:
         return await self._outbound.deliver(message)
 

@@ -7,8 +7,9 @@ serves until cancelled:
 * Socket Mode (``SLACK_APP_TOKEN`` set): slack-sdk's aiohttp Socket Mode client; the
   websocket URL is asked for first so a wrong app token also fails in one line (the
   library itself would log and retry forever).
-* HTTP mode: an aiohttp server on ``BOT_HTTP_HOST:BOT_HTTP_PORT`` with one route,
-  ``POST /slack/events``, for Events API, slash commands and interactivity alike. Every
+* HTTP mode: one route, ``POST /slack/events``, on the bot's one HTTP server
+  (``core.http``, on ``BOT_HTTP_HOST:BOT_HTTP_PORT``, shared with the web pages and
+  ``/healthz``), for Events API, slash commands and interactivity alike. Every
   request's size, signature and timestamp are checked before its body is even parsed
   (``http_checks``), so a forged, stale or oversized request gets 401 or 413, one
   rate-limited WARNING line (``refusals``), and reaches neither bolt nor a listener.
@@ -49,22 +50,22 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.http_checks import MAX_BODY, RequestChecks
+from adapters.slack.http_checks import RequestChecks
+from adapters.slack.inbound import PLATFORM
 from adapters.slack.listeners import Listeners
 from adapters.slack.outbound import SlackOutbound
 from adapters.slack.qa import SlackThreads
 from adapters.slack.refusals import RefusalLog
-from adapters.slack.transport import answer_of
+from adapters.slack.transport import CallWatch, answer_of
 from bot.adapter import DeliveryError, PlatformInfo
 from bot.core import Core
 from bot.messages import Button, Outgoing, QuestionView, Reply, ThreadRef
+from bot.metrics import PlatformErrorKind
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"  # 200 with each part's state, or 503 naming what failed
 RATE_LIMIT_RETRIES = 5  # each waits Retry-After (+ up to 1 s); slack-sdk's default is 1
-SHUTDOWN_SECONDS = 3.0  # how long the HTTP server lets running requests finish
 READY_WAIT = 30.0  # seconds a reminder or a Q&A call waits for the connection at start-up
 
 
@@ -129,8 +130,12 @@ def socket_logger() -> logging.Logger:
     return library_logger("slack_sdk.socket_mode", logging.INFO)
 
 
-def retry_handlers() -> list[AsyncRetryHandler]:
-    handlers = async_default_handlers()  # connection errors, retried once
+def retry_handlers(report: Callable[[PlatformErrorKind], None] | None = None
+                   ) -> list[AsyncRetryHandler]:
+    """Connection errors retried once, 429s waited out; ``report`` (the core's
+    ``platform_error``) is told of each failed or rate-limited attempt first."""
+    handlers: list[AsyncRetryHandler] = [CallWatch(report)] if report is not None else []
+    handlers += async_default_handlers()  # connection errors, retried once
     handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return handlers
 
@@ -143,7 +148,7 @@ def build_client(core: Core, session: aiohttp.ClientSession) -> AsyncWebClient:
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         session=session,
-        retry_handlers=retry_handlers(),
+        retry_handlers=retry_handlers(lambda kind: core.platform_error(PLATFORM, kind)),
         logger=client_logger(),
     )
 
@@ -188,6 +193,13 @@ class SlackAdapter:
         self.info = PlatformInfo("slack", send_rate=core.settings.slack_send_rate)
         self._outbound: SlackOutbound | None = None
         self._threads: SlackThreads | None = None
+        # Reserved now: the server may start (for the web pages) before Slack's client
+        # is ready, and it cannot take new routes once it listens.
+        self._events = core.http.reserve("POST", EVENTS_PATH)
+
+    @property
+    def connected(self) -> bool:
+        return self.ready.is_set()
 
     async def _wait_ready(self) -> bool:
         try:
@@ -272,28 +284,21 @@ class SlackAdapter:
                 return admitted
             return await to_aiohttp_response(await app.async_dispatch(admitted))
 
-        async def health(_request: web.Request) -> web.Response:
-            report = await self.core.health()
-            return web.json_response({"healthy": report.healthy, **report.parts},
-                                     status=200 if report.healthy else 503)
-
-        server = web.Application(client_max_size=MAX_BODY)
-        server.router.add_post(EVENTS_PATH, handle)
-        server.router.add_get(HEALTH_PATH, health)  # for a load balancer or a supervisor
-        # No access log: one line per Slack request would drown the bot's own lines.
-        runner = web.AppRunner(server, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
-        await runner.setup()
+        # The bot's one HTTP server (bot.web.server), shared with the web pages; its
+        # health check (GET /healthz) is served there too.
+        http = self.core.http
         summaries = asyncio.create_task(refusals.summarise(), name="slack-refusal-summaries")
         try:
-            settings = self.core.settings
-            await web.TCPSite(runner, settings.bot_http_host, settings.bot_http_port).start()
-            host, port = runner.addresses[0][:2]
-            self.url = f"http://{host}:{port}{EVENTS_PATH}"
-            log.info("Slack adapter ready: HTTP mode on %s, bot %s", self.url, identity)
-            self.ready.set()
-            await asyncio.Event().wait()  # serve until cancelled
+            async with http.serving():
+                self._events.handler = handle
+                self.url = f"{http.url}{EVENTS_PATH}"
+                log.info("Slack adapter ready: HTTP mode on %s, bot %s", self.url, identity)
+                self.ready.set()
+                try:
+                    await asyncio.Event().wait()  # serve until cancelled
+                finally:
+                    self._events.handler = None
         finally:
-            await runner.cleanup()
             summaries.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await summaries

@@ -5,6 +5,7 @@ hide, restore, export, setup)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.answers.context import Ask
 from bot.matching import normalize
@@ -24,6 +25,8 @@ from bot.qa.service import (
     question_line,
     shown_to,
 )
+from bot.web.keys import Moderator
+from bot.web.links import WebLinks
 
 ANON_WORDS = frozenset({"anonymous", "anonymously", "anon"})
 QUESTION_ID = re.compile(r"^#?(\d{1,9})$")
@@ -36,6 +39,8 @@ HELP: tuple[Line, ...] = (
     ("• qa answer <id> <text>: answer a question (speakers and moderators)",),
     ("• moderators: qa pending [paper], qa approve <id>, qa answered <id> [answer], "
      "qa hide <id> <reason>, qa restore <id>, qa setup",),
+    ("• moderators: qa dashboard [paper]: a private link to the live dashboard; "
+     "qa screen [room]: the room screen's link",),
 )
 
 
@@ -130,7 +135,8 @@ async def from_thread(
                         in_thread=True)
 
 
-async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService) -> Reply:
+async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService,
+                     links: WebLinks | None = None) -> Reply:
     sub, _, rest = arg.strip().partition(" ")
     sub = sub.casefold()
     rest = rest.strip()
@@ -143,7 +149,8 @@ async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService
         return await _answer(ask, rest, message, qa, moderator)
     if sub in ("upvote", "unvote"):
         return await _vote(ask, sub, rest, message, qa, moderator)
-    if sub in ("pending", "approve", "answered", "hide", "restore", "setup"):
+    if sub in ("pending", "approve", "answered", "hide", "restore", "setup", "dashboard",
+               "screen"):
         if not moderator:
             return ask.reply((f"Only moderators can use “qa {sub}”; nothing was changed.",),
                              kind="error")
@@ -151,6 +158,10 @@ async def qa_command(ask: Ask, arg: str, message: IncomingMessage, qa: QaService
             return await _pending(ask, rest, qa)
         if sub == "setup":
             return await _setup(ask, qa)
+        if sub == "dashboard":
+            return _dashboard(ask, rest, message, links)
+        if sub == "screen":
+            return _screen(ask, rest, links)
         return await _moderate(ask, sub, rest, message, qa)
     return ask.reply(*HELP, kind="help")
 
@@ -300,6 +311,48 @@ async def _export(ask: Ask, rest: str, qa: QaService, moderator: bool) -> Reply:
     return ask.reply((f"Questions for {what}, as {fmt.upper()}: {name}",),
                      attachment=Attachment(name, data, FORMATS[fmt]),
                      private=True if moderator else None)
+
+
+NO_PAGES = ("The web pages are not served by this bot (BOT_WEB is off, or this is not "
+            "`workshop-bot run` / `workshop-bot web`); nothing to link to.",)
+
+
+def _dashboard(ask: Ask, rest: str, message: IncomingMessage, links: WebLinks | None
+               ) -> Reply:
+    """A moderator's login link, signed with their identity, in a private reply (in a
+    DM, or visible only to them): whoever holds it moderates until it expires."""
+    if links is None:
+        return ask.reply(NO_PAGES, kind="error", private=True)
+    then = "/mod"
+    if rest:
+        item = _qa_item(ask, rest)
+        if isinstance(item, Reply):
+            return replace(item, private=True)
+        then = f"/mod/{item.slug}"
+    user = message.user
+    moderator = Moderator(user.platform, user.id, user.name or user.id)
+    hours = links.keys.lifetime.total_seconds() / 3600
+    return ask.reply(
+        ("🔑 Your moderator dashboard (keep this link to yourself; it works for "
+         f"{hours:g} hours): ", links.login(moderator, then)),
+        ("Ask “qa dashboard” again for a new one.",), private=True)
+
+
+def _screen(ask: Ask, rest: str, links: WebLinks | None) -> Reply:
+    """The read-only link for a room's screen (the projector by the stage)."""
+    if links is None:
+        return ask.reply(NO_PAGES, kind="error", private=True)
+    rooms = ask.program.rooms
+    if len(rooms) <= 1:
+        room = ""
+    else:
+        room = next((r for r in rooms if r.casefold() == rest.strip().casefold()), "")
+        if not room:
+            return ask.reply((f"Which room? “qa screen <room>”, one of: {', '.join(rooms)}.",),
+                             kind="help", private=True)
+    where = f" for {room}" if room else ""
+    return ask.reply((f"📺 The room screen{where} (read-only; open it on the projector): ",
+                      links.screen(room)), private=True)
 
 
 async def _setup(ask: Ask, qa: QaService) -> Reply:

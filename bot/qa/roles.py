@@ -3,7 +3,8 @@
 The platform says what it knows about the asker (their Discord roles and permissions,
 their Slack user groups, through :class:`~bot.messages.IncomingMessage`); the program
 file says which of those make a moderator. The console is the operator's own terminal
-and always moderates. A speaker may answer the questions of their own sessions.
+and always moderates, as does the web dashboard (only a moderator gets its link). A
+speaker may answer the questions of their own sessions.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from bot.messages import IncomingMessage
 from bot.program import Item, Program
 
 CONSOLE = "console"
+# The web dashboard's actions come from a session that a moderator's signed login link
+# opened (bot.web.keys): the link is given only to a moderator, so its holder moderates.
+WEB = "web"
 
 
 def is_moderator(program: Program, message: IncomingMessage) -> bool:
     rules = program.workshop.qa
     platform = message.platform
-    if platform in (CONSOLE, "cli"):
+    if platform in (CONSOLE, "cli", WEB):
         return True
     if platform == "discord":
         roles = {r.casefold() for r in message.roles}

@@ -12,8 +12,9 @@ other processes make.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.adapter import QaPublisher
 from bot.answers.context import Ask
@@ -49,6 +50,21 @@ class Asked:
     created: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class QaChange:
+    """Something changed in an item's queue: a question came, a vote was cast or taken
+    back, a status changed. Told to every watcher (the live pages, the metrics)."""
+
+    kind: Literal["question", "vote", "status", "elsewhere"]  # elsewhere: another process
+    item_id: int
+    question_id: int
+    platform: str
+    added: bool = True  # a vote cast (False: withdrawn)
+
+
+QaWatcher = Callable[[QaChange], None]
+
+
 @dataclass(slots=True)
 class SetupReport:
     created: int = 0
@@ -75,12 +91,42 @@ class QaService:
         self.catalog = catalog
         self.clock = clock
         self.publishers: dict[str, QaPublisher] = {}
+        self.watchers: list[QaWatcher] = []
+        self._items_of: dict[int, int] = {}  # question id -> its item's (never changes)
         self.threads = QaThreads(db, lambda: catalog.current.program.workshop.slug)
         self._outage = OutageLog(log, "Q&A links come from the threads known before; 👍 "
                                       "reactions are counted once it is back")
 
     def attach(self, publisher: QaPublisher) -> None:
         self.publishers[publisher.info.name] = publisher
+
+    def watch(self, watcher: QaWatcher) -> None:
+        """Tell ``watcher`` of every change made through this process."""
+        self.watchers.append(watcher)
+
+    async def _item_of(self, question_id: int) -> int | None:
+        """The item a question belongs to, for watchers: remembered, since a question
+        never moves (so the memory holds across processes)."""
+        if question_id not in self._items_of:
+            found = await store.question(self.db, question_id)
+            if found is None:
+                return None
+            self._items_of[question_id] = found.item_id
+        return self._items_of[question_id]
+
+    async def changed_elsewhere(self, question_id: int) -> None:
+        """Another process changed a question (bot.store.changes): the live pages here
+        follow it. It was counted where it happened, so it is no question or vote here."""
+        item_id = await self._item_of(question_id)
+        if item_id is not None:
+            self._tell(QaChange("elsewhere", item_id, question_id, ""))
+
+    def _tell(self, change: QaChange) -> None:
+        for watcher in self.watchers:
+            try:
+                watcher(change)
+            except Exception:  # a watcher's bug must not undo what was saved
+                log.exception("A Q&A watcher failed on %s", change)
 
     # -- items and threads ---------------------------------------------------------------
 
@@ -203,6 +249,9 @@ class QaService:
                        status=status,
                        message_ref=message_ref, created_at=now, updated_at=now)
         stored, created = await store.add_question(self.db, row)
+        if created and stored.id is not None:
+            self._items_of[stored.id] = item.id
+            self._tell(QaChange("question", item.id, stored.id, user.platform))
         return Asked(stored, created=created)
 
     async def publish(self, question: Question, item: Item, ask: Ask) -> None:
@@ -221,6 +270,17 @@ class QaService:
 
     async def vote(self, question_id: int, user: UserRef, *, add: bool = True,
                    source: str = COMMAND, moderator: bool = False) -> str:
+        outcome = await self._vote(question_id, user, add=add, source=source,
+                                   moderator=moderator)
+        if outcome in ("added", "removed"):
+            item_id = await self._item_of(question_id)
+            if item_id is not None:
+                self._tell(QaChange("vote", item_id, question_id, user.platform,
+                                    added=outcome == "added"))
+        return outcome
+
+    async def _vote(self, question_id: int, user: UserRef, *, add: bool, source: str,
+                    moderator: bool) -> str:
         """ "added", "removed", "unchanged", "own", "closed", "pending" or "unknown".
 
         ``source`` says how it was cast (a 👍 reaction, or a button or command), so that
@@ -301,11 +361,15 @@ class QaService:
             by_reaction = await store.voters(self.db, question.id, question.platform, REACTION)
             now = self.clock.now()
             for user_id in users - voted:
-                changed += await store.add_vote(self.db, question.id, question.platform,
-                                                user_id, now, REACTION)
+                if await store.add_vote(self.db, question.id, question.platform, user_id, now,
+                                        REACTION):
+                    changed += 1
+                    self._tell(QaChange("vote", item.id, question.id, question.platform))
             for user_id in by_reaction - users:
-                changed += await store.remove_vote(self.db, question.id, question.platform,
-                                                   user_id)
+                if await store.remove_vote(self.db, question.id, question.platform, user_id):
+                    changed += 1
+                    self._tell(QaChange("vote", item.id, question.id, question.platform,
+                                        added=False))
         if changed:
             log.info("Reconciled %d vote(s) cast or withdrawn while the bot was offline",
                      changed)
@@ -319,6 +383,11 @@ class QaService:
         rows = await store.questions(self.db, [item.id], list(statuses))
         rows.sort(key=lambda pair: (-pair[1], pair[0].id))
         return [view(q, item, n) for q, n in rows[:limit]]
+
+    async def questions_of(self, item_ids: Sequence[int]) -> list[tuple[Question, int]]:
+        """Every question of these items with its votes, in the order asked (the pages
+        sort and group them themselves)."""
+        return await store.questions(self.db, item_ids)
 
     async def pending(self, item: Item | None) -> list[QuestionView]:
         items = {i.id: i for i in self.items()}
@@ -352,6 +421,7 @@ class QaService:
         updated = await store.update_question(self.db, question_id, self.clock.now(), **values)
         assert updated is not None
         shown = view(updated, item, await store.vote_count(self.db, question_id))
+        self._tell(QaChange("status", item.id, question_id, shown.platform))
         await self._show(item, shown, ask)
         return shown
 

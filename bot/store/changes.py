@@ -32,6 +32,7 @@ from bot.store.outage import reason
 log = logging.getLogger(__name__)
 CHANNEL = "workshop_bot_changes"
 TIMEZONE, QA_THREADS, PROGRAM = "timezone", "qa-threads", "program"
+QA_QUEUE = "qa-queue"  # a question asked, voted on or moderated: the live pages follow
 PING_EVERY = 5.0  # seconds between checks that the listening connection is still there
 RETRY_AFTER = (0.5, 1.0, 2.0, 5.0)  # seconds between reconnections (the last repeats)
 APPLICATION_NAME = "workshop-bot changes"  # how pg_stat_activity shows the connection

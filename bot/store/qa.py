@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy
 from sqlalchemy import delete, func, literal, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
 from bot.store import changes, upsert
@@ -95,6 +96,8 @@ async def add_question(db: Database, question: Question) -> tuple[Question, bool
     async with db.session() as session:
         session.add(question)
         try:
+            await session.flush()  # its number, for the other processes' pages
+            await changes.announce(db, session, changes.QA_QUEUE, question=question.id)
             await session.commit()
         except IntegrityError:
             await session.rollback()
@@ -135,6 +138,7 @@ async def update_question(db: Database, question_id: int, now: datetime, **value
             setattr(row, name, value)
         row.updated_at = now
         session.add(row)
+        await changes.announce(db, session, changes.QA_QUEUE, question=question_id)
         await session.commit()
         await session.refresh(row)
         return row
@@ -177,7 +181,16 @@ async def cast_vote(db: Database, question_id: int, platform: str, user_id: str,
                  .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
                  .returning(col(Vote.user_id)))
     async with db.writing() as conn:
-        return (await conn.execute(statement)).first() is not None
+        return await _voted(db, conn, question_id, (await conn.execute(statement)).first())
+
+
+async def _voted(db: Database, conn: AsyncConnection, question_id: int, row: object) -> bool:
+    """Whether a vote statement changed a row; if it did, other processes' pages are
+    told (in the same transaction)."""
+    if row is None:
+        return False
+    await changes.announce(db, conn, changes.QA_QUEUE, question=question_id)
+    return True
 
 
 async def add_vote(db: Database, question_id: int, platform: str, user_id: str,
@@ -189,7 +202,7 @@ async def add_vote(db: Database, question_id: int, platform: str, user_id: str,
                  .on_conflict_do_nothing(index_elements=["question_id", "platform", "user_id"])
                  .returning(col(Vote.user_id)))
     async with db.writing() as conn:
-        return (await conn.execute(statement)).first() is not None
+        return await _voted(db, conn, question_id, (await conn.execute(statement)).first())
 
 
 async def remove_vote(db: Database, question_id: int, platform: str, user_id: str) -> bool:
@@ -197,7 +210,7 @@ async def remove_vote(db: Database, question_id: int, platform: str, user_id: st
         result = await conn.execute(delete(Vote).where(
             col(Vote.question_id) == question_id, col(Vote.platform) == platform,
             col(Vote.user_id) == user_id))
-    return bool(result.rowcount)
+        return await _voted(db, conn, question_id, True if result.rowcount else None)
 
 
 async def voters(db: Database, question_id: int, platform: str, source: str | None = None

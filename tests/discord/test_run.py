@@ -26,9 +26,10 @@ CLEARED = ("DATABASE_URL", "BOT_PROGRAM", "BOT_TIMEZONE", "BOT_NOW", "BOT_SPEED"
 
 
 def environment(**settings: str) -> dict[str, str]:
+    """The web pages off unless ``settings`` turn them on (they need BOT_WEB_SECRET)."""
     clean = {k: v for k, v in os.environ.items()
-             if k not in CLEARED and not k.startswith("DISCORD_")}
-    return {**clean, **settings}
+             if k not in CLEARED and not k.startswith(("DISCORD_", "BOT_WEB"))}
+    return {**clean, "BOT_WEB": "false", **settings}
 
 
 async def test_run_with_a_token_serves_discord_until_terminated(

@@ -229,7 +229,7 @@ async def test_each_instance_reports_its_health_to_the_load_balancer(
         pair: tuple[Bot, Bot], proxy: RoundRobinProxy, session: aiohttp.ClientSession
 ) -> None:
     healthy = {"healthy": True, "database": "ok", "reminders": "ok",
-               "change notifications": "ok"}
+               "change notifications": "ok", "slack": "connected"}
     states: list[dict[str, Any]] = []
     async with asyncio.timeout(WITHIN):
         while states[-2:] != [healthy, healthy]:  # the last two: one from each instance

@@ -26,9 +26,11 @@ WITHIN = 20.0  # seconds for the subprocess to start, answer or stop
 
 
 def environment(**settings: str) -> dict[str, str]:
-    """This process's environment without any bot setting or proxy, plus ``settings``."""
+    """This process's environment without any bot setting or proxy, plus ``settings``;
+    the web pages off unless ``settings`` turn them on (they need BOT_WEB_SECRET)."""
     drop = {*SETTINGS, *PROXY_VARIABLES}
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, **settings}
+    clean = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("BOT_WEB")}
+    return {**clean, "BOT_WEB": "false", **settings}
 
 
 @pytest.mark.parametrize(("settings", "error"), [

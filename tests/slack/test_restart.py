@@ -69,7 +69,8 @@ async def test_sigkill_during_a_fan_out_loses_and_repeats_nothing(
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("BOT_", "DATABASE_URL", "SLACK_", "DISCORD_", "HTTP"))}
     env.update(
-        DATABASE_URL=sqlite_url, BOT_PROGRAM=str(program), SLACK_BOT_TOKEN=BOT_TOKEN,
+        BOT_WEB="false", DATABASE_URL=sqlite_url, BOT_PROGRAM=str(program),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url, BOT_HTTP_HOST="127.0.0.1",
         BOT_HTTP_PORT="0", SLACK_SEND_RATE="150", BOT_CLAIM_LEASE="1", LOG_LEVEL="INFO",
     )
