@@ -274,7 +274,7 @@ async def serve(services: Services, adapters: list[Adapter]) -> int:
     scheduler = ReminderScheduler(services.reminders, services.clock, real_clock)
     watcher = ProgramWatcher(services, scheduler, services.settings.bot_program,
                              services.program_files)
-    services.metrics.count_outages(scheduler, watcher)
+    services.metrics.count_outages(scheduler.outage, watcher.outage)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     background: set[asyncio.Task[Any]] = set()

@@ -25,7 +25,7 @@ class DirectChannels:
         self._db = db
         self._known: dict[tuple[str, str], str] = {}
         self._writes: set[asyncio.Task[Any]] = set()
-        self._outage = OutageLog(log, "DM channels are written when a DM comes after it")
+        self.outage = OutageLog(log, "DM channels are written when a DM comes after it")
 
     async def get(self, platform: str, user_id: str) -> str | None:
         key = (platform, user_id)
@@ -63,9 +63,9 @@ class DirectChannels:
             if not is_database_down(exc):
                 log.exception("Could not remember the DM channel of %s/%s", *key)
                 return
-            self._outage.failed(exc)
+            self.outage.failed(exc)
             return
-        self._outage.worked()
+        self.outage.worked()
 
     async def written(self) -> None:
         """Wait for the writes :meth:`note` started (tests; shutting down)."""

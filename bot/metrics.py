@@ -135,16 +135,8 @@ class Metrics:
     def database_error(self) -> None:
         self._database_errors.inc()
 
-    def count_outages(self, *parts: object) -> int:
-        """Count the database failures each of ``parts`` meets: its :class:`OutageLog`
-        (an attribute, whatever its name) tells :meth:`database_error` of each one.
-        Returns how many logs were found. The services make their logs themselves, so
-        the composition root hands them over here rather than each service taking the
-        metrics for this one line."""
-        found = 0
-        for part in parts:
-            for value in getattr(part, "__dict__", {}).values():
-                if isinstance(value, OutageLog):
-                    value.counted = self.database_error
-                    found += 1
-        return found
+    def count_outages(self, *logs: OutageLog) -> None:
+        """Count the database failures each of ``logs`` meets (each service's
+        ``outage``, handed over by the composition root)."""
+        for outage in logs:
+            outage.counted = self.database_error

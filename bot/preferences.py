@@ -39,7 +39,7 @@ class Preferences:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._zones: dict[tuple[str, str], ZoneInfo | None] = {}
-        self._outage = OutageLog(log, "answers use the default timezone for users not seen yet")
+        self.outage = OutageLog(log, "answers use the default timezone for users not seen yet")
         self._loaded = False  # every saved zone is in _zones: a missing user has none
         self._seen_until: datetime | None = None
 
@@ -69,7 +69,7 @@ class Preferences:
         except Exception as exc:
             if not is_database_down(exc):
                 raise
-            self._outage.failed(exc)
+            self.outage.failed(exc)
             return None
 
     def _take(self, rows: list[tuple[str, str, str | None, datetime]]) -> None:
@@ -89,9 +89,9 @@ class Preferences:
         except Exception as exc:
             if not is_database_down(exc):
                 raise
-            self._outage.failed(exc)
+            self.outage.failed(exc)
             return None  # not remembered: looked up again once the database is back
-        self._outage.worked()
+        self.outage.worked()
         zone = _zone(name)
         self._remember(key, zone)
         return zone

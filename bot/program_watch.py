@@ -47,7 +47,7 @@ class ProgramWatcher:
         self.path = path
         self.zone = program_zone(services.settings)
         self._stamps = {p: _stamp(p) for p in (inputs or (path,))}
-        self._outage = OutageLog(log, "program changes are picked up when it is back")
+        self.outage = OutageLog(log, "program changes are picked up when it is back")
 
     async def reload_file(self) -> SyncReport | None:
         """Validate and save the program file; a bad file changes nothing and says why."""
@@ -67,7 +67,7 @@ class ProgramWatcher:
             if not is_database_down(exc):
                 raise
             self._stamps = before  # not saved: the next poll tries this version again
-            self._outage.failed(exc)
+            self.outage.failed(exc)
             return None
         self._stamps = {p: _stamp(p) for p in loaded.inputs}
         if report.changed:
@@ -89,9 +89,9 @@ class ProgramWatcher:
         except Exception as exc:
             if not is_database_down(exc):
                 raise
-            self._outage.failed(exc)
+            self.outage.failed(exc)
         else:
-            self._outage.worked()
+            self.outage.worked()
 
     async def refresh(self) -> bool:
         """Follow the database if the program's revision moved on; True if it did."""

@@ -56,7 +56,7 @@ class Receipts:
         self._recent: OrderedDict[Received, None] = OrderedDict()
         self._waiting: dict[Received, asyncio.Future[bool]] = {}
         self._writing: asyncio.Task[None] | None = None
-        self._outage = OutageLog(log, "events are acted on without the check across "
+        self.outage = OutageLog(log, "events are acted on without the check across "
                                       "processes (a retry may be answered twice)")
         self._retry_at: datetime | None = None  # the database is asked again from then
         self.checked = 0  # deliveries asked about
@@ -114,7 +114,7 @@ class Receipts:
         is away (and, after a failure, without asking it for RETRY_AFTER seconds, so a
         crowd's answers do not each wait out a timeout)."""
         now = self._clock.now()
-        if self._outage.down and self._retry_at is not None and now < self._retry_at:
+        if self.outage.down and self._retry_at is not None and now < self._retry_at:
             return set(batch)
         try:
             new = await self._writer.record(list(batch), now)
@@ -122,10 +122,10 @@ class Receipts:
             if not is_database_down(exc):
                 log.exception("Could not record %d events; acting on them", len(batch))
             else:
-                self._outage.failed(exc)
+                self.outage.failed(exc)
             self._retry_at = self._clock.now() + RETRY_AFTER
             return set(batch)
-        self._outage.worked()
+        self.outage.worked()
         self._retry_at = None
         return new
 
@@ -145,7 +145,7 @@ class Receipts:
         except Exception as exc:
             if not is_database_down(exc):
                 raise
-            self._outage.failed(exc)
+            self.outage.failed(exc)
             return
         if gone:
             log.debug("%d old event receipts deleted", gone)

@@ -92,7 +92,7 @@ class Router:
         self.answers = answers  # None: every answer is worked out afresh
         self.followups = followups if followups is not None else RecentSubjects()
         self.links = links  # None: no web pages are served (BOT_WEB off)
-        self._outage = OutageLog(log, "commands that need it get the apology")
+        self.outage = OutageLog(log, "commands that need it get the apology")
 
     def understand(self, message: IncomingMessage) -> Request:
         """What ``message`` asks, read with the program and the asker's last subject: "and
@@ -151,14 +151,14 @@ class Router:
         except Exception as exc:
             return self._database_away(ask, exc)
         if request.intent in NEEDS_DATABASE:
-            self._outage.worked()
+            self.outage.worked()
         self.followups.remember(message.user, reply, ask.now)
         return reply
 
     def _database_away(self, ask: Ask, exc: Exception) -> Reply:
         if not is_database_down(exc):
             raise exc
-        self._outage.failed(exc)
+        self.outage.failed(exc)
         return guide.database_away(ask)
 
     async def _dispatch(self, request: Request, ask: Ask, message: IncomingMessage) -> Reply:

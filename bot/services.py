@@ -53,8 +53,9 @@ class Services:
         self.http.route("GET", METRICS_PATH, self.metrics.handler())  # Prometheus'
         self.qa.watch(self.metrics.qa_changed)  # questions, votes and status changes
         # Database errors, wherever met (the reminder service counts its own).
-        self.metrics.count_outages(self.router, self.preferences, self.qa,
-                                   self.direct_channels, self.receipts)
+        self.metrics.count_outages(self.router.outage, self.preferences.outage,
+                                   self.qa.outage, self.direct_channels.outage,
+                                   self.receipts.outage)
         self.core = Core(self.settings, self.clock, self.catalog, self.preferences, self.qa,
                          self.router, self.direct_channels, self.receipts, self.health,
                          self.http, self.metrics)

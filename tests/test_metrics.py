@@ -213,7 +213,7 @@ async def test_every_outage_log_of_the_core_counts_into_its_own_registry(
     parts = (services.router, services.preferences, services.qa, services.direct_channels,
              services.receipts, services.reminders)
     logs = [v for part in parts for v in vars(part).values() if isinstance(v, OutageLog)]
-    assert len(logs) == len(parts)
+    assert len(logs) == len(parts)  # each service's one log, all counted
     assert all(log.counted == services.metrics.database_error for log in logs)
     # a platform name from anywhere else cannot add a series of its own
     services.core.platform_error("myspace", "error")

@@ -147,6 +147,13 @@ def build_tree(client: discord.Client, context: CommandContext) -> WorkshopTree:
     async def agenda_ics(interaction: discord.Interaction, everything: bool = False) -> None:
         await answer(interaction, "agenda-ics", "all" if everything else "", False)
 
+    @app_commands.command(name="agenda-feed",
+                          description="A calendar link of your reminders that keeps itself "
+                          "up to date")
+    @app_commands.describe(reset="Make a new link; the old one stops working")
+    async def agenda_feed(interaction: discord.Interaction, reset: bool = False) -> None:
+        await answer(interaction, "agenda-ics", "feed reset" if reset else "feed", False)
+
     @app_commands.command(name="papers", description="Every accepted paper")
     @app_commands.describe(public=PUBLIC)
     async def papers(interaction: discord.Interaction, public: bool = False) -> None:
@@ -211,7 +218,7 @@ def build_tree(client: discord.Client, context: CommandContext) -> WorkshopTree:
     async def help_(interaction: discord.Interaction, public: bool = False) -> None:
         await answer(interaction, "help", "", public)
 
-    for command in (now, next_, agenda, agenda_ics, papers, when, about, search, tz, remind,
-                    reminders, remind_cancel, help_):
+    for command in (now, next_, agenda, agenda_ics, agenda_feed, papers, when, about, search,
+                    tz, remind, reminders, remind_cancel, help_):
         tree.add_command(command)
     return tree

@@ -126,5 +126,18 @@ def add_qa_commands(tree: app_commands.CommandTree[discord.Client],
     async def setup(interaction: discord.Interaction) -> None:
         await qa(interaction, "setup", slow=True)
 
+    @group.command(name="dashboard", description="Moderators: a private link to the live "
+                   "Q&A dashboard")
+    @app_commands.describe(paper="Only this paper's or talk's queue (default: all)")
+    @app_commands.autocomplete(paper=papers(offer_all=False))
+    async def dashboard(interaction: discord.Interaction, paper: Text | None = None) -> None:
+        await qa(interaction, f"dashboard {paper or ''}".strip())
+
+    @group.command(name="screen", description="Moderators: the room screen's link (for the "
+                   "projector)")
+    @app_commands.describe(room="The room (needed when the program has several)")
+    async def screen(interaction: discord.Interaction, room: Text | None = None) -> None:
+        await qa(interaction, f"screen {room or ''}".strip())
+
     tree.add_command(ask)
     tree.add_command(group)

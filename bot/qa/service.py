@@ -94,7 +94,7 @@ class QaService:
         self.watchers: list[QaWatcher] = []
         self._items_of: dict[int, int] = {}  # question id -> its item's (never changes)
         self.threads = QaThreads(db, lambda: catalog.current.program.workshop.slug)
-        self._outage = OutageLog(log, "Q&A links come from the threads known before; 👍 "
+        self.outage = OutageLog(log, "Q&A links come from the threads known before; 👍 "
                                       "reactions are counted once it is back")
 
     def attach(self, publisher: QaPublisher) -> None:
@@ -149,12 +149,12 @@ class QaService:
         reactions that could not be stored meanwhile (see ``vote_by_message``)."""
         try:
             await self.threads.refresh()
-            if self._outage.down:
+            if self.outage.down:
                 await self.reconcile_votes()
         except DATABASE_DOWN as exc:
-            self._outage.failed(exc)
+            self.outage.failed(exc)
         else:
-            self._outage.worked()
+            self.outage.worked()
 
     async def thread_of(self, item: Item, platform: str) -> ThreadRef | None:
         """The item's thread as the database has it now: for posting into it."""
@@ -169,7 +169,7 @@ class QaService:
         try:
             threads = await self.threads.current()
         except DATABASE_DOWN as exc:
-            self._outage.failed(exc)
+            self.outage.failed(exc)
             return None
         thread = threads.by_item.get((platform, item.id))
         return thread.url if thread is not None else None
@@ -185,7 +185,7 @@ class QaService:
             except DATABASE_DOWN as exc:
                 # No thread is made while the database is away (setup must save it), so
                 # an unknown thread is no Q&A thread: ignored, with one line for the outage.
-                self._outage.failed(exc)
+                self.outage.failed(exc)
                 return None
             if refreshed:
                 item_id = (await self.threads.current()).by_thread.get((platform, thread_id))
@@ -333,7 +333,7 @@ class QaService:
             return await self.vote(question.id, UserRef(platform, user_id), add=add,
                                    source=REACTION)
         except DATABASE_DOWN as exc:
-            self._outage.failed(exc)
+            self.outage.failed(exc)
             return "deferred"
 
     async def reconcile_votes(self) -> int:

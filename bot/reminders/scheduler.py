@@ -82,7 +82,7 @@ class ReminderScheduler:
         service.on_subscriptions_changed = self.sync
         self._sync_missed = False
         self._catch_up_missed = False
-        self._outage = OutageLog(log, "reminders are scheduled and caught up when it is back")
+        self.outage = OutageLog(log, "reminders are scheduled and caught up when it is back")
 
     async def start(self) -> None:
         """Catch up on what was missed, then schedule the rest and the recovery sweep."""
@@ -105,10 +105,10 @@ class ReminderScheduler:
             if not is_database_down(exc):
                 raise
             self._catch_up_missed = True
-            self._outage.failed(exc)
+            self.outage.failed(exc)
         else:
             self._catch_up_missed = self._sync_missed = False
-            self._outage.worked()
+            self.outage.worked()
 
     async def maintain(self) -> None:
         """The sweep: start-up's catch-up or a sync that failed for want of the database,
@@ -127,10 +127,10 @@ class ReminderScheduler:
             if not is_database_down(exc):
                 raise
             self._sync_missed = True
-            self._outage.failed(exc)
+            self.outage.failed(exc)
         else:
             self._sync_missed = False
-            self._outage.worked()
+            self.outage.worked()
 
     def shutdown(self) -> None:
         if self.scheduler.running:

@@ -120,7 +120,7 @@ class ReminderService:
         self._missed: dict[tuple[str, str, int], None] = {}
         self._changes_missed = False
         self._metrics = metrics
-        self._outage = OutageLog(log, "reminders due now are kept and sent when it is back",
+        self.outage = OutageLog(log, "reminders due now are kept and sent when it is back",
                                  counted=metrics.database_error)
 
     # -- wiring ----------------------------------------------------------------------
@@ -213,9 +213,9 @@ class ReminderService:
             if not is_database_down(exc):
                 raise
             self._missed[(kind, slug, offset)] = None
-            self._outage.failed(exc)
+            self.outage.failed(exc)
         else:
-            self._outage.worked()
+            self.outage.worked()
 
     async def announce_pending_changes(self, since: datetime) -> None:
         """:meth:`process_changes`, or, if the database is away, a note to retry it."""
@@ -225,7 +225,7 @@ class ReminderService:
             if not is_database_down(exc):
                 raise
             self._changes_missed = True
-            self._outage.failed(exc)
+            self.outage.failed(exc)
 
     @property
     def waiting(self) -> int:
@@ -249,9 +249,9 @@ class ReminderService:
         except Exception as exc:
             if not is_database_down(exc):
                 raise
-            self._outage.failed(exc)
+            self.outage.failed(exc)
         else:
-            self._outage.worked()
+            self.outage.worked()
 
     async def catch_up(self) -> int:
         """At start: send what came due while the bot was down, within the grace window;

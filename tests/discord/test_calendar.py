@@ -39,6 +39,16 @@ async def test_agenda_ics_attaches_the_askers_reminders(bot: RunningBot) -> None
     assert len(icalendar.Calendar.from_ical(whole["data"]).walk("VEVENT")) == 9
 
 
+async def test_agenda_feed_reaches_the_feed_answer_privately(bot: RunningBot) -> None:
+    """This bot serves no pages (the fixture's BOT_WEB is off), so the answer says so and
+    points to the file instead; with the pages on, tests/test_feeds.py has the link."""
+    for values in ({}, {"reset": True}):
+        answer = await callback(bot, "agenda-feed", values)
+        data = answer.json["data"]  # type: ignore[attr-defined]
+        assert data["flags"] & EPHEMERAL
+        assert data["content"].startswith("Calendar feeds are not served here"), data
+
+
 async def test_agenda_day_and_where_options(bot: RunningBot) -> None:
     answer = await callback(bot, "agenda", {"day": 1, "where": "main"})
     [listing] = answer.json["data"]["embeds"]  # type: ignore[attr-defined]

@@ -17,7 +17,8 @@ from tests.fakes.discord_server import FakeDiscord
 from tests.support import ManualClock
 
 ANSWERS = {"now", "next", "agenda", "papers", "when", "about", "search", "tz", "help"}
-PERSONAL = {"remind", "reminders", "remind-cancel", "agenda-ics"}  # about the asker: never public
+# about the asker: never public
+PERSONAL = {"remind", "reminders", "remind-cancel", "agenda-ics", "agenda-feed"}
 QA = {"ask", "qa"}  # tests/discord/test_qa.py
 COMMANDS = ANSWERS | PERSONAL | QA
 

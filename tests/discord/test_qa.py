@@ -554,9 +554,9 @@ async def test_every_qa_subcommand_is_a_slash_command(fake: FakeDiscord, sqlite_
         [group] = [c for c in put.json if c["name"] == "qa"]
         subs = {o["name"]: o for o in group["options"]}
         assert set(subs) == {"top", "pending", "approve", "answered", "answer", "hide",
-                             "restore", "export", "setup"}
+                             "restore", "export", "setup", "dashboard", "screen"}
         assert all(o["type"] == 1 for o in subs.values())
-        for name in ("top", "pending", "export"):
+        for name in ("top", "pending", "export", "dashboard"):
             paper = next(o for o in subs[name]["options"] if o["name"] == "paper")
             assert paper["autocomplete"] is True
         await setup_threads(bot)
@@ -573,6 +573,13 @@ async def test_every_qa_subcommand_is_a_slash_command(fake: FakeDiscord, sqlite_
                                              "marked answered.")
         assert await slash(fake, "qa", {"question": 1}, user=people.chair, sub="approve") == (
             "Question #1 is not waiting for approval (it is answered).")
+        # This bot serves no web pages (tests/web has the links): the commands reach the
+        # core, which says so, to moderators only.
+        for sub, values in (("dashboard", {"paper": "turing"}), ("screen", {})):
+            assert await slash(fake, "qa", values, user=people.bob, sub=sub) == (
+                f"Only moderators can use “qa {sub}”; nothing was changed.")
+            assert (await slash(fake, "qa", values, user=people.chair, sub=sub)).startswith(
+                "The web pages are not served by this bot")
 
 
 # ---------------------------------------------------------------------- exports

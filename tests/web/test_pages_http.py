@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.app import follow_queues, open_core, web_pages
 from bot.messages import IncomingMessage, UserRef
@@ -22,6 +23,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.web.keys import Moderator, WebKeys
 from tests.conftest import _reset_postgres
+from tests.fakes.pg_proxy import PgProxy
 from tests.support import ManualClock
 
 SECRET = "s" * 40
@@ -217,3 +219,69 @@ async def test_a_page_follows_a_question_asked_through_another_process(
         finally:
             follow.cancel()
             await asyncio.gather(follow, return_exceptions=True)
+
+
+async def wait_for_state(state: Callable[[], Awaitable[tuple[int, object]]], want: int
+                         ) -> None:
+    """Ask ``state`` again until it answers ``want`` (10 s at most)."""
+    async with asyncio.timeout(10):
+        while (await state())[0] != want:  # noqa: ASYNC110  (a server to poll, no event)
+            await asyncio.sleep(0.1)
+
+
+async def test_healthz_is_503_while_the_database_is_away_and_200_again(
+        postgres_url: str | None) -> None:
+    """Through a proxy the test breaks: the database stops answering (a stalled server,
+    then a refused one), /healthz says 503 naming it, and 200 once it is back."""
+    if postgres_url is None:
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+    await _reset_postgres(postgres_url)
+    url = make_url(postgres_url)
+    proxy = await PgProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    settings = Settings.model_validate({
+        "database_url": proxy.url(postgres_url), "bot_db_timeout": 1.0,
+        "bot_http_host": "127.0.0.1", "bot_http_port": 0})
+    clock = ManualClock(datetime.fromisoformat(DURING_TALK))
+    try:
+        async with open_core(settings, clock) as services, services.http.serving(), \
+                aiohttp.ClientSession() as session:
+            health = f"{services.http.url}/healthz"
+
+            async def state() -> tuple[int, dict[str, object]]:
+                async with session.get(health) as response:
+                    return response.status, await response.json()
+
+            assert await state() == (200, {"healthy": True, "database": "ok"})
+            for mode in ("stall", "refuse"):
+                await proxy.set_mode(mode)
+                status, parts = await state()
+                assert status == 503 and parts["healthy"] is False, (mode, parts)
+                assert str(parts["database"]).startswith("unreachable: "), (mode, parts)
+            await proxy.set_mode("pass")
+            await wait_for_state(state, 200)  # the pool's dead connections go first
+            assert await state() == (200, {"healthy": True, "database": "ok"})
+    finally:
+        await proxy.stop()
+
+
+async def test_hide_needs_a_reason_and_restore_opens_it_again(running: Running) -> None:
+    csrf = csrf_of(await logged_in(running, "kraska"))
+    await running.say("ask kraska: off topic, buy my crypto", UserRef("slack", "U3", "Spam"))
+
+    async def act(**fields: str) -> tuple[int, dict[str, object]]:
+        async with running.session.post(
+                f"{running.base}/mod/action", data=fields,
+                headers={"X-CSRF-Token": csrf, "X-Requested-With": "fetch"}) as response:
+            return response.status, await response.json()
+
+    status, result = await act(action="hide", question="1")
+    assert status == 422 and "Say why" in str(result["text"])  # nothing hidden
+    assert "#1" in await running.say("qa top kraska", OPERATOR)
+    status, result = await act(action="hide", question="1", text="spam")
+    assert status == 200 and result["ok"], result
+    assert "No open questions" in await running.say("qa top kraska", OPERATOR)
+    status, result = await act(action="restore", question="1")
+    assert status == 200 and "open again" in str(result["text"])
+    assert "#1" in await running.say("qa top kraska", OPERATOR)
+    status, result = await act(action="delete", question="1")
+    assert status == 400 and result["ok"] is False
