@@ -12,7 +12,8 @@ here once:
 - an answer to a command is private unless the asker asked for it in public and the
   answer may be shown to all (a button's answer is always private);
 - the asker's roles are looked up (through the event's lazy lookup) only when the answer
-  depends on them, and the message is read once for both;
+  depends on them, and the message is read once for both; the same lookup gives the
+  asker's display name where the event had none, when a question or moderation stores it;
 - a reaction is a vote when it is a 👍 by a person on a question in a Q&A thread;
 - an event delivered again (a platform's retry, reaching this or another process) is
   acted on once: its second delivery gets None;
@@ -135,6 +136,10 @@ class Core:
                 if not await self._first(event):
                     return None
                 started = self._metrics.monotonic()
+                if user.name is None and event.standing is not None:  # stored with it
+                    found = await event.standing(())
+                    if found.name:
+                        incoming = replace(incoming, user=replace(user, name=found.name))
                 reply = await self._router.take_question(incoming, event.ref, item)
                 if reply is not None:
                     self._metrics.answered(Intent.QA_ASK, reply.kind, started)
@@ -164,7 +169,11 @@ class Core:
         request = self._router.understand(incoming)
         if standing is not None and self._router.needs_roles(request):
             found = await standing(self.program.workshop.qa.groups_on(incoming.platform))
-            incoming = replace(incoming, roles=found.roles, permissions=found.permissions)
+            user = incoming.user
+            if user.name is None and found.name:  # for "answered by", and a login link
+                user = replace(user, name=found.name)
+            incoming = replace(incoming, user=user, roles=found.roles,
+                               permissions=found.permissions)
         reply = await self._router.handle(incoming, request)
         self._metrics.answered(request.intent, reply.kind, started)
         return reply

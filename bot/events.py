@@ -28,10 +28,12 @@ THUMBS_UP = "👍"  # a reaction adapters spell this way (Slack's :+1: in any sk
 @dataclass(frozen=True, slots=True)
 class Standing:
     """What a platform knows of a person for the moderator rule: role or group ids and
-    names, and permission flags ("manage_messages")."""
+    names, and permission flags ("manage_messages"); and their display name, where the
+    event did not carry it (Slack's events name a user by id only)."""
 
     roles: tuple[str, ...] = ()
     permissions: frozenset[str] = frozenset()
+    name: str | None = None
 
 
 # Called by the core, only when an answer depends on it, with the group names the program

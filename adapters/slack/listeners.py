@@ -50,6 +50,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import files, inbound, render
+from adapters.slack.names import SlackNames
 from adapters.slack.render import SlackMessage
 from adapters.slack.transport import NETWORK_ERRORS, error_code
 from adapters.slack.usergroups import UserGroups
@@ -71,6 +72,7 @@ class Listeners:
     def __init__(self, core: Core) -> None:
         self.core = core
         self.groups = UserGroups()
+        self.names = SlackNames()
         # The router gives one Reply to everyone asking the same thing in the same second.
         self.render = RenderCache(render.to_message)
 
@@ -169,10 +171,12 @@ class Listeners:
     # ---------------------------------------------------------------- answering
 
     def standing(self, client: AsyncWebClient, user_id: str) -> StandingLookup:
-        """The asker's user groups among those the program names as moderators, looked
-        up only when the core asks (no other answer waits for ``usergroups.users.list``)."""
+        """The asker's user groups among those the program names as moderators, and their
+        display name, looked up only when the core asks (no other answer waits for
+        ``usergroups.users.list`` or ``users.info``)."""
         async def lookup(groups: tuple[str, ...]) -> Standing:
-            return Standing(await self.groups.of(client, user_id, groups) if groups else ())
+            return Standing(await self.groups.of(client, user_id, groups) if groups else (),
+                            name=await self.names.of(client, user_id))
 
         return lookup
 

@@ -60,7 +60,7 @@ DEFAULT_WAIT = 3.0
 QUIET_WINDOW = 0.5
 BOT_SCOPES = ("app_mentions:read,channels:history,chat:write,commands,files:write,"
               "groups:history,im:history,im:write,reactions:read,reactions:write,"
-              "usergroups:read")
+              "usergroups:read,users:read")
 TOMBSTONE_TEXT = "This message was deleted."
 
 
@@ -275,6 +275,7 @@ class FakeSlack:
         self.dm_channels: dict[str, str] = {}  # user id -> D... channel id
         self.files: dict[str, JsonDict] = {}  # completed uploads by file id
         self.usergroups: dict[str, list[str]] = {}  # user group id (S…) -> member ids
+        self.users: dict[str, str] = {}  # user id -> display name, for users.info
         self._pending_files: dict[str, JsonDict] = {}
 
         # behaviour knobs
@@ -752,6 +753,15 @@ class FakeSlack:
         if not self.remove_reaction(channel, ts, self.bot_user_id, args.get("name", "")):
             return {"ok": False, "error": "no_reaction"}
         return {"ok": True}
+
+    def _m_users_info(self, call: ApiCall) -> JsonDict:
+        """A person's profile: ``self.users`` (id -> display name) knows the names."""
+        user = str(call.args.get("user", ""))
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": {"id": user, "name": user.lower(),
+                                     "profile": {"display_name": self.users[user],
+                                                 "real_name": self.users[user]}}}
 
     def _m_usergroups_users_list(self, call: ApiCall) -> JsonDict:
         group = call.args.get("usergroup")

@@ -49,6 +49,7 @@ def test_the_manifest_matches_the_adapter():
         "reactions:read",  # reaction_added/removed; reactions.get (offline votes)
         "reactions:write",  # reactions.add/remove (marks on people's questions)
         "usergroups:read",  # usergroups.users.list (moderator groups)
+        "users:read",  # users.info (the names questions and answers are shown under)
     ]
     reasons = {**_commented("scopes:", scopes), **_commented("bot_events:", EVENTS)}
     assert all(len(reason) > 10 for reason in reasons.values()), reasons

@@ -255,6 +255,7 @@ async def test_a_thread_reply_is_a_question_acknowledged_in_the_thread(
     fake: FakeSlack, bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     keynote = (await set_up(fake, bot))["keynote"]
+    fake.users["U0BOB"] = "Bob <@U0EVE> Builder"  # a display name, stored as text only
     payload = fake.message_event("How fast is it? <!channel>", user="U0BOB", channel=QA,
                                  channel_type="channel", thread_ts=keynote)
     assert (await bot.poster.event(payload)).status == 200
@@ -265,6 +266,8 @@ async def test_a_thread_reply_is_a_question_acknowledged_in_the_thread(
     question, _item = await bot.core.qa.get(1)  # type: ignore[misc]
     assert (question.text, question.message_ref, question.author_id) == (
         "How fast is it? <!channel>", ts, "U0BOB")
+    assert question.author_name == "Bob <@U0EVE> Builder"  # users.info, asked once
+    assert [c.args["user"] for c in fake.calls_for("users.info")].count("U0BOB") == 1
 
     # Slack delivers the event again (a retry: the same event id), or the message comes
     # once more under another event id (the bot restarted): one question, one answer

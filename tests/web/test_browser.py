@@ -198,6 +198,7 @@ async def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     ARTIFACTS.mkdir(exist_ok=True)
     async with contextlib.AsyncExitStack() as stack:
         slack = await stack.enter_async_context(FakeSlack())
+        slack.users.update({"U0BOB": "Bob Babbage", MODERATOR: "Mona Moderator"})
         discord = await stack.enter_async_context(FakeDiscord(token=DISCORD_TOKEN))
         program = tmp_path / "program.yaml"
         program.write_text(program_text(discord.forum_id, discord.channel_id))
