@@ -10,7 +10,8 @@ here once:
   when it is addressed to the bot (a DM or a mention);
 - a DM's channel is remembered, so reminders reach that person with one request;
 - an answer to a command is private unless the asker asked for it in public and the
-  answer may be shown to all (a button's answer is always private);
+  answer may be shown to all (a button's answer is always private); an answer holding a
+  personal link (a login or calendar feed) is never posted in a channel;
 - the asker's roles are looked up (through the event's lazy lookup) only when the answer
   depends on them, and the message is read once for both; the same lookup gives the
   asker's display name where the event had none, when a question or moderation stores it;
@@ -150,7 +151,10 @@ class Core:
             return None
         if place.is_direct and place.channel_id is not None:
             self._direct.note(user.platform, user.id, place.channel_id)  # the answer won't wait
-        return await self._answer(incoming, event.standing)
+        reply = await self._answer(incoming, event.standing)
+        if reply.secret and not place.is_direct:  # a mention in a channel: everyone reads it
+            return await self._router.only_in_private(incoming)
+        return reply
 
     async def _command(self, user: UserRef, name: str, text: str, place: Place,
                        standing: StandingLookup | None, *, public: bool) -> Reply:

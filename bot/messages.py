@@ -125,7 +125,8 @@ class Reply:
     fallback, filled in once by :func:`bot.render_text.fit` so no adapter renders it again.
     ``subject`` is what the answer was about, for a follow-up ("and after that?"): an
     item ("#slug"), a person ("~name"), an instant ("@iso") or "workshop"; empty when it
-    is one card's item, or nothing.
+    is one card's item, or nothing. ``secret``: the answer holds a credential (a login or
+    feed link), which the core never lets be posted where others read it.
     """
 
     lines: tuple[Line, ...]
@@ -141,6 +142,7 @@ class Reply:
     text: str = ""
     attachment: Attachment | None = None
     subject: str = ""
+    secret: bool = False  # holds a link only the asker may have: never shown in a channel
 
 
 @dataclass(frozen=True, slots=True)

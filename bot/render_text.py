@@ -31,7 +31,7 @@ _TEXT = _FIELDS.index("text")
 # fitted makes its Reply with the fields in this order (positional: it is made once per
 # answer); a change to Reply's fields must change it too, and this says so at import.
 _POSITIONAL = ("lines", "zone", "now", "cards", "layout", "more", "narrow", "after", "private",
-               "kind", "text", "attachment", "subject")
+               "kind", "text", "attachment", "subject", "secret")  # secret: its default
 if _FIELDS != _POSITIONAL:  # pragma: no cover - a guard for whoever edits Reply
     raise TypeError(f"bot.render_text.fitted expects Reply's fields as {_POSITIONAL}")
 

@@ -155,6 +155,10 @@ class Router:
         self.followups.remember(message.user, reply, ask.now)
         return reply
 
+    async def only_in_private(self, message: IncomingMessage) -> Reply:
+        """The reply in place of a secret one asked for in a channel (see the core)."""
+        return guide.only_in_private(await self._context(message))
+
     def _database_away(self, ask: Ask, exc: Exception) -> Reply:
         if not is_database_down(exc):
             raise exc

@@ -10,6 +10,7 @@ The files and the feeds are made by the same two functions here (:func:`my_calen
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -109,4 +110,4 @@ async def agenda_feed(ask: Ask, reset: bool, user: UserRef, reminders: ReminderS
         lines.append(("You have no reminders yet, so it is empty for now: say “remind "
                       f"{examples(ask.program).last_name}” to add a session.",))
     lines.append(("The whole program, for everyone: ", links.program_feed()))
-    return ask.reply(*lines, private=True)
+    return replace(ask.reply(*lines, private=True), secret=True)

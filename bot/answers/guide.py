@@ -60,6 +60,17 @@ def thanks(ask: Ask, _arg: str = "") -> Reply:
     return ask.reply(("You're welcome!",), kind="help")
 
 
+def only_in_private(ask: Ask) -> Reply:
+    """What a request for a personal link gets in a channel: the link would be read by
+    everyone there, so it is given only in a DM or as a slash command's private answer."""
+    return ask.reply(
+        ("That answer holds a link that is yours alone, so I give it only in a direct "
+         "message or as the private answer of a slash command: send me the same words in a "
+         "DM.",),
+        kind="help",
+    )
+
+
 def database_away(ask: Ask) -> Reply:
     """What a command that needs the database gets while it is not answering: nothing
     was done (nothing was stored or acknowledged), so asking again later is safe."""

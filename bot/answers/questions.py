@@ -332,10 +332,10 @@ def _dashboard(ask: Ask, rest: str, message: IncomingMessage, links: WebLinks | 
     user = message.user
     moderator = Moderator(user.platform, user.id, user.name or user.id)
     hours = links.keys.lifetime.total_seconds() / 3600
-    return ask.reply(
+    return replace(ask.reply(
         ("🔑 Your moderator dashboard (keep this link to yourself; it works for "
          f"{hours:g} hours): ", links.login(moderator, then)),
-        ("Ask “qa dashboard” again for a new one.",), private=True)
+        ("Ask “qa dashboard” again for a new one.",), private=True), secret=True)
 
 
 def _screen(ask: Ask, rest: str, links: WebLinks | None) -> Reply:
@@ -351,8 +351,8 @@ def _screen(ask: Ask, rest: str, links: WebLinks | None) -> Reply:
             return ask.reply((f"Which room? “qa screen <room>”, one of: {', '.join(rooms)}.",),
                              kind="help", private=True)
     where = f" for {room}" if room else ""
-    return ask.reply((f"📺 The room screen{where} (read-only; open it on the projector): ",
-                      links.screen(room)), private=True)
+    return replace(ask.reply((f"📺 The room screen{where} (read-only; open it on the "
+                              "projector): ", links.screen(room)), private=True), secret=True)
 
 
 async def _setup(ask: Ask, qa: QaService) -> Reply:

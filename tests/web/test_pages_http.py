@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app import follow_queues, open_core, web_pages
+from bot.events import Message, Place
 from bot.messages import IncomingMessage, UserRef
 from bot.render_text import render
 from bot.services import Services
@@ -285,3 +286,21 @@ async def test_hide_needs_a_reason_and_restore_opens_it_again(running: Running) 
     assert "#1" in await running.say("qa top kraska", OPERATOR)
     status, result = await act(action="delete", question="1")
     assert status == 400 and result["ok"] is False
+
+
+async def test_a_personal_link_is_never_posted_in_a_channel(running: Running) -> None:
+    """Asked by a mention in a channel, a login, screen or feed link would be read by
+    everyone there: the answer says to ask in a DM and holds no link; in a DM it is given."""
+    core = running.services.core
+    for words in ("qa dashboard", "qa screen", "agenda feed"):
+        in_channel = Message(OPERATOR, words, Place("C1"), addressed=True,  # a mention
+                             delivery=f"channel {words}")
+        reply = await core.receive(in_channel)
+        assert reply is not None
+        text = render(reply)
+        assert "only in a direct message" in text and "http" not in text, text
+        in_dm = Message(OPERATOR, words, Place("D1", is_direct=True), addressed=True,
+                        delivery=f"dm {words}")
+        reply = await core.receive(in_dm)
+        assert reply is not None and reply.secret
+        assert link_in(render(reply)).startswith(running.base), words
