@@ -246,17 +246,27 @@ async def _moderate(ask: Ask, sub: str, rest: str, message: IncomingMessage, qa:
         return ask.reply((f"Question #{number} is hidden (",
                           Quote(detail.strip(), limit=200, marks=False), ")."))
     if sub == "restore":
+        if question.status not in (HIDDEN, ANSWERED):
+            return ask.reply((f"Question #{number} is not hidden or answered (it is "
+                              f"{question.status}); nothing was changed.",), kind="error")
         await qa.set_status(number, OPEN, ask)
+        if question.message_ref is None:  # hidden before anyone saw it: shown now
+            refreshed = await qa.get(number)
+            if refreshed is not None and refreshed[0].message_ref is None:
+                await qa.publish(refreshed[0], item, ask)
         return ask.reply((f"Question #{number} is open again.",))
     if sub == "approve":
         if question.status != PENDING:
             return ask.reply((f"Question #{number} is not waiting for approval "
-                              f"(it is {question.status}).",))
+                              f"(it is {question.status}).",), kind="error")
         await qa.set_status(number, OPEN, ask)
         refreshed = await qa.get(number)
         if refreshed is not None and refreshed[0].message_ref is None:
             await qa.publish(refreshed[0], item, ask)
         return ask.reply((f"Question #{number} is approved and shown.",))
+    if question.status == ANSWERED and (detail.strip() or None) in (None, question.answer):
+        # pressed twice, or typed again: the answer is not posted a second time
+        return ask.reply((f"Question #{number} is already marked answered.",), kind="error")
     shown = await qa.set_status(number, ANSWERED, ask, answer=detail.strip() or None, by=by)
     if shown is not None and detail.strip():
         await qa.post_answer(shown, item, _answer_text(ask, shown.id, by, detail.strip()))

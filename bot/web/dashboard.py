@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -88,13 +89,13 @@ class Dashboard:
             moderator = self.keys.read_login(request.query.get("t"))
         except Refused as refused:
             return refusal_page(request, refused.reason, "login link")
-        then = request.query.get("next", "/mod")
-        if not then.startswith("/mod") or "//" in then or "\\" in then:
-            then = "/mod"  # only our own pages: never a redirect to elsewhere
+        then = _ours(request.query.get("next"))
         response = web.Response(status=303, headers={"Location": then})
+        left = moderator.issued + self.keys.lifetime.total_seconds() - \
+            self.keys.now().timestamp()
         response.set_cookie(COOKIE, self.keys.session(moderator), httponly=True,
                             samesite="Strict", secure=self.secure, path="/",
-                            max_age=int(self.keys.lifetime.total_seconds()))
+                            max_age=max(1, int(left)))
         response.headers["Referrer-Policy"] = "no-referrer"  # the link holds the token
         log.info("Dashboard login by %s", moderator.shown)
         return response
@@ -180,10 +181,15 @@ class Dashboard:
         async with sse_response(request) as stream:
             last = ""
             while stream.is_connected() and not self.live.closed:
+                try:  # at every wake: a session that ran out ends its stream
+                    self._session(request)
+                except Refused:
+                    break
                 seen = self.live.revision
                 update = await self._queues_html(request, slug)
                 if update.html != last:  # a half-minute wake-up with nothing new: nothing
-                    await push(stream, update)
+                    if not await push(stream, update):
+                        break
                     last = update.html
                 await self.live.wait(seen, REFRESH_SECONDS)
         return stream
@@ -198,7 +204,7 @@ class Dashboard:
         what = _field(form, "action") or ""
         number = _field(form, "question") or ""
         text = " ".join((_field(form, "text") or "").split())[:MAX_TEXT]
-        if what not in ACTIONS or not number.isdigit():
+        if what not in ACTIONS or not (number.isascii() and number.isdigit()):
             return web.json_response({"ok": False, "text": "Unknown action."}, status=400)
         moderator = session.moderator
         said = f"{what} {number} {text}".strip()
@@ -211,9 +217,16 @@ class Dashboard:
         if request.headers.get("X-Requested-With") == "fetch":
             return web.json_response({"ok": ok, "text": render(reply)},
                                      status=200 if ok else 422)
-        back = _field(form, "back") or "/mod"
-        safe = back if back.startswith("/mod") and "//" not in back else "/mod"
-        return web.Response(status=303, headers={"Location": safe})
+        return web.Response(status=303, headers={"Location": _ours(_field(form, "back"))})
+
+
+_OUR_PAGE = re.compile(r"/mod(?:/[A-Za-z0-9._~-]{1,200})?")
+
+
+def _ours(path: str | None) -> str:
+    """Where to send a moderator after a login or a form: one of our own pages, named
+    plainly, or the dashboard (never elsewhere, never a header with controls in it)."""
+    return path if path is not None and _OUR_PAGE.fullmatch(path) else "/mod"
 
 
 def _field(form: Mapping[str, Any], name: str) -> str | None:

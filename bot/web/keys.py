@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -45,6 +45,7 @@ class Moderator:
     platform: str
     user_id: str
     name: str
+    issued: int = 0  # when the login link was made (Unix seconds): a session ends with it
 
     @property
     def shown(self) -> str:
@@ -69,14 +70,44 @@ class WebKeys:
         return self._login.dumps([moderator.platform, moderator.user_id, moderator.name])
 
     def read_login(self, token: str | None) -> Moderator:
-        return _moderator(_load(self._login, token, self.lifetime))
+        if not token:
+            raise Refused("missing")
+        try:
+            value, made = self._login.loads(token, max_age=self._seconds,
+                                            return_timestamp=True)
+        except SignatureExpired:
+            raise Refused("expired") from None
+        except BadData:
+            raise Refused("tampered") from None
+        found = _moderator(value)
+        return Moderator(found.platform, found.user_id, found.name, int(made.timestamp()))
 
     def session(self, moderator: Moderator) -> str:
-        """The cookie's value: the same identity under the session's own salt."""
-        return self._session.dumps([moderator.platform, moderator.user_id, moderator.name])
+        """The cookie's value: the same identity under the session's own salt, with the
+        time its link was made: opening the same link again later gives no longer a
+        session, which ends when the link does."""
+        return self._session.dumps([moderator.platform, moderator.user_id, moderator.name,
+                                    moderator.issued])
 
     def read_session(self, value: str | None) -> Moderator:
-        return _moderator(_load(self._session, value, self.lifetime))
+        found = _load(self._session, value, self.lifetime)
+        if not (isinstance(found, list) and len(cast(list[object], found)) == 4
+                and isinstance(cast(list[object], found)[3], int)):
+            raise Refused("tampered")
+        parts = cast(list[object], found)
+        issued = cast(int, parts[3])
+        if self._clock.now().timestamp() - issued > self._seconds:
+            raise Refused("expired")
+        named = _moderator(parts[:3])
+        return Moderator(named.platform, named.user_id, named.name, issued)
+
+    def now(self) -> datetime:
+        """The time links and sessions are stamped and checked with (real time)."""
+        return self._clock.now()
+
+    @property
+    def _seconds(self) -> int:
+        return int(self.lifetime.total_seconds())
 
     def csrf(self, session: str) -> str:
         """The token every action must carry: bound to the session cookie, so a page of

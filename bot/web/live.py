@@ -72,14 +72,16 @@ def rendered(name: str, html: str) -> Rendered:
     return Rendered(html, f"event: {name}\r\n{lines}\r\n".encode())
 
 
-async def push(stream: EventSourceResponse, update: Rendered) -> None:
-    """Write ``update`` to one page's stream; a page that stops reading is cut off."""
+async def push(stream: EventSourceResponse, update: Rendered) -> bool:
+    """Write ``update`` to one page's stream: False when the page is gone (its tab was
+    closed: the stream just ends) or stopped reading (it is cut off)."""
     try:
         async with asyncio.timeout(SEND_TIMEOUT):
             await stream.write(update.event)
-    except TimeoutError:
+    except (ConnectionResetError, TimeoutError):
         stream.stop_streaming()
-        raise
+        return False
+    return True
 
 
 class Shared:

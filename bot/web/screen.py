@@ -78,6 +78,10 @@ class Screen:
         room = room_of(self.catalog.current.program, name)
         if room is None:
             rooms = ", ".join(self.catalog.current.program.rooms)
+            if name == SINGLE:
+                raise web.HTTPNotFound(text=f"This program has several rooms: open "
+                                       f"/screen/<room> (ask the bot “qa screen <room>”): "
+                                       f"{rooms}.\n")
             raise web.HTTPNotFound(text=f"No room is called {name!r}; the rooms: {rooms}.\n")
         try:
             self.keys.read_screen(request.query.get("k"), room)
@@ -134,7 +138,8 @@ class Screen:
                 seen = self.live.revision
                 update, showing = await self._html(request, room)
                 if update.html != last:
-                    await push(stream, update)
+                    if not await push(stream, update):
+                        break
                     last = update.html
                 await self.live.wait(seen, self._until(showing))
         return stream

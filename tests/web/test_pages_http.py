@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -286,6 +287,12 @@ async def test_hide_needs_a_reason_and_restore_opens_it_again(running: Running) 
     assert "#1" in await running.say("qa top kraska", OPERATOR)
     status, result = await act(action="delete", question="1")
     assert status == 400 and result["ok"] is False
+    for expected in (200, 422):  # pressed twice: the answer is posted once
+        status, result = await act(action="answered", question="1", text="No.")
+        assert status == expected, result
+    assert "already marked answered" in str(result["text"])
+    status, result = await act(action="approve", question="1")
+    assert status == 422 and "not waiting for approval" in str(result["text"])
 
 
 async def test_a_personal_link_is_never_posted_in_a_channel(running: Running) -> None:
@@ -304,3 +311,26 @@ async def test_a_personal_link_is_never_posted_in_a_channel(running: Running) ->
         reply = await core.receive(in_dm)
         assert reply is not None and reply.secret
         assert link_in(render(reply)).startswith(running.base), words
+
+
+async def test_a_session_ends_with_its_link_and_redirects_stay_home(running: Running) -> None:
+    """Opening a link again later gives no longer session: a cookie carries its link's
+    time, and one whose link is over 12 hours old is refused (as is a stream)."""
+    keys = WebKeys(SECRET, ManualClock(datetime.now().astimezone()), timedelta(hours=12))
+    old = Moderator("console", "operator", "Operator",
+                    int((datetime.now() - timedelta(hours=13)).timestamp()))
+    cookies = {"workshop_bot_session": keys.session(old)}
+    for path in ("/mod", "/mod/events"):
+        async with running.session.get(f"{running.base}{path}", cookies=cookies) as response:
+            assert response.status == 401, path
+            assert "expired" in await response.text()
+    link = link_in(await running.say("qa dashboard", OPERATOR))
+    for where in ("//evil.example", "/mod\r\nX-Evil: 1", "/mod/../healthz", "/modx"):
+        odd = link.split("&next=")[0] + "&next=" + quote(where, safe="")
+        async with running.session.get(odd, allow_redirects=False) as response:
+            assert (response.status, response.headers["Location"]) == (303, "/mod"), where
+
+
+async def test_restore_only_undoes_hidden_or_answered(running: Running) -> None:
+    await running.say("ask kraska: still open?", UserRef("slack", "U4"))
+    assert "not hidden or answered" in await running.say("qa restore 1", OPERATOR)

@@ -7,11 +7,22 @@ function follow(target) {
   const source = new EventSource(target.dataset.stream);
   const live = (text, value) => { if (state) { state.textContent = text; state.dataset.state = value; } };
   source.addEventListener(target.dataset.event, (event) => {
+    const was = document.activeElement?.closest?.("button[data-action]");
+    const focus = was ? [was.dataset.action, was.dataset.question] : null;
     target.innerHTML = event.data;
+    if (focus) {  // a keyboard user stays on the button they were on
+      target.querySelector(`button[data-action="${focus[0]}"][data-question="${focus[1]}"]`)?.focus();
+    }
     live("live", "live");
   });
   source.addEventListener("open", () => live("live", "live"));
-  source.addEventListener("error", () => live("reconnecting…", "down"));
+  source.addEventListener("error", () => {
+    if (source.readyState === EventSource.CLOSED) {  // refused: the session ran out
+      live("logged out: ask the bot “qa dashboard” for a new link, then reload", "down");
+    } else {
+      live("reconnecting…", "down");
+    }
+  });
 }
 
 const WORDING = {
