@@ -56,7 +56,7 @@ async def test_run_with_a_token_serves_discord_until_terminated(
     assert status == 0, log
     assert reply.json["content"] == "Tim Kraska:"
     assert "discord adapter starting" in log
-    assert "Discord: 15 slash commands synced to every server (global)" in log
+    assert "Discord: 16 slash commands synced to every server (global)" in log
     assert "scope=bot+applications.commands&permissions=309237763136\n" in log  # the invite
     assert "Stopping on signal" in log
     assert TOKEN not in log
