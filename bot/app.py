@@ -56,10 +56,8 @@ from bot.store.outage import is_database_down, reason
 from bot.store.program_sync import SyncReport, load_program, save_program
 from bot.store.sqlite_lock import SqliteRunLock
 from bot.timezones import parse_timezone
-from bot.web.feeds import add_feed_routes
 from bot.web.keys import WebKeys
 from bot.web.links import WebLinks
-from bot.web.pages import add_pages
 from bot.web.server import HttpServer
 
 log = logging.getLogger(__name__)
@@ -382,6 +380,9 @@ async def web_pages(services: Services) -> AsyncIterator[None]:
     if links is None:
         yield
         return
+    from bot.web.feeds import add_feed_routes  # aiohttp and Jinja2: only when serving
+    from bot.web.pages import add_pages
+
     add_pages(services.http, links.keys, services.catalog, services.qa, services.router,
               services.clock, secure=links.base.startswith("https://"))
     add_feed_routes(services.http, services.catalog, services.reminders, services.clock,

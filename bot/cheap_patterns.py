@@ -8,13 +8,25 @@ guard here is a necessary condition derived from the pattern itself (its possibl
 endings, its possible first characters), so a guarded search finds exactly what the
 plain search finds, only sooner when there is nothing to find. The texts are single-
 spaced (``bot.intents.normalize_text``): a ``\s`` in a pattern is listed as one space.
+
+Working a guard out reads the pattern with the standard library's parser, which took a
+sixteenth of the bot's start-up for the grammar's couple of hundred patterns. The guards
+are a pure function of the patterns' text, so they are kept in ``start_guards.json``
+beside this module, keyed by a digest of pattern, flags and length: a pattern found there
+costs a dictionary lookup, one not found (a frame just edited) is worked out as before.
+``python -m bot.cheap_patterns`` writes the file again; tests/test_cheap_patterns.py
+fails while it misses a pattern or holds a guard that differs from the worked-out one.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
+import json
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 # The standard library's own reader of patterns and its opcodes (private modules, untyped
@@ -22,7 +34,7 @@ from typing import Any
 sre: Any = importlib.import_module("re._constants")
 sre_parse: Any = importlib.import_module("re._parser")
 
-__all__ = ["GUARD_LENGTH", "Ending", "LazyPattern", "StartGuard", "start_guard"]
+__all__ = ["GUARD_LENGTH", "Ending", "LazyPattern", "StartGuard", "guard_key", "start_guard"]
 
 GUARD_LENGTH = 6  # how many first characters a start guard reads
 
@@ -87,6 +99,9 @@ class StartGuard:
     def allows(self, text: str) -> bool:
         return any(text[:length] in found for length, found in self._by_length)
 
+    def prefixes(self) -> set[str]:
+        return {prefix for _, found in self._by_length for prefix in found}
+
 
 _LIMIT = 4000  # more possible beginnings than this: the guard would cost what it saves
 
@@ -115,10 +130,47 @@ class LazyPattern:
         return compiled.search(text)
 
 
+GUARDS_FILE = Path(__file__).with_name("start_guards.json")
+
+
+def guard_key(pattern: str, flags: int, length: int) -> str:
+    """What a kept guard is found by: the pattern's text, flags and guard length."""
+    return hashlib.blake2b(f"{flags}:{length}:{pattern}".encode(), digest_size=12).hexdigest()
+
+
+@functools.cache
+def _kept() -> dict[str, list[str] | None]:
+    """The guards kept in GUARDS_FILE (none when it is missing or unreadable: each is
+    then worked out, which is slower but the same)."""
+    try:
+        kept = json.loads(GUARDS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
 def start_guard(pattern: re.Pattern[str] | LazyPattern, length: int = GUARD_LENGTH
                 ) -> StartGuard | None:
     """A guard for ``pattern`` when it is anchored at the start and its first ``length``
     characters can be listed; None when they cannot (no guard: always try it)."""
+    key = guard_key(pattern.pattern, pattern.flags, length)
+    kept = _kept()
+    if key in kept:
+        prefixes = kept[key]
+        return StartGuard(prefixes) if prefixes is not None else None
+    return worked_out_guard(pattern, length)
+
+
+def guard_prefixes(pattern: re.Pattern[str] | LazyPattern, length: int = GUARD_LENGTH
+                   ) -> list[str] | None:
+    """The beginnings :func:`worked_out_guard` allows, sorted (None: no guard)."""
+    guard = worked_out_guard(pattern, length)
+    return None if guard is None else sorted(guard.prefixes())
+
+
+def worked_out_guard(pattern: re.Pattern[str] | LazyPattern, length: int = GUARD_LENGTH
+                     ) -> StartGuard | None:
+    """:func:`start_guard`, read from the pattern itself rather than the kept file."""
     if pattern.flags & re.IGNORECASE:
         return None
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
@@ -198,3 +250,25 @@ def _listed(members: Sequence[tuple[Any, Any]]) -> list[str] | None:
         else:
             return None
     return chars
+
+
+def write_guards(patterns: Iterable[re.Pattern[str] | LazyPattern]) -> int:
+    """Work out the guard of every pattern in ``patterns`` and keep them in GUARDS_FILE
+    (only these: a guard of a pattern since changed is dropped); how many there are."""
+    kept = {guard_key(p.pattern, p.flags, GUARD_LENGTH): guard_prefixes(p) for p in patterns}
+    GUARDS_FILE.write_text(json.dumps(kept, sort_keys=True, separators=(",", ":")) + "\n",
+                           encoding="utf-8")
+    return len(kept)
+
+
+def grammar_patterns() -> list[re.Pattern[str] | LazyPattern]:
+    """Every pattern the reading of questions guards: the frames' and the intents'."""
+    from bot.frames import FRAMES
+    from bot.intents import PATTERNS
+
+    return [*(frame.pattern for frame in FRAMES), *(pattern for _, pattern in PATTERNS)]
+
+
+if __name__ == "__main__":
+    count = write_guards(grammar_patterns())
+    print(f"Wrote the start guards of {count} patterns to {GUARDS_FILE}")

@@ -13,12 +13,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiohttp import web
 from sqlalchemy import text
 
 from bot.store.database import Database
 from bot.store.outage import reason
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 HEALTH_PATH = "/healthz"
 PROBE_TIMEOUT = 3.0  # seconds: a health check must answer before the checker gives up
@@ -69,6 +72,8 @@ def health_page(health: Health) -> Callable[[web.Request], Awaitable[web.Respons
     """``GET /healthz``: 200 with each part's state, or 503 naming what failed."""
 
     async def page(_request: web.Request) -> web.Response:
+        from aiohttp import web  # loaded already: this runs in its server
+
         report = await health.check()
         return web.json_response({"healthy": report.healthy, **report.parts},
                                  status=200 if report.healthy else 503)

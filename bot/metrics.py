@@ -21,15 +21,17 @@ and tests may give their own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.aiohttp import make_aiohttp_handler
 
 from bot.qa.service import QaChange
 from bot.request import Intent
 from bot.store.outage import OutageLog
 from bot.web.server import Handler
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 METRICS_PATH = "/metrics"
 PREFIX = "workshop_bot"
@@ -104,8 +106,18 @@ class Metrics:
 
     def handler(self) -> Handler:
         """The ``GET /metrics`` handler: Prometheus's text format (OpenMetrics when the
-        scraper asks for it), from this registry only."""
-        return make_aiohttp_handler(self.registry)
+        scraper asks for it), from this registry only. prometheus_client's aiohttp part
+        is loaded at the first scrape: it imports aiohttp, which the console never needs."""
+        made: list[Handler] = []
+
+        async def scrape(request: web.Request) -> web.StreamResponse:
+            if not made:
+                from prometheus_client.aiohttp import make_aiohttp_handler
+
+                made.append(make_aiohttp_handler(self.registry))
+            return await made[0](request)
+
+        return scrape
 
     # ------------------------------------------------------------------ counting
 

@@ -5,14 +5,23 @@ and on endings made to be on the edge."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 import yaml
 
-from bot import frames, intents
+from bot import cheap_patterns, frames, intents
 from bot.casual_forms import plain_chat
-from bot.cheap_patterns import Ending, start_guard
+from bot.cheap_patterns import (
+    GUARD_LENGTH,
+    Ending,
+    grammar_patterns,
+    guard_key,
+    guard_prefixes,
+    start_guard,
+    worked_out_guard,
+)
 from tests.phrasings.corpus import DEVELOPMENT, HELDOUT
 
 ENDINGS = ["", " tomorrow", " day 2", " day2", " on the last day", " in my time",
@@ -63,6 +72,31 @@ def test_a_start_guard_allows_every_text_its_pattern_matches(rule: str) -> None:
         wrongly_refused = [t for t in TEXTS if pattern.search(t) and not guard.allows(t)]
         assert not wrongly_refused, (pattern.pattern[:80], wrongly_refused[:3])
     assert guarded >= len(patterns) * 2 // 3  # the guards are there at all
+
+
+def test_the_kept_guards_are_every_patterns_worked_out_guard() -> None:
+    """bot/start_guards.json (read at start-up instead of parsing 250 patterns) holds a
+    guard for every pattern of the grammar, the same as the one worked out from it; when
+    this fails, run ``.venv/bin/python -m bot.cheap_patterns``."""
+    kept = json.loads(cheap_patterns.GUARDS_FILE.read_text(encoding="utf-8"))
+    patterns = grammar_patterns()
+    assert len(patterns) > 200
+    for pattern in patterns:
+        key = guard_key(pattern.pattern, pattern.flags, GUARD_LENGTH)
+        assert key in kept, ("not kept: run python -m bot.cheap_patterns", pattern.pattern[:80])
+        assert kept[key] == guard_prefixes(pattern), pattern.pattern[:80]
+        made = start_guard(pattern)
+        worked = worked_out_guard(pattern)
+        assert (made and made.prefixes()) == (worked and worked.prefixes())
+    assert sum(v is not None for v in kept.values()) >= len(patterns) // 2
+
+
+def test_a_pattern_not_kept_has_its_guard_worked_out() -> None:
+    pattern = re.compile(r"^(?:zq|xw)\s+(?:frob|blat)\b")  # in no grammar: not in the file
+    assert guard_key(pattern.pattern, pattern.flags, GUARD_LENGTH) not in json.loads(
+        cheap_patterns.GUARDS_FILE.read_text(encoding="utf-8"))
+    guard = start_guard(pattern)
+    assert guard is not None and guard.allows("zq frob") and not guard.allows("zz frob")
 
 
 def test_a_start_guard_reads_alternatives_options_and_classes() -> None:

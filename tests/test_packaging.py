@@ -64,6 +64,7 @@ def test_the_wheel_carries_the_program_and_the_migrations(wheel: Path) -> None:
         entry_points = next(archive.read(n).decode() for n in names
                             if n.endswith(".dist-info/entry_points.txt"))
     assert "bot/bundled/program.yaml" in names
+    assert "bot/start_guards.json" in names  # read at start-up (bot.cheap_patterns)
     for needed in ("env.py", "script.py.mako", "apply.py", "baseline.py", "versions/__init__.py"):
         assert f"bot/store/migrations/{needed}" in names
     assert MIGRATIONS and all(f"bot/store/migrations/versions/{name}" in names

@@ -8,6 +8,10 @@ its routes before that (aiohttp freezes its routes at start): the pages and heal
 routes are added by the composition root, and a platform's webhook path is reserved at
 the adapter's construction with :meth:`reserve`, its handler attached once its client
 is ready (until then the path answers 503, which Slack retries).
+
+aiohttp is imported when something needs the application (the pages, a start), not
+with this module: the console and one-off commands build the server, add health and
+metrics routes, and never listen, and the import was a tenth of their start-up.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from aiohttp import web
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Handler = Callable[["web.Request"], Awaitable["web.StreamResponse"]]
 SHUTDOWN_SECONDS = 5.0  # requests in flight may finish; long-lived streams are cut after
 MAX_BODY = 1024 * 1024  # the largest request accepted: forms and Slack payloads are small
 
@@ -34,6 +40,8 @@ class Reserved:
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if self.handler is None:
+            from aiohttp import web
+
             return web.Response(status=503, text="starting\n", headers={"Retry-After": "1"})
         return await self.handler(request)
 
@@ -43,7 +51,8 @@ class HttpServer:
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
-        self.app = web.Application(client_max_size=MAX_BODY)
+        self._app: web.Application | None = None
+        self._routes: list[tuple[str, str, Handler]] = []
         self.url = ""  # http://host:port once it listens (the port is known then)
         self.started = asyncio.Event()
         self._reserved: dict[tuple[str, str], Reserved] = {}
@@ -52,9 +61,19 @@ class HttpServer:
         self._lock = asyncio.Lock()
         self._stopping: list[Callable[[], Awaitable[None]]] = []
 
+    @property
+    def app(self) -> web.Application:
+        """The aiohttp application, made when first needed (the pages set it up)."""
+        if self._app is None:
+            from aiohttp import web
+
+            self._app = web.Application(client_max_size=MAX_BODY)
+        return self._app
+
     def route(self, method: str, path: str, handler: Handler) -> None:
-        """Serve ``handler`` at ``path`` (before the server starts)."""
-        self.app.router.add_route(method, path, handler)
+        """Serve ``handler`` at ``path`` (before the server starts; the routes are added
+        to the application, in this order, when it starts)."""
+        self._routes.append((method, path, handler))
 
     def reserve(self, method: str, path: str) -> Reserved:
         """A route whose handler is attached later; the same one when asked again."""
@@ -85,8 +104,14 @@ class HttpServer:
                     await self._stop()
 
     async def _start(self) -> None:
+        from aiohttp import web
+
+        app = self.app
+        for method, path, handler in self._routes:  # a later start adds only new ones
+            app.router.add_route(method, path, handler)
+        self._routes.clear()
         # No access log: one line per request would drown the bot's own lines.
-        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS,
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS,
                                handle_signals=False)
         await runner.setup()
         try:
