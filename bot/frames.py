@@ -21,12 +21,11 @@ Arguments of the new intents:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.cheap_patterns import GUARD_LENGTH, LazyPattern, StartGuard, start_guard
+from bot.cheap_patterns import LazyPattern, StartGuard, start_guard
 from bot.dates_said import DATE_WORDS, find_date, said_as
 from bot.kind_words import kind_named
 from bot.request import SPEAKERS_OF_LAST, Intent, Request
@@ -472,32 +471,54 @@ def words_of(lowered: str) -> set[str]:
 class WordIndex:
     """Which rules (by position) each word can start: the rules a question can match are
     those its words name and its first characters allow (``guards``: how each rule's
-    pattern must begin, see bot.cheap_patterns), tried in their order."""
+    pattern must begin, see bot.cheap_patterns), tried in their order.
+
+    Sets of rules are bit masks (bit ``i``: rule ``i``), so a question's candidates are a
+    few dictionary lookups and integer ORs and one AND, with no set made and sorted:
+    reading the words' rules and the beginning's takes one mask per word and one per
+    prefix length the guards use, not a test of every guard."""
 
     def __init__(self, needs: Sequence[frozenset[str]],
                  guards: Sequence[StartGuard | None] = ()) -> None:
-        by_word: dict[str, list[int]] = {}
+        by_word: dict[str, int] = {}
         for position, words in enumerate(needs):
             for word in words:
-                by_word.setdefault(word, []).append(position)
-        self._by_word = {word: tuple(found) for word, found in by_word.items()}
-        self._guards = tuple(guards) or (None,) * len(needs)
-        # Questions begin in a few hundred ways: which rules each beginning allows is
-        # worked out once per beginning (a pure function of those characters).
-        self._allowed = functools.lru_cache(maxsize=4096)(self._allowed_by)
+                by_word[word] = by_word.get(word, 0) | 1 << position
+        self._by_word = by_word
+        all_guards = tuple(guards) or (None,) * len(needs)
+        self._unguarded = 0
+        # (length, {beginning of that length: the rules whose guard allows it})
+        by_prefix: dict[int, dict[str, int]] = {}
+        for position, guard in enumerate(all_guards):
+            if guard is None:
+                self._unguarded |= 1 << position
+                continue
+            for prefix in guard.prefixes():
+                table = by_prefix.setdefault(len(prefix), {})
+                table[prefix] = table.get(prefix, 0) | 1 << position
+        self._by_prefix = tuple(sorted(by_prefix.items()))
 
-    def _allowed_by(self, start: str) -> frozenset[int]:
-        return frozenset(position for position, guard in enumerate(self._guards)
-                         if guard is None or guard.allows(start))
+    def allowed(self, text: str) -> int:
+        """The rules whose guard lets a question beginning like ``text`` through."""
+        mask = self._unguarded
+        for length, table in self._by_prefix:
+            mask |= table.get(text[:length], 0)
+        return mask
 
     def candidates(self, words: set[str], text: str | None = None) -> list[int]:
         """The rules to try for a question of ``words`` that begins like ``text``."""
-        found: set[int] = set()
+        get = self._by_word.get
+        mask = 0
         for word in words:
-            found.update(self._by_word.get(word, ()))
-        if text is not None:
-            found.intersection_update(self._allowed(text[:GUARD_LENGTH]))
-        return sorted(found)
+            mask |= get(word, 0)
+        if text is not None and mask:
+            mask &= self.allowed(text)
+        found = []
+        while mask:
+            lowest = mask & -mask
+            found.append(lowest.bit_length() - 1)
+            mask ^= lowest
+        return found
 
 
 # Who or what a presence question names: not a question word, a pronoun or a filler.
