@@ -161,6 +161,9 @@ def _spoken_time(pattern: re.Pattern[str], template: str, text: str) -> str:
 
 
 _WORD = re.compile(r"[\w/']+")
+# A chat word standing on its own, as a word of the sentence: not a piece of "%n", "\\n",
+# "$u" or "a+b", which are echoed back as typed ("Nothing matches “%n”", not "%and").
+_SPOKEN_WORD = re.compile(r"(?<![^\s(\"',])[\w/']+(?![^\s?!.,;:)\"'])")
 _HOURS_H = re.compile(r"\d[hH]\b|\d[hH]\d")  # "13h", "13h30": the trigger of a rewrite
 
 
@@ -215,4 +218,4 @@ def plain_chat(text: str) -> str:
         token = match.group(0)
         return WORDS.get(token.casefold(), token)
 
-    return " ".join(_WORD.sub(word, text).split())
+    return " ".join(_SPOKEN_WORD.sub(word, text).split())

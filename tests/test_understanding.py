@@ -235,3 +235,14 @@ async def test_past_kinds_where_to_eat_and_start_and_end_together(
     assert "9:00 AM – 5:55 PM" in hours.splitlines()[0]
     first_only = await chat.ask("how long does Carbin speak for, and what time does he finish?")
     assert first_only.startswith("Talk by Michael Carbin (title TBD): 35 minutes")
+
+
+@pytest.mark.parametrize("typed", ["when is %n", "when is $u", "search a+n", r"about \n"])
+async def test_chat_spellings_inside_symbols_are_echoed_as_typed(summit: Conversation,
+                                                                 typed: str) -> None:
+    """ "n" is chat for "and" and "u" for "you" only as words of their own: the answer
+    repeats what was typed ("%n"), never a rewriting of it ("%and")."""
+    piece = typed.split()[-1]
+    answer = await summit.ask(typed)
+    assert piece in answer, answer
+    assert piece.replace("n", "and").replace("u", "you") not in answer, answer
