@@ -110,9 +110,8 @@ def personal_feed(catalog: Catalog, reminders: ReminderService, clock: Clock,
 
 def add_feed_routes(http: HttpServer, catalog: Catalog, reminders: ReminderService,
                     clock: Clock, db: Database) -> None:
-    """Serve both feeds on ``http`` (before it starts), for GET and HEAD: some calendar
-    apps check a subscription with HEAD before they fetch it."""
+    """Serve both feeds on ``http`` (before it starts), for GET and HEAD (the server adds
+    HEAD to every GET route): some calendar apps check a subscription with HEAD first."""
     for path, handler in ((PROGRAM_FEED_PATH, program_feed(catalog, clock)),
                           (PERSONAL_FEED_PATH, personal_feed(catalog, reminders, clock, db))):
         http.route("GET", path, handler)
-        http.route("HEAD", path, handler)

@@ -71,8 +71,9 @@ def add_pages(http: HttpServer, keys: WebKeys, catalog: Catalog, qa: QaService,
     qa.watch(live.changed)
     dashboard = Dashboard(keys, catalog, qa, router, clock, live, secure=secure)
     screen = Screen(keys, catalog, qa, clock, live)
+    streams = (dashboard.events, screen.events)  # a HEAD of a stream would hold it open
     for method, path, handler in (*dashboard.routes(), *screen.routes()):
-        http.route(method, path, handler)
+        http.route(method, path, handler, head=handler not in streams)
     http.route("GET", "/static/{name}", _static())
     http.on_stop(lambda: stop_streams(live))
     return live

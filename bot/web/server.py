@@ -52,7 +52,7 @@ class HttpServer:
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
         self._app: web.Application | None = None
-        self._routes: list[tuple[str, str, Handler]] = []
+        self._routes: list[tuple[str, str, Handler, bool]] = []
         self.url = ""  # http://host:port once it listens (the port is known then)
         self.started = asyncio.Event()
         self._reserved: dict[tuple[str, str], Reserved] = {}
@@ -70,10 +70,13 @@ class HttpServer:
             self._app = web.Application(client_max_size=MAX_BODY)
         return self._app
 
-    def route(self, method: str, path: str, handler: Handler) -> None:
+    def route(self, method: str, path: str, handler: Handler, *, head: bool | None = None
+              ) -> None:
         """Serve ``handler`` at ``path`` (before the server starts; the routes are added
-        to the application, in this order, when it starts)."""
-        self._routes.append((method, path, handler))
+        to the application, in this order, when it starts). A GET route answers HEAD too
+        (``head=False``: not, for an event stream), as uptime checks and load balancers
+        send it: the same status and headers, no body."""
+        self._routes.append((method, path, handler, method == "GET" if head is None else head))
 
     def reserve(self, method: str, path: str) -> Reserved:
         """A route whose handler is attached later; the same one when asked again."""
@@ -107,8 +110,10 @@ class HttpServer:
         from aiohttp import web
 
         app = self.app
-        for method, path, handler in self._routes:  # a later start adds only new ones
+        for method, path, handler, head in self._routes:  # a later start adds new ones only
             app.router.add_route(method, path, handler)
+            if head:
+                app.router.add_route("HEAD", path, handler)
         self._routes.clear()
         # No access log: one line per request would drown the bot's own lines.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS,

@@ -334,3 +334,23 @@ async def test_a_session_ends_with_its_link_and_redirects_stay_home(running: Run
 async def test_restore_only_undoes_hidden_or_answered(running: Running) -> None:
     await running.say("ask kraska: still open?", UserRef("slack", "U4"))
     assert "not hidden or answered" in await running.say("qa restore 1", OPERATOR)
+
+
+async def test_head_answers_every_page_with_the_get_status_and_no_body(running: Running
+                                                                       ) -> None:
+    """Uptime checks and load balancers send HEAD: /healthz, /metrics, the pages and the
+    program feed answer it as GET would, without a body; a live stream does not (a HEAD
+    would hold it open)."""
+    await logged_in(running)
+    for path, status in (("/healthz", 200), ("/metrics", 200), ("/mod", 200),
+                         ("/ics/program.ics", 200), ("/static/style.css", 200),
+                         ("/screen/nowhere", 404)):
+        async with running.session.get(f"{running.base}{path}") as got:
+            wanted = got.status
+        async with running.session.head(f"{running.base}{path}") as response:
+            assert response.status == wanted == status, path
+            assert await response.read() == b"", path
+    for stream in ("/mod/events", "/screen-events"):
+        async with asyncio.timeout(5), running.session.head(f"{running.base}{stream}") as r:
+            assert r.status in (404, 405), stream  # ("/mod/{item}" takes "events": none)
+            assert r.content_type != "text/event-stream", stream
